@@ -1,0 +1,62 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { isolatedSubnetCidrs } from "./subnetCidrs";
+
+export interface ClosedVpcArgs {
+    readonly cidrBlock: string;
+    readonly availabilityZoneCount: number;
+}
+
+/**
+ * A VPC with no path to the internet: isolated subnets only (one per availability zone, one
+ * route table with nothing but the local route), no internet gateway, no NAT, and a default
+ * security group stripped of its rules. DNS support and hostnames are on, as the endpoints'
+ * private DNS requires. (awsx.ec2.Vpc always adds an internet gateway, hence plain resources.)
+ */
+export class ClosedVpc extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly cidrBlock: pulumi.Output<string>;
+    public readonly subnetIds: pulumi.Output<string>[];
+    public readonly routeTableIds: pulumi.Output<string>[];
+
+    constructor(name: string, args: ClosedVpcArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ssm-fleet-baseline:network:ClosedVpc", name, {}, opts);
+        const child = { parent: this };
+
+        const zones = aws.getAvailabilityZonesOutput({
+            state: "available",
+            // Regular zones only: Local and Wavelength Zones have no SSM endpoints.
+            filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+        }, child);
+        const vpc = new aws.ec2.Vpc(name, {
+            cidrBlock: args.cidrBlock,
+            enableDnsSupport: true,
+            enableDnsHostnames: true,
+            tags: { Name: name },
+        }, child);
+        new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: { Name: `${name}-default-unused` } }, child);
+        const routeTable = new aws.ec2.RouteTable(`${name}-isolated`, { vpcId: vpc.id, tags: { Name: `${name}-isolated` } }, child);
+
+        this.subnetIds = isolatedSubnetCidrs(args.cidrBlock, args.availabilityZoneCount).map((cidrBlock, i) => {
+            const subnetName = `${name}-isolated-${i + 1}`;
+            const subnet = new aws.ec2.Subnet(subnetName, {
+                vpcId: vpc.id,
+                cidrBlock,
+                availabilityZone: zones.names.apply(names => {
+                    if (names.length < args.availabilityZoneCount) {
+                        throw new Error(`ssm-fleet-baseline:availabilityZoneCount is ${args.availabilityZoneCount}, but the region has only ${names.length} available zones`);
+                    }
+                    return names[i];
+                }),
+                mapPublicIpOnLaunch: false,
+                tags: { Name: subnetName },
+            }, child);
+            new aws.ec2.RouteTableAssociation(subnetName, { subnetId: subnet.id, routeTableId: routeTable.id }, child);
+            return subnet.id;
+        });
+        this.vpcId = vpc.id;
+        this.cidrBlock = vpc.cidrBlock;
+        this.routeTableIds = [routeTable.id];
+        this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, routeTableIds: this.routeTableIds });
+    }
+}

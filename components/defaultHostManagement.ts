@@ -1,0 +1,61 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RegionalSettingsProtection } from "../config";
+import { partitionOf } from "../functions/awsPartition";
+import { serviceTrustPolicy } from "./policyDocuments";
+
+/** DHMC facts, aws-facts §1.1 and §1.2. */
+export const dhmcSettingId = "/ssm/managed-instance/default-ec2-instance-management-role";
+export const dhmcRolePath = "/service-role/";
+export const dhmcManagedPolicyName = "AmazonSSMManagedEC2InstanceDefaultPolicy";
+
+/** The setting value names the role by its path-qualified name, never its ARN: "service-role/<name>". */
+export function dhmcSettingValue(roleName: string): string {
+    return `${dhmcRolePath.slice(1)}${roleName}`;
+}
+
+export interface DefaultHostManagementArgs {
+    readonly region: string;
+    readonly roleName: string;
+    /** Deleting the setting resets DHMC for the whole region, so it and its role are kept by default. */
+    readonly protection: RegionalSettingsProtection;
+}
+
+/**
+ * Default Host Management Configuration: EC2 instances become managed nodes through a role that
+ * Systems Manager assumes (trusted by ssm.amazonaws.com), with no instance profile. Also makes
+ * IMDSv2 the account default for new launches in the region, which DHMC requires.
+ */
+export class DefaultHostManagement extends pulumi.ComponentResource {
+    public readonly roleName: pulumi.Output<string>;
+    public readonly roleArn: pulumi.Output<string>;
+    public readonly settingValue: pulumi.Output<string>;
+
+    constructor(name: string, args: DefaultHostManagementArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ssm-fleet-baseline:dhmc:DefaultHostManagement", name, {}, opts);
+        const regional: pulumi.CustomResourceOptions = args.protection === "protect"
+            ? { parent: this, protect: true }
+            : { parent: this, retainOnDelete: true };
+
+        const role = new aws.iam.Role(`${name}-role`, {
+            name: args.roleName,
+            path: dhmcRolePath,
+            description: "Default Host Management Configuration: Systems Manager manages EC2 instances with this role",
+            assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
+        }, regional);
+        const defaultPolicy = new aws.iam.RolePolicyAttachment(`${name}-default-policy`, {
+            role: role.name,
+            policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/${dhmcManagedPolicyName}`,
+        }, regional);
+        const setting = new aws.ssm.ServiceSetting(`${name}-setting`, {
+            settingId: dhmcSettingId,
+            settingValue: role.name.apply(dhmcSettingValue),
+        }, { ...regional, dependsOn: [defaultPolicy] });
+        new aws.ec2.InstanceMetadataDefaults(`${name}-imdsv2`, { httpTokens: "required" }, regional);
+
+        this.roleName = role.name;
+        this.roleArn = role.arn;
+        this.settingValue = setting.settingValue;
+        this.registerOutputs({ roleName: this.roleName, roleArn: this.roleArn, settingValue: this.settingValue });
+    }
+}

@@ -1,0 +1,114 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "../functions/awsPartition";
+import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
+import { PrivateBucket } from "./privateBucket";
+
+/** aws-facts §2.1: the managed rule's identifier differs from its default name. */
+export const managedNodeRuleIdentifier = "EC2_INSTANCE_MANAGED_BY_SSM";
+/** Both resource types feed the rule; inventory items come from AWS-GatherSoftwareInventory (aws-facts §2.1, §5.3). */
+export const managedNodeRecordedTypes = ["AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory"];
+export const inventoryDocument = "AWS-GatherSoftwareInventory";
+/** How often inventory is gathered: the rule can only notice a change this often. */
+export const inventorySchedule = "rate(30 minutes)";
+
+export interface ManagedNodeComplianceArgs {
+    readonly region: string;
+    readonly accountId: pulumi.Input<string>;
+    readonly ruleName: string;
+    /** Create a recorder, delivery channel and bucket; most accounts already record with AWS Config. */
+    readonly createRecorder: boolean;
+    /** Only one inventory association may target a node, so this is off where one exists already. */
+    readonly inventoryAssociation: boolean;
+    readonly deliveryRetentionDays: number;
+}
+
+/**
+ * The AWS Config rule that reports running EC2 instances that Systems Manager does not manage,
+ * with what it needs to see them: optionally a recorder for the two resource types, and the
+ * software-inventory association that produces managed-instance inventory items.
+ */
+export class ManagedNodeCompliance extends pulumi.ComponentResource {
+    public readonly ruleName: pulumi.Output<string>;
+    public readonly ruleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ManagedNodeComplianceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ssm-fleet-baseline:compliance:ManagedNodeCompliance", name, {}, opts);
+        const child = { parent: this };
+
+        const recorderReady = args.createRecorder ? [this.createRecorder(name, args)] : [];
+        const rule = new aws.cfg.Rule(`${name}-rule`, {
+            name: args.ruleName,
+            description: "Running EC2 instances must be managed by AWS Systems Manager",
+            source: { owner: "AWS", sourceIdentifier: managedNodeRuleIdentifier },
+        }, { parent: this, dependsOn: recorderReady });
+        if (args.inventoryAssociation) {
+            new aws.ssm.Association(`${name}-inventory`, {
+                name: inventoryDocument,
+                associationName: `${name}-inventory`,
+                targets: [{ key: "InstanceIds", values: ["*"] }],
+                scheduleExpression: inventorySchedule,
+            }, child);
+        }
+
+        this.ruleName = rule.name;
+        this.ruleArn = rule.arn;
+        this.registerOutputs({ ruleName: this.ruleName, ruleArn: this.ruleArn });
+    }
+
+    /** Recorder, delivery channel and bucket; returns the resource that starts recording. */
+    private createRecorder(name: string, args: ManagedNodeComplianceArgs): pulumi.Resource {
+        const child = { parent: this };
+        const deliveryPrefix = pulumi.interpolate`AWSLogs/${args.accountId}/Config/*`;
+        const sourceAccount = { StringEquals: { "AWS:SourceAccount": args.accountId } };
+        // Bucket policy for the Config service principal, CFG-DG-2023 s3-bucket-policy.md.
+        const bucket = new PrivateBucket(`${name}-delivery`, {
+            expirationDays: args.deliveryRetentionDays,
+            policyStatements: bucketArn => [
+                { Sid: "AWSConfigBucketPermissionsCheck", Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: sourceAccount },
+                { Sid: "AWSConfigBucketExistenceCheck", Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "s3:ListBucket", Resource: bucketArn, Condition: sourceAccount },
+                {
+                    Sid: "AWSConfigBucketDelivery",
+                    Effect: "Allow",
+                    Principal: { Service: "config.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${bucketArn}/${deliveryPrefix}`,
+                    Condition: { StringEquals: { "AWS:SourceAccount": args.accountId, "s3:x-amz-acl": "bucket-owner-full-control" } },
+                },
+            ],
+        }, child);
+
+        const role = new aws.iam.Role(`${name}-recorder-role`, {
+            description: "AWS Config recorder for the SSM managed-node rule",
+            assumeRolePolicy: serviceTrustPolicy("config.amazonaws.com"),
+        }, child);
+        new aws.iam.RolePolicyAttachment(`${name}-recorder-policy`, {
+            role: role.name,
+            policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/service-role/AWS_ConfigRole`,
+        }, child);
+        const delivery = new aws.iam.RolePolicy(`${name}-recorder-delivery`, {
+            role: role.name,
+            policy: policyDocument([
+                { Effect: "Allow", Action: "s3:GetBucketAcl", Resource: bucket.bucketArn },
+                {
+                    Effect: "Allow",
+                    Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${bucket.bucketArn}/${deliveryPrefix}`,
+                    Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+                },
+            ]),
+        }, child);
+
+        const recorder = new aws.cfg.Recorder(`${name}-recorder`, {
+            roleArn: role.arn,
+            recordingGroup: { allSupported: false, resourceTypes: managedNodeRecordedTypes },
+        }, child);
+        const channel = new aws.cfg.DeliveryChannel(`${name}-channel`, {
+            s3BucketName: bucket.bucketName,
+        }, { parent: this, dependsOn: [recorder, delivery] });
+        return new aws.cfg.RecorderStatus(`${name}-recorder-status`, {
+            name: recorder.name,
+            isEnabled: true,
+        }, { parent: this, dependsOn: [channel] });
+    }
+}

@@ -1,0 +1,161 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as crypto from "crypto";
+import { partitionOf } from "../functions/awsPartition";
+import { notifyEvent } from "../functions/notification";
+import { policyDocument, serviceTrustPolicy, denyInsecureTransport } from "./policyDocuments";
+
+/** EventBridge's maxima: keep retrying a target for 24 hours, up to 185 times (aws-facts §3.4). */
+export const targetRetryPolicy = { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 };
+export const handlerRuntime = "nodejs22.x";
+
+export interface NotificationRoute {
+    readonly description: string;
+    /** An EventBridge event pattern as JSON. */
+    readonly eventPattern: pulumi.Input<string>;
+}
+
+export interface NotificationPipelineArgs {
+    readonly region: string;
+    readonly accountId: pulumi.Input<string>;
+    readonly emails: readonly string[];
+    /** EventBridge rules that feed the notifier, by a short name used in resource names. */
+    readonly routes: Record<string, NotificationRoute>;
+}
+
+function shortHash(text: string): string {
+    return crypto.createHash("sha1").update(text).digest("hex").substring(0, 8);
+}
+
+/**
+ * EventBridge rules -> Lambda (an inline CallbackFunction that formats a readable e-mail) -> SNS
+ * topic (KMS-encrypted) -> e-mail subscriptions. Nothing is dropped: EventBridge retries each
+ * target for a day and then dead-letters it; the Lambda rethrows failed publishes, Lambda retries
+ * asynchronous invocations and then sends them to the same encrypted dead-letter queue; an
+ * alarm on that queue notifies the topic.
+ */
+export class NotificationPipeline extends pulumi.ComponentResource {
+    public readonly topicArn: pulumi.Output<string>;
+    public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    public readonly handlerName: pulumi.Output<string>;
+
+    constructor(name: string, args: NotificationPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ssm-fleet-baseline:notifications:NotificationPipeline", name, {}, opts);
+        const child = { parent: this };
+        const partition = partitionOf(args.region);
+        const sourceAccount = { StringEquals: { "aws:SourceAccount": args.accountId } };
+
+        const key = new aws.kms.Key(`${name}-key`, {
+            description: "Encrypts the SSM baseline's notification topic and dead-letter queue",
+            enableKeyRotation: true,
+            policy: policyDocument([
+                { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
+                // EventBridge writes to the encrypted DLQ; CloudWatch alarms publish to the encrypted topic.
+                { Sid: "ServicesUseForDelivery", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*", Condition: sourceAccount },
+            ]),
+        }, child);
+        const topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: key.arn, displayName: "SSM fleet baseline" }, child);
+        for (const email of args.emails) {
+            new aws.sns.TopicSubscription(`${name}-email-${shortHash(email)}`, { topic: topic.arn, protocol: "email", endpoint: email }, child);
+        }
+        const deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
+            kmsMasterKeyId: key.arn,
+            messageRetentionSeconds: 14 * 24 * 3600,
+        }, child);
+
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-handler-logs`, { retentionInDays: 90 }, child);
+        const role = new aws.iam.Role(`${name}-handler-role`, {
+            description: "Notification handler: publish to one topic, dead-letter to one queue, write its own logs",
+            assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
+        }, child);
+        const rolePolicy = new aws.iam.RolePolicy(`${name}-handler-policy`, {
+            role: role.name,
+            policy: policyDocument([
+                { Effect: "Allow", Action: "sns:Publish", Resource: topic.arn },
+                { Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueue.arn },
+                { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key.arn },
+                { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+            ]),
+        }, child);
+
+        const handler = new aws.lambda.CallbackFunction(`${name}-handler`, {
+            description: "Formats SSM and Config events as e-mails and publishes them to SNS",
+            role,
+            runtime: handlerRuntime,
+            architectures: ["arm64"],
+            memorySize: 256,
+            timeout: 30,
+            environment: { variables: { TOPIC_ARN: topic.arn } },
+            loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+            callbackFactory: () => {
+                // Required here, not imported: the Lambda runtime provides SDK v3, so the archive holds only our code.
+                const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
+                const client = new SNSClient({});
+                const topicArn = process.env.TOPIC_ARN;
+                return async (event: unknown) => {
+                    if (!topicArn) {
+                        throw new Error("TOPIC_ARN is not set; the event is left to Lambda's retries and the dead-letter queue");
+                    }
+                    await notifyEvent(event, notification =>
+                        client.send(new PublishCommand({ TopicArn: topicArn, Subject: notification.subject, Message: notification.message })));
+                };
+            },
+        }, { parent: this, dependsOn: [rolePolicy] });
+        new aws.lambda.FunctionEventInvokeConfig(`${name}-handler-async`, {
+            functionName: handler.name,
+            maximumRetryAttempts: 2,
+            maximumEventAgeInSeconds: 6 * 3600,
+            destinationConfig: { onFailure: { destination: deadLetterQueue.arn } },
+        }, child);
+
+        const ruleArns: pulumi.Output<string>[] = [];
+        for (const [route, { description, eventPattern }] of Object.entries(args.routes)) {
+            const rule = new aws.cloudwatch.EventRule(`${name}-${route}`, { description, eventPattern }, child);
+            new aws.lambda.Permission(`${name}-${route}-invoke`, {
+                action: "lambda:InvokeFunction",
+                function: handler.name,
+                principal: "events.amazonaws.com",
+                sourceArn: rule.arn,
+            }, child);
+            new aws.cloudwatch.EventTarget(`${name}-${route}-target`, {
+                rule: rule.name,
+                arn: handler.arn,
+                retryPolicy: targetRetryPolicy,
+                deadLetterConfig: { arn: deadLetterQueue.arn },
+            }, child);
+            ruleArns.push(rule.arn);
+        }
+        new aws.sqs.QueuePolicy(`${name}-dlq-policy`, {
+            queueUrl: deadLetterQueue.url,
+            policy: policyDocument([
+                {
+                    Sid: "EventBridgeDeadLetters",
+                    Effect: "Allow",
+                    Principal: { Service: "events.amazonaws.com" },
+                    Action: "sqs:SendMessage",
+                    Resource: deadLetterQueue.arn,
+                    Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+                },
+                denyInsecureTransport("sqs:*", [deadLetterQueue.arn]),
+            ]),
+        }, child);
+        new aws.cloudwatch.MetricAlarm(`${name}-dlq-alarm`, {
+            alarmDescription: "Notifications are waiting in the dead-letter queue: they were not delivered",
+            namespace: "AWS/SQS",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: deadLetterQueue.name },
+            statistic: "Maximum",
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+            alarmActions: [topic.arn],
+        }, child);
+
+        this.topicArn = topic.arn;
+        this.deadLetterQueueUrl = deadLetterQueue.url;
+        this.handlerName = handler.name;
+        this.registerOutputs({ topicArn: this.topicArn, deadLetterQueueUrl: this.deadLetterQueueUrl, handlerName: this.handlerName });
+    }
+}

@@ -1,0 +1,36 @@
+// IAM policy JSON helpers shared by the components.
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Statement {
+    readonly Sid?: string;
+    readonly Effect: "Allow" | "Deny";
+    readonly Principal?: unknown;
+    readonly Action: string | string[];
+    readonly Resource?: pulumi.Input<string> | pulumi.Input<string>[];
+    readonly Condition?: unknown;
+}
+
+/** A policy document as a JSON string; statements may hold Outputs. */
+export function policyDocument(statements: pulumi.Input<Statement>[]): pulumi.Output<string> {
+    return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** A trust policy that lets one AWS service principal assume the role. */
+export function serviceTrustPolicy(service: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    });
+}
+
+/** Denies every request that does not use TLS (aws:SecureTransport false) on the given resources. */
+export function denyInsecureTransport(action: string, resources: pulumi.Input<string>[]): Statement {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: action,
+        Resource: resources,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}

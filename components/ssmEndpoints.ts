@@ -1,0 +1,92 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Interface endpoint services SSM needs (aws-facts §4.1); ec2messages only serves agents older than 3.3.40.0. */
+export function ssmInterfaceServices(includeEc2Messages: boolean): string[] {
+    return includeEc2Messages ? ["ssm", "ssmmessages", "ec2messages"] : ["ssm", "ssmmessages"];
+}
+
+/** The VPC endpoint service name, e.g. com.amazonaws.eu-west-1.ssm. */
+export function endpointServiceName(region: string, service: string): string {
+    return `com.amazonaws.${region}.${service}`;
+}
+
+export interface SsmEndpointsArgs {
+    readonly region: string;
+    readonly vpcId: pulumi.Input<string>;
+    /** HTTPS to the endpoints is admitted from this range. */
+    readonly vpcCidrBlock: pulumi.Input<string>;
+    /** One subnet per availability zone. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /** Route tables of the managed nodes' subnets, for the S3 gateway endpoint. */
+    readonly routeTableIds: pulumi.Input<string>[];
+    readonly includeEc2Messages: boolean;
+}
+
+/**
+ * The private network path from managed nodes to Systems Manager: interface endpoints with
+ * private DNS, an S3 gateway endpoint, and two least-privilege security groups: one for the
+ * endpoints (HTTPS from the VPC) and one for managed nodes (no ingress; HTTPS to the endpoints,
+ * HTTP and HTTPS to the S3 prefix list, since Amazon Linux 2 repositories use HTTP).
+ */
+export class SsmEndpoints extends pulumi.ComponentResource {
+    public readonly endpointSecurityGroupId: pulumi.Output<string>;
+    public readonly managedNodeSecurityGroupId: pulumi.Output<string>;
+    public readonly interfaceEndpointIds: Record<string, pulumi.Output<string>>;
+    public readonly s3GatewayEndpointId: pulumi.Output<string>;
+
+    constructor(name: string, args: SsmEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ssm-fleet-baseline:network:SsmEndpoints", name, {}, opts);
+        const child = { parent: this };
+
+        const endpointSecurityGroup = new aws.ec2.SecurityGroup(`${name}-endpoints`, {
+            vpcId: args.vpcId,
+            description: "SSM interface endpoints: HTTPS from the VPC only",
+            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.vpcCidrBlock], description: "HTTPS from the VPC" }],
+            egress: [],
+            tags: { Name: `${name}-endpoints` },
+        }, child);
+
+        this.interfaceEndpointIds = {};
+        for (const service of ssmInterfaceServices(args.includeEc2Messages)) {
+            this.interfaceEndpointIds[service] = new aws.ec2.VpcEndpoint(`${name}-${service}`, {
+                vpcId: args.vpcId,
+                serviceName: endpointServiceName(args.region, service),
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds: args.subnetIds,
+                securityGroupIds: [endpointSecurityGroup.id],
+                tags: { Name: `${name}-${service}` },
+            }, child).id;
+        }
+        const s3Gateway = new aws.ec2.VpcEndpoint(`${name}-s3`, {
+            vpcId: args.vpcId,
+            serviceName: endpointServiceName(args.region, "s3"),
+            vpcEndpointType: "Gateway",
+            routeTableIds: args.routeTableIds,
+            tags: { Name: `${name}-s3` },
+        }, child);
+
+        const managedNodeSecurityGroup = new aws.ec2.SecurityGroup(`${name}-managed-nodes`, {
+            vpcId: args.vpcId,
+            description: "SSM managed nodes: no ingress; HTTPS to the SSM endpoints, HTTP(S) to S3",
+            ingress: [],
+            egress: [
+                { protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: [endpointSecurityGroup.id], description: "HTTPS to the SSM endpoints" },
+                { protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: [s3Gateway.prefixListId], description: "HTTPS to S3" },
+                { protocol: "tcp", fromPort: 80, toPort: 80, prefixListIds: [s3Gateway.prefixListId], description: "HTTP to S3 (Amazon Linux 2 repositories)" },
+            ],
+            tags: { Name: `${name}-managed-nodes` },
+        }, child);
+
+        this.endpointSecurityGroupId = endpointSecurityGroup.id;
+        this.managedNodeSecurityGroupId = managedNodeSecurityGroup.id;
+        this.s3GatewayEndpointId = s3Gateway.id;
+        this.registerOutputs({
+            endpointSecurityGroupId: this.endpointSecurityGroupId,
+            managedNodeSecurityGroupId: this.managedNodeSecurityGroupId,
+            interfaceEndpointIds: this.interfaceEndpointIds,
+            s3GatewayEndpointId: this.s3GatewayEndpointId,
+        });
+    }
+}

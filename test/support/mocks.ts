@@ -1,0 +1,76 @@
+// A recording mock monitor: every registration and invoke is kept for assertions, invokes it does
+// not know fail loudly, and custom resources get the provider outputs our code reads.
+import * as pulumi from "@pulumi/pulumi";
+
+export const testAccountId = "123456789012";
+export const testRegion = "eu-west-1";
+export const testZones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+/** The S3 prefix-list id our gateway-endpoint mock reports. */
+export const testS3PrefixListId = "pl-6da54004";
+
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, any>;
+    readonly custom: boolean;
+}
+
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    readonly resources: RecordedResource[] = [];
+    readonly invokes: { token: string; inputs: Record<string, any> }[] = [];
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        const id = `${args.name}-id`;
+        return { id: args.custom === false ? undefined : id, state: { ...args.inputs, ...providerOutputs(args, id) } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        this.invokes.push({ token: args.token, inputs: args.inputs });
+        switch (args.token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId: testAccountId, arn: `arn:aws:iam::${testAccountId}:user/test`, id: testAccountId, userId: "AIDATEST" };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return { id: testRegion, names: testZones, zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"], state: "available" };
+            default:
+                throw new Error(`Mock not implemented: ${args.token}`);
+        }
+    }
+
+    /** Resources of one Pulumi type, e.g. "aws:ec2/vpcEndpoint:VpcEndpoint". */
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter(r => r.type === type);
+    }
+
+    /** The one resource with this logical name; fails when there is none or several. */
+    named(name: string): RecordedResource {
+        const found = this.resources.filter(r => r.name === name);
+        if (found.length !== 1) {
+            throw new Error(`expected one resource named ${name}, found ${found.length}: ${this.resources.map(r => r.name).join(", ")}`);
+        }
+        return found[0];
+    }
+}
+
+function providerOutputs(args: pulumi.runtime.MockResourceArgs, id: string): Record<string, unknown> {
+    const { type, name, inputs } = args;
+    const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+    const physicalName = inputs.name ?? `${name}-1234567`;
+    const common = { arn: `arn:aws:${service}:${testRegion}:${testAccountId}:${name}`, name: physicalName };
+    switch (type) {
+        case "aws:iam/role:Role":
+            return { ...common, arn: `arn:aws:iam::${testAccountId}:role${inputs.path ?? "/"}${physicalName}` };
+        case "aws:s3/bucket:Bucket":
+            return { ...common, bucket: physicalName, arn: `arn:aws:s3:::${physicalName}` };
+        case "aws:sqs/queue:Queue":
+            return { ...common, url: `https://sqs.${testRegion}.amazonaws.com/${testAccountId}/${physicalName}` };
+        case "aws:ec2/vpcEndpoint:VpcEndpoint":
+            return inputs.vpcEndpointType === "Gateway" ? { ...common, prefixListId: testS3PrefixListId } : common;
+        case "aws:ssm/association:Association":
+            return { ...common, associationId: `${name}-association-id` };
+        case "aws:ec2/vpc:Vpc":
+            return { ...common, id };
+        default:
+            return common;
+    }
+}
