@@ -15,6 +15,9 @@ export interface Notification {
     readonly message: string;
 }
 
+/** Summary lines stay short; the raw event below them carries every value in full. */
+const maxFieldLength = 1000;
+
 type Fields = Record<string, unknown>;
 
 /** Describes any event; never throws. An unknown or malformed event still yields a notice with its raw JSON. */
@@ -96,7 +99,8 @@ function describeComplianceChange(event: Fields, detail: Fields) {
         ? `Recovered: ${resource} is COMPLIANT again with ${rule}`
         : `${resource} is ${compliance} with ${rule}`;
     return {
-        subject: `[Config ${region}] ${headline}`,
+        // Compact, so that a 17-digit instance id, a long region and the default rule name fit in 99 characters.
+        subject: `[Config ${region}] ${resource} ${recovered ? "COMPLIANT again" : compliance}: ${rule}`,
         summary: [
             `${headline} (was ${previous}).`,
             "",
@@ -136,7 +140,8 @@ function field(from: Fields, name: string): string {
     if (value === undefined || value === null || value === "") {
         return "(none)";
     }
-    return typeof value === "string" ? value : JSON.stringify(value);
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    return text.length <= maxFieldLength ? text : `${text.slice(0, maxFieldLength)}... (see the raw event)`;
 }
 
 function table(rows: [string, string][]): string[] {
@@ -177,11 +182,7 @@ function fitMessage(summary: string[], raw: string): string {
         return message;
     }
     const head = [...summary, "", "Raw event (truncated to fit the SNS size limit):", ""].join("\n");
-    let budget = maxMessageBytes - Buffer.byteLength(head, "utf8");
-    let cut = raw.slice(0, budget);
-    while (Buffer.byteLength(cut, "utf8") > budget) {
-        budget -= 64;
-        cut = raw.slice(0, budget);
-    }
-    return head + cut;
+    const room = Math.max(0, maxMessageBytes - Buffer.byteLength(head, "utf8"));
+    // Cutting bytes may split a character; drop the replacement character that leaves.
+    return head + Buffer.from(raw, "utf8").subarray(0, room).toString("utf8").replace(/\uFFFD+$/, "");
 }
