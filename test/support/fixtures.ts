@@ -1,0 +1,27 @@
+// Official AWS sample events from shared/fixtures/events, loaded unchanged.
+import * as fs from "fs";
+import * as path from "path";
+import { sharedRoot } from "./program";
+
+const eventsDir = path.join(sharedRoot, "fixtures", "events");
+
+export function loadFixture(file: string): any {
+    return JSON.parse(fs.readFileSync(path.join(eventsDir, file), "utf8"));
+}
+
+/** "EC2 State Manager Instance Association State Change", SSM User Guide monitoring-systems-manager-event-examples. */
+export const associationSample = () => loadFixture("ssm-state-manager-instance-association-state-change.json");
+
+/**
+ * AWS documents no full EventBridge sample of "Config Rules Compliance Change" (fixtures README):
+ * this joins the documented envelope (monitor-config-with-cloudwatchevents, with resources []) to
+ * the documented SNS notification's Message, which carries the fields of the event's detail.
+ */
+export function complianceChangeSample(): any {
+    const notification = loadFixture("config-compliance-change-sns-notification.json");
+    const template = fs.readFileSync(path.join(eventsDir, "config-eventbridge-event-format.template.txt"), "utf8");
+    const envelope = JSON.parse(template
+        .replace(/\[\s*resources\s*\]/, "[]")
+        .replace(/"detail":\s*\{\s*specific message type\s*\}/, '"detail": {}'));
+    return { ...envelope, "detail-type": "Config Rules Compliance Change", detail: notification.Message };
+}
