@@ -15,9 +15,44 @@ export interface RecordedResource {
     readonly custom: boolean;
 }
 
+/** Resource options as the engine receives them, which the Mocks interface does not show. */
+export interface RecordedOptions {
+    readonly urn: string;
+    readonly parentUrn: string;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly dependencies: string[];
+}
+
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
     readonly invokes: { token: string; inputs: Record<string, any> }[] = [];
+    readonly options = new Map<string, RecordedOptions>();
+
+    /** Wraps the mock monitor so that each registration's options are recorded by resource name. */
+    recordOptionsOf(monitor: any): void {
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
+            register(req, (err: any, resp: any) => {
+                this.options.set(req.getName(), {
+                    urn: resp?.getUrn?.() ?? "",
+                    parentUrn: req.getParent(),
+                    protect: req.getProtect() === true,
+                    retainOnDelete: req.getRetainondelete() === true,
+                    dependencies: req.getDependenciesList(),
+                });
+                callback(err, resp);
+            });
+    }
+
+    /** The recorded options of the resource with this logical name. */
+    optionsOf(name: string): RecordedOptions {
+        const found = this.options.get(name);
+        if (!found) {
+            throw new Error(`no options recorded for ${name}`);
+        }
+        return found;
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
@@ -42,9 +77,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return this.resources.filter(r => r.type === type);
     }
 
-    /** The one resource with this logical name; fails when there is none or several. */
+    /** The one custom resource with this logical name (a component may share its child's name). */
     named(name: string): RecordedResource {
-        const found = this.resources.filter(r => r.name === name);
+        const found = this.resources.filter(r => r.name === name && r.custom);
         if (found.length !== 1) {
             throw new Error(`expected one resource named ${name}, found ${found.length}: ${this.resources.map(r => r.name).join(", ")}`);
         }

@@ -20,9 +20,11 @@ export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
 }
 
 /** Runs `build` under fresh mocks with the given config, then waits for every registration. */
-export async function underMocks<T>(config: Record<string, string>, build: () => T, stack = "test"): Promise<{ mocks: RecordingMocks; result: T }> {
-    const mocks = new RecordingMocks();
+export async function underMocks<T>(
+    config: Record<string, string>, build: () => T, stack = "test", mocks = new RecordingMocks(),
+): Promise<{ mocks: RecordingMocks; result: T }> {
     await pulumi.runtime.setMocks(mocks, projectName, stack, false);
+    mocks.recordOptionsOf(pulumi.runtime.getMonitor());
     pulumi.runtime.setAllConfig(config);
     const result = build();
     await waitForRPCs();
@@ -36,10 +38,10 @@ export function stackConfig(stack: string): Record<string, string> {
 }
 
 /** Runs index.ts, as `pulumi up --stack <stack>` would, and resolves its stack outputs. */
-export async function runProgram(stack: string, config = stackConfig(stack)) {
+export async function runProgram(stack: string, config = stackConfig(stack), mocks = new RecordingMocks()) {
     const indexPath = require.resolve(path.join(projectRoot, "index.ts"));
     delete require.cache[indexPath];
-    const { mocks, result } = await underMocks(config, () => require(indexPath) as Record<string, pulumi.Input<unknown>>, stack);
+    const { result } = await underMocks(config, () => require(indexPath) as Record<string, pulumi.Input<unknown>>, stack, mocks);
     const outputs: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(result)) {
         outputs[name] = await valueOf(value);

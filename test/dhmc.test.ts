@@ -1,0 +1,73 @@
+// DHMC identifiers: aws-facts §1.1 (setting id and value form), §1.2 (role, trust, managed policy), §7 (IMDS defaults).
+import * as assert from "assert";
+import { DefaultHostManagement } from "../components/defaultHostManagement";
+import { ManagedNodeLaunchTemplate } from "../components/managedNodeLaunchTemplate";
+import { managedNodeUserData } from "../functions/userData";
+import { underMocks, valueOf } from "./support/program";
+
+const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1") => underMocks({}, () =>
+    new DefaultHostManagement("dhmc", { region, roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole", protection }));
+
+describe("Default Host Management Configuration", () => {
+    it("creates the role SSM assumes, at path /service-role/, trusted by ssm.amazonaws.com only", async () => {
+        const { mocks } = await buildDhmc("retain");
+        const role = mocks.named("dhmc-role").inputs;
+        assert.strictEqual(role.name, "AWSSystemsManagerDefaultEC2InstanceManagementRole");
+        assert.strictEqual(role.path, "/service-role/");
+        assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy), {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        });
+    });
+
+    it("attaches AmazonSSMManagedEC2InstanceDefaultPolicy, whose ARN has no service-role/ segment", async () => {
+        const { mocks } = await buildDhmc("retain");
+        assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(a => a.inputs.policyArn),
+            ["arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"]);
+        const { mocks: gov } = await buildDhmc("retain", "us-gov-west-1");
+        assert.strictEqual(gov.named("dhmc-default-policy").inputs.policyArn, "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy");
+    });
+
+    it("names the role in the service setting by its path-qualified name, never its ARN", async () => {
+        const { mocks, result } = await buildDhmc("retain");
+        const setting = mocks.named("dhmc-setting").inputs;
+        assert.strictEqual(setting.settingId, "/ssm/managed-instance/default-ec2-instance-management-role");
+        assert.strictEqual(setting.settingValue, "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole");
+        assert.strictEqual(await valueOf(result.settingValue), "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole");
+        assert.ok(mocks.optionsOf("dhmc-setting").dependencies.some(urn => urn.endsWith("::dhmc-default-policy")),
+            "the setting waits for the role's policy");
+    });
+
+    it("requires IMDSv2 for new launches in the region", async () => {
+        const { mocks } = await buildDhmc("retain");
+        assert.deepStrictEqual(mocks.named("dhmc-imdsv2").inputs, { httpTokens: "required" });
+    });
+
+    it("keeps the region-wide setting, its role and the IMDS default on destroy by default", async () => {
+        const { mocks } = await buildDhmc("retain");
+        for (const name of ["dhmc-role", "dhmc-default-policy", "dhmc-setting", "dhmc-imdsv2"]) {
+            assert.deepStrictEqual([mocks.optionsOf(name).retainOnDelete, mocks.optionsOf(name).protect], [true, false], name);
+        }
+    });
+
+    it("can make Pulumi refuse to delete them instead", async () => {
+        const { mocks } = await buildDhmc("protect");
+        for (const name of ["dhmc-role", "dhmc-default-policy", "dhmc-setting", "dhmc-imdsv2"]) {
+            assert.deepStrictEqual([mocks.optionsOf(name).retainOnDelete, mocks.optionsOf(name).protect], [false, true], name);
+        }
+    });
+});
+
+describe("managed-node launch template", () => {
+    it("launches instances that qualify for DHMC: IMDSv2 required, no instance profile, the managed-node group, the agent-floor user data", async () => {
+        const { mocks, result } = await underMocks({}, () => new ManagedNodeLaunchTemplate("node", { securityGroupId: "sg-0123" }));
+        const template = mocks.named("node").inputs;
+        assert.strictEqual(template.metadataOptions.httpTokens, "required");
+        assert.strictEqual(template.metadataOptions.httpEndpoint, "enabled");
+        assert.strictEqual(template.iamInstanceProfile, undefined);
+        assert.strictEqual(template.keyName, undefined);
+        assert.deepStrictEqual(template.vpcSecurityGroupIds, ["sg-0123"]);
+        assert.strictEqual(Buffer.from(template.userData, "base64").toString(), managedNodeUserData());
+        assert.strictEqual(await valueOf(result.launchTemplateId), "node-id");
+    });
+});
