@@ -50,8 +50,12 @@ export class NotificationPipeline extends pulumi.ComponentResource {
             enableKeyRotation: true,
             policy: policyDocument([
                 { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
-                // EventBridge writes to the encrypted DLQ; CloudWatch alarms publish to the encrypted topic.
-                { Sid: "ServicesUseForDelivery", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*", Condition: sourceAccount },
+                // CloudWatch alarms publish to the encrypted topic; their KMS requests carry aws:SourceAccount.
+                { Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*", Condition: sourceAccount },
+                // EventBridge dead-letters into the encrypted queue. Its delivery requests do not carry the
+                // aws:Source* keys, so a condition here would drop dead letters silently; the queue policy
+                // limits the writers to this stack's rules instead.
+                { Sid: "EventBridgeDeadLetters", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*" },
             ]),
         }, child);
         const topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: key.arn, displayName: "SSM fleet baseline" }, child);

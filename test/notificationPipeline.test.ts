@@ -29,13 +29,15 @@ describe("notification pipeline", () => {
         assert.strictEqual(await valueOf(result.topicArn), "arn:aws:sns:eu-west-1:123456789012:notify-topic");
     });
 
-    it("lets only this account's EventBridge and CloudWatch use the key besides its administrators", async () => {
+    it("lets CloudWatch (for this account only) and EventBridge use the key for delivery besides its administrators", async () => {
         const { mocks } = await build();
-        const [admin, services] = JSON.parse(mocks.named("notify-key").inputs.policy).Statement;
+        const [admin, alarms, eventBridge] = JSON.parse(mocks.named("notify-key").inputs.policy).Statement;
         assert.deepStrictEqual(admin.Principal, { AWS: `arn:aws:iam::${testAccountId}:root` });
-        assert.deepStrictEqual(services.Principal, { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] });
-        assert.deepStrictEqual(services.Action, ["kms:GenerateDataKey*", "kms:Decrypt"]);
-        assert.deepStrictEqual(services.Condition, { StringEquals: { "aws:SourceAccount": testAccountId } });
+        assert.deepStrictEqual([alarms.Principal, alarms.Action, alarms.Condition],
+            [{ Service: "cloudwatch.amazonaws.com" }, ["kms:GenerateDataKey*", "kms:Decrypt"], { StringEquals: { "aws:SourceAccount": testAccountId } }]);
+        // EventBridge's KMS requests for delivery carry no aws:Source* keys: a condition would drop dead letters.
+        assert.deepStrictEqual([eventBridge.Principal, eventBridge.Action, eventBridge.Condition],
+            [{ Service: "events.amazonaws.com" }, ["kms:GenerateDataKey*", "kms:Decrypt"], undefined]);
     });
 
     it("runs an inline handler on nodejs22.x with its own least-privilege role, never the FullAccess defaults", async () => {
