@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { isolatedSubnetCidrs } from "./subnetCidrs";
+import { availabilityZoneAt, isolatedSubnetCidrs } from "./subnetCidrs";
 
 export interface ClosedVpcArgs {
     readonly cidrBlock: string;
@@ -42,12 +42,7 @@ export class ClosedVpc extends pulumi.ComponentResource {
             const subnet = new aws.ec2.Subnet(subnetName, {
                 vpcId: vpc.id,
                 cidrBlock,
-                availabilityZone: zones.names.apply(names => {
-                    if (names.length < args.availabilityZoneCount) {
-                        throw new Error(`ssm-fleet-baseline:availabilityZoneCount is ${args.availabilityZoneCount}, but the region has only ${names.length} available zones`);
-                    }
-                    return names[i];
-                }),
+                availabilityZone: zones.names.apply(names => availabilityZoneAt(names, i, args.availabilityZoneCount)),
                 mapPublicIpOnLaunch: false,
                 tags: { Name: subnetName },
             }, child);

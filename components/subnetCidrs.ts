@@ -20,3 +20,11 @@ export function isolatedSubnetCidrs(vpcCidr: string, count: number): string[] {
         return `${octets.join(".")}/${subnetPrefix}`;
     });
 }
+
+/** The zone for subnet `index`, or a clear error when the region has fewer zones than configured. */
+export function availabilityZoneAt(zoneNames: string[], index: number, configuredCount: number): string {
+    if (zoneNames.length < configuredCount) {
+        throw new Error(`ssm-fleet-baseline:availabilityZoneCount is ${configuredCount}, but the region has only ${zoneNames.length} available zones`);
+    }
+    return zoneNames[index];
+}

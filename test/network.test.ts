@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { ClosedVpc } from "../components/closedVpc";
 import { SsmEndpoints } from "../components/ssmEndpoints";
-import { isolatedSubnetCidrs } from "../components/subnetCidrs";
+import { availabilityZoneAt, isolatedSubnetCidrs } from "../components/subnetCidrs";
 import { testS3PrefixListId, testZones } from "./support/mocks";
 import { underMocks, valueOf } from "./support/program";
 
@@ -22,6 +22,12 @@ describe("closed VPC", () => {
         assert.deepStrictEqual(isolatedSubnetCidrs("10.42.0.0/16", 6), ["10.42.0.0/19", "10.42.32.0/19", "10.42.64.0/19", "10.42.96.0/19", "10.42.128.0/19", "10.42.160.0/19"]);
         assert.deepStrictEqual(isolatedSubnetCidrs("192.168.10.0/24", 2), ["192.168.10.0/26", "192.168.10.64/26"]);
         assert.throws(() => isolatedSubnetCidrs("10.42.0.0/26", 6), /too small for 6 subnets/);
+    });
+
+    it("fails clearly when the region has fewer zones than configured", () => {
+        assert.strictEqual(availabilityZoneAt(testZones, 2, 3), "eu-west-1c");
+        assert.throws(() => availabilityZoneAt(testZones, 0, 4),
+            /ssm-fleet-baseline:availabilityZoneCount is 4, but the region has only 3 available zones/);
     });
 
     it("has DNS on, isolated subnets in distinct zones, and no route out", async () => {
