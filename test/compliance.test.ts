@@ -2,12 +2,12 @@
 // bucket policy statements), §5.3 (AWS-GatherSoftwareInventory feeds ManagedInstanceInventory).
 import * as assert from "assert";
 import { ManagedNodeCompliance } from "../components/managedNodeCompliance";
-import { testAccountId } from "./support/mocks";
+import { standInAccountId } from "../plan/standIns";
 import { underMocks, valueOf } from "./support/program";
 
 const baseArgs = {
     region: "eu-west-1",
-    accountId: testAccountId,
+    accountId: standInAccountId,
     ruleName: "ec2-instance-managed-by-systems-manager",
     deliveryRetentionDays: 90,
 };
@@ -52,7 +52,7 @@ describe("managed-node Config rule", () => {
             const delivery = JSON.parse(mocks.named("nodes-recorder-delivery").inputs.policy).Statement;
             assert.deepStrictEqual(delivery.map((s: any) => [s.Action, s.Resource]), [
                 ["s3:GetBucketAcl", "arn:aws:s3:::nodes-delivery-1234567"],
-                ["s3:PutObject", `arn:aws:s3:::nodes-delivery-1234567/AWSLogs/${testAccountId}/Config/*`],
+                ["s3:PutObject", `arn:aws:s3:::nodes-delivery-1234567/AWSLogs/${standInAccountId}/Config/*`],
             ]);
         });
 
@@ -61,8 +61,8 @@ describe("managed-node Config rule", () => {
             const statements = JSON.parse(mocks.named("nodes-delivery-policy").inputs.policy).Statement;
             const bySid = Object.fromEntries(statements.map((s: any) => [s.Sid, s]));
             assert.deepStrictEqual(Object.keys(bySid), ["DenyInsecureTransport", "AWSConfigBucketPermissionsCheck", "AWSConfigBucketExistenceCheck", "AWSConfigBucketDelivery"]);
-            assert.strictEqual(bySid.AWSConfigBucketDelivery.Resource, `arn:aws:s3:::nodes-delivery-1234567/AWSLogs/${testAccountId}/Config/*`);
-            assert.deepStrictEqual(bySid.AWSConfigBucketDelivery.Condition, { StringEquals: { "AWS:SourceAccount": testAccountId, "s3:x-amz-acl": "bucket-owner-full-control" } });
+            assert.strictEqual(bySid.AWSConfigBucketDelivery.Resource, `arn:aws:s3:::nodes-delivery-1234567/AWSLogs/${standInAccountId}/Config/*`);
+            assert.deepStrictEqual(bySid.AWSConfigBucketDelivery.Condition, { StringEquals: { "AWS:SourceAccount": standInAccountId, "s3:x-amz-acl": "bucket-owner-full-control" } });
             for (const sid of ["AWSConfigBucketPermissionsCheck", "AWSConfigBucketExistenceCheck", "AWSConfigBucketDelivery"]) {
                 assert.deepStrictEqual(bySid[sid].Principal, { Service: "config.amazonaws.com" });
             }

@@ -3,12 +3,12 @@
 // without a role gets FullAccess policies; Topic kmsMasterKeyId), §8 (alarms/EventBridge need a CMK).
 import * as assert from "assert";
 import { NotificationPipeline } from "../components/notificationPipeline";
-import { testAccountId } from "./support/mocks";
+import { standInAccountId } from "../plan/standIns";
 import { underMocks, valueOf } from "./support/program";
 
 const build = () => underMocks({}, () => new NotificationPipeline("notify", {
     region: "eu-west-1",
-    accountId: testAccountId,
+    accountId: standInAccountId,
     emails: ["ops@example.com", "oncall@example.com"],
     routes: {
         first: { description: "first route", eventPattern: '{"source":["aws.ssm"]}' },
@@ -32,9 +32,9 @@ describe("notification pipeline", () => {
     it("lets CloudWatch (for this account only) and EventBridge use the key for delivery besides its administrators", async () => {
         const { mocks } = await build();
         const [admin, alarms, eventBridge] = JSON.parse(mocks.named("notify-key").inputs.policy).Statement;
-        assert.deepStrictEqual(admin.Principal, { AWS: `arn:aws:iam::${testAccountId}:root` });
+        assert.deepStrictEqual(admin.Principal, { AWS: `arn:aws:iam::${standInAccountId}:root` });
         assert.deepStrictEqual([alarms.Principal, alarms.Action, alarms.Condition],
-            [{ Service: "cloudwatch.amazonaws.com" }, ["kms:GenerateDataKey*", "kms:Decrypt"], { StringEquals: { "aws:SourceAccount": testAccountId } }]);
+            [{ Service: "cloudwatch.amazonaws.com" }, ["kms:GenerateDataKey*", "kms:Decrypt"], { StringEquals: { "aws:SourceAccount": standInAccountId } }]);
         // EventBridge's KMS requests for delivery carry no aws:Source* keys: a condition would drop dead letters.
         assert.deepStrictEqual([eventBridge.Principal, eventBridge.Action, eventBridge.Condition],
             [{ Service: "events.amazonaws.com" }, ["kms:GenerateDataKey*", "kms:Decrypt"], undefined]);

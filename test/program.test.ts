@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { ConfigError } from "../config";
 import { associationResultPattern, complianceChangePattern } from "../components/eventPatterns";
-import { RecordingMocks } from "./support/mocks";
+import { RecordingMocks } from "../plan/standIns";
 import { runProgram, stackConfig } from "./support/program";
 
 /** Every resource we register sits under one of our components and is named from it. */
@@ -11,7 +11,7 @@ function assertComponentTree(mocks: RecordingMocks) {
         if (resource.type === "pulumi:pulumi:Stack") {
             continue;
         }
-        const { parentUrn } = mocks.optionsOf(resource.name);
+        const { parentUrn } = mocks.optionsOf(resource.name, resource.type);
         if (!resource.custom && parentUrn === "") {
             assert.ok(ours(resource.type), `top-level component ${resource.type}`);
             continue;

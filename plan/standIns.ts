@@ -1,12 +1,17 @@
-// A recording mock monitor: every registration and invoke is kept for assertions, invokes it does
+// Deterministic stand-ins for the AWS provider, so the program runs under Pulumi's mock monitor
+// with no CLI, plugins or credentials: every registration and invoke is recorded, invokes it does
 // not know fail loudly, and custom resources get the provider outputs our code reads.
 import * as pulumi from "@pulumi/pulumi";
 
-export const testAccountId = "123456789012";
-export const testRegion = "eu-west-1";
-export const testZones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
-/** The S3 prefix-list id our gateway-endpoint mock reports. */
-export const testS3PrefixListId = "pl-6da54004";
+/** The account id every stand-in reports (AWS's documentation account). */
+export const standInAccountId = "123456789012";
+/** The S3 prefix-list id the gateway-endpoint stand-in reports. */
+export const standInS3PrefixListId = "pl-6da54004";
+
+/** Six zones, region + a..f, the most any configuration asks for. */
+export function standInZones(region: string): string[] {
+    return ["a", "b", "c", "d", "e", "f"].map(letter => `${region}${letter}`);
+}
 
 export interface RecordedResource {
     readonly type: string;
@@ -25,16 +30,18 @@ export interface RecordedOptions {
 }
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
+    constructor(readonly region = "eu-west-1") {}
+
     readonly resources: RecordedResource[] = [];
     readonly invokes: { token: string; inputs: Record<string, any> }[] = [];
     readonly options = new Map<string, RecordedOptions>();
 
-    /** Wraps the mock monitor so that each registration's options are recorded by resource name. */
+    /** Wraps the mock monitor so that each registration's options are recorded by type and name. */
     recordOptionsOf(monitor: any): void {
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
             register(req, (err: any, resp: any) => {
-                this.options.set(req.getName(), {
+                this.options.set(`${req.getType()}::${req.getName()}`, {
                     urn: resp?.getUrn?.() ?? "",
                     parentUrn: req.getParent(),
                     protect: req.getProtect() === true,
@@ -45,28 +52,30 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             });
     }
 
-    /** The recorded options of the resource with this logical name. */
-    optionsOf(name: string): RecordedOptions {
-        const found = this.options.get(name);
+    /** The recorded options of a resource: by type and name, or by the name of a custom resource. */
+    optionsOf(name: string, type = this.named(name).type): RecordedOptions {
+        const found = this.options.get(`${type}::${name}`);
         if (!found) {
-            throw new Error(`no options recorded for ${name}`);
+            throw new Error(`no options recorded for ${type} ${name}`);
         }
         return found;
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
-        const id = `${args.name}-id`;
-        return { id: args.custom === false ? undefined : id, state: { ...args.inputs, ...providerOutputs(args, id) } };
+        const state = { ...args.inputs, ...providerOutputs(args, this.region) };
+        // S3 reports a bucket's name as its id; other stand-in ids are derived from the logical name.
+        const id = args.type === "aws:s3/bucket:Bucket" ? state.bucket as string : `${args.name}-id`;
+        return { id: args.custom === false ? undefined : id, state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         this.invokes.push({ token: args.token, inputs: args.inputs });
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId: testAccountId, arn: `arn:aws:iam::${testAccountId}:user/test`, id: testAccountId, userId: "AIDATEST" };
+                return { accountId: standInAccountId, arn: `arn:aws:iam::${standInAccountId}:user/plan`, id: standInAccountId, userId: "AIDAPLAN" };
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
-                return { id: testRegion, names: testZones, zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"], state: "available" };
+                return { id: this.region, names: standInZones(this.region), state: "available" };
             default:
                 throw new Error(`Mock not implemented: ${args.token}`);
         }
@@ -87,24 +96,22 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 }
 
-function providerOutputs(args: pulumi.runtime.MockResourceArgs, id: string): Record<string, unknown> {
+function providerOutputs(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
     const { type, name, inputs } = args;
     const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
     const physicalName = inputs.name ?? `${name}-1234567`;
-    const common = { arn: `arn:aws:${service}:${testRegion}:${testAccountId}:${name}`, name: physicalName };
+    const common = { arn: `arn:aws:${service}:${region}:${standInAccountId}:${name}`, name: physicalName };
     switch (type) {
         case "aws:iam/role:Role":
-            return { ...common, arn: `arn:aws:iam::${testAccountId}:role${inputs.path ?? "/"}${physicalName}` };
+            return { ...common, arn: `arn:aws:iam::${standInAccountId}:role${inputs.path ?? "/"}${physicalName}` };
         case "aws:s3/bucket:Bucket":
             return { ...common, bucket: physicalName, arn: `arn:aws:s3:::${physicalName}` };
         case "aws:sqs/queue:Queue":
-            return { ...common, url: `https://sqs.${testRegion}.amazonaws.com/${testAccountId}/${physicalName}` };
+            return { ...common, url: `https://sqs.${region}.amazonaws.com/${standInAccountId}/${physicalName}` };
         case "aws:ec2/vpcEndpoint:VpcEndpoint":
-            return inputs.vpcEndpointType === "Gateway" ? { ...common, prefixListId: testS3PrefixListId } : common;
+            return inputs.vpcEndpointType === "Gateway" ? { ...common, prefixListId: standInS3PrefixListId } : common;
         case "aws:ssm/association:Association":
             return { ...common, associationId: `${name}-association-id` };
-        case "aws:ec2/vpc:Vpc":
-            return { ...common, id };
         default:
             return common;
     }
