@@ -17,6 +17,8 @@ export interface RecordedResource {
     readonly type: string;
     readonly name: string;
     readonly inputs: Record<string, any>;
+    /** What the stand-in provider returned: the inputs plus provider-computed outputs. */
+    readonly outputs: Record<string, any>;
     readonly custom: boolean;
 }
 
@@ -62,11 +64,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
         const state = { ...args.inputs, ...providerOutputs(args, this.region) };
         // S3 reports a bucket's name as its id; other stand-in ids are derived from the logical name.
         const id = args.type === "aws:s3/bucket:Bucket" ? state.bucket as string : `${args.name}-id`;
-        return { id: args.custom === false ? undefined : id, state };
+        const custom = args.custom ?? true;
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, outputs: custom ? { ...state, id } : state, custom });
+        return { id: custom ? id : undefined, state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {

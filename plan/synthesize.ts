@@ -20,7 +20,10 @@ export interface PlannedResource {
     /** The parent's URN, or "" at the top. */
     readonly parent: string;
     readonly custom: boolean;
+    /** What the program passed: what per-resource policies see. */
     readonly inputs: Record<string, any>;
+    /** The stand-in provider's resulting state: what stack policies see. */
+    readonly outputs: Record<string, any>;
 }
 
 /** Resolves an Output's value (outputs are never unknown here: mocks run with preview=false). */
@@ -68,6 +71,6 @@ export async function runProgram(stack: string, config = stackConfig(stack), moc
 export function plannedResources(mocks: RecordingMocks): PlannedResource[] {
     return mocks.resources.map(resource => {
         const { urn, parentUrn } = mocks.optionsOf(resource.name, resource.type);
-        return { urn, type: resource.type, name: resource.name, parent: parentUrn, custom: resource.custom, inputs: resource.inputs };
+        return { urn, type: resource.type, name: resource.name, parent: parentUrn, custom: resource.custom, inputs: resource.inputs, outputs: resource.outputs };
     });
 }
