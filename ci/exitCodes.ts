@@ -1,0 +1,12 @@
+// The driver's exit codes: one per outcome a CI job branches on.
+export const ExitCode = {
+    success: 0,
+    failure: 1,
+    configurationError: 2,
+    changesPending: 3,
+    policyViolation: 4,
+    stackLocked: 5,
+    verificationFailed: 6,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
