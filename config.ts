@@ -31,6 +31,7 @@ export const configKeys = {
     configRuleName: { type: "string", default: "ec2-instance-managed-by-systems-manager" },
     createConfigRecorder: { type: "boolean", default: false },
     inventoryAssociation: { type: "boolean", default: true },
+    canary: { type: "boolean", default: false },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
@@ -75,6 +76,8 @@ export interface BaselineConfig {
         readonly createRecorder: boolean;
         readonly inventoryAssociation: boolean;
     };
+    /** Launch a canary instance that `up --verify` checks. */
+    readonly canary: boolean;
 }
 
 /** Thrown with every problem found, one line each, so a user fixes them in one round. */
@@ -202,6 +205,7 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
             createRecorder: bool("createConfigRecorder"),
             inventoryAssociation: bool("inventoryAssociation"),
         },
+        canary: bool("canary"),
     };
     if (problems.length > 0) {
         throw new ConfigError(problems);

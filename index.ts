@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentAutoUpdate } from "./components/agentAutoUpdate";
+import { Canary } from "./components/canary";
 import { ClosedVpc } from "./components/closedVpc";
 import { DefaultHostManagement } from "./components/defaultHostManagement";
 import { associationResultPattern, complianceChangePattern } from "./components/eventPatterns";
@@ -38,6 +39,9 @@ const dhmc = new DefaultHostManagement("dhmc", {
 const launchTemplate = new ManagedNodeLaunchTemplate("managed-node", {
     securityGroupId: endpoints.managedNodeSecurityGroupId,
 });
+const canary = config.canary
+    ? new Canary("canary", { subnetId: network.subnetIds[0], securityGroupId: endpoints.managedNodeSecurityGroupId })
+    : undefined;
 const agentUpdate = new AgentAutoUpdate("ssm-agent-update", {
     region: config.region,
     ...config.agentUpdate,
@@ -79,3 +83,4 @@ export const dhmcSettingValue = dhmc.settingValue;
 export const agentUpdateAssociationId = agentUpdate.associationId;
 export const agentUpdateOutputBucket = agentUpdate.outputBucketName;
 export const configRuleName = compliance.ruleName;
+export const canaryInstanceId = canary?.instanceId;

@@ -79,6 +79,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                 return { accountId: standInAccountId, arn: `arn:aws:iam::${standInAccountId}:user/plan`, id: standInAccountId, userId: "AIDAPLAN" };
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { id: this.region, names: standInZones(this.region), state: "available" };
+            case "aws:ssm/getParameter:getParameter":
+                return { id: args.inputs.name, name: args.inputs.name, type: "String", value: "ami-0123456789abcdef0", version: 1, arn: `arn:aws:ssm:${this.region}::parameter${args.inputs.name}` };
             default:
                 throw new Error(`Mock not implemented: ${args.token}`);
         }
