@@ -217,6 +217,9 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
     } catch (error) {
         outcome = classifyFailure(error);
         deps.err(`${args.command} failed${error instanceof CommandError || error instanceof Error ? `: ${error.message}` : ""}\n`);
+        if (/ENOENT: pulumi/.test(String(error))) {
+            deps.err("The Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/) or use `npm run plan` offline.\n");
+        }
     }
 
     deps.out(`\n${summaryLine(args.command, args.stack, changes)}\n`);
