@@ -2,7 +2,7 @@
 // (@pulumi/policy 1.21 server.js): per-resource policies see each resource's inputs, stack
 // policies see every resource's outputs; the enforcement level comes from the pack config, then
 // the policy, then the pack (advisory by default); "disabled" skips a policy and "remediate"
-// reports as "mandatory"; a validation typed with validateResourceOfType skips other types;
+// reports as "mandatory"; the pack config's "all" entry sets every level; a validation typed with validateResourceOfType skips other types;
 // notApplicable() ends a validation quietly; validations may be async; getConfig() returns the
 // policy's config (schema defaults applied, as the CLI does) without enforcementLevel.
 import { EnforcementLevel, Policies, Policy, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
@@ -50,9 +50,10 @@ function isStackPolicy(policy: Policy): policy is StackValidationPolicy {
 export async function evaluatePolicies(policies: Policies, resources: readonly AnalyzedResource[], options: EvaluateOptions = {}): Promise<Violation[]> {
     const violations: Violation[] = [];
     for (const policy of policies) {
-        const entry = options.config?.[policy.name];
-        const configured = typeof entry === "string" ? { enforcementLevel: entry } : entry ?? {};
-        const { enforcementLevel: configuredLevel, ...properties } = configured;
+        // The reserved "all" entry sets every policy's level; a policy's own entry takes precedence.
+        const normalize = (entry: PackConfig[string] | undefined) => (typeof entry === "string" ? { enforcementLevel: entry } : entry ?? {});
+        const { enforcementLevel: ownLevel, ...properties } = normalize(options.config?.[policy.name]);
+        const configuredLevel = ownLevel ?? normalize(options.config?.all).enforcementLevel;
         const level = configuredLevel ?? policy.enforcementLevel ?? options.packEnforcementLevel ?? "advisory";
         if (level === "disabled") {
             continue;

@@ -254,6 +254,8 @@ describe("policy evaluation follows the engine", () => {
         assert.deepStrictEqual(await level("advisory", { sample: { enforcementLevel: "mandatory" } }), ["mandatory"]);
         assert.deepStrictEqual(await level("remediate"), ["mandatory"]);
         assert.deepStrictEqual(await level("mandatory", { sample: "disabled" }), []);
+        assert.deepStrictEqual(await level("mandatory", { all: "advisory" }), ["advisory"]);
+        assert.deepStrictEqual(await level("advisory", { all: "advisory", sample: "mandatory" }), ["mandatory"]);
     });
 
     it("ends a validation quietly on notApplicable, and gives config with schema defaults", async () => {

@@ -1,0 +1,262 @@
+// `npm run plan -- --stack <name>`: an offline plan of a stack. Runs the program under Pulumi's
+// mock monitor with the stack's config, evaluates the CrossGuard policies over what it registers
+// and estimates the monthly cost. No Pulumi CLI, plugins, credentials or network.
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import type { EnforcementLevel } from "@pulumi/policy";
+import { ConfigError } from "../config";
+import { evaluatePolicies, PackConfig } from "../policy/evaluate";
+import { policies } from "../policy/policies";
+import { estimateMonthlyCost } from "./cost";
+import { mandatoryFailure, mandatoryViolations, planDocument, PlanReport, renderText } from "./report";
+import { RecordingMocks } from "./standIns";
+import { PlannedResource, projectRoot, runProgram, stackConfig } from "./synthesize";
+
+export const exitCodes = { ok: 0, mandatoryViolation: 1, usage: 2, programError: 3 } as const;
+
+const usage = `Usage: npm run plan -- --stack <name> [--json] [--policy-config <file.json>]
+
+Plans a stack offline: runs index.ts under Pulumi's mock monitor with Pulumi.<name>.yaml,
+evaluates the CrossGuard policies and estimates the monthly cost. Needs no Pulumi CLI,
+plugins, credentials or network.
+
+Options:
+  --stack <name>               the stack; its config is read from Pulumi.<name>.yaml (required)
+  --json                       print one JSON document on stdout instead of the report
+                               (with npm, use npm run -s so that npm's banner stays off stdout)
+  --policy-config <file.json>  policy pack config, as pulumi preview --policy-pack-config takes it
+  --stack-dir <dir>            the directory holding Pulumi.<name>.yaml (default: the project root)
+  --program <file>             run this program instead of index.ts (for tests)
+  -h, --help                   show this help
+
+Exit codes:
+  0  planned, with no mandatory policy violation
+  1  a mandatory policy violation (listed on stderr)
+  2  bad arguments, a missing stack file, or an invalid policy config or stack configuration
+  3  the program or a policy failed
+`;
+
+/** Where the plan writes; the CLI's are process.stdout and process.stderr. */
+export interface PlanIo {
+    out(text: string): void;
+    err(text: string): void;
+}
+
+const processIo: PlanIo = {
+    out: text => { process.stdout.write(text); },
+    err: text => { process.stderr.write(text); },
+};
+
+/** A failure with its exit code and the message for stderr. */
+class PlanFailure extends Error {
+    constructor(readonly exitCode: number, message: string) {
+        super(message);
+    }
+}
+
+/** Plans one stack; resolves to the exit code. Never rejects. */
+export async function main(argv: readonly string[], io: PlanIo = processIo): Promise<number> {
+    try {
+        return await plan(argv, io);
+    } catch (error) {
+        if (error instanceof PlanFailure) {
+            io.err(`${error.message.trimEnd()}\n`);
+            return error.exitCode;
+        }
+        io.err(`plan: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+        return exitCodes.programError;
+    }
+}
+
+async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
+    const args = parseArguments(argv);
+    if (args.help) {
+        io.out(usage);
+        return exitCodes.ok;
+    }
+    const config = readStackConfig(args.stack, args.stackDir);
+    const packConfig = args.policyConfig === undefined ? undefined : readPolicyConfig(args.policyConfig, io);
+    const region = config["aws:region"];
+
+    const { resources } = await guarded(() => runProgram(args.stack, config, new RecordingMocks(region), args.program))
+        .catch(error => {
+            throw error instanceof ConfigError
+                ? new PlanFailure(exitCodes.usage, `plan: ${path.join(args.stackDir, `Pulumi.${args.stack}.yaml`)}: ${error.message}`)
+                : programError("the program failed", error);
+        });
+    const violations = await guarded(() => evaluatePolicies(policies, resources, { config: packConfig }))
+        .catch(error => { throw programError("policy evaluation failed", error); });
+
+    const report: PlanReport = {
+        stack: args.stack,
+        region,
+        resources,
+        policies: policies.map(p => p.name),
+        violations,
+        cost: estimateMonthlyCost(resources, region),
+    };
+    if (args.json) {
+        const jsonResources = await Promise.all(resources.map(async (r): Promise<PlannedResource> =>
+            ({ ...r, inputs: await jsonValue(r.inputs) as Record<string, unknown> })));
+        io.out(`${JSON.stringify(planDocument({ ...report, resources: jsonResources }), null, 2)}\n`);
+    } else {
+        io.out(renderText(report));
+    }
+    if (mandatoryViolations(report).length > 0) {
+        io.err(mandatoryFailure(report));
+        return exitCodes.mandatoryViolation;
+    }
+    return exitCodes.ok;
+}
+
+interface Arguments {
+    readonly stack: string;
+    readonly json: boolean;
+    readonly help: boolean;
+    readonly policyConfig?: string;
+    readonly stackDir: string;
+    readonly program: string;
+}
+
+function parseArguments(argv: readonly string[]): Arguments {
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: [...argv],
+            strict: true,
+            allowPositionals: false,
+            options: {
+                stack: { type: "string" },
+                json: { type: "boolean" },
+                "policy-config": { type: "string" },
+                "stack-dir": { type: "string" },
+                program: { type: "string" },
+                help: { type: "boolean", short: "h" },
+            },
+        }));
+    } catch (error) {
+        throw new PlanFailure(exitCodes.usage, `plan: ${(error as Error).message}\n\n${usage}`);
+    }
+    if (!values.help && values.stack === undefined) {
+        throw new PlanFailure(exitCodes.usage, `plan: --stack <name> is required\n\n${usage}`);
+    }
+    // The name becomes part of a file name: keep it to what `pulumi stack init` accepts, with no org or project.
+    if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack)) {
+        throw new PlanFailure(exitCodes.usage, `plan: --stack ${JSON.stringify(values.stack)}: expected a stack name of letters, digits, _, . and -`);
+    }
+    return {
+        stack: values.stack ?? "",
+        json: values.json ?? false,
+        help: values.help ?? false,
+        policyConfig: values["policy-config"],
+        stackDir: path.resolve(values["stack-dir"] ?? projectRoot),
+        program: path.resolve(values.program ?? path.join(projectRoot, "index.ts")),
+    };
+}
+
+function readStackConfig(stack: string, dir: string): Record<string, string> {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        const stacks = fs.existsSync(dir)
+            ? fs.readdirSync(dir).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(s => s !== undefined)
+            : [];
+        throw new PlanFailure(exitCodes.usage, `plan: no stack file ${file}`
+            + (stacks.length > 0 ? `; stacks there: ${stacks.join(", ")}` : ""));
+    }
+    try {
+        return stackConfig(stack, dir);
+    } catch (error) {
+        throw new PlanFailure(exitCodes.usage, `plan: cannot read ${file}: ${(error as Error).message}`);
+    }
+}
+
+const enforcementLevels: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+/**
+ * Reads a pack config file and checks its levels; "all" (every policy's level) is the evaluator's to apply.
+ */
+function readPolicyConfig(file: string, io: PlanIo): PackConfig {
+    const fail = (problem: string) => new PlanFailure(exitCodes.usage, `plan: --policy-config ${file}: ${problem}`);
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (error) {
+        throw fail((error as Error).message);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        throw fail("expected a JSON object of policy names");
+    }
+    const entries: Record<string, { enforcementLevel?: EnforcementLevel } & Record<string, unknown>> = {};
+    for (const [name, value] of Object.entries(parsed)) {
+        const entry = typeof value === "string" ? { enforcementLevel: value } : value;
+        if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+            throw fail(`${name}: expected an enforcement level or an object`);
+        }
+        const level = (entry as { enforcementLevel?: unknown }).enforcementLevel;
+        if (level !== undefined && !enforcementLevels.includes(level as EnforcementLevel)) {
+            throw fail(`${name}: got enforcementLevel ${JSON.stringify(level)}; expected ${enforcementLevels.join(", ")}`);
+        }
+        entries[name] = entry;
+    }
+    const names = policies.map(p => p.name);
+    const unknown = Object.keys(entries).filter(name => name !== "all" && !names.includes(name));
+    if (unknown.length > 0) {
+        io.err(`plan: warning: --policy-config ${file} names no policy of this pack: ${unknown.join(", ")} (policies: ${names.join(", ")})\n`);
+    }
+    return entries;
+}
+
+function programError(what: string, error: unknown): PlanFailure {
+    return new PlanFailure(exitCodes.programError, `plan: ${what}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+}
+
+/**
+ * Runs Pulumi work with console output on stderr, so that --json output stays the only thing on
+ * stdout (without an engine, pulumi.log.info writes with console.log). It also fails on the first
+ * unhandled rejection: a program that throws inside an apply leaves its outputs pending forever.
+ */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+    const saved = { log: console.log, info: console.info, debug: console.debug };
+    console.log = console.info = console.debug = console.error;
+    let onRejection: (reason: unknown) => void = () => undefined;
+    const rejected = new Promise<never>((_, reject) => { onRejection = reject; });
+    process.on("unhandledRejection", onRejection);
+    try {
+        return await Promise.race([work(), rejected]);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+        Object.assign(console, saved);
+    }
+}
+
+/** Inputs as JSON: assets and archives hold their text, paths, URIs and members as promises. */
+async function jsonValue(value: unknown): Promise<unknown> {
+    if (isAssetOrArchive(value)) {
+        const fields: Record<string, unknown> = {};
+        for (const key of ["text", "path", "uri", "assets"]) {
+            if (key in value) {
+                fields[key] = await jsonValue(await value[key]);
+            }
+        }
+        return fields;
+    }
+    if (Array.isArray(value)) {
+        return Promise.all(value.map(jsonValue));
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await jsonValue(v)])));
+    }
+    return value;
+}
+
+// A boolean guard: the SDK's own guards would narrow everything else to never, as Asset and Archive have no public members.
+function isAssetOrArchive(value: unknown): value is Record<string, unknown> {
+    return pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value);
+}
+
+if (require.main === module) {
+    // Sets the exit code rather than exiting, so that Pulumi's pending work is never cut short.
+    void main(process.argv.slice(2)).then(code => { process.exitCode = code; });
+}
