@@ -32,6 +32,12 @@ export const configKeys = {
     createConfigRecorder: { type: "boolean", default: false },
     inventoryAssociation: { type: "boolean", default: true },
     canary: { type: "boolean", default: false },
+    healthWatch: { type: "boolean", default: true },
+    healthWatchSchedule: { type: "string", default: "rate(5 minutes)" },
+    healthWatchGraceMinutes: { type: "integer", default: 15 },
+    healthWatchDebounceSweeps: { type: "integer", default: 2 },
+    healthWatchExcludeTagKey: { type: "string", default: "ssm-fleet-baseline:unwatched" },
+    healthWatchDiagnose: { type: "boolean", default: false },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
@@ -78,6 +84,15 @@ export interface BaselineConfig {
     };
     /** Launch a canary instance that `up --verify` checks. */
     readonly canary: boolean;
+    /** The fast managed-node health watch; undefined when it is off. */
+    readonly healthWatch?: {
+        /** Minutes between sweeps, from rate(N minutes). */
+        readonly intervalMinutes: number;
+        readonly graceMinutes: number;
+        readonly debounceSweeps: number;
+        readonly excludeTagKey: string;
+        readonly diagnose: boolean;
+    };
 }
 
 /** Thrown with every problem found, one line each, so a user fixes them in one round. */
@@ -206,6 +221,7 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
             inventoryAssociation: bool("inventoryAssociation"),
         },
         canary: bool("canary"),
+        healthWatch: parseHealthWatch(),
     };
     if (problems.length > 0) {
         throw new ConfigError(problems);
@@ -265,6 +281,25 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
             }
         });
         return { mode: "adopt", vpcId, cidrBlock, subnets, routeTableIds };
+    }
+
+    function parseHealthWatch(): BaselineConfig["healthWatch"] {
+        const enabled = bool("healthWatch");
+        const schedule = text("healthWatchSchedule");
+        const minutes = /^rate\((\d+) minutes?\)$/.exec(schedule);
+        const intervalMinutes = Number(minutes?.[1]);
+        if (!minutes || intervalMinutes < 1 || intervalMinutes > 60 || (intervalMinutes === 1) !== schedule.endsWith("minute)")) {
+            problem("healthWatchSchedule", schedule, "rate(N minutes) with N from 1 to 60, such as rate(5 minutes)");
+        }
+        const graceMinutes = integer("healthWatchGraceMinutes", 0, 1440);
+        const debounceSweeps = integer("healthWatchDebounceSweeps", 1, 10);
+        const excludeTagKey = text("healthWatchExcludeTagKey");
+        // EC2 tag keys: 1 to 128 characters, not starting with "aws:".
+        if (excludeTagKey.length < 1 || excludeTagKey.length > 128 || excludeTagKey.startsWith("aws:")) {
+            problem("healthWatchExcludeTagKey", excludeTagKey, "an EC2 tag key of 1 to 128 characters that does not start with aws:");
+        }
+        const diagnose = bool("healthWatchDiagnose");
+        return enabled ? { intervalMinutes, graceMinutes, debounceSweeps, excludeTagKey, diagnose } : undefined;
     }
 }
 

@@ -7,6 +7,7 @@ import { ClosedVpc } from "./components/closedVpc";
 import { DefaultHostManagement } from "./components/defaultHostManagement";
 import { associationResultPattern, complianceChangePattern } from "./components/eventPatterns";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
+import { ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
 import { NotificationPipeline } from "./components/notificationPipeline";
 import { SsmEndpoints } from "./components/ssmEndpoints";
@@ -70,6 +71,16 @@ const notifications = new NotificationPipeline("ssm-notify", {
     },
 });
 
+const healthWatch = config.healthWatch
+    ? new ManagedNodeHealthWatch("node-health", {
+        region: config.region,
+        accountId,
+        ...config.healthWatch,
+        topicArn: notifications.topicArn,
+        topicKeyArn: notifications.topicKeyArn,
+    })
+    : undefined;
+
 export const notificationTopicArn = notifications.topicArn;
 export const deadLetterQueueUrl = notifications.deadLetterQueueUrl;
 export const vpcId = network.vpcId;
@@ -84,3 +95,4 @@ export const agentUpdateAssociationId = agentUpdate.associationId;
 export const agentUpdateOutputBucket = agentUpdate.outputBucketName;
 export const configRuleName = compliance.ruleName;
 export const canaryInstanceId = canary?.instanceId;
+export const healthWatchTableName = healthWatch?.tableName;

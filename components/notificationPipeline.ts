@@ -36,6 +36,8 @@ function shortHash(text: string): string {
  */
 export class NotificationPipeline extends pulumi.ComponentResource {
     public readonly topicArn: pulumi.Output<string>;
+    /** The KMS key that encrypts the topic: publishers need to use it. */
+    public readonly topicKeyArn: pulumi.Output<string>;
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
     public readonly handlerName: pulumi.Output<string>;
 
@@ -158,8 +160,9 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         }, child);
 
         this.topicArn = topic.arn;
+        this.topicKeyArn = key.arn;
         this.deadLetterQueueUrl = deadLetterQueue.url;
         this.handlerName = handler.name;
-        this.registerOutputs({ topicArn: this.topicArn, deadLetterQueueUrl: this.deadLetterQueueUrl, handlerName: this.handlerName });
+        this.registerOutputs({ topicArn: this.topicArn, topicKeyArn: this.topicKeyArn, deadLetterQueueUrl: this.deadLetterQueueUrl, handlerName: this.handlerName });
     }
 }

@@ -163,7 +163,8 @@ function nodeConsoleLink(region: string, node: string): string {
     return "(none)";
 }
 
-function toSubject(text: string): string {
+/** An SNS-safe subject: one line, no control characters, under 100 characters. */
+export function toSubject(text: string): string {
     const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/\s+/g, " ").trim();
     return oneLine.length <= maxSubjectLength ? oneLine : `${oneLine.slice(0, maxSubjectLength - 3)}...`;
 }

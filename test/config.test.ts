@@ -156,6 +156,22 @@ describe("config", () => {
         });
     });
 
+    it("configures the health watch, on by default, and validates its schedule, grace, debounce and tag key", () => {
+        assert.deepStrictEqual(parseBaselineConfig(valid, region).healthWatch,
+            { intervalMinutes: 5, graceMinutes: 15, debounceSweeps: 2, excludeTagKey: "ssm-fleet-baseline:unwatched", diagnose: false });
+        assert.strictEqual(parseBaselineConfig({ ...valid, healthWatch: "false" }, region).healthWatch, undefined);
+        assert.strictEqual(parseBaselineConfig({ ...valid, healthWatchSchedule: "rate(1 minute)" }, region).healthWatch?.intervalMinutes, 1);
+        for (const schedule of ["rate(5 minute)", "rate(1 minutes)", "rate(0 minutes)", "rate(61 minutes)", "rate(1 hour)", "cron(0/5 * * * ? *)"]) {
+            assertRejected({ healthWatchSchedule: schedule }, "ssm-fleet-baseline:healthWatchSchedule", /rate\(N minutes\) with N from 1 to 60/);
+        }
+        assertRejected({ healthWatchGraceMinutes: "-1" }, "ssm-fleet-baseline:healthWatchGraceMinutes", /from 0 to 1440/);
+        assertRejected({ healthWatchDebounceSweeps: "0" }, "ssm-fleet-baseline:healthWatchDebounceSweeps", /from 1 to 10/);
+        assertRejected({ healthWatchExcludeTagKey: "aws:reserved" }, "ssm-fleet-baseline:healthWatchExcludeTagKey", /does not start with aws:/);
+        assertRejected({ healthWatchExcludeTagKey: "" }, "ssm-fleet-baseline:healthWatchExcludeTagKey", /1 to 128 characters/);
+        assertRejected({ healthWatchDiagnose: "sometimes" }, "ssm-fleet-baseline:healthWatchDiagnose", /true or false/);
+        assertRejected({ canary: "on" }, "ssm-fleet-baseline:canary", /true or false/);
+    });
+
     it("reports every problem at once", () => {
         const problems = problemsOf({ vpcCidr: "nope", agentVersion: "1", ec2MessagesEndpoint: "maybe" });
         assert.strictEqual(problems.length, 3, problems.join("\n"));

@@ -1,0 +1,229 @@
+// One health sweep: list running instances and managed nodes, classify them, advance the stored
+// state, and report transitions (one e-mail, one EventBridge event each), metrics and optional
+// diagnoses. AWS calls are injected so the Lambda passes SDK clients and tests pass stand-ins.
+// Pure of @pulumi imports: serialized by value into the sweep Lambda.
+import { consoleOrigin } from "./awsPartition";
+import { advanceStates, classifyNodes, countByStatus, describeStatus, ManagedNodeInfo, NodeState, NodeStatus, RunningInstance, Transition, unhealthyStatuses } from "./nodeHealth";
+import { toSubject } from "./notification";
+
+export const healthEventSource = "ssm-fleet-baseline";
+export const healthEventDetailType = "Managed Node Health Change";
+export const metricNamespace = "SsmFleetBaseline/HealthWatch";
+export const diagnosisRunbook = "AWSSupport-TroubleshootManagedInstance";
+
+/** One CloudWatch metric per status, plus NodesUnmanaged (every unhealthy status) and UnreadableRecords. */
+export const statusMetricNames: Record<NodeStatus, string> = {
+    "online": "NodesOnline",
+    "starting": "NodesStarting",
+    "connection-lost": "NodesConnectionLost",
+    "never-registered": "NodesNeverRegistered",
+    "agent-outdated": "NodesAgentOutdated",
+    "hybrid-lost": "NodesHybridLost",
+};
+
+type Item = Record<string, any>;
+
+/** The AWS operations a sweep needs, each taking and returning the SDK v3 request and response shapes. */
+export interface HealthAws {
+    describeInstances(input: Item): Promise<{ Reservations?: { Instances?: RunningInstance[] }[]; NextToken?: string }>;
+    describeInstanceInformation(input: Item): Promise<{ InstanceInformationList?: ManagedNodeInfo[]; NextToken?: string }>;
+    scan(input: Item): Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>;
+    batchWriteItem(input: Item): Promise<{ UnprocessedItems?: Record<string, Item[]> }>;
+    publish(input: { TopicArn: string; Subject: string; Message: string }): Promise<unknown>;
+    putEvents(input: { Entries: Item[] }): Promise<{ FailedEntryCount?: number; Entries?: { EventId?: string; ErrorCode?: string }[] }>;
+    putMetricData(input: Item): Promise<unknown>;
+    startAutomationExecution(input: Item): Promise<{ AutomationExecutionId?: string }>;
+}
+
+export interface SweepSettings {
+    readonly region: string;
+    readonly tableName: string;
+    readonly topicArn: string;
+    readonly graceMs: number;
+    readonly debounce: number;
+    readonly excludeTagKey: string;
+    /** Role for the diagnosis runbook; no diagnosis without it. */
+    readonly automationRoleArn?: string;
+    /** At most this many runbooks per sweep, so a region-wide outage does not start hundreds. */
+    readonly maxDiagnoses: number;
+}
+
+export interface SweepReport {
+    readonly counts: Record<NodeStatus, number>;
+    readonly transitions: Transition[];
+    readonly unreadable: number;
+    readonly excluded: number;
+    readonly writes: number;
+    readonly messages: number;
+}
+
+const throttlingErrors = ["ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException",
+    "ProvisionedThroughputExceededException", "RequestThrottledException", "ThrottledException", "SlowDown"];
+
+/** Retries throttled calls with exponential backoff and jitter; any other error is thrown at once. */
+export async function withThrottlingRetries<T>(call: () => Promise<T>, sleep: (ms: number) => Promise<void>, attempts = 8): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return await call();
+        } catch (error) {
+            const throttled = throttlingErrors.includes((error as { name?: string })?.name ?? "") || (error as { $retryable?: { throttling?: boolean } })?.$retryable?.throttling === true;
+            if (!throttled || attempt >= attempts) {
+                throw error;
+            }
+            await sleep(Math.min(20_000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
+        }
+    }
+}
+
+async function pages<T>(fetch: (token: Item | string | undefined) => Promise<{ items: T[]; next?: Item | string }>): Promise<T[]> {
+    const all: T[] = [];
+    let token: Item | string | undefined;
+    do {
+        const page = await fetch(token);
+        all.push(...page.items);
+        token = page.next;
+    } while (token);
+    return all;
+}
+
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+    Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** State items: the node id as key, the state as JSON, and the TTL attribute when set. */
+function toItem(state: NodeState): Item {
+    return {
+        nodeId: { S: state.nodeId },
+        state: { S: JSON.stringify(state) },
+        ...(state.expiresAt !== undefined ? { expiresAt: { N: String(state.expiresAt) } } : {}),
+    };
+}
+
+function fromItem(item: Item): NodeState | undefined {
+    try {
+        const state = JSON.parse(item?.state?.S ?? "");
+        return typeof state?.nodeId === "string" ? state : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+export async function runSweep(aws: HealthAws, settings: SweepSettings, now: number, sleep: (ms: number) => Promise<void>): Promise<SweepReport> {
+    const retry = <T>(call: () => Promise<T>) => withThrottlingRetries(call, sleep);
+
+    const instances = await pages<RunningInstance>(async token => {
+        const page = await retry(() => aws.describeInstances({ Filters: [{ Name: "instance-state-name", Values: ["running"] }], MaxResults: 1000, NextToken: token }));
+        return { items: (page.Reservations ?? []).flatMap(r => r?.Instances ?? []), next: page.NextToken };
+    });
+    const nodes = await pages<ManagedNodeInfo>(async token => {
+        const page = await retry(() => aws.describeInstanceInformation({ MaxResults: 50, NextToken: token }));
+        return { items: page.InstanceInformationList ?? [], next: page.NextToken };
+    });
+    let unreadableStates = 0;
+    const stored = await pages<NodeState>(async key => {
+        const page = await retry(() => aws.scan({ TableName: settings.tableName, ExclusiveStartKey: key }));
+        const states = (page.Items ?? []).map(fromItem);
+        unreadableStates += states.filter(s => !s).length;
+        return { items: states.filter((s): s is NodeState => s !== undefined), next: page.LastEvaluatedKey };
+    });
+
+    const { observations, unreadable, excluded } = classifyNodes(instances, nodes, { now, graceMs: settings.graceMs, excludeTagKey: settings.excludeTagKey });
+    const { writes, transitions } = advanceStates(new Map(stored.map(s => [s.nodeId, s])), observations, now, settings.debounce);
+    const counts = countByStatus(observations);
+
+    // Report before recording: if a report fails, the sweep fails and the next one reports again.
+    let messages = 0;
+    if (transitions.length > 0) {
+        const diagnoses = await diagnose(transitions);
+        await retry(() => aws.publish({ TopicArn: settings.topicArn, ...healthMessage(transitions, diagnoses, settings.region, unreadable + unreadableStates) }));
+        messages = 1;
+        await putTransitionEvents(transitions, diagnoses);
+    }
+    for (const batch of chunks(writes, 25)) {
+        let request: Record<string, Item[]> | undefined = {
+            [settings.tableName]: batch.map(({ nodeId, state }) => (state ? { PutRequest: { Item: toItem(state) } } : { DeleteRequest: { Key: { nodeId: { S: nodeId } } } })),
+        };
+        for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+            if (attempt > 0) {
+                await sleep(Math.min(5_000, 100 * 2 ** attempt));
+            }
+            const pending: Record<string, Item[]> = request;
+            request = (await retry(() => aws.batchWriteItem({ RequestItems: pending }))).UnprocessedItems;
+        }
+    }
+    await retry(() => aws.putMetricData({
+        Namespace: metricNamespace,
+        MetricData: [
+            ...Object.entries(counts).map(([status, value]) => ({ MetricName: statusMetricNames[status as NodeStatus], Value: value, Unit: "Count" })),
+            { MetricName: "NodesUnmanaged", Value: unhealthyStatuses.reduce((sum, status) => sum + counts[status], 0), Unit: "Count" },
+            { MetricName: "UnreadableRecords", Value: unreadable + unreadableStates, Unit: "Count" },
+        ],
+    }));
+    return { counts, transitions, unreadable: unreadable + unreadableStates, excluded, writes: writes.length, messages };
+
+    /** Starts the troubleshooting runbook for EC2 nodes that just became unhealthy; a failure to start is reported, not fatal. */
+    async function diagnose(found: readonly Transition[]): Promise<Map<string, string>> {
+        const results = new Map<string, string>();
+        if (!settings.automationRoleArn) {
+            return results;
+        }
+        const candidates = found.filter(t => t.change === "unhealthy" && t.kind === "ec2").slice(0, settings.maxDiagnoses);
+        for (const transition of candidates) {
+            try {
+                const started = await retry(() => aws.startAutomationExecution({
+                    DocumentName: diagnosisRunbook,
+                    Parameters: { InstanceId: [transition.nodeId], AutomationAssumeRole: [settings.automationRoleArn] },
+                }));
+                const id = started.AutomationExecutionId ?? "";
+                results.set(transition.nodeId, `${diagnosisRunbook} execution ${id}: ${consoleOrigin(settings.region)}/systems-manager/automation/execution/${id}?region=${settings.region}`);
+            } catch (error) {
+                results.set(transition.nodeId, `${diagnosisRunbook} could not start: ${(error as Error)?.message ?? String(error)}`);
+            }
+        }
+        return results;
+    }
+
+    async function putTransitionEvents(found: readonly Transition[], diagnoses: ReadonlyMap<string, string>): Promise<void> {
+        const entries = found.map(t => ({
+            Source: healthEventSource,
+            DetailType: healthEventDetailType,
+            Detail: JSON.stringify({ ...t, diagnosis: diagnoses.get(t.nodeId) }),
+        }));
+        for (const batch of chunks(entries, 10)) {
+            const result = await retry(() => aws.putEvents({ Entries: batch }));
+            if ((result.FailedEntryCount ?? 0) > 0) {
+                throw new Error(`EventBridge rejected ${result.FailedEntryCount} of ${batch.length} health events: ${(result.Entries ?? []).map(e => e?.ErrorCode).filter(Boolean).join(", ")}`);
+            }
+        }
+    }
+}
+
+/** One e-mail for all of a sweep's transitions: a fleet-wide outage is one message. */
+export function healthMessage(transitions: readonly Transition[], diagnoses: ReadonlyMap<string, string>, region: string, unreadable: number): { Subject: string; Message: string } {
+    const unhealthy = transitions.filter(t => t.change === "unhealthy");
+    const recovered = transitions.filter(t => t.change === "recovered");
+    const gone = transitions.filter(t => t.change === "gone");
+    const headline = [
+        unhealthy.length ? `${unhealthy.length} node${unhealthy.length > 1 ? "s" : ""} not manageable` : "",
+        recovered.length ? `${recovered.length} recovered` : "",
+        gone.length ? `${gone.length} gone` : "",
+    ].filter(Boolean).join(", ");
+    const single = transitions.length === 1 ? `: ${transitions[0].nodeId}` : "";
+    const line = (t: Transition) => {
+        const link = t.kind === "ec2"
+            ? `${consoleOrigin(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${t.nodeId}`
+            : `${consoleOrigin(region)}/systems-manager/fleet-manager/managed-nodes/${t.nodeId}/general?region=${region}`;
+        const status = t.status === "gone" ? "gone" : describeStatus(t.status);
+        return [`- ${t.nodeId} (${t.kind}): ${status}; ${t.detail}`, `  ${link}`, ...(diagnoses.has(t.nodeId) ? [`  Diagnosis: ${diagnoses.get(t.nodeId)}`] : [])];
+    };
+    const section = (title: string, items: Transition[]) => (items.length ? ["", `${title}:`, ...items.flatMap(line)] : []);
+    return {
+        Subject: toSubject(`[SSM ${region}] ${headline}${single}`),
+        Message: [
+            `The managed-node health watch in ${region} found ${transitions.length} change${transitions.length > 1 ? "s" : ""}.`,
+            ...section("Not manageable (agent stopped, no network path to the SSM endpoints, or no credentials)", unhealthy),
+            ...section("Recovered", recovered),
+            ...section("No longer running or no longer watched", gone),
+            ...(unreadable ? ["", `${unreadable} record(s) from EC2, SSM or the state table could not be read and were skipped.`] : []),
+        ].join("\n"),
+    };
+}

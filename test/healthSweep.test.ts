@@ -1,0 +1,143 @@
+// A whole sweep against the simulated fleet: paging, throttling, one e-mail per sweep, one event
+// per transition, metrics, diagnosis, and reporting before recording.
+import * as assert from "assert";
+import { healthEventDetailType, healthEventSource, healthMessage, runSweep, SweepSettings, withThrottlingRetries } from "../functions/healthSweep";
+import { SimulatedFleet } from "./support/simulatedFleet";
+
+const now = Date.parse("2026-11-22T12:00:00Z");
+const dayAgo = new Date(now - 86_400_000);
+const settings: SweepSettings = {
+    region: "eu-west-1",
+    tableName: "node-health",
+    topicArn: "arn:aws:sns:eu-west-1:123456789012:notify",
+    graceMs: 15 * 60_000,
+    debounce: 2,
+    excludeTagKey: "ssm-fleet-baseline:unwatched",
+    maxDiagnoses: 5,
+};
+const noSleep = async () => undefined;
+const sweep = (fleet: SimulatedFleet, at = now, overrides: Partial<SweepSettings> = {}) => runSweep(fleet, { ...settings, ...overrides }, at, noSleep);
+
+/** A fleet of `count` online instances, i-00000 upwards. */
+function fleetOf(count: number): SimulatedFleet {
+    const fleet = new SimulatedFleet();
+    for (let i = 0; i < count; i++) {
+        fleet.addInstance(`i-${String(i).padStart(5, "0")}`, dayAgo);
+    }
+    return fleet;
+}
+
+describe("health sweep", () => {
+    it("reads every page of EC2 and SSM and sends nothing for a healthy fleet", async () => {
+        const fleet = fleetOf(2_120);
+        const report = await sweep(fleet);
+        assert.strictEqual(report.counts.online, 2_120);
+        assert.deepStrictEqual(fleet.calls, { DescribeInstances: 3, DescribeInstanceInformation: 43, Scan: 1, PutMetricData: 1 });
+        assert.deepStrictEqual(fleet.published, []);
+        assert.deepStrictEqual(fleet.latestMetrics(), {
+            NodesOnline: 2_120, NodesStarting: 0, NodesConnectionLost: 0, NodesNeverRegistered: 0, NodesAgentOutdated: 0, NodesHybridLost: 0, NodesUnmanaged: 0, UnreadableRecords: 0,
+        });
+    });
+
+    it("sends one e-mail listing every node that became unmanageable, after the debounce, and one event per transition", async () => {
+        const fleet = fleetOf(100);
+        for (let i = 0; i < 30; i++) {
+            fleet.setPing(`i-${String(i).padStart(5, "0")}`, "ConnectionLost");
+        }
+        fleet.addInstance("i-never", dayAgo, null);
+        const first = await sweep(fleet);
+        assert.deepStrictEqual([first.transitions.length, fleet.published.length, fleet.events.length], [0, 0, 0]);
+        const second = await sweep(fleet, now + 300_000);
+        assert.strictEqual(second.transitions.length, 31);
+        assert.strictEqual(fleet.published.length, 1, "a fleet-wide outage is one message");
+        const [mail] = fleet.published;
+        assert.strictEqual(mail.Subject, "[SSM eu-west-1] 31 nodes not manageable");
+        assert.strictEqual(mail.TopicArn, settings.topicArn);
+        assert.ok(mail.Message.includes("- i-never (ec2): never registered with SSM; no SSM record"));
+        assert.ok(mail.Message.includes("https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-00000"));
+        assert.strictEqual(fleet.events.length, 31);
+        assert.strictEqual(fleet.calls.PutEvents, 4, "events go in batches of ten");
+        assert.deepStrictEqual({ ...fleet.events[0], Detail: JSON.parse(fleet.events[0].Detail) }, {
+            Source: healthEventSource,
+            DetailType: healthEventDetailType,
+            Detail: { nodeId: "i-00000", kind: "ec2", change: "unhealthy", status: "connection-lost", previous: "online", detail: `ping ConnectionLost, last ping ${dayAgo.toISOString()}, agent 3.3.1142.0` },
+        });
+        assert.strictEqual(fleet.latestMetrics().NodesUnmanaged, 31);
+        const third = await sweep(fleet, now + 600_000);
+        assert.deepStrictEqual([third.transitions.length, third.writes, fleet.published.length], [0, 0, 1], "a lasting outage is not re-sent");
+    });
+
+    it("reports recoveries and nodes that stopped running", async () => {
+        const fleet = fleetOf(3);
+        fleet.setPing("i-00000", "ConnectionLost");
+        fleet.setPing("i-00001", "ConnectionLost");
+        await sweep(fleet, now, { debounce: 1 });
+        fleet.setPing("i-00000", "Online");
+        fleet.instances.get("i-00001")!.state = "stopped";
+        const report = await sweep(fleet, now + 300_000, { debounce: 1 });
+        assert.deepStrictEqual(report.transitions.map(t => [t.nodeId, t.change]), [["i-00000", "recovered"], ["i-00001", "gone"]]);
+        assert.strictEqual(fleet.published[1].Subject, "[SSM eu-west-1] 1 recovered, 1 gone");
+        assert.strictEqual(fleet.table.has("i-00000"), false);
+        assert.ok(fleet.table.get("i-00001")!.expiresAt.N > String(Math.floor(now / 1000)));
+    });
+
+    it("rides out throttling on every operation", async () => {
+        const fleet = fleetOf(120);
+        fleet.setPing("i-00007", "ConnectionLost");
+        for (const operation of ["DescribeInstances", "DescribeInstanceInformation", "Scan", "BatchWriteItem", "Publish", "PutEvents", "PutMetricData"]) {
+            fleet.throttle[operation] = 2;
+        }
+        const report = await sweep(fleet, now, { debounce: 1 });
+        assert.deepStrictEqual(report.transitions.map(t => t.nodeId), ["i-00007"]);
+        assert.strictEqual(fleet.published.length, 1);
+        assert.strictEqual(fleet.calls.DescribeInstanceInformation, 3 + 2);
+    });
+
+    it("gives up on lasting throttling with the error, so the sweep-errors alarm fires", async () => {
+        const fleet = fleetOf(10);
+        fleet.throttle.DescribeInstanceInformation = 100;
+        await assert.rejects(sweep(fleet), /Rate exceeded/);
+        assert.strictEqual(fleet.calls.DescribeInstanceInformation, 8);
+        const delays: number[] = [];
+        await assert.rejects(withThrottlingRetries(async () => { throw Object.assign(new Error("slow down"), { name: "Throttling" }); }, async ms => { delays.push(ms); }, 4));
+        assert.strictEqual(delays.length, 3);
+        assert.ok(delays.every((d, i) => d >= 100 * 2 ** (i + 1) * 0.5 && d <= 100 * 2 ** (i + 1)), String(delays));
+    });
+
+    it("records nothing when the e-mail cannot be sent, so the next sweep reports again", async () => {
+        const fleet = fleetOf(5);
+        fleet.setPing("i-00001", "ConnectionLost");
+        fleet.publish = async () => { throw Object.assign(new Error("KMS key disabled"), { name: "KMSDisabledException" }); };
+        await assert.rejects(sweep(fleet, now, { debounce: 1 }), /KMS key disabled/);
+        assert.strictEqual(fleet.table.size, 0);
+    });
+
+    it("starts the troubleshooting runbook for newly lost EC2 nodes, at most maxDiagnoses per sweep, and links it", async () => {
+        const fleet = fleetOf(8);
+        for (let i = 0; i < 7; i++) {
+            fleet.setPing(`i-${String(i).padStart(5, "0")}`, "ConnectionLost");
+        }
+        const role = "arn:aws:iam::123456789012:role/diagnosis";
+        await sweep(fleet, now, { debounce: 1, automationRoleArn: role, maxDiagnoses: 3 });
+        assert.deepStrictEqual(fleet.automations[0], { DocumentName: "AWSSupport-TroubleshootManagedInstance", Parameters: { InstanceId: ["i-00000"], AutomationAssumeRole: [role] } });
+        assert.strictEqual(fleet.automations.length, 3);
+        assert.ok(fleet.published[0].Message.includes("Diagnosis: AWSSupport-TroubleshootManagedInstance execution exec-1: https://eu-west-1.console.aws.amazon.com/systems-manager/automation/execution/exec-1?region=eu-west-1"));
+        assert.strictEqual(JSON.parse(fleet.events[0].Detail).diagnosis.startsWith("AWSSupport-TroubleshootManagedInstance execution exec-1"), true);
+    });
+
+    it("says in the e-mail how many records it could not read", async () => {
+        const fleet = fleetOf(2);
+        fleet.setPing("i-00000", "ConnectionLost");
+        fleet.nodes.set("broken", { PingStatus: "Online" } as any);
+        fleet.table.set("garbage", { nodeId: { S: "garbage" }, state: { S: "{not json" } });
+        await sweep(fleet, now, { debounce: 1 });
+        assert.ok(fleet.published[0].Message.endsWith("2 record(s) from EC2, SSM or the state table could not be read and were skipped."));
+        assert.strictEqual(fleet.latestMetrics().UnreadableRecords, 2);
+    });
+
+    it("keeps the subject within SNS's limit for a single node and for many", () => {
+        const one = healthMessage([{ nodeId: "mi-0123456789abcdef0", kind: "hybrid", change: "unhealthy", status: "hybrid-lost", previous: "online", detail: "" }], new Map(), "ap-southeast-2", 0);
+        assert.strictEqual(one.Subject, "[SSM ap-southeast-2] 1 node not manageable: mi-0123456789abcdef0");
+        assert.ok(one.Message.includes("/systems-manager/fleet-manager/managed-nodes/mi-0123456789abcdef0/general?region=ap-southeast-2"));
+    });
+});

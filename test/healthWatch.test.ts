@@ -1,0 +1,143 @@
+// The health-watch component under mocks, and its sweep Lambda exactly as Pulumi serializes it,
+// run against the simulated fleet. Runbook permissions: aws-facts §5.4.
+import * as assert from "assert";
+import * as vm from "vm";
+import { diagnosisRunbookActions, ManagedNodeHealthWatch } from "../components/managedNodeHealthWatch";
+import { standInAccountId } from "../plan/standIns";
+import { SimulatedFleet } from "./support/simulatedFleet";
+import { underMocks, valueOf } from "./support/program";
+
+const baseArgs = {
+    region: "eu-west-1",
+    accountId: standInAccountId,
+    intervalMinutes: 5,
+    graceMinutes: 15,
+    debounceSweeps: 2,
+    excludeTagKey: "ssm-fleet-baseline:unwatched",
+    topicArn: "arn:aws:sns:eu-west-1:123456789012:notify",
+    topicKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/notify",
+};
+const build = (overrides: Partial<typeof baseArgs & { diagnose: boolean }> = {}) =>
+    underMocks({}, () => new ManagedNodeHealthWatch("health", { diagnose: false, ...baseArgs, ...overrides }));
+
+/** SDK modules whose clients answer from the fleet; every export the handler takes must exist in the real package. */
+function fleetRequire(fleet: SimulatedFleet) {
+    return (id: string) => {
+        if (!id.startsWith("@aws-sdk/client-")) {
+            throw new Error(`the sweep handler required ${id}`);
+        }
+        const real = require(id);
+        return new Proxy({}, {
+            get(_, name: string) {
+                assert.ok(name in real, `${id} has no export ${name}`);
+                if (name.endsWith("Client")) {
+                    return class { send(command: { operation: string; input: any }) { return (fleet as any)[command.operation](command.input); } };
+                }
+                const operation = name.replace(/Command$/, "").replace(/^./, c => c.toLowerCase());
+                assert.ok(typeof (fleet as any)[operation] === "function", `no simulated operation for ${name}`);
+                return class { operation = operation; constructor(readonly input: unknown) {} };
+            },
+        });
+    };
+}
+
+describe("managed-node health watch", () => {
+    it("keeps per-node state in an on-demand, encrypted DynamoDB table whose items expire", async () => {
+        const { mocks, result } = await build();
+        const table = mocks.named("health-state").inputs;
+        assert.deepStrictEqual([table.billingMode, table.hashKey, table.attributes], ["PAY_PER_REQUEST", "nodeId", [{ name: "nodeId", type: "S" }]]);
+        assert.deepStrictEqual(table.ttl, { attributeName: "expiresAt", enabled: true });
+        assert.strictEqual(table.serverSideEncryption.enabled, true);
+        assert.strictEqual(await valueOf(result.tableName), "health-state-1234567");
+    });
+
+    it("gives the sweep only the calls it makes", async () => {
+        const { mocks } = await build();
+        const statements = JSON.parse(mocks.named("health-sweep-policy").inputs.policy).Statement;
+        assert.deepStrictEqual(statements.map((s: any) => [s.Action, s.Resource]), [
+            [["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"], "*"],
+            [["dynamodb:Scan", "dynamodb:BatchWriteItem"], "arn:aws:dynamodb:eu-west-1:123456789012:health-state"],
+            ["sns:Publish", baseArgs.topicArn],
+            [["kms:GenerateDataKey", "kms:Decrypt"], baseArgs.topicKeyArn],
+            ["events:PutEvents", "arn:aws:events:eu-west-1:123456789012:event-bus/default"],
+            ["cloudwatch:PutMetricData", "*"],
+            [["logs:CreateLogStream", "logs:PutLogEvents"], "arn:aws:cloudwatch:eu-west-1:123456789012:health-sweep-logs:*"],
+        ]);
+        assert.deepStrictEqual(statements[5].Condition, { StringEquals: { "cloudwatch:namespace": "SsmFleetBaseline/HealthWatch" } });
+        assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
+        assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.AUTOMATION_ROLE_ARN, "");
+    });
+
+    it("with diagnosis on, adds a runbook role with the documented permissions, and lets the sweep start only that runbook", async () => {
+        const { mocks } = await build({ diagnose: true });
+        const role = mocks.named("health-diagnosis-role").inputs;
+        assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Principal, { Service: "ssm.amazonaws.com" });
+        assert.deepStrictEqual(JSON.parse(role.inlinePolicies[0].policy).Statement[0].Action, diagnosisRunbookActions);
+        assert.strictEqual(diagnosisRunbookActions.length, 16);
+        const statements = JSON.parse(mocks.named("health-sweep-policy").inputs.policy).Statement;
+        assert.deepStrictEqual(statements.slice(-2).map((s: any) => [s.Action, s.Resource, s.Condition]), [
+            ["ssm:StartAutomationExecution", "arn:aws:ssm:eu-west-1:123456789012:automation-definition/AWSSupport-TroubleshootManagedInstance:*", undefined],
+            ["iam:PassRole", "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567", { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } }],
+        ]);
+        assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.AUTOMATION_ROLE_ARN, "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567");
+    });
+
+    it("sweeps on the configured schedule without retries, ending before the next sweep", async () => {
+        const { mocks } = await build();
+        assert.strictEqual(mocks.named("health-schedule").inputs.scheduleExpression, "rate(5 minutes)");
+        assert.strictEqual(mocks.named("health-sweep").inputs.timeout, 270);
+        assert.strictEqual(mocks.named("health-sweep-async").inputs.maximumRetryAttempts, 0);
+        assert.strictEqual(mocks.named("health-schedule-invoke").inputs.principal, "events.amazonaws.com");
+        const { mocks: everyMinute } = await build({ intervalMinutes: 1 });
+        assert.strictEqual(everyMinute.named("health-schedule").inputs.scheduleExpression, "rate(1 minute)");
+        assert.strictEqual(everyMinute.named("health-sweep").inputs.timeout, 60);
+    });
+
+    it("alarms when nodes stay unmanaged, and when the sweep fails or stops running", async () => {
+        const { mocks } = await build();
+        const alarm = (name: string) => mocks.named(`health-${name}`).inputs;
+        assert.deepStrictEqual([alarm("unmanaged").namespace, alarm("unmanaged").metricName, alarm("unmanaged").evaluationPeriods], ["SsmFleetBaseline/HealthWatch", "NodesUnmanaged", 3]);
+        assert.deepStrictEqual([alarm("sweep-errors").metricName, alarm("sweep-errors").comparisonOperator, alarm("sweep-errors").threshold], ["Errors", "GreaterThanThreshold", 0]);
+        const stopped = alarm("sweep-stopped");
+        assert.deepStrictEqual([stopped.metricName, stopped.comparisonOperator, stopped.threshold, stopped.treatMissingData, stopped.period * stopped.evaluationPeriods],
+            ["Invocations", "LessThanThreshold", 1, "breaching", 900]);
+        for (const name of ["unmanaged", "sweep-errors", "sweep-stopped"]) {
+            assert.deepStrictEqual([alarm(name).alarmActions, alarm(name).okActions], [[baseArgs.topicArn], [baseArgs.topicArn]]);
+        }
+    });
+
+    it("ships a sweep that, as serialized, pages through a throttling fleet and alerts once after the debounce", async () => {
+        const { mocks } = await build();
+        const code = mocks.named("health-sweep").inputs.code;
+        const assets = await code.assets;
+        assert.deepStrictEqual(Object.keys(assets), ["__index.js"]);
+        const text = await assets["__index.js"].text;
+
+        const fleet = new SimulatedFleet();
+        const launched = new Date(Date.now() - 86_400_000);
+        for (let i = 0; i < 1_120; i++) {
+            fleet.addInstance(`i-${String(i).padStart(5, "0")}`, launched);
+        }
+        fleet.setPing("i-00042", "ConnectionLost");
+        fleet.addInstance("i-no-agent", launched, null);
+        fleet.throttle.DescribeInstanceInformation = 1;
+        fleet.throttle.PutEvents = 1;
+
+        const variables = mocks.named("health-sweep").inputs.environment.variables;
+        const sandbox: any = { exports: {}, require: fleetRequire(fleet), process: { env: { ...variables, AWS_REGION: "eu-west-1" } }, console, setTimeout };
+        sandbox.module = { exports: sandbox.exports };
+        vm.runInNewContext(text, sandbox, { filename: "__index.js" });
+        const handler = sandbox.module.exports.handler;
+
+        const first = JSON.parse(JSON.stringify(await handler({}, {})));
+        assert.deepStrictEqual([first.transitions.length, fleet.published.length], [0, 0]);
+        const second = JSON.parse(JSON.stringify(await handler({}, {})));
+        assert.deepStrictEqual(second.transitions.map((t: any) => [t.nodeId, t.status]), [["i-00042", "connection-lost"], ["i-no-agent", "never-registered"]]);
+        assert.strictEqual(fleet.published.length, 1);
+        assert.strictEqual(fleet.published[0].TopicArn, variables.TOPIC_ARN);
+        assert.strictEqual(fleet.events.length, 2);
+        assert.strictEqual(fleet.calls.DescribeInstances, 4, "two pages of 1,000 per sweep");
+        assert.strictEqual(fleet.calls.DescribeInstanceInformation, 2 * 23 + 1, "23 pages of 50 per sweep, one retried");
+        assert.strictEqual(fleet.latestMetrics().NodesUnmanaged, 2);
+    });
+});
