@@ -135,6 +135,24 @@ describe("health sweep", () => {
         assert.strictEqual(fleet.latestMetrics().UnreadableRecords, 2);
     });
 
+    it("still reports a region-wide outage in one e-mail within SNS's 256 KB, listing what fits and counting the rest", async () => {
+        const fleet = fleetOf(5_000);
+        for (const id of fleet.nodes.keys()) {
+            fleet.setPing(id, "ConnectionLost");
+        }
+        const report = await sweep(fleet, now, { debounce: 1 });
+        assert.strictEqual(report.transitions.length, 5_000);
+        assert.strictEqual(fleet.published.length, 1);
+        const { Subject, Message } = fleet.published[0];
+        assert.strictEqual(Subject, "[SSM eu-west-1] 5000 nodes not manageable");
+        assert.ok(Buffer.byteLength(Message) <= 256 * 1024);
+        const listed = Message.split("\n").filter(line => line.startsWith("- i-")).length;
+        assert.ok(listed > 500 && listed < 5_000, `${listed} listed`);
+        assert.ok(Message.includes(`${5_000 - listed} more node(s) are not listed, to keep this e-mail within the SNS size limit`));
+        assert.strictEqual(fleet.events.length, 5_000, "every transition is still an event");
+        assert.strictEqual(fleet.table.size, 5_000);
+    });
+
     it("keeps the subject within SNS's limit for a single node and for many", () => {
         const one = healthMessage([{ nodeId: "mi-0123456789abcdef0", kind: "hybrid", change: "unhealthy", status: "hybrid-lost", previous: "online", detail: "" }], new Map(), "ap-southeast-2", 0);
         assert.strictEqual(one.Subject, "[SSM ap-southeast-2] 1 node not manageable: mi-0123456789abcdef0");

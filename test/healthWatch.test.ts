@@ -124,7 +124,7 @@ describe("managed-node health watch", () => {
         fleet.throttle.PutEvents = 1;
 
         const variables = mocks.named("health-sweep").inputs.environment.variables;
-        const sandbox: any = { exports: {}, require: fleetRequire(fleet), process: { env: { ...variables, AWS_REGION: "eu-west-1" } }, console, setTimeout };
+        const sandbox: any = { exports: {}, require: fleetRequire(fleet), process: { env: { ...variables, AWS_REGION: "eu-west-1" } }, console, setTimeout, Buffer };
         sandbox.module = { exports: sandbox.exports };
         vm.runInNewContext(text, sandbox, { filename: "__index.js" });
         const handler = sandbox.module.exports.handler;

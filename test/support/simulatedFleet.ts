@@ -30,6 +30,15 @@ export class SimulatedFleet implements HealthAws {
     latencyMs = 0;
     /** How many of the next calls of an operation fail with ThrottlingException. */
     readonly throttle: Record<string, number> = {};
+    /** Each listing is a snapshot taken at its first page, so paging through it stays linear. */
+    private readonly listings: Record<string, any[]> = {};
+
+    private listing<T>(operation: string, token: unknown, snapshot: () => T[]): T[] {
+        if (token === undefined) {
+            this.listings[operation] = snapshot();
+        }
+        return this.listings[operation];
+    }
 
     /** Adds an EC2 instance, and an SSM record unless `ssm` is null. */
     addInstance(id: string, launched: Date, ssm: Partial<ManagedNodeInfo> | null = { PingStatus: "Online", AgentVersion: "3.3.1142.0" }, tags: Record<string, string> = {}): void {
@@ -61,7 +70,7 @@ export class SimulatedFleet implements HealthAws {
             throw Object.assign(new Error("MaxResults must be between 5 and 1000"), { name: "InvalidParameterValue" });
         }
         const states: string[] = input.Filters?.find((f: Item) => f.Name === "instance-state-name")?.Values ?? ["running", "stopped"];
-        const all = [...this.instances.values()].filter(i => states.includes(i.state));
+        const all = this.listing("DescribeInstances", input.NextToken, () => [...this.instances.values()].filter(i => states.includes(i.state)));
         const start = Number(input.NextToken ?? 0);
         const page = all.slice(start, start + max);
         return {
@@ -76,7 +85,7 @@ export class SimulatedFleet implements HealthAws {
         if (max < 5 || max > 50) {
             throw Object.assign(new Error("MaxResults must be between 5 and 50"), { name: "ValidationException" });
         }
-        const all = [...this.nodes.values()];
+        const all = this.listing("DescribeInstanceInformation", input.NextToken, () => [...this.nodes.values()]);
         const start = Number(input.NextToken ?? 0);
         return { InstanceInformationList: all.slice(start, start + max), NextToken: start + max < all.length ? String(start + max) : undefined };
     }

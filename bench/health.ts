@@ -1,0 +1,282 @@
+// `npm run bench:health`: one health sweep over simulated fleets of 1,000, 10,000 and 50,000
+// running instances (5% connection lost, 1% never registered, the rest online), answered by the
+// in-process stand-in with 20 ms per API call and AWS paging. Per fleet: API calls by operation,
+// wall time, peak memory and alert messages of the first sweep after a warm-up sweep that records
+// state. `--json` prints one JSON document instead of the table. Informational output, not a test.
+import * as os from "os";
+import { performance } from "perf_hooks";
+import * as v8 from "v8";
+import * as vm from "vm";
+import { runSweep, SweepReport, SweepSettings } from "../functions/healthSweep";
+import { SimulatedFleet } from "../test/support/simulatedFleet";
+
+const fleetSizes = [1_000, 10_000, 50_000];
+const latencyMs = 20;
+const connectionLostPercent = 5;
+const neverRegisteredPercent = 1;
+const sampleEveryMs = 10;
+const scheduleMs = 5 * 60_000;
+/** "Well inside" the schedule: at most this share of it. */
+const wellInside = 0.2;
+const mib = 1024 * 1024;
+
+const operations = ["DescribeInstances", "DescribeInstanceInformation", "Scan", "BatchWriteItem", "Publish", "PutEvents", "PutMetricData", "StartAutomationExecution"];
+
+const settings: SweepSettings = {
+    region: "eu-west-1",
+    tableName: "bench",
+    topicArn: "arn:aws:sns:eu-west-1:123456789012:bench",
+    graceMs: 15 * 60_000,
+    debounce: 2,
+    excludeTagKey: "ssm-fleet-baseline:unwatched",
+    automationRoleArn: undefined,
+    maxDiagnoses: 5,
+};
+
+/** A full collection before each measured sweep, so the heap figures are this fleet's, not the last one's leftovers. */
+const collectGarbage: () => void = (() => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as (() => void) | undefined;
+    return typeof gc === "function" ? gc : () => undefined;
+})();
+
+interface FleetResult {
+    nodes: number;
+    calls: Record<string, number>;
+    wallMs: number;
+    /** Peak resident set size (process.memoryUsage().rss) sampled every 10 ms during the measured sweep. */
+    peakMiB: number;
+    messages: number;
+    /** Extra fields. */
+    peakHeapMiB: number;
+    baselineHeapMiB: number;
+    totalCalls: number;
+    expectedCalls: Record<string, number>;
+    expectedTotal: number;
+    callsPer1000Nodes: number;
+    connectionLost: number;
+    neverRegistered: number;
+    ssmRecords: number;
+    stateItemsBefore: number;
+    writes: number | null;
+    transitions: number | null;
+    messageBytes: number | null;
+    backoffSleeps: number;
+    error: string | null;
+}
+
+function instanceId(index: number): string {
+    return `i-${index.toString(16).padStart(17, "0")}`;
+}
+
+function buildFleet(nodes: number, now: number): { fleet: SimulatedFleet; connectionLost: number; neverRegistered: number } {
+    const fleet = new SimulatedFleet();
+    const launched = new Date(now - 24 * 3600_000);
+    let connectionLost = 0;
+    let neverRegistered = 0;
+    for (let i = 0; i < nodes; i++) {
+        const slot = i % 100;
+        if (slot < connectionLostPercent) {
+            fleet.addInstance(instanceId(i), launched, { PingStatus: "ConnectionLost", AgentVersion: "3.3.1142.0", LastPingDateTime: new Date(now - 3600_000) });
+            connectionLost++;
+        } else if (slot < connectionLostPercent + neverRegisteredPercent) {
+            fleet.addInstance(instanceId(i), launched, null);
+            neverRegistered++;
+        } else {
+            fleet.addInstance(instanceId(i), launched, { PingStatus: "Online", AgentVersion: "3.3.1142.0", LastPingDateTime: new Date(now - 60_000) });
+        }
+    }
+    fleet.latencyMs = latencyMs;
+    return { fleet, connectionLost, neverRegistered };
+}
+
+/** Scan pages the stand-in will return for its table: pages of at most 1 MB, as it measures them. */
+function scanPages(fleet: SimulatedFleet): number {
+    let pages = 1;
+    let bytes = 0;
+    const items = [...fleet.table.values()];
+    for (let i = 0; i < items.length; i++) {
+        if (bytes >= mib) {
+            pages++;
+            bytes = 0;
+        }
+        bytes += JSON.stringify(items[i]).length;
+    }
+    return pages;
+}
+
+async function measureFleet(nodes: number): Promise<FleetResult> {
+    const now = Date.now();
+    const { fleet, connectionLost, neverRegistered } = buildFleet(nodes, now);
+    let backoffSleeps = 0;
+    const sleep = (ms: number) => {
+        backoffSleeps++;
+        return new Promise<void>(resolve => setTimeout(resolve, ms));
+    };
+
+    // Warm-up: records each bad node's first unhealthy sweep; with debounce 2 it alerts nothing.
+    const warmUp = await runSweep(fleet, settings, now, sleep);
+    if (warmUp.messages !== 0 || fleet.published.length !== 0) {
+        throw new Error(`warm-up sweep of ${nodes} nodes sent ${fleet.published.length} message(s); expected none with debounce ${settings.debounce}`);
+    }
+
+    for (const operation of Object.keys(fleet.calls)) {
+        delete fleet.calls[operation];
+    }
+    backoffSleeps = 0;
+    const publishedBefore = fleet.published.length;
+    const stateItemsBefore = fleet.table.size;
+    const bad = connectionLost + neverRegistered;
+    const expectedCalls: Record<string, number> = {
+        DescribeInstances: Math.max(1, Math.ceil(fleet.instances.size / 1000)),
+        DescribeInstanceInformation: Math.max(1, Math.ceil(fleet.nodes.size / 50)),
+        Scan: scanPages(fleet),
+        // Every bad node alerts on its second unhealthy sweep, so each is one transition and one write.
+        BatchWriteItem: Math.ceil(bad / 25),
+        Publish: bad > 0 ? 1 : 0,
+        PutEvents: Math.ceil(bad / 10),
+        PutMetricData: 1,
+    };
+
+    collectGarbage();
+    const baseline = process.memoryUsage();
+    let peakRss = baseline.rss;
+    let peakHeap = baseline.heapUsed + baseline.external;
+    const sample = () => {
+        const usage = process.memoryUsage();
+        peakRss = Math.max(peakRss, usage.rss);
+        peakHeap = Math.max(peakHeap, usage.heapUsed + usage.external);
+    };
+    const sampler = setInterval(sample, sampleEveryMs);
+    let report: SweepReport | undefined;
+    let error: string | null = null;
+    const start = performance.now();
+    try {
+        report = await runSweep(fleet, settings, now, sleep);
+    } catch (caught) {
+        error = `${(caught as Error)?.name ?? "Error"}: ${(caught as Error)?.message ?? String(caught)}`;
+    }
+    const wallMs = performance.now() - start;
+    clearInterval(sampler);
+    sample();
+
+    // Known operations first, in the order a sweep calls them, then anything else the stand-in counted.
+    const calls: Record<string, number> = {};
+    for (const op of [...operations, ...Object.keys(fleet.calls)].filter(op => fleet.calls[op] !== undefined)) {
+        calls[op] = fleet.calls[op];
+    }
+    const totalCalls = Object.values(calls).reduce((sum, count) => sum + count, 0);
+    const sent = fleet.published.slice(publishedBefore);
+    return {
+        nodes,
+        calls,
+        wallMs: Math.round(wallMs),
+        peakMiB: round1(peakRss / mib),
+        messages: sent.length,
+        peakHeapMiB: round1(peakHeap / mib),
+        baselineHeapMiB: round1((baseline.heapUsed + baseline.external) / mib),
+        totalCalls,
+        expectedCalls,
+        expectedTotal: Object.values(expectedCalls).reduce((sum, count) => sum + count, 0),
+        callsPer1000Nodes: round1(totalCalls / (nodes / 1000)),
+        connectionLost,
+        neverRegistered,
+        ssmRecords: fleet.nodes.size,
+        stateItemsBefore,
+        writes: report?.writes ?? null,
+        transitions: report?.transitions.length ?? null,
+        messageBytes: sent.length ? sent.reduce((sum, m) => sum + Buffer.byteLength(m.Message), 0) : null,
+        backoffSleeps,
+        error,
+    };
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const count = (value: number) => value.toLocaleString("en-US");
+
+function table(rows: string[][], rightAligned: number[]): string {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
+    return rows.map(row => `  ${row.map((cell, i) => rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])).join("  ")}`).join("\n");
+}
+
+function printTable(results: FleetResult[]): void {
+    const columns = results.map((_, i) => i + 1);
+    const seen = operations.filter(op => results.some(r => r.calls[op] !== undefined || r.expectedCalls[op] !== undefined));
+    const extra = [...new Set(results.flatMap(r => Object.keys(r.calls)))].filter(op => !seen.includes(op));
+    const callRow = (op: string) => [`  ${op}`, ...results.map(r => `${count(r.calls[op] ?? 0)} (exp. ${count(r.expectedCalls[op] ?? 0)})`)];
+    console.log(`Health sweep: the first sweep after a warm-up sweep, ${latencyMs} ms per API call, AWS paging `
+        + `(node ${process.version}, ${os.cpus().length} CPUs)\n`);
+    console.log(table([
+        ["FLEET", ...results.map(r => `${count(r.nodes)} nodes`)],
+        ["unhealthy (lost / never registered)", ...results.map(r => `${count(r.connectionLost)} / ${count(r.neverRegistered)}`)],
+        ["state items before the sweep", ...results.map(r => count(r.stateItemsBefore))],
+        ["API calls, by operation (expected)", ...results.map(() => "")],
+        ...[...seen, ...extra].map(callRow),
+        ["  total", ...results.map(r => `${count(r.totalCalls)} (exp. ${count(r.expectedTotal)})`)],
+        ["wall time", ...results.map(r => `${count(r.wallMs)} ms`)],
+        ["peak RSS (10 ms samples)", ...results.map(r => `${r.peakMiB.toFixed(1)} MiB`)],
+        ["peak heapUsed+external (baseline)", ...results.map(r => `${r.peakHeapMiB.toFixed(1)} (${r.baselineHeapMiB.toFixed(1)}) MiB`)],
+        ["transitions / state writes", ...results.map(r => (r.transitions === null ? "-" : `${count(r.transitions)} / ${count(r.writes ?? 0)}`))],
+        ["alert messages sent", ...results.map(r => `${r.messages}${r.messageBytes !== null ? ` (${count(r.messageBytes)} B)` : ""}`)],
+        ["sweep result", ...results.map(r => (r.error ? "FAILED" : "ok"))],
+    ], columns));
+    console.log("\nPeak memory is process-wide RSS sampled every 10 ms during the measured sweep; the heap row is heapUsed+external after a full GC (baseline) and at its peak.\n");
+
+    for (const r of results) {
+        console.log(`${count(r.nodes)} nodes: ${r.callsPer1000Nodes.toFixed(1)} calls per 1,000 nodes (${count(r.totalCalls)} calls, `
+            + `${count(r.calls.DescribeInstanceInformation ?? 0)} of them SSM listing pages), ${(r.wallMs / r.nodes * 1000).toFixed(0)} ms per 1,000 nodes`);
+    }
+    for (const r of results.filter(r => r.error)) {
+        console.log(`\n${count(r.nodes)} nodes: the measured sweep FAILED after ${count(r.totalCalls)} calls: ${r.error}`);
+    }
+    console.log("");
+    for (const line of goals(results).lines) {
+        console.log(line);
+    }
+}
+
+/** Whether a failed sweep's calls so far stayed within the formula, operation by operation. */
+const withinFormula = (r: FleetResult) => Object.entries(r.calls).every(([op, n]) => n <= (r.expectedCalls[op] ?? 0));
+
+function goals(results: FleetResult[]): { linear: boolean; inside: boolean; lines: string[] } {
+    const mismatched = results.filter(r => r.error || r.totalCalls !== r.expectedTotal || Object.entries(r.expectedCalls).some(([op, n]) => (r.calls[op] ?? 0) !== n));
+    const linear = mismatched.length === 0;
+    const ten = results.find(r => r.nodes === 10_000);
+    const inside = ten !== undefined && !ten.error && ten.wallMs <= scheduleMs * wellInside;
+    const lines = [
+        linear
+            ? "Goal, linear calls: MET. Every fleet made exactly ceil(n/1000) DescribeInstances + ceil(SSM records/50) DescribeInstanceInformation + the Scan pages "
+                + "+ ceil(changed/25) BatchWriteItem + 1 Publish + ceil(transitions/10) PutEvents + 1 PutMetricData; no other per-node calls."
+            : `Goal, linear calls: NOT MET for ${mismatched.map(r => `${count(r.nodes)} nodes (${r.error
+                ? `the sweep failed after ${count(r.totalCalls)} calls, ${withinFormula(r) ? "none of them beyond" : "some of them beyond"} the formula's ${count(r.expectedTotal)}`
+                : `${count(r.totalCalls)} calls, expected ${count(r.expectedTotal)}`})`).join(", ")}.`,
+        ten === undefined
+            ? "Goal, 10,000 nodes inside the 5-minute schedule: not measured."
+            : `Goal, 10,000 nodes well inside the 5-minute schedule: ${inside ? "MET" : "NOT MET"}: ${ten.error ? "the sweep failed" : `${(ten.wallMs / 1000).toFixed(1)} s`}, `
+                + `${(ten.wallMs / scheduleMs * 100).toFixed(1)}% of 300 s (threshold ${wellInside * 100}%; the Lambda timeout is 270 s).`,
+    ];
+    return { linear, inside, lines };
+}
+
+async function bench() {
+    const json = process.argv.includes("--json");
+    const results: FleetResult[] = [];
+    for (const nodes of fleetSizes) {
+        process.stderr.write(`sweeping ${count(nodes)} nodes...\n`);
+        results.push(await measureFleet(nodes));
+    }
+    if (json) {
+        const { linear, inside } = goals(results);
+        process.stdout.write(`${JSON.stringify({ latencyMs, memory: "peakMiB is process RSS sampled every 10 ms", fleets: results, goals: { linearCalls: linear, tenThousandWellInsideSchedule: inside } }, null, 2)}\n`);
+    } else {
+        printTable(results);
+    }
+    if (results.some(r => r.error)) {
+        process.exitCode = 1;
+    }
+}
+
+bench().catch(error => {
+    console.error(error);
+    process.exitCode = 1;
+});
