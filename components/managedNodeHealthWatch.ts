@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../functions/awsPartition";
 import { diagnosisRunbook, HealthAws, metricNamespace, runSweep } from "../functions/healthSweep";
-import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
-import { handlerRuntime } from "./notificationPipeline";
+import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
+import { serviceTrustPolicy } from "./policyDocuments";
 
 /** The permissions AWSSupport-TroubleshootManagedInstance documents for its assume role (aws-facts §5.4). */
 export const diagnosisRunbookActions = [
@@ -50,21 +50,15 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             ttl: { attributeName: "expiresAt", enabled: true },
             serverSideEncryption: { enabled: true },
         }, child);
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-sweep-logs`, { retentionInDays: 90 }, child);
-
         const diagnosisRole = args.diagnose ? new aws.iam.Role(`${name}-diagnosis-role`, {
             description: `Assumed by ${diagnosisRunbook} to inspect a lost node's network and permissions`,
             assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
             inlinePolicies: [{ name: "troubleshoot-managed-instance", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: diagnosisRunbookActions, Resource: "*" }] }) }],
         }, child) : undefined;
 
-        const role = new aws.iam.Role(`${name}-sweep-role`, {
-            description: "Managed-node health sweep: read EC2 and SSM node lists, keep state, notify",
-            assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
-        }, child);
-        const rolePolicy = new aws.iam.RolePolicy(`${name}-sweep-policy`, {
-            role: role.name,
-            policy: policyDocument([
+        const sweep = new LeastPrivilegeFunction(`${name}-sweep`, {
+            description: "Sweeps EC2 and SSM for nodes that are not manageable and reports transitions",
+            statements: [
                 // Neither list call supports resource-level permissions.
                 { Effect: "Allow", Action: ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"], Resource: "*" },
                 { Effect: "Allow", Action: ["dynamodb:Scan", "dynamodb:BatchWriteItem"], Resource: table.arn },
@@ -72,33 +66,24 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                 { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.topicKeyArn },
                 { Effect: "Allow", Action: "events:PutEvents", Resource: pulumi.interpolate`arn:${partition}:events:${args.region}:${args.accountId}:event-bus/default` },
                 { Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": metricNamespace } } },
-                { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
                 ...(diagnosisRole ? [
                     { Effect: "Allow" as const, Action: "ssm:StartAutomationExecution", Resource: pulumi.interpolate`arn:${partition}:ssm:${args.region}:${args.accountId}:automation-definition/${diagnosisRunbook}:*` },
                     { Effect: "Allow" as const, Action: "iam:PassRole", Resource: diagnosisRole.arn, Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } } },
                 ] : []),
-            ]),
-        }, child);
-
-        const sweep = new aws.lambda.CallbackFunction(`${name}-sweep`, {
-            description: "Sweeps EC2 and SSM for nodes that are not manageable and reports transitions",
-            role,
-            runtime: handlerRuntime,
-            architectures: ["arm64"],
+            ],
             memorySize: 512,
             // The sweep must end well before the next one starts.
             timeout: Math.min(900, Math.max(60, args.intervalMinutes * 60 - 30)),
+            // A failed sweep is not retried: the next scheduled sweep is the retry, and the error alarm reports it.
+            maximumRetryAttempts: 0,
             environment: {
-                variables: {
-                    TABLE_NAME: table.name,
-                    TOPIC_ARN: args.topicArn,
-                    GRACE_MINUTES: String(args.graceMinutes),
-                    DEBOUNCE_SWEEPS: String(args.debounceSweeps),
-                    EXCLUDE_TAG_KEY: args.excludeTagKey,
-                    AUTOMATION_ROLE_ARN: diagnosisRole ? diagnosisRole.arn : "",
-                },
+                TABLE_NAME: table.name,
+                TOPIC_ARN: args.topicArn,
+                GRACE_MINUTES: String(args.graceMinutes),
+                DEBOUNCE_SWEEPS: String(args.debounceSweeps),
+                EXCLUDE_TAG_KEY: args.excludeTagKey,
+                AUTOMATION_ROLE_ARN: diagnosisRole ? diagnosisRole.arn : "",
             },
-            loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
             callbackFactory: () => {
                 // Required here, not imported: the Lambda runtime provides SDK v3, so the archive holds only our code.
                 const { EC2Client, DescribeInstancesCommand } = require("@aws-sdk/client-ec2");
@@ -130,9 +115,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                     maxDiagnoses: 5,
                 }, Date.now(), ms => new Promise(resolve => setTimeout(resolve, ms)));
             },
-        }, { parent: this, dependsOn: [rolePolicy] });
-        // A failed sweep is not retried: the next scheduled sweep is the retry, and the error alarm reports it.
-        new aws.lambda.FunctionEventInvokeConfig(`${name}-sweep-async`, { functionName: sweep.name, maximumRetryAttempts: 0 }, child);
+        }, child);
 
         const schedule = new aws.cloudwatch.EventRule(`${name}-schedule`, {
             description: "Runs the managed-node health sweep",
@@ -140,11 +123,11 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         }, child);
         new aws.lambda.Permission(`${name}-schedule-invoke`, {
             action: "lambda:InvokeFunction",
-            function: sweep.name,
+            function: sweep.functionName,
             principal: "events.amazonaws.com",
             sourceArn: schedule.arn,
         }, child);
-        new aws.cloudwatch.EventTarget(`${name}-schedule-target`, { rule: schedule.name, arn: sweep.arn }, child);
+        new aws.cloudwatch.EventTarget(`${name}-schedule-target`, { rule: schedule.name, arn: sweep.functionArn }, child);
 
         const period = args.intervalMinutes * 60;
         const alarm = (suffix: string, description: string, metric: Partial<aws.cloudwatch.MetricAlarmArgs>) =>
@@ -161,16 +144,16 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             }, child);
         alarm("unmanaged", "Nodes have stayed not manageable for three sweeps", { namespace: metricNamespace, metricName: "NodesUnmanaged", statistic: "Maximum" });
         alarm("sweep-errors", "The managed-node health sweep is failing", {
-            namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: sweep.name }, statistic: "Sum", evaluationPeriods: 1,
+            namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: sweep.functionName }, statistic: "Sum", evaluationPeriods: 1,
         });
         // Watch the watcher: no invocation for three intervals means the sweep stopped running.
         alarm("sweep-stopped", "The managed-node health sweep has not run for three intervals", {
-            namespace: "AWS/Lambda", metricName: "Invocations", dimensions: { FunctionName: sweep.name }, statistic: "Sum",
+            namespace: "AWS/Lambda", metricName: "Invocations", dimensions: { FunctionName: sweep.functionName }, statistic: "Sum",
             comparisonOperator: "LessThanThreshold", threshold: 1, treatMissingData: "breaching",
         });
 
         this.tableName = table.name;
-        this.sweepFunctionName = sweep.name;
+        this.sweepFunctionName = sweep.functionName;
         this.registerOutputs({ tableName: this.tableName, sweepFunctionName: this.sweepFunctionName });
     }
 }

@@ -3,11 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import { partitionOf } from "../functions/awsPartition";
 import { notifyEvent } from "../functions/notification";
-import { policyDocument, serviceTrustPolicy, denyInsecureTransport } from "./policyDocuments";
+import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
+import { denyInsecureTransport, policyDocument } from "./policyDocuments";
 
 /** EventBridge's maxima: keep retrying a target for 24 hours, up to 185 times (aws-facts §3.4). */
 export const targetRetryPolicy = { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 };
-export const handlerRuntime = "nodejs22.x";
 
 export interface NotificationRoute {
     readonly description: string;
@@ -69,30 +69,18 @@ export class NotificationPipeline extends pulumi.ComponentResource {
             messageRetentionSeconds: 14 * 24 * 3600,
         }, child);
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-handler-logs`, { retentionInDays: 90 }, child);
-        const role = new aws.iam.Role(`${name}-handler-role`, {
-            description: "Notification handler: publish to one topic, dead-letter to one queue, write its own logs",
-            assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
-        }, child);
-        const rolePolicy = new aws.iam.RolePolicy(`${name}-handler-policy`, {
-            role: role.name,
-            policy: policyDocument([
+        const handler = new LeastPrivilegeFunction(`${name}-handler`, {
+            description: "Formats SSM and Config events as e-mails and publishes them to SNS",
+            statements: [
                 { Effect: "Allow", Action: "sns:Publish", Resource: topic.arn },
                 { Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueue.arn },
                 { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key.arn },
-                { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-            ]),
-        }, child);
-
-        const handler = new aws.lambda.CallbackFunction(`${name}-handler`, {
-            description: "Formats SSM and Config events as e-mails and publishes them to SNS",
-            role,
-            runtime: handlerRuntime,
-            architectures: ["arm64"],
+            ],
+            environment: { TOPIC_ARN: topic.arn },
             memorySize: 256,
             timeout: 30,
-            environment: { variables: { TOPIC_ARN: topic.arn } },
-            loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+            maximumRetryAttempts: 2,
+            onFailureDestinationArn: deadLetterQueue.arn,
             callbackFactory: () => {
                 // Required here, not imported: the Lambda runtime provides SDK v3, so the archive holds only our code.
                 const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
@@ -106,12 +94,6 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                         client.send(new PublishCommand({ TopicArn: topicArn, Subject: notification.subject, Message: notification.message })));
                 };
             },
-        }, { parent: this, dependsOn: [rolePolicy] });
-        new aws.lambda.FunctionEventInvokeConfig(`${name}-handler-async`, {
-            functionName: handler.name,
-            maximumRetryAttempts: 2,
-            maximumEventAgeInSeconds: 6 * 3600,
-            destinationConfig: { onFailure: { destination: deadLetterQueue.arn } },
         }, child);
 
         const ruleArns: pulumi.Output<string>[] = [];
@@ -119,13 +101,13 @@ export class NotificationPipeline extends pulumi.ComponentResource {
             const rule = new aws.cloudwatch.EventRule(`${name}-${route}`, { description, eventPattern }, child);
             new aws.lambda.Permission(`${name}-${route}-invoke`, {
                 action: "lambda:InvokeFunction",
-                function: handler.name,
+                function: handler.functionName,
                 principal: "events.amazonaws.com",
                 sourceArn: rule.arn,
             }, child);
             new aws.cloudwatch.EventTarget(`${name}-${route}-target`, {
                 rule: rule.name,
-                arn: handler.arn,
+                arn: handler.functionArn,
                 retryPolicy: targetRetryPolicy,
                 deadLetterConfig: { arn: deadLetterQueue.arn },
             }, child);
@@ -162,7 +144,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         this.topicArn = topic.arn;
         this.topicKeyArn = key.arn;
         this.deadLetterQueueUrl = deadLetterQueue.url;
-        this.handlerName = handler.name;
+        this.handlerName = handler.functionName;
         this.registerOutputs({ topicArn: this.topicArn, topicKeyArn: this.topicKeyArn, deadLetterQueueUrl: this.deadLetterQueueUrl, handlerName: this.handlerName });
     }
 }

@@ -1,9 +1,9 @@
 // The health-watch component under mocks, and its sweep Lambda exactly as Pulumi serializes it,
 // run against the simulated fleet. Runbook permissions: aws-facts §5.4.
 import * as assert from "assert";
-import * as vm from "vm";
 import { diagnosisRunbookActions, ManagedNodeHealthWatch } from "../components/managedNodeHealthWatch";
 import { standInAccountId } from "../plan/standIns";
+import { archiveOf, loadHandler } from "./support/lambdaArchive";
 import { SimulatedFleet } from "./support/simulatedFleet";
 import { underMocks, valueOf } from "./support/program";
 
@@ -75,7 +75,8 @@ describe("managed-node health watch", () => {
         assert.deepStrictEqual(JSON.parse(role.inlinePolicies[0].policy).Statement[0].Action, diagnosisRunbookActions);
         assert.strictEqual(diagnosisRunbookActions.length, 16);
         const statements = JSON.parse(mocks.named("health-sweep-policy").inputs.policy).Statement;
-        assert.deepStrictEqual(statements.slice(-2).map((s: any) => [s.Action, s.Resource, s.Condition]), [
+        const granted = (action: string) => statements.find((s: any) => s.Action === action);
+        assert.deepStrictEqual(["ssm:StartAutomationExecution", "iam:PassRole"].map(granted).map((s: any) => [s.Action, s.Resource, s.Condition]), [
             ["ssm:StartAutomationExecution", "arn:aws:ssm:eu-west-1:123456789012:automation-definition/AWSSupport-TroubleshootManagedInstance:*", undefined],
             ["iam:PassRole", "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567", { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } }],
         ]);
@@ -108,10 +109,8 @@ describe("managed-node health watch", () => {
 
     it("ships a sweep that, as serialized, pages through a throttling fleet and alerts once after the debounce", async () => {
         const { mocks } = await build();
-        const code = mocks.named("health-sweep").inputs.code;
-        const assets = await code.assets;
-        assert.deepStrictEqual(Object.keys(assets), ["__index.js"]);
-        const text = await assets["__index.js"].text;
+        const { files, text } = await archiveOf(mocks, "health-sweep");
+        assert.deepStrictEqual(files, ["__index.js"]);
 
         const fleet = new SimulatedFleet();
         const launched = new Date(Date.now() - 86_400_000);
@@ -124,10 +123,7 @@ describe("managed-node health watch", () => {
         fleet.throttle.PutEvents = 1;
 
         const variables = mocks.named("health-sweep").inputs.environment.variables;
-        const sandbox: any = { exports: {}, require: fleetRequire(fleet), process: { env: { ...variables, AWS_REGION: "eu-west-1" } }, console, setTimeout, Buffer };
-        sandbox.module = { exports: sandbox.exports };
-        vm.runInNewContext(text, sandbox, { filename: "__index.js" });
-        const handler = sandbox.module.exports.handler;
+        const handler = loadHandler(text, { require: fleetRequire(fleet), process: { env: { ...variables, AWS_REGION: "eu-west-1" } } });
 
         const first = JSON.parse(JSON.stringify(await handler({}, {})));
         assert.deepStrictEqual([first.transitions.length, fleet.published.length], [0, 0]);

@@ -6,13 +6,12 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Re
 import * as assert from "assert";
 import * as os from "os";
 import * as path from "path";
-import * as vm from "vm";
 import { NotificationPipeline } from "../components/notificationPipeline";
 import { describeEvent } from "../functions/notification";
 import { associationSample } from "./support/fixtures";
+import { archiveOf, loadHandler } from "./support/lambdaArchive";
 import { underMocks, valueOf } from "./support/program";
 
-type Handler = (event: unknown, context: object) => Promise<unknown>;
 // fauxqs is ESM-only: its types resolve only in import mode, and it is loaded with import().
 type Fauxqs = import("fauxqs", { with: { "resolution-mode": "import" } }).FauxqsServer;
 
@@ -48,17 +47,8 @@ function envScope() {
     };
 }
 
-/**
- * Evaluates the serialized module as the Lambda runtime would: sloppy-mode CommonJS with the real
- * require (the SDK is what the runtime provides) and the real process (its env configures the SDK).
- * The callback factory runs now, so the SNS client and TOPIC_ARN come from the current environment.
- */
-function loadHandler(moduleText: string): Handler {
-    const exports = {};
-    const sandbox = { exports, module: { exports }, require, process, console, Buffer, setTimeout, clearTimeout };
-    vm.runInNewContext(moduleText, sandbox, { filename: "__index.js" });
-    return (sandbox.module.exports as { handler: Handler }).handler;
-}
+/** The real require (the SDK is what the runtime provides) and the real process (its env configures the SDK). */
+const loadWithRuntime = (text: string) => loadHandler(text, { require, process });
 
 describe("notification handler as Pulumi serializes it, against a local SNS", function () {
     this.timeout(60000);
@@ -66,7 +56,7 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
     const suiteEnv = envScope();
     const caseEnv = envScope();
     let functionInputs: Record<string, any>;
-    let assets: Record<string, unknown>;
+    let files: string[];
     let moduleText: string;
     let pipelineTopicArn: string;
     let server: Fauxqs;
@@ -95,8 +85,7 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
             new NotificationPipeline("notify", { region, accountId: "123456789012", emails: ["ops@example.com"], routes: {} }));
         pipelineTopicArn = await valueOf(result.topicArn);
         functionInputs = mocks.named("notify-handler").inputs;
-        assets = await (functionInputs.code as any).assets;
-        moduleText = await (assets["__index.js"] as any).text;
+        ({ files, text: moduleText } = await archiveOf(mocks, "notify-handler"));
 
         const { startFauxqs } = await import("fauxqs");
         server = await startFauxqs({ port: 0, logger: false });
@@ -137,7 +126,7 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
     });
 
     it("packages only our code for nodejs22.x, publishing to the pipeline's topic", () => {
-        assert.deepStrictEqual(Object.keys(assets), ["__index.js"]);
+        assert.deepStrictEqual(files, ["__index.js"]);
         assert.strictEqual(functionInputs.runtime, "nodejs22.x");
         assert.strictEqual(functionInputs.handler, "__index.handler");
         assert.strictEqual(functionInputs.environment.variables.TOPIC_ARN, pipelineTopicArn);
@@ -145,7 +134,7 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
 
     it("e-mails a readable summary of the official association state-change sample", async () => {
         const event = associationSample();
-        await loadHandler(moduleText)(event, {});
+        await loadWithRuntime(moduleText)(event, {});
 
         const envelopes = await receiveEnvelopes();
         assert.strictEqual(envelopes.length, 1);
@@ -170,7 +159,7 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
     });
 
     it("still e-mails a malformed event, attaching its raw JSON", async () => {
-        const handler = loadHandler(moduleText);
+        const handler = loadWithRuntime(moduleText);
         for (const event of ["not an event", { foo: 1 }]) {
             await handler(event, {});
 
@@ -186,7 +175,7 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
     it("rejects when SNS is unreachable, leaving the event to Lambda's retries and the DLQ", async () => {
         // Nothing listens on port 1; one attempt keeps the failure fast.
         caseEnv.set({ AWS_ENDPOINT_URL_SNS: "http://127.0.0.1:1", AWS_MAX_ATTEMPTS: "1" });
-        const handler = loadHandler(moduleText);
+        const handler = loadWithRuntime(moduleText);
 
         await assert.rejects(handler({ foo: 1 }, {}), (error: NodeJS.ErrnoException) => {
             // Refused by the endpoint set for this case: the re-evaluated factory built a new client.
