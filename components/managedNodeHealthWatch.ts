@@ -6,7 +6,7 @@ import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
 import { serviceTrustPolicy } from "./policyDocuments";
 
 /** The permissions AWSSupport-TroubleshootManagedInstance documents for its assume role (aws-facts §5.4). */
-export const diagnosisRunbookActions = [
+const diagnosisRunbookActions = [
     "ssm:DescribeAutomationExecutions", "ssm:DescribeAutomationStepExecutions", "ssm:DescribeInstanceInformation",
     "ssm:DescribeInstanceProperties", "ssm:StartAutomationExecution", "ssm:GetAutomationExecution", "ssm:GetDocument", "ssm:ListDocuments",
     "iam:ListRoles", "iam:GetInstanceProfile", "iam:ListAttachedRolePolicies",
