@@ -67,7 +67,8 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                 { Effect: "Allow", Action: "events:PutEvents", Resource: pulumi.interpolate`arn:${partition}:events:${args.region}:${args.accountId}:event-bus/default` },
                 { Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": metricNamespace } } },
                 ...(diagnosisRole ? [
-                    { Effect: "Allow" as const, Action: "ssm:StartAutomationExecution", Resource: pulumi.interpolate`arn:${partition}:ssm:${args.region}:${args.accountId}:automation-definition/${diagnosisRunbook}:*` },
+                    // An AWS-owned runbook: AWS's own ARN examples for those leave the account out (aws-facts §3.4).
+                    { Effect: "Allow" as const, Action: "ssm:StartAutomationExecution", Resource: `arn:${partition}:ssm:${args.region}:*:automation-definition/${diagnosisRunbook}:*` },
                     { Effect: "Allow" as const, Action: "iam:PassRole", Resource: diagnosisRole.arn, Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } } },
                 ] : []),
             ],

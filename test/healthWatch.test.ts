@@ -82,7 +82,7 @@ describe("managed-node health watch", () => {
         const statements = JSON.parse(mocks.named("health-sweep-policy").inputs.policy).Statement;
         const granted = (action: string) => statements.find((s: any) => s.Action === action);
         assert.deepStrictEqual(["ssm:StartAutomationExecution", "iam:PassRole"].map(granted).map((s: any) => [s.Action, s.Resource, s.Condition]), [
-            ["ssm:StartAutomationExecution", "arn:aws:ssm:eu-west-1:123456789012:automation-definition/AWSSupport-TroubleshootManagedInstance:*", undefined],
+            ["ssm:StartAutomationExecution", "arn:aws:ssm:eu-west-1:*:automation-definition/AWSSupport-TroubleshootManagedInstance:*", undefined],
             ["iam:PassRole", "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567", { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } }],
         ]);
         assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.AUTOMATION_ROLE_ARN, "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567");
