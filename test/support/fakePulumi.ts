@@ -45,7 +45,7 @@ if (eventLog >= 0 && result.changes) {
 if (result.stdout) process.stdout.write(result.stdout);
 if (result.stderr) process.stderr.write(result.stderr);
 // The SDK tails the event log every 200 ms and stops when the command exits.
-setTimeout(() => process.exit(result.code || 0), eventLog >= 0 ? 500 : 0);
+setTimeout(() => process.exit(result.code || 0), eventLog >= 0 ? 1000 : 0);
 `;
 
 export class FakePulumi {
