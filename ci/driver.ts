@@ -1,7 +1,7 @@
 // CI driver on the Pulumi Automation API: preview, up, destroy, outputs and refresh for one
 // stack, with the policy pack always applied, state in a file backend by default, streamed
 // output, a change summary, and exit codes a CI job can branch on.
-import { CommandError, ConcurrentUpdateError, LocalWorkspace, OpMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, LocalWorkspace, OpMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
 import { ExitCode } from "./exitCodes";
@@ -216,7 +216,7 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
         }
     } catch (error) {
         outcome = classifyFailure(error);
-        deps.err(`${args.command} failed${error instanceof CommandError || error instanceof Error ? `: ${error.message}` : ""}\n`);
+        deps.err(`${args.command} failed${error instanceof Error ? `: ${error.message}` : ""}\n`);
         if (/ENOENT: pulumi/.test(String(error))) {
             deps.err("The Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/) or use `npm run plan` offline.\n");
         }

@@ -2,17 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalSettingsProtection } from "../config";
 import { partitionOf } from "../functions/awsPartition";
+import { dhmcManagedPolicyName, dhmcRolePath, dhmcSettingId, dhmcSettingValue } from "../functions/awsIdentifiers";
 import { serviceTrustPolicy } from "./policyDocuments";
-
-/** DHMC facts, aws-facts §1.1 and §1.2. */
-export const dhmcSettingId = "/ssm/managed-instance/default-ec2-instance-management-role";
-export const dhmcRolePath = "/service-role/";
-export const dhmcManagedPolicyName = "AmazonSSMManagedEC2InstanceDefaultPolicy";
-
-/** The setting value names the role by its path-qualified name, never its ARN: "service-role/<name>". */
-export function dhmcSettingValue(roleName: string): string {
-    return `${dhmcRolePath.slice(1)}${roleName}`;
-}
 
 export interface DefaultHostManagementArgs {
     readonly region: string;

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../functions/awsPartition";
 import { diagnosisRunbook, HealthAws, metricNamespace, runSweep } from "../functions/healthSweep";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
-import { serviceTrustPolicy } from "./policyDocuments";
+import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
 
 /** The permissions AWSSupport-TroubleshootManagedInstance documents for its assume role (aws-facts §5.4). */
 const diagnosisRunbookActions = [
@@ -53,7 +53,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         const diagnosisRole = args.diagnose ? new aws.iam.Role(`${name}-diagnosis-role`, {
             description: `Assumed by ${diagnosisRunbook} to inspect a lost node's network and permissions`,
             assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
-            inlinePolicies: [{ name: "troubleshoot-managed-instance", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: diagnosisRunbookActions, Resource: "*" }] }) }],
+            inlinePolicies: [{ name: "troubleshoot-managed-instance", policy: policyDocument([{ Effect: "Allow", Action: diagnosisRunbookActions, Resource: "*" }]) }],
         }, child) : undefined;
 
         const sweep = new LeastPrivilegeFunction(`${name}-sweep`, {

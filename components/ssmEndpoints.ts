@@ -1,15 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-
-/** Interface endpoint services SSM needs (aws-facts §4.1); ec2messages only serves agents older than 3.3.40.0. */
-export function ssmInterfaceServices(includeEc2Messages: boolean): string[] {
-    return includeEc2Messages ? ["ssm", "ssmmessages", "ec2messages"] : ["ssm", "ssmmessages"];
-}
-
-/** The VPC endpoint service name, e.g. com.amazonaws.eu-west-1.ssm. */
-export function endpointServiceName(region: string, service: string): string {
-    return `com.amazonaws.${region}.${service}`;
-}
+import { endpointServiceName, ssmInterfaceEndpointServices } from "../functions/awsIdentifiers";
 
 export interface SsmEndpointsArgs {
     readonly region: string;
@@ -48,7 +39,7 @@ export class SsmEndpoints extends pulumi.ComponentResource {
         }, child);
 
         this.interfaceEndpointIds = {};
-        for (const service of ssmInterfaceServices(args.includeEc2Messages)) {
+        for (const service of ssmInterfaceEndpointServices.filter(s => args.includeEc2Messages || s !== "ec2messages")) {
             this.interfaceEndpointIds[service] = new aws.ec2.VpcEndpoint(`${name}-${service}`, {
                 vpcId: args.vpcId,
                 serviceName: endpointServiceName(args.region, service),

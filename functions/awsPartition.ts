@@ -22,3 +22,24 @@ export function consoleOrigin(region: string): string {
             return `https://${region}.console.aws.amazon.com`;
     }
 }
+
+/** A console page in the region: path below the origin, with the region query and an optional fragment. */
+export function consoleUrl(region: string, path: string, fragment = ""): string {
+    return `${consoleOrigin(region)}${path}?region=${region}${fragment}`;
+}
+
+/** The console page of a node: EC2's for instances, Fleet Manager's for hybrid (mi-) nodes. */
+export function nodeConsoleUrl(region: string, nodeId: string): string | undefined {
+    if (nodeId.startsWith("i-")) {
+        return consoleUrl(region, "/ec2/home", `#InstanceDetails:instanceId=${nodeId}`);
+    }
+    if (nodeId.startsWith("mi-")) {
+        return consoleUrl(region, `/systems-manager/fleet-manager/managed-nodes/${nodeId}/general`);
+    }
+    return undefined;
+}
+
+/** The console page of an Automation execution. */
+export function automationExecutionUrl(region: string, executionId: string): string {
+    return consoleUrl(region, `/systems-manager/automation/execution/${executionId}`);
+}

@@ -2,7 +2,7 @@
 // state, and report transitions (one e-mail, one EventBridge event each), metrics and optional
 // diagnoses. AWS calls are injected so the Lambda passes SDK clients and tests pass stand-ins.
 // Pure of @pulumi imports: serialized by value into the sweep Lambda.
-import { consoleOrigin } from "./awsPartition";
+import { automationExecutionUrl, nodeConsoleUrl } from "./awsPartition";
 import { advanceStates, classifyNodes, countByStatus, describeStatus, ManagedNodeInfo, NodeState, NodeStatus, RunningInstance, Transition, unhealthyStatuses } from "./nodeHealth";
 import { maxMessageBytes, toSubject } from "./notification";
 
@@ -174,7 +174,7 @@ export async function runSweep(aws: HealthAws, settings: SweepSettings, now: num
                     Parameters: { InstanceId: [transition.nodeId], AutomationAssumeRole: [settings.automationRoleArn] },
                 }));
                 const id = started.AutomationExecutionId ?? "";
-                results.set(transition.nodeId, `${diagnosisRunbook} execution ${id}: ${consoleOrigin(settings.region)}/systems-manager/automation/execution/${id}?region=${settings.region}`);
+                results.set(transition.nodeId, `${diagnosisRunbook} execution ${id}: ${automationExecutionUrl(settings.region, id)}`);
             } catch (error) {
                 results.set(transition.nodeId, `${diagnosisRunbook} could not start: ${(error as Error)?.message ?? String(error)}`);
             }
@@ -215,9 +215,7 @@ export function healthMessage(transitions: readonly Transition[], diagnoses: Rea
         .join(", ");
     const single = transitions.length === 1 ? `: ${transitions[0].nodeId}` : "";
     const nodeLines = (t: Transition) => {
-        const link = t.kind === "ec2"
-            ? `${consoleOrigin(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${t.nodeId}`
-            : `${consoleOrigin(region)}/systems-manager/fleet-manager/managed-nodes/${t.nodeId}/general?region=${region}`;
+        const link = nodeConsoleUrl(region, t.nodeId) ?? "(no console page)";
         const status = t.status === "gone" ? "gone" : describeStatus(t.status);
         return [`- ${t.nodeId} (${t.kind}): ${status}; ${t.detail}`, `  ${link}`, ...(diagnoses.has(t.nodeId) ? [`  Diagnosis: ${diagnoses.get(t.nodeId)}`] : [])].join("\n");
     };

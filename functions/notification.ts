@@ -1,6 +1,6 @@
 // Turns EventBridge events into readable e-mails. Pure and free of @pulumi imports: Pulumi's
 // closure serializer copies this module by value into the notification Lambda.
-import { consoleOrigin } from "./awsPartition";
+import { consoleUrl, nodeConsoleUrl } from "./awsPartition";
 
 export const associationStateChangeDetailType = "EC2 State Manager Instance Association State Change";
 export const complianceChangeDetailType = "Config Rules Compliance Change";
@@ -150,17 +150,11 @@ function table(rows: [string, string][]): string[] {
 }
 
 function consoleLink(region: string, path: string, fragment = ""): string {
-    return region === "(none)" ? "(none)" : `${consoleOrigin(region)}${path}?region=${region}${fragment}`;
+    return region === "(none)" ? "(none)" : consoleUrl(region, path, fragment);
 }
 
 function nodeConsoleLink(region: string, node: string): string {
-    if (node.startsWith("i-")) {
-        return consoleLink(region, "/ec2/home", `#InstanceDetails:instanceId=${node}`);
-    }
-    if (node.startsWith("mi-")) {
-        return consoleLink(region, `/systems-manager/fleet-manager/managed-nodes/${node}/general`);
-    }
-    return "(none)";
+    return (region !== "(none)" && nodeConsoleUrl(region, node)) || "(none)";
 }
 
 /** An SNS-safe subject: one line, no control characters, under 100 characters. */

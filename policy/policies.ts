@@ -4,10 +4,9 @@
 import * as aws from "@pulumi/aws";
 import { Resource } from "@pulumi/pulumi";
 import { Policies, PolicyResource, ReportViolation, validateResourceOfType } from "@pulumi/policy";
+import { dhmcManagedPolicyName, dhmcSettingId, ssmInterfaceEndpointServices } from "../functions/awsIdentifiers";
 import { allowsAction, deniesInsecureTransport, trustsService } from "./iamDocuments";
 
-const dhmcSettingId = "/ssm/managed-instance/default-ec2-instance-management-role";
-const dhmcManagedPolicy = "AmazonSSMManagedEC2InstanceDefaultPolicy";
 
 /**
  * AWS managed policies that allow ssm:UpdateInstanceInformation, which makes the agent use the
@@ -16,7 +15,7 @@ const dhmcManagedPolicy = "AmazonSSMManagedEC2InstanceDefaultPolicy";
  */
 export const managedPoliciesAllowingRegistration = [
     "AmazonSSMManagedInstanceCore",
-    dhmcManagedPolicy,
+    dhmcManagedPolicyName,
     "AmazonEC2RoleforSSM",
     "AmazonSSMFullAccess",
     "AdministratorAccess",
@@ -160,8 +159,8 @@ export const policies: Policies = [
                 if (!trustsService(grants.role.props.assumeRolePolicy, "ssm.amazonaws.com")) {
                     reportViolation(`Role ${value} named by DHMC does not trust ssm.amazonaws.com; Systems Manager cannot assume it.`, grants.role.urn);
                 }
-                if (!grants.policyArns.some(arn => policyName(arn) === dhmcManagedPolicy)) {
-                    reportViolation(`Role ${value} named by DHMC lacks the managed policy ${dhmcManagedPolicy}.`, grants.role.urn);
+                if (!grants.policyArns.some(arn => policyName(arn) === dhmcManagedPolicyName)) {
+                    reportViolation(`Role ${value} named by DHMC lacks the managed policy ${dhmcManagedPolicyName}.`, grants.role.urn);
                 }
             }
         },
@@ -192,7 +191,7 @@ export const policies: Policies = [
         description: "SSM endpoints (ssm, ssmmessages, ec2messages) must be Interface endpoints with private DNS, or agents resolve the public names and fail.",
         enforcementLevel: "mandatory",
         validateResource: validateResourceOfType(aws.ec2.VpcEndpoint, (endpoint, args, reportViolation) => {
-            if (!/\.(ssm|ssmmessages|ec2messages)$/.test(str(endpoint.serviceName))) {
+            if (!ssmInterfaceEndpointServices.some(service => str(endpoint.serviceName).endsWith(`.${service}`))) {
                 args.notApplicable("not an SSM endpoint");
             }
             if (endpoint.vpcEndpointType !== "Interface" || endpoint.privateDnsEnabled !== true) {

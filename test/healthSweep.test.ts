@@ -1,7 +1,7 @@
 // A whole sweep against the simulated fleet: paging, throttling, one e-mail per sweep, one event
 // per transition, metrics, diagnosis, and reporting before recording.
 import * as assert from "assert";
-import { healthEventDetailType, healthEventSource, healthMessage, runSweep, SweepSettings, withThrottlingRetries } from "../functions/healthSweep";
+import { healthMessage, runSweep, SweepSettings, withThrottlingRetries } from "../functions/healthSweep";
 import { SimulatedFleet } from "./support/simulatedFleet";
 
 const now = Date.parse("2026-11-22T12:00:00Z");
@@ -58,8 +58,9 @@ describe("health sweep", () => {
         assert.strictEqual(fleet.events.length, 31);
         assert.strictEqual(fleet.calls.PutEvents, 4, "events go in batches of ten");
         assert.deepStrictEqual({ ...fleet.events[0], Detail: JSON.parse(fleet.events[0].Detail) }, {
-            Source: healthEventSource,
-            DetailType: healthEventDetailType,
+            // The issue's contract with other tools: source ssm-fleet-baseline, detail-type Managed Node Health Change.
+            Source: "ssm-fleet-baseline",
+            DetailType: "Managed Node Health Change",
             Detail: { nodeId: "i-00000", kind: "ec2", change: "unhealthy", status: "connection-lost", previous: "online", detail: `ping ConnectionLost, last ping ${dayAgo.toISOString()}, agent 3.3.1142.0` },
         });
         assert.strictEqual(fleet.latestMetrics().NodesUnmanaged, 31);

@@ -64,7 +64,8 @@ describe("canary verification", () => {
         assert.strictEqual(send.DocumentName, "AWS-RunShellScript");
         assert.deepStrictEqual(send.InstanceIds, [instanceId]);
         assert.deepStrictEqual(send.Parameters, { commands: [s3ReachabilityCommand("eu-west-1")] });
-        assert.match(s3ReachabilityCommand("eu-west-1"), /https:\/\/s3\.eu-west-1\.amazonaws\.com\/amazon-ssm-eu-west-1\//);
+        // The manifest AWS-UpdateSSMAgent reads from the regional amazon-ssm bucket (aws-facts §5.1).
+        assert.match(s3ReachabilityCommand("eu-west-1"), /https:\/\/s3\.eu-west-1\.amazonaws\.com\/amazon-ssm-eu-west-1\/ssm-agent-manifest\.json/);
         assert.deepStrictEqual(ssm.sent.filter(s => s.name === "GetCommandInvocationCommand").map(s => s.input), Array(3).fill({ CommandId: "cmd-1", InstanceId: instanceId }));
     });
 
