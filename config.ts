@@ -168,11 +168,15 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
 
     const notificationEmails = list("notificationEmails", "e-mail addresses");
     if (raw.notificationEmails === undefined || notificationEmails.length === 0) {
-        problems.push(`${key("notificationEmails")}: missing; expected at least one e-mail address such as ops@example.com`);
+        problems.push(
+            `${key("notificationEmails")}: missing; expected at least one e-mail address such as ops@example.com`,
+        );
     }
     notificationEmails.forEach((email, i) => {
         if (!emailPattern.test(email)) {
-            problems.push(`${key("notificationEmails")}[${i}]: got ${JSON.stringify(email)}; expected an e-mail address such as ops@example.com`);
+            problems.push(
+                `${key("notificationEmails")}[${i}]: got ${JSON.stringify(email)}; expected an e-mail address such as ops@example.com`,
+            );
         }
     });
 
@@ -197,7 +201,11 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
         if (!parseAgentVersion(agentVersion)) {
             problem("agentVersion", agentVersion, `empty (latest) or a version such as ${dhmcMinimumAgentVersion}`);
         } else if (compareAgentVersions(agentVersion, dhmcMinimumAgentVersion) < 0) {
-            problem("agentVersion", agentVersion, `empty (latest) or ${dhmcMinimumAgentVersion} or newer, the oldest agent DHMC supports`);
+            problem(
+                "agentVersion",
+                agentVersion,
+                `empty (latest) or ${dhmcMinimumAgentVersion} or newer, the oldest agent DHMC supports`,
+            );
         }
     }
     const logRetentionDays = integer("logRetentionDays", 1, 3650);
@@ -234,7 +242,9 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
         const routeTableIds = list("existingRouteTableIds", "route table ids");
         if (vpcId === "") {
             if (subnetEntries.length > 0 || routeTableIds.length > 0 || text("existingVpcCidr") !== "") {
-                problems.push(`${key("existingVpcId")}: missing; existingVpcCidr, existingSubnets and existingRouteTableIds only apply to an adopted VPC, so set it to the VPC's id (vpc-...) or remove them`);
+                problems.push(
+                    `${key("existingVpcId")}: missing; existingVpcCidr, existingSubnets and existingRouteTableIds only apply to an adopted VPC, so set it to the VPC's id (vpc-...) or remove them`,
+                );
             }
             const cidrBlock = text("vpcCidr");
             const cidrProblem = vpcCidrProblem(cidrBlock);
@@ -249,35 +259,52 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
         }
         const cidrBlock = text("existingVpcCidr");
         if (ipv4NetworkProblem(cidrBlock)) {
-            problem("existingVpcCidr", cidrBlock, "the adopted VPC's IPv4 CIDR such as 10.0.0.0/16 (endpoints admit HTTPS from it)");
+            problem(
+                "existingVpcCidr",
+                cidrBlock,
+                "the adopted VPC's IPv4 CIDR such as 10.0.0.0/16 (endpoints admit HTTPS from it)",
+            );
         }
         const subnets: AdoptedSubnet[] = [];
         subnetEntries.forEach((entry, i) => {
             const [id, availabilityZone] = entry.split("@");
-            const inRegion = region !== undefined && availabilityZone?.startsWith(region) && /^[a-z]$/.test(availabilityZone.slice(region.length));
+            const inRegion =
+                region !== undefined &&
+                availabilityZone?.startsWith(region) &&
+                /^[a-z]$/.test(availabilityZone.slice(region.length));
             if (!subnetIdPattern.test(id ?? "") || !inRegion) {
-                problems.push(`${key("existingSubnets")}[${i}]: got ${JSON.stringify(entry)}; expected subnet-id@availability-zone in ${region ?? "the stack's region"}, such as subnet-0123456789abcdef0@${region ?? "eu-west-1"}a`);
+                problems.push(
+                    `${key("existingSubnets")}[${i}]: got ${JSON.stringify(entry)}; expected subnet-id@availability-zone in ${region ?? "the stack's region"}, such as subnet-0123456789abcdef0@${region ?? "eu-west-1"}a`,
+                );
                 return;
             }
             subnets.push({ id, availabilityZone });
         });
         if (subnetEntries.length === 0) {
-            problems.push(`${key("existingSubnets")}: missing; expected one subnet per availability zone as subnet-id@availability-zone`);
+            problems.push(
+                `${key("existingSubnets")}: missing; expected one subnet per availability zone as subnet-id@availability-zone`,
+            );
         }
         const seen = new Map<string, string>();
         for (const subnet of subnets) {
             const other = seen.get(subnet.availabilityZone);
             if (other) {
-                problems.push(`${key("existingSubnets")}: ${other} and ${subnet.id} are both in ${subnet.availabilityZone}; an interface endpoint takes one subnet per availability zone`);
+                problems.push(
+                    `${key("existingSubnets")}: ${other} and ${subnet.id} are both in ${subnet.availabilityZone}; an interface endpoint takes one subnet per availability zone`,
+                );
             }
             seen.set(subnet.availabilityZone, subnet.id);
         }
         if (routeTableIds.length === 0) {
-            problems.push(`${key("existingRouteTableIds")}: missing; expected the route tables of the nodes' subnets (rtb-...), for the S3 gateway endpoint`);
+            problems.push(
+                `${key("existingRouteTableIds")}: missing; expected the route tables of the nodes' subnets (rtb-...), for the S3 gateway endpoint`,
+            );
         }
         routeTableIds.forEach((id, i) => {
             if (!routeTableIdPattern.test(id)) {
-                problems.push(`${key("existingRouteTableIds")}[${i}]: got ${JSON.stringify(id)}; expected a route table id such as rtb-0123456789abcdef0`);
+                problems.push(
+                    `${key("existingRouteTableIds")}[${i}]: got ${JSON.stringify(id)}; expected a route table id such as rtb-0123456789abcdef0`,
+                );
             }
         });
         return { mode: "adopt", vpcId, cidrBlock, subnets, routeTableIds };
@@ -288,7 +315,12 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
         const schedule = text("healthWatchSchedule");
         const minutes = /^rate\((\d+) minutes?\)$/.exec(schedule);
         const intervalMinutes = Number(minutes?.[1]);
-        if (!minutes || intervalMinutes < 1 || intervalMinutes > 60 || (intervalMinutes === 1) !== schedule.endsWith("minute)")) {
+        if (
+            !minutes ||
+            intervalMinutes < 1 ||
+            intervalMinutes > 60 ||
+            (intervalMinutes === 1) !== schedule.endsWith("minute)")
+        ) {
             problem("healthWatchSchedule", schedule, "rate(N minutes) with N from 1 to 60, such as rate(5 minutes)");
         }
         const graceMinutes = integer("healthWatchGraceMinutes", 0, 1440);
@@ -296,7 +328,11 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
         const excludeTagKey = text("healthWatchExcludeTagKey");
         // EC2 tag keys: 1 to 128 characters, not starting with "aws:".
         if (excludeTagKey.length < 1 || excludeTagKey.length > 128 || excludeTagKey.startsWith("aws:")) {
-            problem("healthWatchExcludeTagKey", excludeTagKey, "an EC2 tag key of 1 to 128 characters that does not start with aws:");
+            problem(
+                "healthWatchExcludeTagKey",
+                excludeTagKey,
+                "an EC2 tag key of 1 to 128 characters that does not start with aws:",
+            );
         }
         const diagnose = bool("healthWatchDiagnose");
         return enabled ? { intervalMinutes, graceMinutes, debounceSweeps, excludeTagKey, diagnose } : undefined;

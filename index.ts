@@ -16,14 +16,15 @@ import { loadBaselineConfig } from "./config";
 const config = loadBaselineConfig();
 const accountId = aws.getCallerIdentityOutput().accountId;
 
-const network = config.network.mode === "create"
-    ? new ClosedVpc("ssm-vpc", config.network)
-    : {
-        vpcId: pulumi.output(config.network.vpcId),
-        cidrBlock: pulumi.output(config.network.cidrBlock),
-        subnetIds: config.network.subnets.map(subnet => pulumi.output(subnet.id)),
-        routeTableIds: config.network.routeTableIds.map(id => pulumi.output(id)),
-    };
+const network =
+    config.network.mode === "create"
+        ? new ClosedVpc("ssm-vpc", config.network)
+        : {
+              vpcId: pulumi.output(config.network.vpcId),
+              cidrBlock: pulumi.output(config.network.cidrBlock),
+              subnetIds: config.network.subnets.map(subnet => pulumi.output(subnet.id)),
+              routeTableIds: config.network.routeTableIds.map(id => pulumi.output(id)),
+          };
 const endpoints = new SsmEndpoints("ssm-endpoints", {
     region: config.region,
     vpcId: network.vpcId,
@@ -73,12 +74,12 @@ const notifications = new NotificationPipeline("ssm-notify", {
 
 const healthWatch = config.healthWatch
     ? new ManagedNodeHealthWatch("node-health", {
-        region: config.region,
-        accountId,
-        ...config.healthWatch,
-        topicArn: notifications.topicArn,
-        topicKeyArn: notifications.topicKeyArn,
-    })
+          region: config.region,
+          accountId,
+          ...config.healthWatch,
+          topicArn: notifications.topicArn,
+          topicKeyArn: notifications.topicKeyArn,
+      })
     : undefined;
 
 export const notificationTopicArn = notifications.topicArn;

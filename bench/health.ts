@@ -20,7 +20,16 @@ const scheduleMs = 5 * 60_000;
 const wellInside = 0.2;
 const mib = 1024 * 1024;
 
-const operations = ["DescribeInstances", "DescribeInstanceInformation", "Scan", "BatchWriteItem", "Publish", "PutEvents", "PutMetricData", "StartAutomationExecution"];
+const operations = [
+    "DescribeInstances",
+    "DescribeInstanceInformation",
+    "Scan",
+    "BatchWriteItem",
+    "Publish",
+    "PutEvents",
+    "PutMetricData",
+    "StartAutomationExecution",
+];
 
 const settings: SweepSettings = {
     region: "eu-west-1",
@@ -69,7 +78,10 @@ function instanceId(index: number): string {
     return `i-${index.toString(16).padStart(17, "0")}`;
 }
 
-function buildFleet(nodes: number, now: number): { fleet: SimulatedFleet; connectionLost: number; neverRegistered: number } {
+function buildFleet(
+    nodes: number,
+    now: number,
+): { fleet: SimulatedFleet; connectionLost: number; neverRegistered: number } {
     const fleet = new SimulatedFleet();
     const launched = new Date(now - 24 * 3600_000);
     let connectionLost = 0;
@@ -77,13 +89,21 @@ function buildFleet(nodes: number, now: number): { fleet: SimulatedFleet; connec
     for (let i = 0; i < nodes; i++) {
         const slot = i % 100;
         if (slot < connectionLostPercent) {
-            fleet.addInstance(instanceId(i), launched, { PingStatus: "ConnectionLost", AgentVersion: "3.3.1142.0", LastPingDateTime: new Date(now - 3600_000) });
+            fleet.addInstance(instanceId(i), launched, {
+                PingStatus: "ConnectionLost",
+                AgentVersion: "3.3.1142.0",
+                LastPingDateTime: new Date(now - 3600_000),
+            });
             connectionLost++;
         } else if (slot < connectionLostPercent + neverRegisteredPercent) {
             fleet.addInstance(instanceId(i), launched, null);
             neverRegistered++;
         } else {
-            fleet.addInstance(instanceId(i), launched, { PingStatus: "Online", AgentVersion: "3.3.1142.0", LastPingDateTime: new Date(now - 60_000) });
+            fleet.addInstance(instanceId(i), launched, {
+                PingStatus: "Online",
+                AgentVersion: "3.3.1142.0",
+                LastPingDateTime: new Date(now - 60_000),
+            });
         }
     }
     fleet.latencyMs = latencyMs;
@@ -117,7 +137,9 @@ async function measureFleet(nodes: number): Promise<FleetResult> {
     // Warm-up: records each bad node's first unhealthy sweep; with debounce 2 it alerts nothing.
     const warmUp = await runSweep(fleet, settings, now, sleep);
     if (warmUp.messages !== 0 || fleet.published.length !== 0) {
-        throw new Error(`warm-up sweep of ${nodes} nodes sent ${fleet.published.length} message(s); expected none with debounce ${settings.debounce}`);
+        throw new Error(
+            `warm-up sweep of ${nodes} nodes sent ${fleet.published.length} message(s); expected none with debounce ${settings.debounce}`,
+        );
     }
 
     for (const operation of Object.keys(fleet.calls)) {
@@ -196,38 +218,77 @@ const count = (value: number) => value.toLocaleString("en-US");
 
 function table(rows: string[][], rightAligned: number[]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
-    return rows.map(row => `  ${row.map((cell, i) => rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])).join("  ")}`).join("\n");
+    return rows
+        .map(
+            row =>
+                `  ${row.map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ")}`,
+        )
+        .join("\n");
 }
 
 function printTable(results: FleetResult[]): void {
     const columns = results.map((_, i) => i + 1);
-    const seen = operations.filter(op => results.some(r => r.calls[op] !== undefined || r.expectedCalls[op] !== undefined));
+    const seen = operations.filter(op =>
+        results.some(r => r.calls[op] !== undefined || r.expectedCalls[op] !== undefined),
+    );
     const extra = [...new Set(results.flatMap(r => Object.keys(r.calls)))].filter(op => !seen.includes(op));
-    const callRow = (op: string) => [`  ${op}`, ...results.map(r => `${count(r.calls[op] ?? 0)} (exp. ${count(r.expectedCalls[op] ?? 0)})`)];
-    console.log(`Health sweep: the first sweep after a warm-up sweep, ${latencyMs} ms per API call, AWS paging `
-        + `(node ${process.version}, ${os.cpus().length} CPUs)\n`);
-    console.log(table([
-        ["FLEET", ...results.map(r => `${count(r.nodes)} nodes`)],
-        ["unhealthy (lost / never registered)", ...results.map(r => `${count(r.connectionLost)} / ${count(r.neverRegistered)}`)],
-        ["state items before the sweep", ...results.map(r => count(r.stateItemsBefore))],
-        ["API calls, by operation (expected)", ...results.map(() => "")],
-        ...[...seen, ...extra].map(callRow),
-        ["  total", ...results.map(r => `${count(r.totalCalls)} (exp. ${count(r.expectedTotal)})`)],
-        ["wall time", ...results.map(r => `${count(r.wallMs)} ms`)],
-        ["peak RSS (10 ms samples)", ...results.map(r => `${r.peakMiB.toFixed(1)} MiB`)],
-        ["peak heapUsed+external (baseline)", ...results.map(r => `${r.peakHeapMiB.toFixed(1)} (${r.baselineHeapMiB.toFixed(1)}) MiB`)],
-        ["transitions / state writes", ...results.map(r => (r.transitions === null ? "-" : `${count(r.transitions)} / ${count(r.writes ?? 0)}`))],
-        ["alert messages sent", ...results.map(r => `${r.messages}${r.messageBytes !== null ? ` (${count(r.messageBytes)} B)` : ""}`)],
-        ["sweep result", ...results.map(r => (r.error ? "FAILED" : "ok"))],
-    ], columns));
-    console.log("\nPeak memory is process-wide RSS sampled every 10 ms during the measured sweep; the heap row is heapUsed+external after a full GC (baseline) and at its peak.\n");
+    const callRow = (op: string) => [
+        `  ${op}`,
+        ...results.map(r => `${count(r.calls[op] ?? 0)} (exp. ${count(r.expectedCalls[op] ?? 0)})`),
+    ];
+    console.log(
+        `Health sweep: the first sweep after a warm-up sweep, ${latencyMs} ms per API call, AWS paging ` +
+            `(node ${process.version}, ${os.cpus().length} CPUs)\n`,
+    );
+    console.log(
+        table(
+            [
+                ["FLEET", ...results.map(r => `${count(r.nodes)} nodes`)],
+                [
+                    "unhealthy (lost / never registered)",
+                    ...results.map(r => `${count(r.connectionLost)} / ${count(r.neverRegistered)}`),
+                ],
+                ["state items before the sweep", ...results.map(r => count(r.stateItemsBefore))],
+                ["API calls, by operation (expected)", ...results.map(() => "")],
+                ...[...seen, ...extra].map(callRow),
+                ["  total", ...results.map(r => `${count(r.totalCalls)} (exp. ${count(r.expectedTotal)})`)],
+                ["wall time", ...results.map(r => `${count(r.wallMs)} ms`)],
+                ["peak RSS (10 ms samples)", ...results.map(r => `${r.peakMiB.toFixed(1)} MiB`)],
+                [
+                    "peak heapUsed+external (baseline)",
+                    ...results.map(r => `${r.peakHeapMiB.toFixed(1)} (${r.baselineHeapMiB.toFixed(1)}) MiB`),
+                ],
+                [
+                    "transitions / state writes",
+                    ...results.map(r =>
+                        r.transitions === null ? "-" : `${count(r.transitions)} / ${count(r.writes ?? 0)}`,
+                    ),
+                ],
+                [
+                    "alert messages sent",
+                    ...results.map(
+                        r => `${r.messages}${r.messageBytes !== null ? ` (${count(r.messageBytes)} B)` : ""}`,
+                    ),
+                ],
+                ["sweep result", ...results.map(r => (r.error ? "FAILED" : "ok"))],
+            ],
+            columns,
+        ),
+    );
+    console.log(
+        "\nPeak memory is process-wide RSS sampled every 10 ms during the measured sweep; the heap row is heapUsed+external after a full GC (baseline) and at its peak.\n",
+    );
 
     for (const r of results) {
-        console.log(`${count(r.nodes)} nodes: ${r.callsPer1000Nodes.toFixed(1)} calls per 1,000 nodes (${count(r.totalCalls)} calls, `
-            + `${count(r.calls.DescribeInstanceInformation ?? 0)} of them SSM listing pages), ${(r.wallMs / r.nodes * 1000).toFixed(0)} ms per 1,000 nodes`);
+        console.log(
+            `${count(r.nodes)} nodes: ${r.callsPer1000Nodes.toFixed(1)} calls per 1,000 nodes (${count(r.totalCalls)} calls, ` +
+                `${count(r.calls.DescribeInstanceInformation ?? 0)} of them SSM listing pages), ${((r.wallMs / r.nodes) * 1000).toFixed(0)} ms per 1,000 nodes`,
+        );
     }
     for (const r of results.filter(r => r.error)) {
-        console.log(`\n${count(r.nodes)} nodes: the measured sweep FAILED after ${count(r.totalCalls)} calls: ${r.error}`);
+        console.log(
+            `\n${count(r.nodes)} nodes: the measured sweep FAILED after ${count(r.totalCalls)} calls: ${r.error}`,
+        );
     }
     console.log("");
     for (const line of goals(results).lines) {
@@ -239,21 +300,33 @@ function printTable(results: FleetResult[]): void {
 const withinFormula = (r: FleetResult) => Object.entries(r.calls).every(([op, n]) => n <= (r.expectedCalls[op] ?? 0));
 
 function goals(results: FleetResult[]): { linear: boolean; inside: boolean; lines: string[] } {
-    const mismatched = results.filter(r => r.error || r.totalCalls !== r.expectedTotal || Object.entries(r.expectedCalls).some(([op, n]) => (r.calls[op] ?? 0) !== n));
+    const mismatched = results.filter(
+        r =>
+            r.error ||
+            r.totalCalls !== r.expectedTotal ||
+            Object.entries(r.expectedCalls).some(([op, n]) => (r.calls[op] ?? 0) !== n),
+    );
     const linear = mismatched.length === 0;
     const ten = results.find(r => r.nodes === 10_000);
     const inside = ten !== undefined && !ten.error && ten.wallMs <= scheduleMs * wellInside;
     const lines = [
         linear
-            ? "Goal, linear calls: MET. Every fleet made exactly ceil(n/1000) DescribeInstances + ceil(SSM records/50) DescribeInstanceInformation + the Scan pages "
-                + "+ ceil(changed/25) BatchWriteItem + 1 Publish + ceil(transitions/10) PutEvents + 1 PutMetricData; no other per-node calls."
-            : `Goal, linear calls: NOT MET for ${mismatched.map(r => `${count(r.nodes)} nodes (${r.error
-                ? `the sweep failed after ${count(r.totalCalls)} calls, ${withinFormula(r) ? "none of them beyond" : "some of them beyond"} the formula's ${count(r.expectedTotal)}`
-                : `${count(r.totalCalls)} calls, expected ${count(r.expectedTotal)}`})`).join(", ")}.`,
+            ? "Goal, linear calls: MET. Every fleet made exactly ceil(n/1000) DescribeInstances + ceil(SSM records/50) DescribeInstanceInformation + the Scan pages " +
+              "+ ceil(changed/25) BatchWriteItem + 1 Publish + ceil(transitions/10) PutEvents + 1 PutMetricData; no other per-node calls."
+            : `Goal, linear calls: NOT MET for ${mismatched
+                  .map(
+                      r =>
+                          `${count(r.nodes)} nodes (${
+                              r.error
+                                  ? `the sweep failed after ${count(r.totalCalls)} calls, ${withinFormula(r) ? "none of them beyond" : "some of them beyond"} the formula's ${count(r.expectedTotal)}`
+                                  : `${count(r.totalCalls)} calls, expected ${count(r.expectedTotal)}`
+                          })`,
+                  )
+                  .join(", ")}.`,
         ten === undefined
             ? "Goal, 10,000 nodes inside the 5-minute schedule: not measured."
-            : `Goal, 10,000 nodes well inside the 5-minute schedule: ${inside ? "MET" : "NOT MET"}: ${ten.error ? "the sweep failed" : `${(ten.wallMs / 1000).toFixed(1)} s`}, `
-                + `${(ten.wallMs / scheduleMs * 100).toFixed(1)}% of 300 s (threshold ${wellInside * 100}%; the Lambda timeout is 270 s).`,
+            : `Goal, 10,000 nodes well inside the 5-minute schedule: ${inside ? "MET" : "NOT MET"}: ${ten.error ? "the sweep failed" : `${(ten.wallMs / 1000).toFixed(1)} s`}, ` +
+              `${((ten.wallMs / scheduleMs) * 100).toFixed(1)}% of 300 s (threshold ${wellInside * 100}%; the Lambda timeout is 270 s).`,
     ];
     return { linear, inside, lines };
 }
@@ -267,7 +340,9 @@ async function bench() {
     }
     if (json) {
         const { linear, inside } = goals(results);
-        process.stdout.write(`${JSON.stringify({ latencyMs, memory: "peakMiB is process RSS sampled every 10 ms", fleets: results, goals: { linearCalls: linear, tenThousandWellInsideSchedule: inside } }, null, 2)}\n`);
+        process.stdout.write(
+            `${JSON.stringify({ latencyMs, memory: "peakMiB is process RSS sampled every 10 ms", fleets: results, goals: { linearCalls: linear, tenThousandWellInsideSchedule: inside } }, null, 2)}\n`,
+        );
     } else {
         printTable(results);
     }

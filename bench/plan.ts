@@ -13,7 +13,11 @@ const tsNode = require.resolve("ts-node/dist/bin");
 /** Wall time of one child process, in seconds; throws if it fails. */
 function timed(args: string[]): number {
     const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { cwd: projectRoot, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    const result = spawnSync(process.execPath, args, {
+        cwd: projectRoot,
+        stdio: ["ignore", "ignore", "pipe"],
+        encoding: "utf8",
+    });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (result.status !== 0) {
         throw new Error(`node ${args.join(" ")} exited with ${result.status}:\n${result.stderr}`);
@@ -29,7 +33,12 @@ function median(values: number[]): number {
 
 function table(rows: string[][], rightAligned: number[]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
-    return rows.map(row => `  ${row.map((cell, i) => rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])).join("  ")}`).join("\n");
+    return rows
+        .map(
+            row =>
+                `  ${row.map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ")}`,
+        )
+        .join("\n");
 }
 
 async function lambdaSizes(stack: string): Promise<string[][]> {
@@ -65,18 +74,30 @@ async function bench() {
     const loadMedian = median(loadTimes);
     const seconds = (s: number) => `${s.toFixed(2)} s`;
 
-    console.log(`Offline plan: median wall time of ${repetitions} runs per column (node ${process.version}, ${os.cpus().length} CPUs)\n`);
-    console.log(table([
-        ["STACK", "plan (ts-node plan/plan.ts)", "node -e \"require('@pulumi/aws')\"", "RATIO"],
-        ...stacks.map(stack => {
-            const planMedian = median(planTimes.get(stack) ?? []);
-            return [stack, seconds(planMedian), seconds(loadMedian), `${(planMedian / loadMedian).toFixed(1)}×`];
-        }),
-    ], [1, 2, 3]));
+    console.log(
+        `Offline plan: median wall time of ${repetitions} runs per column (node ${process.version}, ${os.cpus().length} CPUs)\n`,
+    );
+    console.log(
+        table(
+            [
+                ["STACK", "plan (ts-node plan/plan.ts)", "node -e \"require('@pulumi/aws')\"", "RATIO"],
+                ...stacks.map(stack => {
+                    const planMedian = median(planTimes.get(stack) ?? []);
+                    return [
+                        stack,
+                        seconds(planMedian),
+                        seconds(loadMedian),
+                        `${(planMedian / loadMedian).toFixed(1)}×`,
+                    ];
+                }),
+            ],
+            [1, 2, 3],
+        ),
+    );
 
     const sizes: string[][] = [];
     for (const stack of stacks) {
-        sizes.push(...await lambdaSizes(stack));
+        sizes.push(...(await lambdaSizes(stack)));
     }
     console.log("\nSerialized Lambdas (the CallbackFunction's AssetArchive)\n");
     console.log(table([["STACK", "FUNCTION", "FILES", "BYTES"], ...sizes], [3]));

@@ -64,7 +64,11 @@ export function parseArguments(argv: readonly string[]): Arguments {
     const flags: Record<string, boolean> = {};
     let stack: string | undefined;
     let verifyTimeoutMinutes = 30;
-    const allowed: Record<string, string[]> = { preview: ["--expect-no-changes"], up: ["--verify", "--verify-timeout-minutes"], destroy: ["--yes-i-understand"] };
+    const allowed: Record<string, string[]> = {
+        preview: ["--expect-no-changes"],
+        up: ["--verify", "--verify-timeout-minutes"],
+        destroy: ["--yes-i-understand"],
+    };
     for (let i = 0; i < rest.length; i++) {
         const arg = rest[i];
         if (arg === "--stack") {
@@ -106,11 +110,15 @@ export function workspaceEnvironment(env: DriverDeps["env"], projectDir: string)
             vars.PULUMI_CONFIG_PASSPHRASE = env.PULUMI_CONFIG_PASSPHRASE;
         } else if (env.PULUMI_CONFIG_PASSPHRASE_FILE) {
             if (!fs.existsSync(env.PULUMI_CONFIG_PASSPHRASE_FILE)) {
-                throw new UsageError(`PULUMI_CONFIG_PASSPHRASE_FILE names ${env.PULUMI_CONFIG_PASSPHRASE_FILE}, which does not exist`);
+                throw new UsageError(
+                    `PULUMI_CONFIG_PASSPHRASE_FILE names ${env.PULUMI_CONFIG_PASSPHRASE_FILE}, which does not exist`,
+                );
             }
             vars.PULUMI_CONFIG_PASSPHRASE_FILE = env.PULUMI_CONFIG_PASSPHRASE_FILE;
         } else {
-            throw new UsageError(`set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE: the ${backend.split(":")[0]} backend encrypts this stack's secrets with a passphrase`);
+            throw new UsageError(
+                `set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE: the ${backend.split(":")[0]} backend encrypts this stack's secrets with a passphrase`,
+            );
         }
     }
     return vars;
@@ -121,7 +129,9 @@ export function classifyFailure(error: unknown): ExitCode {
     if (error instanceof ConcurrentUpdateError) {
         return ExitCode.stackLocked;
     }
-    const result = (error as { commandResult?: { code?: number; stderr?: string; stdout?: string; err?: { exitCode?: number } } }).commandResult;
+    const result = (
+        error as { commandResult?: { code?: number; stderr?: string; stdout?: string; err?: { exitCode?: number } } }
+    ).commandResult;
     // The SDK reports -2 when the CLI exits non-zero; the CLI's own status is on the underlying process error.
     const code = result?.code === -2 ? result.err?.exitCode : result?.code;
     const text = `${result?.stderr ?? ""}\n${result?.stdout ?? ""}\n${error instanceof Error ? error.message : ""}`;
@@ -165,7 +175,9 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
                 if (!(error instanceof ConcurrentUpdateError) || attempt >= delays.length) {
                     throw error;
                 }
-                deps.err(`stack ${args.stack} is locked by another update; retrying in ${delays[attempt] / 1000} s (attempt ${attempt + 2} of ${delays.length + 1})\n`);
+                deps.err(
+                    `stack ${args.stack} is locked by another update; retrying in ${delays[attempt] / 1000} s (attempt ${attempt + 2} of ${delays.length + 1})\n`,
+                );
                 await sleep(delays[attempt]);
             }
         }
@@ -174,13 +186,17 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
     let changes: OpMap | undefined;
     let outcome: ExitCode = ExitCode.success;
     try {
-        const stack = await withLockRetries(() => LocalWorkspace.createOrSelectStack(
-            { stackName: args.stack, workDir: deps.projectDir },
-            { pulumiCommand: deps.pulumiCommand, envVars },
-        ));
+        const stack = await withLockRetries(() =>
+            LocalWorkspace.createOrSelectStack(
+                { stackName: args.stack, workDir: deps.projectDir },
+                { pulumiCommand: deps.pulumiCommand, envVars },
+            ),
+        );
         switch (args.command) {
             case "preview": {
-                const result = await withLockRetries(() => stack.preview({ refresh: true, policyPacks, expectNoChanges: args.expectNoChanges, onOutput }));
+                const result = await withLockRetries(() =>
+                    stack.preview({ refresh: true, policyPacks, expectNoChanges: args.expectNoChanges, onOutput }),
+                );
                 changes = result.changeSummary;
                 if (args.expectNoChanges && hasChanges(changes)) {
                     outcome = ExitCode.changesPending;
@@ -209,7 +225,9 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
             }
             case "outputs": {
                 const outputs = await stack.outputs();
-                const shown = Object.fromEntries(Object.entries(outputs).map(([name, { value, secret }]) => [name, secret ? "[secret]" : value]));
+                const shown = Object.fromEntries(
+                    Object.entries(outputs).map(([name, { value, secret }]) => [name, secret ? "[secret]" : value]),
+                );
                 deps.out(`${JSON.stringify(shown, null, 2)}\n`);
                 return ExitCode.success;
             }
@@ -218,13 +236,18 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
         outcome = classifyFailure(error);
         deps.err(`${args.command} failed${error instanceof Error ? `: ${error.message}` : ""}\n`);
         if (/ENOENT: pulumi/.test(String(error))) {
-            deps.err("The Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/) or use `npm run plan` offline.\n");
+            deps.err(
+                "The Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/) or use `npm run plan` offline.\n",
+            );
         }
     }
 
     deps.out(`\n${summaryLine(args.command, args.stack, changes)}\n`);
     if (deps.env.GITHUB_STEP_SUMMARY) {
-        fs.appendFileSync(deps.env.GITHUB_STEP_SUMMARY, summaryMarkdown(args.command, args.stack, changes, outcomeName(outcome)));
+        fs.appendFileSync(
+            deps.env.GITHUB_STEP_SUMMARY,
+            summaryMarkdown(args.command, args.stack, changes, outcomeName(outcome)),
+        );
     }
     return outcome;
 
@@ -245,7 +268,10 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
 }
 
 function outcomeName(code: ExitCode): string {
-    return (Object.entries(ExitCode).find(([, value]) => value === code)?.[0] ?? String(code)).replace(/[A-Z]/g, c => ` ${c.toLowerCase()}`);
+    return (Object.entries(ExitCode).find(([, value]) => value === code)?.[0] ?? String(code)).replace(
+        /[A-Z]/g,
+        c => ` ${c.toLowerCase()}`,
+    );
 }
 
 function regionalSettingsWarning(stack: string): string {
@@ -268,9 +294,15 @@ if (require.main === module) {
         projectDir,
         out: text => process.stdout.write(text),
         err: text => process.stderr.write(text),
-        verify: (instanceId, region, timeoutMs) => verifyCanaryWithAws(instanceId, region, timeoutMs, text => process.stdout.write(text)),
-    }).then(code => { process.exitCode = code; }, error => {
-        process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-        process.exitCode = ExitCode.failure;
-    });
+        verify: (instanceId, region, timeoutMs) =>
+            verifyCanaryWithAws(instanceId, region, timeoutMs, text => process.stdout.write(text)),
+    }).then(
+        code => {
+            process.exitCode = code;
+        },
+        error => {
+            process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+            process.exitCode = ExitCode.failure;
+        },
+    );
 }

@@ -27,7 +27,9 @@ export function summaryMarkdown(command: string, stack: string, changes: OpMap |
         "",
         `Outcome: **${outcome}**`,
         "",
-        ...(rows.length ? ["| Change | Resources |", "| --- | ---: |", ...rows] : ["No resource changes were reported."]),
+        ...(rows.length
+            ? ["| Change | Resources |", "| --- | ---: |", ...rows]
+            : ["No resource changes were reported."]),
         "",
     ].join("\n");
 }

@@ -29,26 +29,40 @@ export class AgentAutoUpdate extends pulumi.ComponentResource {
         super("ssm-fleet-baseline:agent:AgentAutoUpdate", name, {}, opts);
         const bucket = new PrivateBucket(`${name}-output`, { expirationDays: args.logRetentionDays }, { parent: this });
         // The DHMC managed policy has no S3 permission (aws-facts §1.5): the agent uploads output with the node's role.
-        const outputWrite = new aws.iam.RolePolicy(`${name}-output-write`, {
-            role: args.nodeRoleName,
-            policy: policyDocument([{
-                Effect: "Allow",
-                Action: "s3:PutObject",
-                Resource: pulumi.interpolate`${bucket.bucketArn}/${agentUpdateOutputPrefix}/*`,
-            }]),
-        }, { parent: this });
-        const association = new aws.ssm.Association(name, {
-            name: agentUpdateDocument,
-            associationName: name,
-            targets: [{ key: "InstanceIds", values: ["*"] }],
-            scheduleExpression: args.schedule,
-            // Document parameters are strings; an absent version means the latest (aws-facts §5.1).
-            parameters: { allowDowngrade: "false", ...(args.version ? { version: args.version } : {}) },
-            outputLocation: { s3BucketName: bucket.bucketName, s3KeyPrefix: agentUpdateOutputPrefix, s3Region: args.region },
-            maxConcurrency: "10%",
-            maxErrors: "10%",
-            complianceSeverity: "MEDIUM",
-        }, { parent: this, dependsOn: [outputWrite] });
+        const outputWrite = new aws.iam.RolePolicy(
+            `${name}-output-write`,
+            {
+                role: args.nodeRoleName,
+                policy: policyDocument([
+                    {
+                        Effect: "Allow",
+                        Action: "s3:PutObject",
+                        Resource: pulumi.interpolate`${bucket.bucketArn}/${agentUpdateOutputPrefix}/*`,
+                    },
+                ]),
+            },
+            { parent: this },
+        );
+        const association = new aws.ssm.Association(
+            name,
+            {
+                name: agentUpdateDocument,
+                associationName: name,
+                targets: [{ key: "InstanceIds", values: ["*"] }],
+                scheduleExpression: args.schedule,
+                // Document parameters are strings; an absent version means the latest (aws-facts §5.1).
+                parameters: { allowDowngrade: "false", ...(args.version ? { version: args.version } : {}) },
+                outputLocation: {
+                    s3BucketName: bucket.bucketName,
+                    s3KeyPrefix: agentUpdateOutputPrefix,
+                    s3Region: args.region,
+                },
+                maxConcurrency: "10%",
+                maxErrors: "10%",
+                complianceSeverity: "MEDIUM",
+            },
+            { parent: this, dependsOn: [outputWrite] },
+        );
 
         this.associationId = association.associationId;
         this.outputBucketName = bucket.bucketName;

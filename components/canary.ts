@@ -24,16 +24,20 @@ export class Canary extends pulumi.ComponentResource {
     constructor(name: string, args: CanaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:canary:Canary", name, {}, opts);
         const ami = aws.ssm.getParameterOutput({ name: canaryAmiParameter }, { parent: this });
-        const instance = new aws.ec2.Instance(name, {
-            ami: ami.value,
-            instanceType: canaryInstanceType,
-            subnetId: args.subnetId,
-            vpcSecurityGroupIds: [args.securityGroupId],
-            associatePublicIpAddress: false,
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-            rootBlockDevice: { encrypted: true, volumeType: "gp3" },
-            tags: { Name: name, "ssm-fleet-baseline:canary": "true" },
-        }, { parent: this });
+        const instance = new aws.ec2.Instance(
+            name,
+            {
+                ami: ami.value,
+                instanceType: canaryInstanceType,
+                subnetId: args.subnetId,
+                vpcSecurityGroupIds: [args.securityGroupId],
+                associatePublicIpAddress: false,
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+                rootBlockDevice: { encrypted: true, volumeType: "gp3" },
+                tags: { Name: name, "ssm-fleet-baseline:canary": "true" },
+            },
+            { parent: this },
+        );
         this.instanceId = instance.id;
         this.registerOutputs({ instanceId: this.instanceId });
     }

@@ -23,29 +23,50 @@ export class ClosedVpc extends pulumi.ComponentResource {
         super("ssm-fleet-baseline:network:ClosedVpc", name, {}, opts);
         const child = { parent: this };
 
-        const zones = aws.getAvailabilityZonesOutput({
-            state: "available",
-            // Regular zones only: Local and Wavelength Zones have no SSM endpoints.
-            filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-        }, child);
-        const vpc = new aws.ec2.Vpc(name, {
-            cidrBlock: args.cidrBlock,
-            enableDnsSupport: true,
-            enableDnsHostnames: true,
-            tags: { Name: name },
-        }, child);
-        new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: { Name: `${name}-default-unused` } }, child);
-        const routeTable = new aws.ec2.RouteTable(`${name}-isolated`, { vpcId: vpc.id, tags: { Name: `${name}-isolated` } }, child);
+        const zones = aws.getAvailabilityZonesOutput(
+            {
+                state: "available",
+                // Regular zones only: Local and Wavelength Zones have no SSM endpoints.
+                filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+            },
+            child,
+        );
+        const vpc = new aws.ec2.Vpc(
+            name,
+            {
+                cidrBlock: args.cidrBlock,
+                enableDnsSupport: true,
+                enableDnsHostnames: true,
+                tags: { Name: name },
+            },
+            child,
+        );
+        new aws.ec2.DefaultSecurityGroup(
+            `${name}-default-sg`,
+            { vpcId: vpc.id, tags: { Name: `${name}-default-unused` } },
+            child,
+        );
+        const routeTable = new aws.ec2.RouteTable(
+            `${name}-isolated`,
+            { vpcId: vpc.id, tags: { Name: `${name}-isolated` } },
+            child,
+        );
 
         this.subnetIds = isolatedSubnetCidrs(args.cidrBlock, args.availabilityZoneCount).map((cidrBlock, i) => {
             const subnetName = `${name}-isolated-${i + 1}`;
-            const subnet = new aws.ec2.Subnet(subnetName, {
-                vpcId: vpc.id,
-                cidrBlock,
-                availabilityZone: zones.names.apply(names => availabilityZoneAt(names, i, args.availabilityZoneCount)),
-                mapPublicIpOnLaunch: false,
-                tags: { Name: subnetName },
-            }, child);
+            const subnet = new aws.ec2.Subnet(
+                subnetName,
+                {
+                    vpcId: vpc.id,
+                    cidrBlock,
+                    availabilityZone: zones.names.apply(names =>
+                        availabilityZoneAt(names, i, args.availabilityZoneCount),
+                    ),
+                    mapPublicIpOnLaunch: false,
+                    tags: { Name: subnetName },
+                },
+                child,
+            );
             new aws.ec2.RouteTableAssociation(subnetName, { subnetId: subnet.id, routeTableId: routeTable.id }, child);
             return subnet.id;
         });

@@ -24,24 +24,36 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
 
     constructor(name: string, args: DefaultHostManagementArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:dhmc:DefaultHostManagement", name, {}, opts);
-        const regional: pulumi.CustomResourceOptions = args.protection === "protect"
-            ? { parent: this, protect: true }
-            : { parent: this, retainOnDelete: true };
+        const regional: pulumi.CustomResourceOptions =
+            args.protection === "protect" ? { parent: this, protect: true } : { parent: this, retainOnDelete: true };
 
-        const role = new aws.iam.Role(`${name}-role`, {
-            name: args.roleName,
-            path: dhmcRolePath,
-            description: "Default Host Management Configuration: Systems Manager manages EC2 instances with this role",
-            assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
-        }, regional);
-        const defaultPolicy = new aws.iam.RolePolicyAttachment(`${name}-default-policy`, {
-            role: role.name,
-            policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/${dhmcManagedPolicyName}`,
-        }, regional);
-        const setting = new aws.ssm.ServiceSetting(`${name}-setting`, {
-            settingId: dhmcSettingId,
-            settingValue: role.name.apply(dhmcSettingValue),
-        }, { ...regional, dependsOn: [defaultPolicy] });
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: args.roleName,
+                path: dhmcRolePath,
+                description:
+                    "Default Host Management Configuration: Systems Manager manages EC2 instances with this role",
+                assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
+            },
+            regional,
+        );
+        const defaultPolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-default-policy`,
+            {
+                role: role.name,
+                policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/${dhmcManagedPolicyName}`,
+            },
+            regional,
+        );
+        const setting = new aws.ssm.ServiceSetting(
+            `${name}-setting`,
+            {
+                settingId: dhmcSettingId,
+                settingValue: role.name.apply(dhmcSettingValue),
+            },
+            { ...regional, dependsOn: [defaultPolicy] },
+        );
         new aws.ec2.InstanceMetadataDefaults(`${name}-imdsv2`, { httpTokens: "required" }, regional);
 
         this.roleName = role.name;

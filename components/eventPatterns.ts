@@ -24,7 +24,10 @@ export function complianceChangePattern(ruleName: string) {
             configRuleName: [ruleName],
             $or: [
                 { newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
-                { newEvaluationResult: { complianceType: ["COMPLIANT"] }, oldEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
+                {
+                    newEvaluationResult: { complianceType: ["COMPLIANT"] },
+                    oldEvaluationResult: { complianceType: ["NON_COMPLIANT"] },
+                },
             ],
         },
     };

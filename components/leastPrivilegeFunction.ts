@@ -34,36 +34,58 @@ export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
         const child = { parent: this };
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 90 }, child);
-        const role = new aws.iam.Role(`${name}-role`, {
-            description: args.description,
-            assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
-        }, child);
-        const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, {
-            role: role.name,
-            policy: policyDocument([
-                ...args.statements,
-                { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-            ]),
-        }, child);
-        const fn = new aws.lambda.CallbackFunction<E, R>(name, {
-            description: args.description,
-            role,
-            runtime: handlerRuntime,
-            architectures: ["arm64"],
-            memorySize: args.memorySize,
-            timeout: args.timeout,
-            environment: args.environment ? { variables: args.environment } : undefined,
-            loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
-            callbackFactory: args.callbackFactory,
-        }, { parent: this, dependsOn: [rolePolicy] });
-        new aws.lambda.FunctionEventInvokeConfig(`${name}-async`, {
-            functionName: fn.name,
-            maximumRetryAttempts: args.maximumRetryAttempts,
-            ...(args.onFailureDestinationArn ? {
-                maximumEventAgeInSeconds: 6 * 3600,
-                destinationConfig: { onFailure: { destination: args.onFailureDestinationArn } },
-            } : {}),
-        }, child);
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: args.description,
+                assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
+            },
+            child,
+        );
+        const rolePolicy = new aws.iam.RolePolicy(
+            `${name}-policy`,
+            {
+                role: role.name,
+                policy: policyDocument([
+                    ...args.statements,
+                    {
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                        Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                    },
+                ]),
+            },
+            child,
+        );
+        const fn = new aws.lambda.CallbackFunction<E, R>(
+            name,
+            {
+                description: args.description,
+                role,
+                runtime: handlerRuntime,
+                architectures: ["arm64"],
+                memorySize: args.memorySize,
+                timeout: args.timeout,
+                environment: args.environment ? { variables: args.environment } : undefined,
+                loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+                callbackFactory: args.callbackFactory,
+            },
+            { parent: this, dependsOn: [rolePolicy] },
+        );
+        new aws.lambda.FunctionEventInvokeConfig(
+            `${name}-async`,
+            {
+                functionName: fn.name,
+                maximumRetryAttempts: args.maximumRetryAttempts,
+                ...(args.onFailureDestinationArn
+                    ? {
+                          maximumEventAgeInSeconds: 6 * 3600,
+                          destinationConfig: { onFailure: { destination: args.onFailureDestinationArn } },
+                      }
+                    : {}),
+            },
+            child,
+        );
 
         this.functionName = fn.name;
         this.functionArn = fn.arn;

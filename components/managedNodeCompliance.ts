@@ -37,18 +37,26 @@ export class ManagedNodeCompliance extends pulumi.ComponentResource {
         const child = { parent: this };
 
         const recorderReady = args.createRecorder ? [this.createRecorder(name, args)] : [];
-        const rule = new aws.cfg.Rule(`${name}-rule`, {
-            name: args.ruleName,
-            description: "Running EC2 instances must be managed by AWS Systems Manager",
-            source: { owner: "AWS", sourceIdentifier: managedNodeRuleIdentifier },
-        }, { parent: this, dependsOn: recorderReady });
+        const rule = new aws.cfg.Rule(
+            `${name}-rule`,
+            {
+                name: args.ruleName,
+                description: "Running EC2 instances must be managed by AWS Systems Manager",
+                source: { owner: "AWS", sourceIdentifier: managedNodeRuleIdentifier },
+            },
+            { parent: this, dependsOn: recorderReady },
+        );
         if (args.inventoryAssociation) {
-            new aws.ssm.Association(`${name}-inventory`, {
-                name: inventoryDocument,
-                associationName: `${name}-inventory`,
-                targets: [{ key: "InstanceIds", values: ["*"] }],
-                scheduleExpression: inventorySchedule,
-            }, child);
+            new aws.ssm.Association(
+                `${name}-inventory`,
+                {
+                    name: inventoryDocument,
+                    associationName: `${name}-inventory`,
+                    targets: [{ key: "InstanceIds", values: ["*"] }],
+                    scheduleExpression: inventorySchedule,
+                },
+                child,
+            );
         }
 
         this.ruleName = rule.name;
@@ -62,53 +70,100 @@ export class ManagedNodeCompliance extends pulumi.ComponentResource {
         const deliveryPrefix = pulumi.interpolate`AWSLogs/${args.accountId}/Config/*`;
         const sourceAccount = { StringEquals: { "AWS:SourceAccount": args.accountId } };
         // Bucket policy for the Config service principal, CFG-DG-2023 s3-bucket-policy.md.
-        const bucket = new PrivateBucket(`${name}-delivery`, {
-            expirationDays: args.deliveryRetentionDays,
-            policyStatements: bucketArn => [
-                { Sid: "AWSConfigBucketPermissionsCheck", Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: sourceAccount },
-                { Sid: "AWSConfigBucketExistenceCheck", Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "s3:ListBucket", Resource: bucketArn, Condition: sourceAccount },
-                {
-                    Sid: "AWSConfigBucketDelivery",
-                    Effect: "Allow",
-                    Principal: { Service: "config.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: pulumi.interpolate`${bucketArn}/${deliveryPrefix}`,
-                    Condition: { StringEquals: { "AWS:SourceAccount": args.accountId, "s3:x-amz-acl": "bucket-owner-full-control" } },
-                },
-            ],
-        }, child);
+        const bucket = new PrivateBucket(
+            `${name}-delivery`,
+            {
+                expirationDays: args.deliveryRetentionDays,
+                policyStatements: bucketArn => [
+                    {
+                        Sid: "AWSConfigBucketPermissionsCheck",
+                        Effect: "Allow",
+                        Principal: { Service: "config.amazonaws.com" },
+                        Action: "s3:GetBucketAcl",
+                        Resource: bucketArn,
+                        Condition: sourceAccount,
+                    },
+                    {
+                        Sid: "AWSConfigBucketExistenceCheck",
+                        Effect: "Allow",
+                        Principal: { Service: "config.amazonaws.com" },
+                        Action: "s3:ListBucket",
+                        Resource: bucketArn,
+                        Condition: sourceAccount,
+                    },
+                    {
+                        Sid: "AWSConfigBucketDelivery",
+                        Effect: "Allow",
+                        Principal: { Service: "config.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: pulumi.interpolate`${bucketArn}/${deliveryPrefix}`,
+                        Condition: {
+                            StringEquals: {
+                                "AWS:SourceAccount": args.accountId,
+                                "s3:x-amz-acl": "bucket-owner-full-control",
+                            },
+                        },
+                    },
+                ],
+            },
+            child,
+        );
 
-        const role = new aws.iam.Role(`${name}-recorder-role`, {
-            description: "AWS Config recorder for the SSM managed-node rule",
-            assumeRolePolicy: serviceTrustPolicy("config.amazonaws.com"),
-        }, child);
-        new aws.iam.RolePolicyAttachment(`${name}-recorder-policy`, {
-            role: role.name,
-            policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/service-role/AWS_ConfigRole`,
-        }, child);
-        const delivery = new aws.iam.RolePolicy(`${name}-recorder-delivery`, {
-            role: role.name,
-            policy: policyDocument([
-                { Effect: "Allow", Action: "s3:GetBucketAcl", Resource: bucket.bucketArn },
-                {
-                    Effect: "Allow",
-                    Action: "s3:PutObject",
-                    Resource: pulumi.interpolate`${bucket.bucketArn}/${deliveryPrefix}`,
-                    Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
-                },
-            ]),
-        }, child);
+        const role = new aws.iam.Role(
+            `${name}-recorder-role`,
+            {
+                description: "AWS Config recorder for the SSM managed-node rule",
+                assumeRolePolicy: serviceTrustPolicy("config.amazonaws.com"),
+            },
+            child,
+        );
+        new aws.iam.RolePolicyAttachment(
+            `${name}-recorder-policy`,
+            {
+                role: role.name,
+                policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/service-role/AWS_ConfigRole`,
+            },
+            child,
+        );
+        const delivery = new aws.iam.RolePolicy(
+            `${name}-recorder-delivery`,
+            {
+                role: role.name,
+                policy: policyDocument([
+                    { Effect: "Allow", Action: "s3:GetBucketAcl", Resource: bucket.bucketArn },
+                    {
+                        Effect: "Allow",
+                        Action: "s3:PutObject",
+                        Resource: pulumi.interpolate`${bucket.bucketArn}/${deliveryPrefix}`,
+                        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+                    },
+                ]),
+            },
+            child,
+        );
 
-        const recorder = new aws.cfg.Recorder(`${name}-recorder`, {
-            roleArn: role.arn,
-            recordingGroup: { allSupported: false, resourceTypes: managedNodeRecordedTypes },
-        }, child);
-        const channel = new aws.cfg.DeliveryChannel(`${name}-channel`, {
-            s3BucketName: bucket.bucketName,
-        }, { parent: this, dependsOn: [recorder, delivery] });
-        return new aws.cfg.RecorderStatus(`${name}-recorder-status`, {
-            name: recorder.name,
-            isEnabled: true,
-        }, { parent: this, dependsOn: [channel] });
+        const recorder = new aws.cfg.Recorder(
+            `${name}-recorder`,
+            {
+                roleArn: role.arn,
+                recordingGroup: { allSupported: false, resourceTypes: managedNodeRecordedTypes },
+            },
+            child,
+        );
+        const channel = new aws.cfg.DeliveryChannel(
+            `${name}-channel`,
+            {
+                s3BucketName: bucket.bucketName,
+            },
+            { parent: this, dependsOn: [recorder, delivery] },
+        );
+        return new aws.cfg.RecorderStatus(
+            `${name}-recorder-status`,
+            {
+                name: recorder.name,
+                isEnabled: true,
+            },
+            { parent: this, dependsOn: [channel] },
+        );
     }
 }

@@ -18,18 +18,22 @@ export class ManagedNodeLaunchTemplate extends pulumi.ComponentResource {
 
     constructor(name: string, args: ManagedNodeLaunchTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:dhmc:ManagedNodeLaunchTemplate", name, {}, opts);
-        const template = new aws.ec2.LaunchTemplate(name, {
-            description: "Instances that Systems Manager manages through DHMC (IMDSv2, no instance profile)",
-            metadataOptions: {
-                httpEndpoint: "enabled",
-                httpTokens: "required",
-                // 2 lets containers on the node reach IMDSv2, as AWS sets for Amazon Linux 2023.
-                httpPutResponseHopLimit: 2,
+        const template = new aws.ec2.LaunchTemplate(
+            name,
+            {
+                description: "Instances that Systems Manager manages through DHMC (IMDSv2, no instance profile)",
+                metadataOptions: {
+                    httpEndpoint: "enabled",
+                    httpTokens: "required",
+                    // 2 lets containers on the node reach IMDSv2, as AWS sets for Amazon Linux 2023.
+                    httpPutResponseHopLimit: 2,
+                },
+                vpcSecurityGroupIds: [args.securityGroupId],
+                userData: Buffer.from(managedNodeUserData()).toString("base64"),
+                tagSpecifications: [{ resourceType: "instance", tags: { "ssm-fleet-baseline:launch-template": name } }],
             },
-            vpcSecurityGroupIds: [args.securityGroupId],
-            userData: Buffer.from(managedNodeUserData()).toString("base64"),
-            tagSpecifications: [{ resourceType: "instance", tags: { "ssm-fleet-baseline:launch-template": name } }],
-        }, { parent: this });
+            { parent: this },
+        );
         this.launchTemplateId = template.id;
         this.registerOutputs({ launchTemplateId: this.launchTemplateId });
     }

@@ -47,104 +47,173 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         const partition = partitionOf(args.region);
         const sourceAccount = { StringEquals: { "aws:SourceAccount": args.accountId } };
 
-        const key = new aws.kms.Key(`${name}-key`, {
-            description: "Encrypts the SSM baseline's notification topic and dead-letter queue",
-            enableKeyRotation: true,
-            policy: policyDocument([
-                { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
-                // CloudWatch alarms publish to the encrypted topic; their KMS requests carry aws:SourceAccount.
-                { Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*", Condition: sourceAccount },
-                // EventBridge dead-letters into the encrypted queue. Its delivery requests do not carry the
-                // aws:Source* keys, so a condition here would drop dead letters silently; the queue policy
-                // limits the writers to this stack's rules instead.
-                { Sid: "EventBridgeDeadLetters", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*" },
-            ]),
-        }, child);
-        const topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: key.arn, displayName: "SSM fleet baseline" }, child);
-        for (const email of args.emails) {
-            new aws.sns.TopicSubscription(`${name}-email-${shortHash(email)}`, { topic: topic.arn, protocol: "email", endpoint: email }, child);
-        }
-        const deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
-            kmsMasterKeyId: key.arn,
-            messageRetentionSeconds: 14 * 24 * 3600,
-        }, child);
-
-        const handler = new LeastPrivilegeFunction(`${name}-handler`, {
-            description: "Formats SSM and Config events as e-mails and publishes them to SNS",
-            statements: [
-                { Effect: "Allow", Action: "sns:Publish", Resource: topic.arn },
-                { Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueue.arn },
-                { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key.arn },
-            ],
-            environment: { TOPIC_ARN: topic.arn },
-            memorySize: 256,
-            timeout: 30,
-            maximumRetryAttempts: 2,
-            onFailureDestinationArn: deadLetterQueue.arn,
-            callbackFactory: () => {
-                // Required here, not imported: the Lambda runtime provides SDK v3, so the archive holds only our code.
-                const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
-                const client = new SNSClient({});
-                const topicArn = process.env.TOPIC_ARN;
-                return async (event: unknown) => {
-                    if (!topicArn) {
-                        throw new Error("TOPIC_ARN is not set; the event is left to Lambda's retries and the dead-letter queue");
-                    }
-                    await notifyEvent(event, notification =>
-                        client.send(new PublishCommand({ TopicArn: topicArn, Subject: notification.subject, Message: notification.message })));
-                };
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: "Encrypts the SSM baseline's notification topic and dead-letter queue",
+                enableKeyRotation: true,
+                policy: policyDocument([
+                    {
+                        Sid: "AccountAdministers",
+                        Effect: "Allow",
+                        Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${args.accountId}:root` },
+                        Action: "kms:*",
+                        Resource: "*",
+                    },
+                    // CloudWatch alarms publish to the encrypted topic; their KMS requests carry aws:SourceAccount.
+                    {
+                        Sid: "CloudWatchAlarmsPublish",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                        Resource: "*",
+                        Condition: sourceAccount,
+                    },
+                    // EventBridge dead-letters into the encrypted queue. Its delivery requests do not carry the
+                    // aws:Source* keys, so a condition here would drop dead letters silently; the queue policy
+                    // limits the writers to this stack's rules instead.
+                    {
+                        Sid: "EventBridgeDeadLetters",
+                        Effect: "Allow",
+                        Principal: { Service: "events.amazonaws.com" },
+                        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                        Resource: "*",
+                    },
+                ]),
             },
-        }, child);
+            child,
+        );
+        const topic = new aws.sns.Topic(
+            `${name}-topic`,
+            { kmsMasterKeyId: key.arn, displayName: "SSM fleet baseline" },
+            child,
+        );
+        for (const email of args.emails) {
+            new aws.sns.TopicSubscription(
+                `${name}-email-${shortHash(email)}`,
+                { topic: topic.arn, protocol: "email", endpoint: email },
+                child,
+            );
+        }
+        const deadLetterQueue = new aws.sqs.Queue(
+            `${name}-dlq`,
+            {
+                kmsMasterKeyId: key.arn,
+                messageRetentionSeconds: 14 * 24 * 3600,
+            },
+            child,
+        );
+
+        const handler = new LeastPrivilegeFunction(
+            `${name}-handler`,
+            {
+                description: "Formats SSM and Config events as e-mails and publishes them to SNS",
+                statements: [
+                    { Effect: "Allow", Action: "sns:Publish", Resource: topic.arn },
+                    { Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueue.arn },
+                    { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key.arn },
+                ],
+                environment: { TOPIC_ARN: topic.arn },
+                memorySize: 256,
+                timeout: 30,
+                maximumRetryAttempts: 2,
+                onFailureDestinationArn: deadLetterQueue.arn,
+                callbackFactory: () => {
+                    // Required here, not imported: the Lambda runtime provides SDK v3, so the archive holds only our code.
+                    const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
+                    const client = new SNSClient({});
+                    const topicArn = process.env.TOPIC_ARN;
+                    return async (event: unknown) => {
+                        if (!topicArn) {
+                            throw new Error(
+                                "TOPIC_ARN is not set; the event is left to Lambda's retries and the dead-letter queue",
+                            );
+                        }
+                        await notifyEvent(event, notification =>
+                            client.send(
+                                new PublishCommand({
+                                    TopicArn: topicArn,
+                                    Subject: notification.subject,
+                                    Message: notification.message,
+                                }),
+                            ),
+                        );
+                    };
+                },
+            },
+            child,
+        );
 
         const ruleArns: pulumi.Output<string>[] = [];
         for (const [route, { description, eventPattern }] of Object.entries(args.routes)) {
             const rule = new aws.cloudwatch.EventRule(`${name}-${route}`, { description, eventPattern }, child);
-            new aws.lambda.Permission(`${name}-${route}-invoke`, {
-                action: "lambda:InvokeFunction",
-                function: handler.functionName,
-                principal: "events.amazonaws.com",
-                sourceArn: rule.arn,
-            }, child);
-            new aws.cloudwatch.EventTarget(`${name}-${route}-target`, {
-                rule: rule.name,
-                arn: handler.functionArn,
-                retryPolicy: targetRetryPolicy,
-                deadLetterConfig: { arn: deadLetterQueue.arn },
-            }, child);
+            new aws.lambda.Permission(
+                `${name}-${route}-invoke`,
+                {
+                    action: "lambda:InvokeFunction",
+                    function: handler.functionName,
+                    principal: "events.amazonaws.com",
+                    sourceArn: rule.arn,
+                },
+                child,
+            );
+            new aws.cloudwatch.EventTarget(
+                `${name}-${route}-target`,
+                {
+                    rule: rule.name,
+                    arn: handler.functionArn,
+                    retryPolicy: targetRetryPolicy,
+                    deadLetterConfig: { arn: deadLetterQueue.arn },
+                },
+                child,
+            );
             ruleArns.push(rule.arn);
         }
-        new aws.sqs.QueuePolicy(`${name}-dlq-policy`, {
-            queueUrl: deadLetterQueue.url,
-            policy: policyDocument([
-                {
-                    Sid: "EventBridgeDeadLetters",
-                    Effect: "Allow",
-                    Principal: { Service: "events.amazonaws.com" },
-                    Action: "sqs:SendMessage",
-                    Resource: deadLetterQueue.arn,
-                    Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
-                },
-                denyInsecureTransport("sqs:*", [deadLetterQueue.arn]),
-            ]),
-        }, child);
-        new aws.cloudwatch.MetricAlarm(`${name}-dlq-alarm`, {
-            alarmDescription: "Notifications are waiting in the dead-letter queue: they were not delivered",
-            namespace: "AWS/SQS",
-            metricName: "ApproximateNumberOfMessagesVisible",
-            dimensions: { QueueName: deadLetterQueue.name },
-            statistic: "Maximum",
-            period: 300,
-            evaluationPeriods: 1,
-            threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
-            alarmActions: [topic.arn],
-        }, child);
+        new aws.sqs.QueuePolicy(
+            `${name}-dlq-policy`,
+            {
+                queueUrl: deadLetterQueue.url,
+                policy: policyDocument([
+                    {
+                        Sid: "EventBridgeDeadLetters",
+                        Effect: "Allow",
+                        Principal: { Service: "events.amazonaws.com" },
+                        Action: "sqs:SendMessage",
+                        Resource: deadLetterQueue.arn,
+                        Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+                    },
+                    denyInsecureTransport("sqs:*", [deadLetterQueue.arn]),
+                ]),
+            },
+            child,
+        );
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-dlq-alarm`,
+            {
+                alarmDescription: "Notifications are waiting in the dead-letter queue: they were not delivered",
+                namespace: "AWS/SQS",
+                metricName: "ApproximateNumberOfMessagesVisible",
+                dimensions: { QueueName: deadLetterQueue.name },
+                statistic: "Maximum",
+                period: 300,
+                evaluationPeriods: 1,
+                threshold: 0,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+                alarmActions: [topic.arn],
+            },
+            child,
+        );
 
         this.topicArn = topic.arn;
         this.topicKeyArn = key.arn;
         this.deadLetterQueueUrl = deadLetterQueue.url;
         this.handlerName = handler.functionName;
-        this.registerOutputs({ topicArn: this.topicArn, topicKeyArn: this.topicKeyArn, deadLetterQueueUrl: this.deadLetterQueueUrl, handlerName: this.handlerName });
+        this.registerOutputs({
+            topicArn: this.topicArn,
+            topicKeyArn: this.topicKeyArn,
+            deadLetterQueueUrl: this.deadLetterQueueUrl,
+            handlerName: this.handlerName,
+        });
     }
 }

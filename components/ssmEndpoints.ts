@@ -30,45 +30,89 @@ export class SsmEndpoints extends pulumi.ComponentResource {
         super("ssm-fleet-baseline:network:SsmEndpoints", name, {}, opts);
         const child = { parent: this };
 
-        const endpointSecurityGroup = new aws.ec2.SecurityGroup(`${name}-endpoints`, {
-            vpcId: args.vpcId,
-            description: "SSM interface endpoints: HTTPS from the VPC only",
-            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.vpcCidrBlock], description: "HTTPS from the VPC" }],
-            egress: [],
-            tags: { Name: `${name}-endpoints` },
-        }, child);
+        const endpointSecurityGroup = new aws.ec2.SecurityGroup(
+            `${name}-endpoints`,
+            {
+                vpcId: args.vpcId,
+                description: "SSM interface endpoints: HTTPS from the VPC only",
+                ingress: [
+                    {
+                        protocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        cidrBlocks: [args.vpcCidrBlock],
+                        description: "HTTPS from the VPC",
+                    },
+                ],
+                egress: [],
+                tags: { Name: `${name}-endpoints` },
+            },
+            child,
+        );
 
         this.interfaceEndpointIds = {};
-        for (const service of ssmInterfaceEndpointServices.filter(s => args.includeEc2Messages || s !== "ec2messages")) {
-            this.interfaceEndpointIds[service] = new aws.ec2.VpcEndpoint(`${name}-${service}`, {
-                vpcId: args.vpcId,
-                serviceName: endpointServiceName(args.region, service),
-                vpcEndpointType: "Interface",
-                privateDnsEnabled: true,
-                subnetIds: args.subnetIds,
-                securityGroupIds: [endpointSecurityGroup.id],
-                tags: { Name: `${name}-${service}` },
-            }, child).id;
+        for (const service of ssmInterfaceEndpointServices.filter(
+            s => args.includeEc2Messages || s !== "ec2messages",
+        )) {
+            this.interfaceEndpointIds[service] = new aws.ec2.VpcEndpoint(
+                `${name}-${service}`,
+                {
+                    vpcId: args.vpcId,
+                    serviceName: endpointServiceName(args.region, service),
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: args.subnetIds,
+                    securityGroupIds: [endpointSecurityGroup.id],
+                    tags: { Name: `${name}-${service}` },
+                },
+                child,
+            ).id;
         }
-        const s3Gateway = new aws.ec2.VpcEndpoint(`${name}-s3`, {
-            vpcId: args.vpcId,
-            serviceName: endpointServiceName(args.region, "s3"),
-            vpcEndpointType: "Gateway",
-            routeTableIds: args.routeTableIds,
-            tags: { Name: `${name}-s3` },
-        }, child);
+        const s3Gateway = new aws.ec2.VpcEndpoint(
+            `${name}-s3`,
+            {
+                vpcId: args.vpcId,
+                serviceName: endpointServiceName(args.region, "s3"),
+                vpcEndpointType: "Gateway",
+                routeTableIds: args.routeTableIds,
+                tags: { Name: `${name}-s3` },
+            },
+            child,
+        );
 
-        const managedNodeSecurityGroup = new aws.ec2.SecurityGroup(`${name}-managed-nodes`, {
-            vpcId: args.vpcId,
-            description: "SSM managed nodes: no ingress; HTTPS to the SSM endpoints, HTTP(S) to S3",
-            ingress: [],
-            egress: [
-                { protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: [endpointSecurityGroup.id], description: "HTTPS to the SSM endpoints" },
-                { protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: [s3Gateway.prefixListId], description: "HTTPS to S3" },
-                { protocol: "tcp", fromPort: 80, toPort: 80, prefixListIds: [s3Gateway.prefixListId], description: "HTTP to S3 (Amazon Linux 2 repositories)" },
-            ],
-            tags: { Name: `${name}-managed-nodes` },
-        }, child);
+        const managedNodeSecurityGroup = new aws.ec2.SecurityGroup(
+            `${name}-managed-nodes`,
+            {
+                vpcId: args.vpcId,
+                description: "SSM managed nodes: no ingress; HTTPS to the SSM endpoints, HTTP(S) to S3",
+                ingress: [],
+                egress: [
+                    {
+                        protocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        securityGroups: [endpointSecurityGroup.id],
+                        description: "HTTPS to the SSM endpoints",
+                    },
+                    {
+                        protocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        prefixListIds: [s3Gateway.prefixListId],
+                        description: "HTTPS to S3",
+                    },
+                    {
+                        protocol: "tcp",
+                        fromPort: 80,
+                        toPort: 80,
+                        prefixListIds: [s3Gateway.prefixListId],
+                        description: "HTTP to S3 (Amazon Linux 2 repositories)",
+                    },
+                ],
+                tags: { Name: `${name}-managed-nodes` },
+            },
+            child,
+        );
 
         this.endpointSecurityGroupId = endpointSecurityGroup.id;
         this.managedNodeSecurityGroupId = managedNodeSecurityGroup.id;

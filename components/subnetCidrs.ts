@@ -12,7 +12,10 @@ export function isolatedSubnetCidrs(vpcCidr: string, count: number): string[] {
     if (subnetPrefix > 28) {
         throw new Error(`${vpcCidr} is too small for ${count} subnets of /28 or larger`);
     }
-    const base = address.split(".").map(Number).reduce((acc, octet) => acc * 256 + octet, 0);
+    const base = address
+        .split(".")
+        .map(Number)
+        .reduce((acc, octet) => acc * 256 + octet, 0);
     const size = 2 ** (32 - subnetPrefix);
     return Array.from({ length: count }, (_, i) => {
         const start = base + i * size;
@@ -24,7 +27,9 @@ export function isolatedSubnetCidrs(vpcCidr: string, count: number): string[] {
 /** The zone for subnet `index`, or a clear error when the region has fewer zones than configured. */
 export function availabilityZoneAt(zoneNames: string[], index: number, configuredCount: number): string {
     if (zoneNames.length < configuredCount) {
-        throw new Error(`ssm-fleet-baseline:availabilityZoneCount is ${configuredCount}, but the region has only ${zoneNames.length} available zones`);
+        throw new Error(
+            `ssm-fleet-baseline:availabilityZoneCount is ${configuredCount}, but the region has only ${zoneNames.length} available zones`,
+        );
     }
     return zoneNames[index];
 }

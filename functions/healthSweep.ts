@@ -3,7 +3,18 @@
 // diagnoses. AWS calls are injected so the Lambda passes SDK clients and tests pass stand-ins.
 // Pure of @pulumi imports: serialized by value into the sweep Lambda.
 import { automationExecutionUrl, nodeConsoleUrl } from "./awsPartition";
-import { advanceStates, classifyNodes, countByStatus, describeStatus, ManagedNodeInfo, NodeState, NodeStatus, RunningInstance, Transition, unhealthyStatuses } from "./nodeHealth";
+import {
+    advanceStates,
+    classifyNodes,
+    countByStatus,
+    describeStatus,
+    ManagedNodeInfo,
+    NodeState,
+    NodeStatus,
+    RunningInstance,
+    Transition,
+    unhealthyStatuses,
+} from "./nodeHealth";
 import { maxMessageBytes, toSubject } from "./notification";
 
 export const healthEventSource = "ssm-fleet-baseline";
@@ -13,8 +24,8 @@ export const diagnosisRunbook = "AWSSupport-TroubleshootManagedInstance";
 
 /** One CloudWatch metric per status, plus NodesUnmanaged (every unhealthy status) and UnreadableRecords. */
 export const statusMetricNames: Record<NodeStatus, string> = {
-    "online": "NodesOnline",
-    "starting": "NodesStarting",
+    online: "NodesOnline",
+    starting: "NodesStarting",
     "connection-lost": "NodesConnectionLost",
     "never-registered": "NodesNeverRegistered",
     "agent-outdated": "NodesAgentOutdated",
@@ -26,11 +37,15 @@ type Item = Record<string, any>;
 /** The AWS operations a sweep needs, each taking and returning the SDK v3 request and response shapes. */
 export interface HealthAws {
     describeInstances(input: Item): Promise<{ Reservations?: { Instances?: RunningInstance[] }[]; NextToken?: string }>;
-    describeInstanceInformation(input: Item): Promise<{ InstanceInformationList?: ManagedNodeInfo[]; NextToken?: string }>;
+    describeInstanceInformation(
+        input: Item,
+    ): Promise<{ InstanceInformationList?: ManagedNodeInfo[]; NextToken?: string }>;
     scan(input: Item): Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>;
     batchWriteItem(input: Item): Promise<{ UnprocessedItems?: Record<string, Item[]> }>;
     publish(input: { TopicArn: string; Subject: string; Message: string }): Promise<unknown>;
-    putEvents(input: { Entries: Item[] }): Promise<{ FailedEntryCount?: number; Entries?: { EventId?: string; ErrorCode?: string }[] }>;
+    putEvents(input: {
+        Entries: Item[];
+    }): Promise<{ FailedEntryCount?: number; Entries?: { EventId?: string; ErrorCode?: string }[] }>;
     putMetricData(input: Item): Promise<unknown>;
     startAutomationExecution(input: Item): Promise<{ AutomationExecutionId?: string }>;
 }
@@ -57,16 +72,30 @@ export interface SweepReport {
     readonly messages: number;
 }
 
-const throttlingErrors = ["ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException",
-    "ProvisionedThroughputExceededException", "RequestThrottledException", "ThrottledException", "SlowDown"];
+const throttlingErrors = [
+    "ThrottlingException",
+    "Throttling",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "RequestThrottledException",
+    "ThrottledException",
+    "SlowDown",
+];
 
 /** Retries throttled calls with exponential backoff and jitter; any other error is thrown at once. */
-export async function withThrottlingRetries<T>(call: () => Promise<T>, sleep: (ms: number) => Promise<void>, attempts = 8): Promise<T> {
+export async function withThrottlingRetries<T>(
+    call: () => Promise<T>,
+    sleep: (ms: number) => Promise<void>,
+    attempts = 8,
+): Promise<T> {
     for (let attempt = 1; ; attempt++) {
         try {
             return await call();
         } catch (error) {
-            const throttled = throttlingErrors.includes((error as { name?: string })?.name ?? "") || (error as { $retryable?: { throttling?: boolean } })?.$retryable?.throttling === true;
+            const throttled =
+                throttlingErrors.includes((error as { name?: string })?.name ?? "") ||
+                (error as { $retryable?: { throttling?: boolean } })?.$retryable?.throttling === true;
             if (!throttled || attempt >= attempts) {
                 throw error;
             }
@@ -75,7 +104,9 @@ export async function withThrottlingRetries<T>(call: () => Promise<T>, sleep: (m
     }
 }
 
-async function pages<T>(fetch: (token: Item | string | undefined) => Promise<{ items: T[]; next?: Item | string }>): Promise<T[]> {
+async function pages<T>(
+    fetch: (token: Item | string | undefined) => Promise<{ items: T[]; next?: Item | string }>,
+): Promise<T[]> {
     const all: T[] = [];
     let token: Item | string | undefined;
     do {
@@ -107,11 +138,22 @@ function fromItem(item: Item): NodeState | undefined {
     }
 }
 
-export async function runSweep(aws: HealthAws, settings: SweepSettings, now: number, sleep: (ms: number) => Promise<void>): Promise<SweepReport> {
+export async function runSweep(
+    aws: HealthAws,
+    settings: SweepSettings,
+    now: number,
+    sleep: (ms: number) => Promise<void>,
+): Promise<SweepReport> {
     const retry = <T>(call: () => Promise<T>) => withThrottlingRetries(call, sleep);
 
     const instances = await pages<RunningInstance>(async token => {
-        const page = await retry(() => aws.describeInstances({ Filters: [{ Name: "instance-state-name", Values: ["running"] }], MaxResults: 1000, NextToken: token }));
+        const page = await retry(() =>
+            aws.describeInstances({
+                Filters: [{ Name: "instance-state-name", Values: ["running"] }],
+                MaxResults: 1000,
+                NextToken: token,
+            }),
+        );
         return { items: (page.Reservations ?? []).flatMap(r => r?.Instances ?? []), next: page.NextToken };
     });
     const nodes = await pages<ManagedNodeInfo>(async token => {
@@ -126,21 +168,37 @@ export async function runSweep(aws: HealthAws, settings: SweepSettings, now: num
         return { items: states.filter((s): s is NodeState => s !== undefined), next: page.LastEvaluatedKey };
     });
 
-    const { observations, unreadable, excluded } = classifyNodes(instances, nodes, { now, graceMs: settings.graceMs, excludeTagKey: settings.excludeTagKey });
-    const { writes, transitions } = advanceStates(new Map(stored.map(s => [s.nodeId, s])), observations, now, settings.debounce);
+    const { observations, unreadable, excluded } = classifyNodes(instances, nodes, {
+        now,
+        graceMs: settings.graceMs,
+        excludeTagKey: settings.excludeTagKey,
+    });
+    const { writes, transitions } = advanceStates(
+        new Map(stored.map(s => [s.nodeId, s])),
+        observations,
+        now,
+        settings.debounce,
+    );
     const counts = countByStatus(observations);
 
     // Report before recording: if a report fails, the sweep fails and the next one reports again.
     let messages = 0;
     if (transitions.length > 0) {
         const diagnoses = await diagnose(transitions);
-        await retry(() => aws.publish({ TopicArn: settings.topicArn, ...healthMessage(transitions, diagnoses, settings.region, unreadable + unreadableStates) }));
+        await retry(() =>
+            aws.publish({
+                TopicArn: settings.topicArn,
+                ...healthMessage(transitions, diagnoses, settings.region, unreadable + unreadableStates),
+            }),
+        );
         messages = 1;
         await putTransitionEvents(transitions, diagnoses);
     }
     for (const batch of chunks(writes, 25)) {
         let request: Record<string, Item[]> | undefined = {
-            [settings.tableName]: batch.map(({ nodeId, state }) => (state ? { PutRequest: { Item: toItem(state) } } : { DeleteRequest: { Key: { nodeId: { S: nodeId } } } })),
+            [settings.tableName]: batch.map(({ nodeId, state }) =>
+                state ? { PutRequest: { Item: toItem(state) } } : { DeleteRequest: { Key: { nodeId: { S: nodeId } } } },
+            ),
         };
         for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
             if (attempt > 0) {
@@ -150,15 +208,32 @@ export async function runSweep(aws: HealthAws, settings: SweepSettings, now: num
             request = (await retry(() => aws.batchWriteItem({ RequestItems: pending }))).UnprocessedItems;
         }
     }
-    await retry(() => aws.putMetricData({
-        Namespace: metricNamespace,
-        MetricData: [
-            ...Object.entries(counts).map(([status, value]) => ({ MetricName: statusMetricNames[status as NodeStatus], Value: value, Unit: "Count" })),
-            { MetricName: "NodesUnmanaged", Value: unhealthyStatuses.reduce((sum, status) => sum + counts[status], 0), Unit: "Count" },
-            { MetricName: "UnreadableRecords", Value: unreadable + unreadableStates, Unit: "Count" },
-        ],
-    }));
-    return { counts, transitions, unreadable: unreadable + unreadableStates, excluded, writes: writes.length, messages };
+    await retry(() =>
+        aws.putMetricData({
+            Namespace: metricNamespace,
+            MetricData: [
+                ...Object.entries(counts).map(([status, value]) => ({
+                    MetricName: statusMetricNames[status as NodeStatus],
+                    Value: value,
+                    Unit: "Count",
+                })),
+                {
+                    MetricName: "NodesUnmanaged",
+                    Value: unhealthyStatuses.reduce((sum, status) => sum + counts[status], 0),
+                    Unit: "Count",
+                },
+                { MetricName: "UnreadableRecords", Value: unreadable + unreadableStates, Unit: "Count" },
+            ],
+        }),
+    );
+    return {
+        counts,
+        transitions,
+        unreadable: unreadable + unreadableStates,
+        excluded,
+        writes: writes.length,
+        messages,
+    };
 
     /** Starts the troubleshooting runbook for EC2 nodes that just became unhealthy; a failure to start is reported, not fatal. */
     async function diagnose(found: readonly Transition[]): Promise<Map<string, string>> {
@@ -166,23 +241,39 @@ export async function runSweep(aws: HealthAws, settings: SweepSettings, now: num
         if (!settings.automationRoleArn) {
             return results;
         }
-        const candidates = found.filter(t => t.change === "unhealthy" && t.kind === "ec2").slice(0, settings.maxDiagnoses);
+        const candidates = found
+            .filter(t => t.change === "unhealthy" && t.kind === "ec2")
+            .slice(0, settings.maxDiagnoses);
         for (const transition of candidates) {
             try {
-                const started = await retry(() => aws.startAutomationExecution({
-                    DocumentName: diagnosisRunbook,
-                    Parameters: { InstanceId: [transition.nodeId], AutomationAssumeRole: [settings.automationRoleArn] },
-                }));
+                const started = await retry(() =>
+                    aws.startAutomationExecution({
+                        DocumentName: diagnosisRunbook,
+                        Parameters: {
+                            InstanceId: [transition.nodeId],
+                            AutomationAssumeRole: [settings.automationRoleArn],
+                        },
+                    }),
+                );
                 const id = started.AutomationExecutionId ?? "";
-                results.set(transition.nodeId, `${diagnosisRunbook} execution ${id}: ${automationExecutionUrl(settings.region, id)}`);
+                results.set(
+                    transition.nodeId,
+                    `${diagnosisRunbook} execution ${id}: ${automationExecutionUrl(settings.region, id)}`,
+                );
             } catch (error) {
-                results.set(transition.nodeId, `${diagnosisRunbook} could not start: ${(error as Error)?.message ?? String(error)}`);
+                results.set(
+                    transition.nodeId,
+                    `${diagnosisRunbook} could not start: ${(error as Error)?.message ?? String(error)}`,
+                );
             }
         }
         return results;
     }
 
-    async function putTransitionEvents(found: readonly Transition[], diagnoses: ReadonlyMap<string, string>): Promise<void> {
+    async function putTransitionEvents(
+        found: readonly Transition[],
+        diagnoses: ReadonlyMap<string, string>,
+    ): Promise<void> {
         const entries = found.map(t => ({
             Source: healthEventSource,
             DetailType: healthEventDetailType,
@@ -191,7 +282,14 @@ export async function runSweep(aws: HealthAws, settings: SweepSettings, now: num
         for (const batch of chunks(entries, 10)) {
             const result = await retry(() => aws.putEvents({ Entries: batch }));
             if ((result.FailedEntryCount ?? 0) > 0) {
-                throw new Error(`EventBridge rejected ${result.FailedEntryCount} of ${batch.length} health events: ${(result.Entries ?? []).map(e => e?.ErrorCode).filter(Boolean).join(", ")}`);
+                throw new Error(
+                    `EventBridge rejected ${result.FailedEntryCount} of ${batch.length} health events: ${(
+                        result.Entries ?? []
+                    )
+                        .map(e => e?.ErrorCode)
+                        .filter(Boolean)
+                        .join(", ")}`,
+                );
             }
         }
     }
@@ -202,26 +300,47 @@ export async function runSweep(aws: HealthAws, settings: SweepSettings, now: num
  * listed until the message would pass SNS's size limit; the rest are counted, and every
  * transition is still in its own EventBridge event.
  */
-export function healthMessage(transitions: readonly Transition[], diagnoses: ReadonlyMap<string, string>, region: string, unreadable: number): { Subject: string; Message: string } {
+export function healthMessage(
+    transitions: readonly Transition[],
+    diagnoses: ReadonlyMap<string, string>,
+    region: string,
+    unreadable: number,
+): { Subject: string; Message: string } {
     const groups: [Transition["change"], string, string][] = [
-        ["unhealthy", "not manageable", "Not manageable (agent stopped, no network path to the SSM endpoints, or no credentials)"],
+        [
+            "unhealthy",
+            "not manageable",
+            "Not manageable (agent stopped, no network path to the SSM endpoints, or no credentials)",
+        ],
         ["recovered", "recovered", "Recovered"],
         ["gone", "gone", "No longer running or no longer watched"],
     ];
     const headline = groups
         .map(([change, words]) => [transitions.filter(t => t.change === change).length, words] as const)
         .filter(([count]) => count > 0)
-        .map(([count, words], i) => (i === 0 && words === "not manageable" ? `${count} node${count > 1 ? "s" : ""} ${words}` : `${count} ${words}`))
+        .map(([count, words], i) =>
+            i === 0 && words === "not manageable"
+                ? `${count} node${count > 1 ? "s" : ""} ${words}`
+                : `${count} ${words}`,
+        )
         .join(", ");
     const single = transitions.length === 1 ? `: ${transitions[0].nodeId}` : "";
     const nodeLines = (t: Transition) => {
         const link = nodeConsoleUrl(region, t.nodeId) ?? "(no console page)";
         const status = t.status === "gone" ? "gone" : describeStatus(t.status);
-        return [`- ${t.nodeId} (${t.kind}): ${status}; ${t.detail}`, `  ${link}`, ...(diagnoses.has(t.nodeId) ? [`  Diagnosis: ${diagnoses.get(t.nodeId)}`] : [])].join("\n");
+        return [
+            `- ${t.nodeId} (${t.kind}): ${status}; ${t.detail}`,
+            `  ${link}`,
+            ...(diagnoses.has(t.nodeId) ? [`  Diagnosis: ${diagnoses.get(t.nodeId)}`] : []),
+        ].join("\n");
     };
 
-    const footer = unreadable ? [`${unreadable} record(s) from EC2, SSM or the state table could not be read and were skipped.`] : [];
-    const parts = [`The managed-node health watch in ${region} found ${transitions.length} change${transitions.length > 1 ? "s" : ""}.`];
+    const footer = unreadable
+        ? [`${unreadable} record(s) from EC2, SSM or the state table could not be read and were skipped.`]
+        : [];
+    const parts = [
+        `The managed-node health watch in ${region} found ${transitions.length} change${transitions.length > 1 ? "s" : ""}.`,
+    ];
     // Room for the omission line and the footer, whatever the budget leaves out.
     let budget = maxMessageBytes - Buffer.byteLength([...parts, ...footer].join("\n")) - 512;
     let omitted = 0;
@@ -245,7 +364,13 @@ export function healthMessage(transitions: readonly Transition[], diagnoses: Rea
         }
     }
     if (omitted > 0) {
-        parts.push("", `${omitted} more node(s) are not listed, to keep this e-mail within the SNS size limit: each is in its own "${healthEventDetailType}" EventBridge event, and the ${metricNamespace} metrics count them all.`);
+        parts.push(
+            "",
+            `${omitted} more node(s) are not listed, to keep this e-mail within the SNS size limit: each is in its own "${healthEventDetailType}" EventBridge event, and the ${metricNamespace} metrics count them all.`,
+        );
     }
-    return { Subject: toSubject(`[SSM ${region}] ${headline}${single}`), Message: [...parts, ...(footer.length ? ["", ...footer] : [])].join("\n") };
+    return {
+        Subject: toSubject(`[SSM ${region}] ${headline}${single}`),
+        Message: [...parts, ...(footer.length ? ["", ...footer] : [])].join("\n"),
+    };
 }

@@ -4,13 +4,19 @@
 import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "./agentVersion";
 
 /** What a sweep can say about a node. "starting" is a new instance still inside the grace period. */
-export type NodeStatus = "online" | "starting" | "connection-lost" | "never-registered" | "agent-outdated" | "hybrid-lost";
+export type NodeStatus =
+    "online" | "starting" | "connection-lost" | "never-registered" | "agent-outdated" | "hybrid-lost";
 
-export const unhealthyStatuses: readonly NodeStatus[] = ["connection-lost", "never-registered", "agent-outdated", "hybrid-lost"];
+export const unhealthyStatuses: readonly NodeStatus[] = [
+    "connection-lost",
+    "never-registered",
+    "agent-outdated",
+    "hybrid-lost",
+];
 
 const statusText: Record<NodeStatus, string> = {
-    "online": "online",
-    "starting": "starting",
+    online: "online",
+    starting: "starting",
     "connection-lost": "SSM connection lost",
     "never-registered": "never registered with SSM",
     "agent-outdated": `SSM Agent older than ${dhmcMinimumAgentVersion} (DHMC cannot manage it)`,
@@ -70,7 +76,9 @@ function timeOf(value: Date | string | undefined): number | undefined {
 
 function onlineStatus(node: ManagedNodeInfo): NodeStatus {
     const version = node.AgentVersion ?? "";
-    return parseAgentVersion(version) && compareAgentVersions(version, dhmcMinimumAgentVersion) < 0 ? "agent-outdated" : "online";
+    return parseAgentVersion(version) && compareAgentVersions(version, dhmcMinimumAgentVersion) < 0
+        ? "agent-outdated"
+        : "online";
 }
 
 function detailOf(node: ManagedNodeInfo | undefined): string {
@@ -90,7 +98,11 @@ function detailOf(node: ManagedNodeInfo | undefined): string {
  * Joins running instances with SSM's node list. Stopped instances are not listed as running, so
  * they never alert; hybrid (mi-) nodes come from the SSM list alone.
  */
-export function classifyNodes(instances: readonly RunningInstance[], nodes: readonly ManagedNodeInfo[], options: ClassifyOptions): Classification {
+export function classifyNodes(
+    instances: readonly RunningInstance[],
+    nodes: readonly ManagedNodeInfo[],
+    options: ClassifyOptions,
+): Classification {
     let unreadable = 0;
     let excluded = 0;
     const byId = new Map<string, ManagedNodeInfo>();
@@ -117,7 +129,8 @@ export function classifyNodes(instances: readonly RunningInstance[], nodes: read
         if (!node) {
             const launched = timeOf(instance.LaunchTime);
             // An instance with no launch time is judged at once: better one early alert than a silent node.
-            status = launched !== undefined && options.now - launched < options.graceMs ? "starting" : "never-registered";
+            status =
+                launched !== undefined && options.now - launched < options.graceMs ? "starting" : "never-registered";
         } else if (node.PingStatus === "Online") {
             status = onlineStatus(node);
         } else {
@@ -127,7 +140,12 @@ export function classifyNodes(instances: readonly RunningInstance[], nodes: read
     }
     for (const [id, node] of byId) {
         if (id.startsWith("mi-")) {
-            observations.push({ nodeId: id, kind: "hybrid", status: node.PingStatus === "Online" ? onlineStatus(node) : "hybrid-lost", detail: detailOf(node) });
+            observations.push({
+                nodeId: id,
+                kind: "hybrid",
+                status: node.PingStatus === "Online" ? onlineStatus(node) : "hybrid-lost",
+                detail: detailOf(node),
+            });
         }
     }
     return { observations, unreadable, excluded };
@@ -169,7 +187,12 @@ export const goneRetentionSeconds = 7 * 24 * 3600;
  * sweeps, once; it recovers once; a watched node that disappears (stopped, terminated, excluded)
  * resolves as gone. Only nodes whose item changes are written.
  */
-export function advanceStates(previous: ReadonlyMap<string, NodeState>, observations: readonly Observation[], now: number, debounce: number): StateChange {
+export function advanceStates(
+    previous: ReadonlyMap<string, NodeState>,
+    observations: readonly Observation[],
+    now: number,
+    debounce: number,
+): StateChange {
     const writes: StateChange["writes"] = [];
     const transitions: Transition[] = [];
     const seen = new Set<string>();
@@ -180,7 +203,14 @@ export function advanceStates(previous: ReadonlyMap<string, NodeState>, observat
         if (!unhealthy) {
             if (before && observation.status === "online") {
                 if (before.alerted) {
-                    transitions.push({ nodeId: observation.nodeId, kind: observation.kind, change: "recovered", status: "online", previous: before.status, detail: observation.detail });
+                    transitions.push({
+                        nodeId: observation.nodeId,
+                        kind: observation.kind,
+                        change: "recovered",
+                        status: "online",
+                        previous: before.status,
+                        detail: observation.detail,
+                    });
                 }
                 writes.push({ nodeId: observation.nodeId, state: undefined });
             }
@@ -190,13 +220,27 @@ export function advanceStates(previous: ReadonlyMap<string, NodeState>, observat
         const alerting = !before?.alerted && badSweeps >= debounce;
         if (alerting) {
             // Until it alerts, a node counts as it was last reported: online, or gone if it had left.
-            transitions.push({ nodeId: observation.nodeId, kind: observation.kind, change: "unhealthy", status: observation.status, previous: before?.status === "gone" ? "gone" : "online", detail: observation.detail });
+            transitions.push({
+                nodeId: observation.nodeId,
+                kind: observation.kind,
+                change: "unhealthy",
+                status: observation.status,
+                previous: before?.status === "gone" ? "gone" : "online",
+                detail: observation.detail,
+            });
         }
         // Once alerted, further unhealthy sweeps change nothing worth a write.
         if (!before?.alerted || before.status !== observation.status) {
             writes.push({
                 nodeId: observation.nodeId,
-                state: { nodeId: observation.nodeId, kind: observation.kind, status: observation.status, badSweeps, alerted: Boolean(before?.alerted) || alerting, since: before && before.status !== "gone" ? before.since : now },
+                state: {
+                    nodeId: observation.nodeId,
+                    kind: observation.kind,
+                    status: observation.status,
+                    badSweeps,
+                    alerted: Boolean(before?.alerted) || alerting,
+                    since: before && before.status !== "gone" ? before.since : now,
+                },
             });
         }
     }
@@ -205,16 +249,39 @@ export function advanceStates(previous: ReadonlyMap<string, NodeState>, observat
             continue;
         }
         if (before.alerted) {
-            transitions.push({ nodeId, kind: before.kind, change: "gone", status: "gone", previous: before.status, detail: "no longer running or no longer watched" });
+            transitions.push({
+                nodeId,
+                kind: before.kind,
+                change: "gone",
+                status: "gone",
+                previous: before.status,
+                detail: "no longer running or no longer watched",
+            });
         }
-        writes.push({ nodeId, state: { ...before, status: "gone", badSweeps: 0, alerted: false, expiresAt: Math.floor(now / 1000) + goneRetentionSeconds } });
+        writes.push({
+            nodeId,
+            state: {
+                ...before,
+                status: "gone",
+                badSweeps: 0,
+                alerted: false,
+                expiresAt: Math.floor(now / 1000) + goneRetentionSeconds,
+            },
+        });
     }
     return { writes, transitions };
 }
 
 /** Node counts per status, for the sweep's metrics. */
 export function countByStatus(observations: readonly Observation[]): Record<NodeStatus, number> {
-    const counts: Record<NodeStatus, number> = { "online": 0, "starting": 0, "connection-lost": 0, "never-registered": 0, "agent-outdated": 0, "hybrid-lost": 0 };
+    const counts: Record<NodeStatus, number> = {
+        online: 0,
+        starting: 0,
+        "connection-lost": 0,
+        "never-registered": 0,
+        "agent-outdated": 0,
+        "hybrid-lost": 0,
+    };
     for (const { status } of observations) {
         counts[status]++;
     }

@@ -38,7 +38,10 @@ export function describeEvent(event: unknown): Notification {
 }
 
 /** Publishes one notification for the event. A failed publish rejects, so that AWS retries and the DLQ keeps it. */
-export async function notifyEvent(event: unknown, publish: (notification: Notification) => Promise<unknown>): Promise<void> {
+export async function notifyEvent(
+    event: unknown,
+    publish: (notification: Notification) => Promise<unknown>,
+): Promise<void> {
     await publish(describeEvent(event));
 }
 
@@ -79,7 +82,13 @@ function describeAssociationResult(event: Fields, detail: Fields) {
                 ["Output", field(detail, "output-url")],
                 ["Account / region", `${field(event, "account")} / ${region}`],
                 ["Time", field(event, "time")],
-                ["Association console", consoleLink(region, `/systems-manager/state-manager/${encodeURIComponent(associationId)}/description`)],
+                [
+                    "Association console",
+                    consoleLink(
+                        region,
+                        `/systems-manager/state-manager/${encodeURIComponent(associationId)}/description`,
+                    ),
+                ],
                 ["Node console", nodeConsoleLink(region, node)],
             ]),
         ],
@@ -111,7 +120,10 @@ function describeComplianceChange(event: Fields, detail: Fields) {
                 ["Annotation", field(newResult, "annotation")],
                 ["Recorded", field(newResult, "resultRecordedTime")],
                 ["Account / region", `${field(detail, "awsAccountId")} / ${region}`],
-                ["Rule console", consoleLink(region, "/config/home", `#/rules/details?configRuleName=${encodeURIComponent(rule)}`)],
+                [
+                    "Rule console",
+                    consoleLink(region, "/config/home", `#/rules/details?configRuleName=${encodeURIComponent(rule)}`),
+                ],
                 ["Node console", nodeConsoleLink(region, resource)],
             ]),
         ],
@@ -121,7 +133,9 @@ function describeComplianceChange(event: Fields, detail: Fields) {
 function describeUnknownEvent(event: unknown) {
     const detailType = isObject(event) && typeof event["detail-type"] === "string" ? event["detail-type"] : undefined;
     return {
-        subject: detailType ? `[SSM notice] Unrecognized event: ${detailType}` : "[SSM notice] Malformed event received",
+        subject: detailType
+            ? `[SSM notice] Unrecognized event: ${detailType}`
+            : "[SSM notice] Malformed event received",
         summary: [
             detailType
                 ? `The notifier received an event type it has no summary for (${detailType}); it is attached as received.`
@@ -146,7 +160,9 @@ function field(from: Fields, name: string): string {
 
 function table(rows: [string, string][]): string[] {
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-    return rows.filter(([, value]) => value !== "(none)").map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
+    return rows
+        .filter(([, value]) => value !== "(none)")
+        .map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
 }
 
 function consoleLink(region: string, path: string, fragment = ""): string {
@@ -159,7 +175,12 @@ function nodeConsoleLink(region: string, node: string): string {
 
 /** An SNS-safe subject: one line, no control characters, under 100 characters. */
 export function toSubject(text: string): string {
-    const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/\s+/g, " ").trim();
+    const oneLine = text
+        // SNS rejects control characters in subjects, so matching them is the point here.
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
+        .replace(/\s+/g, " ")
+        .trim();
     return oneLine.length <= maxSubjectLength ? oneLine : `${oneLine.slice(0, maxSubjectLength - 3)}...`;
 }
 
@@ -179,5 +200,11 @@ function fitMessage(summary: string[], raw: string): string {
     const head = [...summary, "", "Raw event (truncated to fit the SNS size limit):", ""].join("\n");
     const room = Math.max(0, maxMessageBytes - Buffer.byteLength(head, "utf8"));
     // Cutting bytes may split a character; drop the replacement character that leaves.
-    return head + Buffer.from(raw, "utf8").subarray(0, room).toString("utf8").replace(/\uFFFD+$/, "");
+    return (
+        head +
+        Buffer.from(raw, "utf8")
+            .subarray(0, room)
+            .toString("utf8")
+            .replace(/\uFFFD+$/, "")
+    );
 }

@@ -124,7 +124,8 @@ const unpriced: Record<string, string> = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": "CloudWatch metric alarm",
     "aws:ec2/instance:Instance": "EC2 instance (with its EBS root volume)",
     "aws:dynamodb/table:Table": "DynamoDB on-demand table (a few writes per health sweep)",
-    "ssm-fleet-baseline:health:ManagedNodeHealthWatch": "health watch publishing 8 custom CloudWatch metrics every sweep",
+    "ssm-fleet-baseline:health:ManagedNodeHealthWatch":
+        "health watch publishing 8 custom CloudWatch metrics every sweep",
 };
 
 /** Rounds to whole cents. */
@@ -138,24 +139,44 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
     const endpoints = ofType(types.vpcEndpoint);
     const interfaceEndpoints = endpoints.filter(r => r.inputs.vpcEndpointType === "Interface");
     // An interface endpoint bills per subnet it is in: one subnet per availability zone.
-    const endpointAzs = interfaceEndpoints.reduce((sum, r) => sum + ((r.inputs.subnetIds as unknown[] | undefined)?.length ?? 0), 0);
+    const endpointAzs = interfaceEndpoints.reduce(
+        (sum, r) => sum + ((r.inputs.subnetIds as unknown[] | undefined)?.length ?? 0),
+        0,
+    );
     const rules = ofType(types.configRule).length;
     const recorders = ofType(types.configRecorder).length;
 
     const lines: CostLine[] = [];
     const add = (price: UnitPrice, quantity: number, item = price.item) => {
         if (quantity > 0) {
-            lines.push({ item, quantity, unit: price.unit, unitUsd: price.usd, monthlyUsd: cents(quantity * price.usd), source: price.source });
+            lines.push({
+                item,
+                quantity,
+                unit: price.unit,
+                unitUsd: price.usd,
+                monthlyUsd: cents(quantity * price.usd),
+                source: price.source,
+            });
         }
     };
-    add(unitPrices.interfaceEndpoint, endpointAzs * hoursPerMonth,
-        `${unitPrices.interfaceEndpoint.item} (${interfaceEndpoints.length} endpoints, ${endpointAzs} endpoint-AZs × ${hoursPerMonth} h)`);
+    add(
+        unitPrices.interfaceEndpoint,
+        endpointAzs * hoursPerMonth,
+        `${unitPrices.interfaceEndpoint.item} (${interfaceEndpoints.length} endpoints, ${endpointAzs} endpoint-AZs × ${hoursPerMonth} h)`,
+    );
     add(unitPrices.gatewayEndpoint, endpoints.filter(r => r.inputs.vpcEndpointType === "Gateway").length);
     add(unitPrices.kmsKey, ofType(types.kmsKey).length);
-    add(unitPrices.configRuleEvaluation, rules * assumed.configRuleEvaluationsPerRule,
-        `${unitPrices.configRuleEvaluation.item} (${rules} rule${rules === 1 ? "" : "s"}, assumed)`);
+    add(
+        unitPrices.configRuleEvaluation,
+        rules * assumed.configRuleEvaluationsPerRule,
+        `${unitPrices.configRuleEvaluation.item} (${rules} rule${rules === 1 ? "" : "s"}, assumed)`,
+    );
     // Configuration items are charged to whoever records them: only a recorder this stack creates.
-    add(unitPrices.configItem, recorders > 0 ? assumed.configItemsRecorded : 0, `${unitPrices.configItem.item} (assumed)`);
+    add(
+        unitPrices.configItem,
+        recorders > 0 ? assumed.configItemsRecorded : 0,
+        `${unitPrices.configItem.item} (assumed)`,
+    );
     add(unitPrices.lambdaFunction, ofType(types.lambdaFunction).length);
     add(unitPrices.snsTopic, ofType(types.snsTopic).length);
     add(unitPrices.eventRule, ofType(types.eventRule).length);

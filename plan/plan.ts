@@ -45,13 +45,20 @@ export interface PlanIo {
 }
 
 const processIo: PlanIo = {
-    out: text => { process.stdout.write(text); },
-    err: text => { process.stderr.write(text); },
+    out: text => {
+        process.stdout.write(text);
+    },
+    err: text => {
+        process.stderr.write(text);
+    },
 };
 
 /** A failure with its exit code and the message for stderr. */
 class PlanFailure extends Error {
-    constructor(readonly exitCode: number, message: string) {
+    constructor(
+        readonly exitCode: number,
+        message: string,
+    ) {
         super(message);
     }
 }
@@ -65,7 +72,7 @@ export async function main(argv: readonly string[], io: PlanIo = processIo): Pro
             io.err(`${error.message.trimEnd()}\n`);
             return error.exitCode;
         }
-        io.err(`plan: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+        io.err(`plan: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         return exitCodes.programError;
     }
 }
@@ -80,14 +87,21 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
     const packConfig = args.policyConfig === undefined ? undefined : readPolicyConfig(args.policyConfig, io);
     const region = config["aws:region"];
 
-    const { resources } = await guarded(() => runProgram(args.stack, config, new RecordingMocks(region), args.program))
-        .catch(error => {
-            throw error instanceof ConfigError
-                ? new PlanFailure(exitCodes.usage, `plan: ${path.join(args.stackDir, `Pulumi.${args.stack}.yaml`)}: ${error.message}`)
-                : programError("the program failed", error);
-        });
-    const violations = await guarded(() => evaluatePolicies(policies, resources, { config: packConfig }))
-        .catch(error => { throw programError("policy evaluation failed", error); });
+    const { resources } = await guarded(() =>
+        runProgram(args.stack, config, new RecordingMocks(region), args.program),
+    ).catch(error => {
+        throw error instanceof ConfigError
+            ? new PlanFailure(
+                  exitCodes.usage,
+                  `plan: ${path.join(args.stackDir, `Pulumi.${args.stack}.yaml`)}: ${error.message}`,
+              )
+            : programError("the program failed", error);
+    });
+    const violations = await guarded(() => evaluatePolicies(policies, resources, { config: packConfig })).catch(
+        error => {
+            throw programError("policy evaluation failed", error);
+        },
+    );
 
     const report: PlanReport = {
         stack: args.stack,
@@ -98,8 +112,12 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
         cost: estimateMonthlyCost(resources, region),
     };
     if (args.json) {
-        const jsonResources = await Promise.all(resources.map(async (r): Promise<PlannedResource> =>
-            ({ ...r, inputs: await jsonValue(r.inputs) as Record<string, unknown> })));
+        const jsonResources = await Promise.all(
+            resources.map(async (r): Promise<PlannedResource> => ({
+                ...r,
+                inputs: (await jsonValue(r.inputs)) as Record<string, unknown>,
+            })),
+        );
         io.out(`${JSON.stringify(planDocument({ ...report, resources: jsonResources }), null, 2)}\n`);
     } else {
         io.out(renderText(report));
@@ -144,7 +162,10 @@ function parseArguments(argv: readonly string[]): Arguments {
     }
     // The name becomes part of a file name: keep it to what `pulumi stack init` accepts, with no org or project.
     if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack)) {
-        throw new PlanFailure(exitCodes.usage, `plan: --stack ${JSON.stringify(values.stack)}: expected a stack name of letters, digits, _, . and -`);
+        throw new PlanFailure(
+            exitCodes.usage,
+            `plan: --stack ${JSON.stringify(values.stack)}: expected a stack name of letters, digits, _, . and -`,
+        );
     }
     return {
         stack: values.stack ?? "",
@@ -160,10 +181,15 @@ function readStackConfig(stack: string, dir: string): Record<string, string> {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         const stacks = fs.existsSync(dir)
-            ? fs.readdirSync(dir).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(s => s !== undefined)
+            ? fs
+                  .readdirSync(dir)
+                  .map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+                  .filter(s => s !== undefined)
             : [];
-        throw new PlanFailure(exitCodes.usage, `plan: no stack file ${file}`
-            + (stacks.length > 0 ? `; stacks there: ${stacks.join(", ")}` : ""));
+        throw new PlanFailure(
+            exitCodes.usage,
+            `plan: no stack file ${file}` + (stacks.length > 0 ? `; stacks there: ${stacks.join(", ")}` : ""),
+        );
     }
     try {
         return stackConfig(stack, dir);
@@ -196,20 +222,27 @@ function readPolicyConfig(file: string, io: PlanIo): PackConfig {
         }
         const level = (entry as { enforcementLevel?: unknown }).enforcementLevel;
         if (level !== undefined && !enforcementLevels.includes(level as EnforcementLevel)) {
-            throw fail(`${name}: got enforcementLevel ${JSON.stringify(level)}; expected ${enforcementLevels.join(", ")}`);
+            throw fail(
+                `${name}: got enforcementLevel ${JSON.stringify(level)}; expected ${enforcementLevels.join(", ")}`,
+            );
         }
         entries[name] = entry;
     }
     const names = policies.map(p => p.name);
     const unknown = Object.keys(entries).filter(name => name !== "all" && !names.includes(name));
     if (unknown.length > 0) {
-        io.err(`plan: warning: --policy-config ${file} names no policy of this pack: ${unknown.join(", ")} (policies: ${names.join(", ")})\n`);
+        io.err(
+            `plan: warning: --policy-config ${file} names no policy of this pack: ${unknown.join(", ")} (policies: ${names.join(", ")})\n`,
+        );
     }
     return entries;
 }
 
 function programError(what: string, error: unknown): PlanFailure {
-    return new PlanFailure(exitCodes.programError, `plan: ${what}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    return new PlanFailure(
+        exitCodes.programError,
+        `plan: ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
 }
 
 /**
@@ -221,7 +254,9 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
     const saved = { log: console.log, info: console.info, debug: console.debug };
     console.log = console.info = console.debug = console.error;
     let onRejection: (reason: unknown) => void = () => undefined;
-    const rejected = new Promise<never>((_, reject) => { onRejection = reject; });
+    const rejected = new Promise<never>((_, reject) => {
+        onRejection = reject;
+    });
     process.on("unhandledRejection", onRejection);
     try {
         return await Promise.race([work(), rejected]);
@@ -246,7 +281,9 @@ async function jsonValue(value: unknown): Promise<unknown> {
         return Promise.all(value.map(jsonValue));
     }
     if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await jsonValue(v)])));
+        return Object.fromEntries(
+            await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await jsonValue(v)])),
+        );
     }
     return value;
 }
@@ -258,5 +295,7 @@ function isAssetOrArchive(value: unknown): value is Record<string, unknown> {
 
 if (require.main === module) {
     // Sets the exit code rather than exiting, so that Pulumi's pending work is never cut short.
-    void main(process.argv.slice(2)).then(code => { process.exitCode = code; });
+    void main(process.argv.slice(2)).then(code => {
+        process.exitCode = code;
+    });
 }

@@ -19,11 +19,22 @@ export function planDocument(report: PlanReport) {
     return {
         stack: report.stack,
         region: report.region ?? null,
-        resources: treeOrder(report.resources).map(({ resource: r }) =>
-            ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: r.inputs })),
+        resources: treeOrder(report.resources).map(({ resource: r }) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            custom: r.custom,
+            inputs: r.inputs,
+        })),
         policy: {
             policies: report.policies,
-            violations: report.violations.map(v => ({ policy: v.policy, level: v.level, urn: v.urn ?? null, message: v.message })),
+            violations: report.violations.map(v => ({
+                policy: v.policy,
+                level: v.level,
+                urn: v.urn ?? null,
+                message: v.message,
+            })),
         },
         cost: report.cost,
     };
@@ -43,19 +54,33 @@ export function renderText(report: PlanReport): string {
     const { resources, cost } = report;
     const components = resources.filter(r => !r.custom).length;
     const out: string[] = [];
-    out.push(`Plan of stack ${report.stack}${report.region ? ` (${report.region})` : ""}: `
-        + `${plural(resources.length, "resource")}, ${plural(components, "component")}`);
+    out.push(
+        `Plan of stack ${report.stack}${report.region ? ` (${report.region})` : ""}: ` +
+            `${plural(resources.length, "resource")}, ${plural(components, "component")}`,
+    );
 
     out.push("", "Resources");
-    out.push(...table([["TYPE", "NAME"], ...treeOrder(resources)
-        .map(({ resource, depth }) => ["  ".repeat(depth) + displayType(resource.type), resource.name])]));
+    out.push(
+        ...table([
+            ["TYPE", "NAME"],
+            ...treeOrder(resources).map(({ resource, depth }) => [
+                "  ".repeat(depth) + displayType(resource.type),
+                resource.name,
+            ]),
+        ]),
+    );
 
     out.push("", "Resources by type");
     const counts = new Map<string, number>();
     for (const r of resources) {
         counts.set(displayType(r.type), (counts.get(displayType(r.type)) ?? 0) + 1);
     }
-    out.push(...table([...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)).map(([type, n]) => [String(n), type]), [0]));
+    out.push(
+        ...table(
+            [...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)).map(([type, n]) => [String(n), type]),
+            [0],
+        ),
+    );
 
     out.push("", `Policies (${report.policies.length} evaluated)`);
     if (report.violations.length === 0) {
@@ -67,11 +92,22 @@ export function renderText(report: PlanReport): string {
     }
 
     out.push("", "Monthly cost estimate");
-    out.push(...table([
-        ["ITEM", "QUANTITY", "UNIT", "UNIT PRICE", "PER MONTH"],
-        ...cost.lines.map(l => [l.item, l.quantity.toLocaleString("en-US"), l.unit, unitUsd(l.unitUsd), usd(l.monthlyUsd)]),
-        ["Total", "", "", "", usd(cost.monthlyUsd)],
-    ], [1, 3, 4]));
+    out.push(
+        ...table(
+            [
+                ["ITEM", "QUANTITY", "UNIT", "UNIT PRICE", "PER MONTH"],
+                ...cost.lines.map(l => [
+                    l.item,
+                    l.quantity.toLocaleString("en-US"),
+                    l.unit,
+                    unitUsd(l.unitUsd),
+                    usd(l.monthlyUsd),
+                ]),
+                ["Total", "", "", "", usd(cost.monthlyUsd)],
+            ],
+            [1, 3, 4],
+        ),
+    );
     out.push(...cost.notes.map(note => `  ${note}`), "  Sources:");
     out.push(...cost.lines.map(l => `    ${l.item}: ${l.source}`));
     return `${out.join("\n")}\n`;
@@ -88,7 +124,9 @@ export function treeOrder(resources: readonly PlannedResource[]): { resource: Pl
     }
     const ordered: { resource: PlannedResource; depth: number }[] = [];
     const visit = (parent: string, depth: number) => {
-        const sorted = [...(children.get(parent) ?? [])].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+        const sorted = [...(children.get(parent) ?? [])].sort(
+            (a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
+        );
         for (const resource of sorted) {
             ordered.push({ resource, depth });
             visit(resource.urn, depth + 1);
@@ -102,7 +140,9 @@ export function treeOrder(resources: readonly PlannedResource[]): { resource: Pl
 export function displayType(type: string): string {
     const [pkg, module, name] = type.split(":");
     const [first, last] = module?.split("/") ?? [];
-    return name !== undefined && last !== undefined && last.toLowerCase() === name.toLowerCase() ? `${pkg}:${first}:${name}` : type;
+    return name !== undefined && last !== undefined && last.toLowerCase() === name.toLowerCase()
+        ? `${pkg}:${first}:${name}`
+        : type;
 }
 
 /** The resource a violation is about, as type and name, or the stack for stack-wide ones. */
@@ -117,11 +157,17 @@ function target(report: PlanReport, violation: Violation): string {
 /** Left-aligned columns two spaces apart, right-aligned where asked, indented by two. */
 function table(rows: string[][], rightAligned: number[] = []): string[] {
     const widths = rows[0]?.map((_, i) => Math.max(...rows.map(row => row[i].length))) ?? [];
-    return rows.map(row => `  ${row.map((cell, i) => rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))
-        .join("  ").trimEnd()}`);
+    return rows.map(
+        row =>
+            `  ${row
+                .map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+                .join("  ")
+                .trimEnd()}`,
+    );
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
-const usd = (amount: number) => `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const usd = (amount: number) =>
+    `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 /** Unit prices keep their sub-cent digits ($0.001). */
-const unitUsd = (amount: number) => Number.isInteger(Math.round(amount * 1e6) / 1e4) ? usd(amount) : `$${amount}`;
+const unitUsd = (amount: number) => (Number.isInteger(Math.round(amount * 1e6) / 1e4) ? usd(amount) : `$${amount}`);

@@ -66,9 +66,15 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         const state = { ...args.inputs, ...providerOutputs(args, this.region) };
         // S3 reports a bucket's name as its id; other stand-in ids are derived from the logical name.
-        const id = args.type === "aws:s3/bucket:Bucket" ? state.bucket as string : `${args.name}-id`;
+        const id = args.type === "aws:s3/bucket:Bucket" ? (state.bucket as string) : `${args.name}-id`;
         const custom = args.custom ?? true;
-        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, outputs: custom ? { ...state, id } : state, custom });
+        this.resources.push({
+            type: args.type,
+            name: args.name,
+            inputs: args.inputs,
+            outputs: custom ? { ...state, id } : state,
+            custom,
+        });
         return { id: custom ? id : undefined, state };
     }
 
@@ -76,11 +82,23 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.invokes.push({ token: args.token, inputs: args.inputs });
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId: standInAccountId, arn: `arn:aws:iam::${standInAccountId}:user/plan`, id: standInAccountId, userId: "AIDAPLAN" };
+                return {
+                    accountId: standInAccountId,
+                    arn: `arn:aws:iam::${standInAccountId}:user/plan`,
+                    id: standInAccountId,
+                    userId: "AIDAPLAN",
+                };
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { id: this.region, names: standInZones(this.region), state: "available" };
             case "aws:ssm/getParameter:getParameter":
-                return { id: args.inputs.name, name: args.inputs.name, type: "String", value: "ami-0123456789abcdef0", version: 1, arn: `arn:aws:ssm:${this.region}::parameter${args.inputs.name}` };
+                return {
+                    id: args.inputs.name,
+                    name: args.inputs.name,
+                    type: "String",
+                    value: "ami-0123456789abcdef0",
+                    version: 1,
+                    arn: `arn:aws:ssm:${this.region}::parameter${args.inputs.name}`,
+                };
             default:
                 throw new Error(`Mock not implemented: ${args.token}`);
         }
@@ -95,7 +113,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     named(name: string): RecordedResource {
         const found = this.resources.filter(r => r.name === name && r.custom);
         if (found.length !== 1) {
-            throw new Error(`expected one resource named ${name}, found ${found.length}: ${this.resources.map(r => r.name).join(", ")}`);
+            throw new Error(
+                `expected one resource named ${name}, found ${found.length}: ${this.resources.map(r => r.name).join(", ")}`,
+            );
         }
         return found[0];
     }

@@ -28,12 +28,20 @@ export interface PlannedResource {
 
 /** Resolves an Output's value (outputs are never unknown here: mocks run with preview=false). */
 export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
-    return new Promise(resolve => pulumi.output(output).apply(value => { resolve(value as T); return value; }));
+    return new Promise(resolve =>
+        pulumi.output(output).apply(value => {
+            resolve(value as T);
+            return value;
+        }),
+    );
 }
 
 /** Runs `build` under fresh mocks with the given config, then waits for every registration. */
 export async function underMocks<T>(
-    config: Record<string, string>, build: () => T, stack = "test", mocks = new RecordingMocks(),
+    config: Record<string, string>,
+    build: () => T,
+    stack = "test",
+    mocks = new RecordingMocks(),
 ): Promise<{ mocks: RecordingMocks; result: T }> {
     await pulumi.runtime.setMocks(mocks, projectName, stack, false);
     mocks.recordOptionsOf(pulumi.runtime.getMonitor());
@@ -50,16 +58,29 @@ export function stackConfig(stack: string, root = projectRoot): Record<string, s
         throw new Error(`no stack file ${file}`);
     }
     const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
-    return Object.fromEntries(Object.entries(parsed?.config ?? {})
-        .map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+    return Object.fromEntries(
+        Object.entries(parsed?.config ?? {}).map(([key, value]) => [
+            key,
+            typeof value === "string" ? value : JSON.stringify(value),
+        ]),
+    );
 }
 
 /** Runs a program (index.ts by default), as `pulumi up --stack <stack>` would, and resolves its stack outputs. */
-export async function runProgram(stack: string, config = stackConfig(stack), mocks = new RecordingMocks(config["aws:region"]),
-    programPath = path.join(projectRoot, "index.ts")) {
+export async function runProgram(
+    stack: string,
+    config = stackConfig(stack),
+    mocks = new RecordingMocks(config["aws:region"]),
+    programPath = path.join(projectRoot, "index.ts"),
+) {
     const resolved = require.resolve(programPath);
     delete require.cache[resolved];
-    const { result } = await underMocks(config, () => require(resolved) as Record<string, pulumi.Input<unknown>>, stack, mocks);
+    const { result } = await underMocks(
+        config,
+        () => require(resolved) as Record<string, pulumi.Input<unknown>>,
+        stack,
+        mocks,
+    );
     const outputs: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(result)) {
         outputs[name] = await valueOf(value);
@@ -71,6 +92,14 @@ export async function runProgram(stack: string, config = stackConfig(stack), moc
 export function plannedResources(mocks: RecordingMocks): PlannedResource[] {
     return mocks.resources.map(resource => {
         const { urn, parentUrn } = mocks.optionsOf(resource.name, resource.type);
-        return { urn, type: resource.type, name: resource.name, parent: parentUrn, custom: resource.custom, inputs: resource.inputs, outputs: resource.outputs };
+        return {
+            urn,
+            type: resource.type,
+            name: resource.name,
+            parent: parentUrn,
+            custom: resource.custom,
+            inputs: resource.inputs,
+            outputs: resource.outputs,
+        };
     });
 }

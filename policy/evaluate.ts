@@ -5,7 +5,15 @@
 // reports as "mandatory"; the pack config's "all" entry sets every level; a validation typed with validateResourceOfType skips other types;
 // notApplicable() ends a validation quietly; validations may be async; getConfig() returns the
 // policy's config (schema defaults applied, as the CLI does) without enforcementLevel.
-import { EnforcementLevel, Policies, Policy, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+    EnforcementLevel,
+    Policies,
+    Policy,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 
 /** A resource as the analyzer receives it. */
 export interface AnalyzedResource {
@@ -27,7 +35,10 @@ export interface Violation {
 }
 
 /** Pack config as `--policy-pack-config` gives it: a level, or an object with a level and properties. */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfig = Record<
+    string,
+    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 export interface EvaluateOptions {
     readonly config?: PackConfig;
@@ -47,11 +58,16 @@ function isStackPolicy(policy: Policy): policy is StackValidationPolicy {
 }
 
 /** Evaluates every policy over the resources; resolves to the violations in evaluation order. */
-export async function evaluatePolicies(policies: Policies, resources: readonly AnalyzedResource[], options: EvaluateOptions = {}): Promise<Violation[]> {
+export async function evaluatePolicies(
+    policies: Policies,
+    resources: readonly AnalyzedResource[],
+    options: EvaluateOptions = {},
+): Promise<Violation[]> {
     const violations: Violation[] = [];
     for (const policy of policies) {
         // The reserved "all" entry sets every policy's level; a policy's own entry takes precedence.
-        const normalize = (entry: PackConfig[string] | undefined) => (typeof entry === "string" ? { enforcementLevel: entry } : entry ?? {});
+        const normalize = (entry: PackConfig[string] | undefined) =>
+            typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
         const { enforcementLevel: ownLevel, ...properties } = normalize(options.config?.[policy.name]);
         const configuredLevel = ownLevel ?? normalize(options.config?.all).enforcementLevel;
         const level = configuredLevel ?? policy.enforcementLevel ?? options.packEnforcementLevel ?? "advisory";
@@ -59,23 +75,37 @@ export async function evaluatePolicies(policies: Policies, resources: readonly A
             continue;
         }
         const reportLevel = level === "remediate" ? "mandatory" : level;
-        const defaults = Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {})
-            .filter(([, schema]) => (schema as { default?: unknown }).default !== undefined)
-            .map(([key, schema]) => [key, (schema as { default?: unknown }).default]));
+        const defaults = Object.fromEntries(
+            Object.entries(policy.configSchema?.properties ?? {})
+                .filter(([, schema]) => (schema as { default?: unknown }).default !== undefined)
+                .map(([key, schema]) => [key, (schema as { default?: unknown }).default]),
+        );
         const common = {
             stackTags: new Map<string, string>(),
             getConfig: <T extends object>() => ({ ...defaults, ...properties }) as T,
-            notApplicable: (reason?: string): never => { throw new NotApplicable(reason); },
+            notApplicable: (reason?: string): never => {
+                throw new NotApplicable(reason);
+            },
         };
-        const reporter = (urn?: string): ReportViolation => (message, reportedUrn) => {
-            violations.push({ policy: policy.name, level: reportLevel, urn: reportedUrn ?? urn, message: message ? `${policy.description}\n${message}` : policy.description });
-        };
+        const reporter =
+            (urn?: string): ReportViolation =>
+            (message, reportedUrn) => {
+                violations.push({
+                    policy: policy.name,
+                    level: reportLevel,
+                    urn: reportedUrn ?? urn,
+                    message: message ? `${policy.description}\n${message}` : policy.description,
+                });
+            };
         const run = async (validation: () => Promise<void> | void) => {
             try {
                 await validation();
             } catch (error) {
                 if (!(error instanceof NotApplicable)) {
-                    throw new Error(`policy ${policy.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+                    throw new Error(
+                        `policy ${policy.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+                        { cause: error },
+                    );
                 }
             }
         };
@@ -89,7 +119,9 @@ export async function evaluatePolicies(policies: Policies, resources: readonly A
                 return policyResource;
             });
             // The engine hands stack policies each resource's parent as a resource, not a URN.
-            resources.forEach((resource, i) => { stackResources[i].parent = byUrn.get(resource.parent ?? ""); });
+            resources.forEach((resource, i) => {
+                stackResources[i].parent = byUrn.get(resource.parent ?? "");
+            });
             await run(() => policy.validateStack({ ...common, resources: stackResources }, reporter()));
             continue;
         }
@@ -104,11 +136,23 @@ export async function evaluatePolicies(policies: Policies, resources: readonly A
                 continue;
             }
             for (const validation of validations) {
-                await run(() => validation({
-                    ...common,
-                    ...describe(resource, resource.inputs),
-                    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: resource.parent || undefined },
-                }, reporter(resource.urn)));
+                await run(() =>
+                    validation(
+                        {
+                            ...common,
+                            ...describe(resource, resource.inputs),
+                            opts: {
+                                protect: false,
+                                ignoreChanges: [],
+                                aliases: [],
+                                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+                                additionalSecretOutputs: [],
+                                parent: resource.parent || undefined,
+                            },
+                        },
+                        reporter(resource.urn),
+                    ),
+                );
             }
         }
     }
@@ -123,7 +167,14 @@ function describe(resource: AnalyzedResource, props: Record<string, any>) {
         urn: resource.urn,
         props,
         parent: resource.parent || undefined,
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: resource.parent || undefined },
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+            parent: resource.parent || undefined,
+        },
         isType,
         asType: (cls: unknown) => (isType(cls) ? props : undefined) as any,
     };

@@ -9,7 +9,8 @@ export interface IamStatement {
     readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
-const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const list = <T>(value: T | T[] | undefined): T[] =>
+    value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** The statements of a policy document; none when it is absent or not JSON. */
 export function statementsOf(document: unknown): IamStatement[] {
@@ -29,7 +30,13 @@ export function statementsOf(document: unknown): IamStatement[] {
 
 /** IAM action patterns: case-insensitive, `*` for any run of characters and `?` for one. */
 function actionMatches(pattern: string, action: string): boolean {
-    const regex = new RegExp(`^${pattern.split("").map(c => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`, "i");
+    const regex = new RegExp(
+        `^${pattern
+            .split("")
+            .map(c => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+            .join("")}$`,
+        "i",
+    );
     return regex.test(action);
 }
 
@@ -42,7 +49,10 @@ export function allowsAction(document: unknown, action: string): boolean {
         if (statement.Action !== undefined) {
             return list(statement.Action).some(pattern => actionMatches(pattern, action));
         }
-        return statement.NotAction !== undefined && !list(statement.NotAction).some(pattern => actionMatches(pattern, action));
+        return (
+            statement.NotAction !== undefined &&
+            !list(statement.NotAction).some(pattern => actionMatches(pattern, action))
+        );
     });
 }
 
@@ -50,9 +60,11 @@ export function allowsAction(document: unknown, action: string): boolean {
 export function trustsService(document: unknown, service: string): boolean {
     return statementsOf(document).some(statement => {
         const principal = statement.Principal as { Service?: string | string[] } | undefined;
-        return statement.Effect === "Allow"
-            && list(statement.Action).some(pattern => actionMatches(pattern, "sts:AssumeRole"))
-            && list(principal?.Service).includes(service);
+        return (
+            statement.Effect === "Allow" &&
+            list(statement.Action).some(pattern => actionMatches(pattern, "sts:AssumeRole")) &&
+            list(principal?.Service).includes(service)
+        );
     });
 }
 

@@ -7,7 +7,6 @@ import { Policies, PolicyResource, ReportViolation, validateResourceOfType } fro
 import { dhmcManagedPolicyName, dhmcSettingId, ssmInterfaceEndpointServices } from "../functions/awsIdentifiers";
 import { allowsAction, deniesInsecureTransport, trustsService } from "./iamDocuments";
 
-
 /**
  * AWS managed policies that allow ssm:UpdateInstanceInformation, which makes the agent use the
  * instance profile instead of DHMC (aws-facts §1.4): the SSM instance policies (§1.2, §6), and the
@@ -40,14 +39,19 @@ interface RoleGrants {
 }
 
 /** Each role in the stack with what is attached to it, found by name, id or ARN. */
-function roleGrants(resources: PolicyResource[]): { find(reference: unknown): RoleGrants | undefined; all: RoleGrants[] } {
+function roleGrants(resources: PolicyResource[]): {
+    find(reference: unknown): RoleGrants | undefined;
+    all: RoleGrants[];
+} {
     const all = ofType(resources, aws.iam.Role).map(role => ({
         role,
         policyArns: [...(role.props.managedPolicyArns ?? [])] as string[],
         documents: (role.props.inlinePolicies ?? []).map((inline: { policy?: unknown }) => inline.policy),
     }));
-    const find = (reference: unknown) => all.find(({ role }) =>
-        [role.props.name, role.props.id, role.props.arn].some(key => key !== undefined && key === reference));
+    const find = (reference: unknown) =>
+        all.find(({ role }) =>
+            [role.props.name, role.props.id, role.props.arn].some(key => key !== undefined && key === reference),
+        );
     const stackPolicies = ofType(resources, aws.iam.Policy);
     const attach = (reference: unknown, arn: string) => {
         const grants = find(reference);
@@ -86,10 +90,18 @@ function opensRemoteLogin(protocol: unknown, fromPort: unknown, toPort: unknown)
     return [22, 3389].find(port => from <= port && port <= to && (tcp || (udp && port === 3389)));
 }
 
-function reportIngress(reportViolation: ReportViolation, where: string, protocol: unknown, fromPort: unknown, toPort: unknown) {
+function reportIngress(
+    reportViolation: ReportViolation,
+    where: string,
+    protocol: unknown,
+    fromPort: unknown,
+    toPort: unknown,
+) {
     const port = opensRemoteLogin(protocol, fromPort, toPort);
     if (port !== undefined) {
-        reportViolation(`${where} admits port ${port} (${protocol} ${fromPort}-${toPort}). Use Session Manager instead of SSH or RDP and remove the rule.`);
+        reportViolation(
+            `${where} admits port ${port} (${protocol} ${fromPort}-${toPort}). Use Session Manager instead of SSH or RDP and remove the rule.`,
+        );
     }
 }
 
@@ -102,12 +114,16 @@ export const policies: Policies = [
         validateResource: [
             validateResourceOfType(aws.ec2.Instance, (instance, args, reportViolation) => {
                 if (instance.metadataOptions?.httpTokens !== "required") {
-                    reportViolation(`Instance ${args.name} does not require IMDSv2: set metadataOptions.httpTokens to "required".`);
+                    reportViolation(
+                        `Instance ${args.name} does not require IMDSv2: set metadataOptions.httpTokens to "required".`,
+                    );
                 }
             }),
             validateResourceOfType(aws.ec2.LaunchTemplate, (template, args, reportViolation) => {
                 if (template.metadataOptions?.httpTokens !== "required") {
-                    reportViolation(`Launch template ${args.name} does not require IMDSv2: set metadataOptions.httpTokens to "required".`);
+                    reportViolation(
+                        `Launch template ${args.name} does not require IMDSv2: set metadataOptions.httpTokens to "required".`,
+                    );
                 }
             }),
         ],
@@ -115,7 +131,8 @@ export const policies: Policies = [
     {
         // aws-facts §1.4: the agent tries the instance profile first; if it allows ssm:UpdateInstanceInformation, DHMC is never used.
         name: "dhmc-instance-profile-without-ssm",
-        description: "Roles of instance profiles must not allow ssm:UpdateInstanceInformation, or the instance profile silently takes DHMC's place.",
+        description:
+            "Roles of instance profiles must not allow ssm:UpdateInstanceInformation, or the instance profile silently takes DHMC's place.",
         enforcementLevel: "mandatory",
         validateStack: (args, reportViolation) => {
             const roles = roleGrants(args.resources);
@@ -125,12 +142,22 @@ export const policies: Policies = [
                     continue;
                 }
                 const roleName = str(grants.role.props.name) || grants.role.name;
-                const managed = grants.policyArns.map(policyName).filter(name => managedPoliciesAllowingRegistration.includes(name));
-                const documents = grants.documents.filter(document => allowsAction(document, "ssm:UpdateInstanceInformation"));
+                const managed = grants.policyArns
+                    .map(policyName)
+                    .filter(name => managedPoliciesAllowingRegistration.includes(name));
+                const documents = grants.documents.filter(document =>
+                    allowsAction(document, "ssm:UpdateInstanceInformation"),
+                );
                 if (managed.length > 0 || documents.length > 0) {
-                    const through = [...managed.map(name => `managed policy ${name}`), ...(documents.length ? [`${documents.length} policy document(s)`] : [])].join(", ");
-                    reportViolation(`Instance profile ${profile.name} uses role ${roleName}, which allows ssm:UpdateInstanceInformation through ${through}. ` +
-                        "Remove that permission (keep only what the application needs) so that DHMC manages the instance.", profile.urn);
+                    const through = [
+                        ...managed.map(name => `managed policy ${name}`),
+                        ...(documents.length ? [`${documents.length} policy document(s)`] : []),
+                    ].join(", ");
+                    reportViolation(
+                        `Instance profile ${profile.name} uses role ${roleName}, which allows ssm:UpdateInstanceInformation through ${through}. ` +
+                            "Remove that permission (keep only what the application needs) so that DHMC manages the instance.",
+                        profile.urn,
+                    );
                 }
             }
         },
@@ -138,29 +165,54 @@ export const policies: Policies = [
     {
         // aws-facts §1.1 and §1.2: the value is a path-qualified role name, the role trusts ssm.amazonaws.com and carries the DHMC managed policy.
         name: "dhmc-service-setting",
-        description: "The DHMC service setting must name (not give the ARN of) a role that trusts ssm.amazonaws.com and carries AmazonSSMManagedEC2InstanceDefaultPolicy; one setting per stack.",
+        description:
+            "The DHMC service setting must name (not give the ARN of) a role that trusts ssm.amazonaws.com and carries AmazonSSMManagedEC2InstanceDefaultPolicy; one setting per stack.",
         enforcementLevel: "mandatory",
         validateStack: (args, reportViolation) => {
             const roles = roleGrants(args.resources);
-            const settings = ofType(args.resources, aws.ssm.ServiceSetting).filter(setting =>
-                str(setting.props.settingId) === dhmcSettingId || str(setting.props.settingId).endsWith(`:servicesetting${dhmcSettingId}`));
-            settings.slice(1).forEach(extra => reportViolation(`Service setting ${extra.name} sets DHMC a second time in this stack; keep exactly one.`, extra.urn));
+            const settings = ofType(args.resources, aws.ssm.ServiceSetting).filter(
+                setting =>
+                    str(setting.props.settingId) === dhmcSettingId ||
+                    str(setting.props.settingId).endsWith(`:servicesetting${dhmcSettingId}`),
+            );
+            settings
+                .slice(1)
+                .forEach(extra =>
+                    reportViolation(
+                        `Service setting ${extra.name} sets DHMC a second time in this stack; keep exactly one.`,
+                        extra.urn,
+                    ),
+                );
             for (const setting of settings) {
                 const value = str(setting.props.settingValue);
                 if (value.startsWith("arn:")) {
-                    reportViolation(`Service setting ${setting.name} has the value ${value}, an ARN: DHMC expects the role's name, e.g. service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole.`, setting.urn);
+                    reportViolation(
+                        `Service setting ${setting.name} has the value ${value}, an ARN: DHMC expects the role's name, e.g. service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole.`,
+                        setting.urn,
+                    );
                     continue;
                 }
-                const grants = roles.all.find(({ role }) => `${str(role.props.path || "/").slice(1)}${str(role.props.name)}` === value);
+                const grants = roles.all.find(
+                    ({ role }) => `${str(role.props.path || "/").slice(1)}${str(role.props.name)}` === value,
+                );
                 if (!grants) {
-                    reportViolation(`Service setting ${setting.name} names role ${value}, which this stack does not define with that path and name, so its trust and policy cannot be checked.`, setting.urn);
+                    reportViolation(
+                        `Service setting ${setting.name} names role ${value}, which this stack does not define with that path and name, so its trust and policy cannot be checked.`,
+                        setting.urn,
+                    );
                     continue;
                 }
                 if (!trustsService(grants.role.props.assumeRolePolicy, "ssm.amazonaws.com")) {
-                    reportViolation(`Role ${value} named by DHMC does not trust ssm.amazonaws.com; Systems Manager cannot assume it.`, grants.role.urn);
+                    reportViolation(
+                        `Role ${value} named by DHMC does not trust ssm.amazonaws.com; Systems Manager cannot assume it.`,
+                        grants.role.urn,
+                    );
                 }
                 if (!grants.policyArns.some(arn => policyName(arn) === dhmcManagedPolicyName)) {
-                    reportViolation(`Role ${value} named by DHMC lacks the managed policy ${dhmcManagedPolicyName}.`, grants.role.urn);
+                    reportViolation(
+                        `Role ${value} named by DHMC lacks the managed policy ${dhmcManagedPolicyName}.`,
+                        grants.role.urn,
+                    );
                 }
             }
         },
@@ -172,37 +224,59 @@ export const policies: Policies = [
         validateResource: [
             validateResourceOfType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
                 for (const rule of group.ingress ?? []) {
-                    reportIngress(reportViolation, `Security group ${args.name}`, rule.protocol, rule.fromPort, rule.toPort);
+                    reportIngress(
+                        reportViolation,
+                        `Security group ${args.name}`,
+                        rule.protocol,
+                        rule.fromPort,
+                        rule.toPort,
+                    );
                 }
             }),
             validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
                 if (rule.type === "ingress") {
-                    reportIngress(reportViolation, `Security group rule ${args.name}`, rule.protocol, rule.fromPort, rule.toPort);
+                    reportIngress(
+                        reportViolation,
+                        `Security group rule ${args.name}`,
+                        rule.protocol,
+                        rule.fromPort,
+                        rule.toPort,
+                    );
                 }
             }),
             validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
-                reportIngress(reportViolation, `Security group ingress rule ${args.name}`, rule.ipProtocol, rule.fromPort, rule.toPort);
+                reportIngress(
+                    reportViolation,
+                    `Security group ingress rule ${args.name}`,
+                    rule.ipProtocol,
+                    rule.fromPort,
+                    rule.toPort,
+                );
             }),
         ],
     },
     {
         // aws-facts §4.2: Pulumi defaults vpcEndpointType to Gateway and privateDnsEnabled to false.
         name: "ssm-endpoints-interface-private-dns",
-        description: "SSM endpoints (ssm, ssmmessages, ec2messages) must be Interface endpoints with private DNS, or agents resolve the public names and fail.",
+        description:
+            "SSM endpoints (ssm, ssmmessages, ec2messages) must be Interface endpoints with private DNS, or agents resolve the public names and fail.",
         enforcementLevel: "mandatory",
         validateResource: validateResourceOfType(aws.ec2.VpcEndpoint, (endpoint, args, reportViolation) => {
             if (!ssmInterfaceEndpointServices.some(service => str(endpoint.serviceName).endsWith(`.${service}`))) {
                 args.notApplicable("not an SSM endpoint");
             }
             if (endpoint.vpcEndpointType !== "Interface" || endpoint.privateDnsEnabled !== true) {
-                reportViolation(`Endpoint ${args.name} for ${endpoint.serviceName} must set vpcEndpointType: "Interface" and privateDnsEnabled: true.`);
+                reportViolation(
+                    `Endpoint ${args.name} for ${endpoint.serviceName} must set vpcEndpointType: "Interface" and privateDnsEnabled: true.`,
+                );
             }
         }),
     },
     {
         // aws-facts §7: a CallbackFunction without a role gets *FullAccess and PowerUser managed policies.
         name: "lambda-role-least-privilege",
-        description: "Lambda roles must not carry FullAccess, PowerUser or AdministratorAccess managed policies; give CallbackFunctions an explicit role.",
+        description:
+            "Lambda roles must not carry FullAccess, PowerUser or AdministratorAccess managed policies; give CallbackFunctions an explicit role.",
         enforcementLevel: "mandatory",
         validateStack: (args, reportViolation) => {
             for (const { role, policyArns } of roleGrants(args.resources).all) {
@@ -210,7 +284,10 @@ export const policies: Policies = [
                     continue;
                 }
                 for (const arn of policyArns.filter(a => broadPolicyName.test(policyName(a)))) {
-                    reportViolation(`Lambda role ${role.name} carries ${policyName(arn)}. Pass a least-privilege role (for a CallbackFunction, its role argument).`, role.urn);
+                    reportViolation(
+                        `Lambda role ${role.name} carries ${policyName(arn)}. Pass a least-privilege role (for a CallbackFunction, its role argument).`,
+                        role.urn,
+                    );
                 }
             }
         },
@@ -222,12 +299,16 @@ export const policies: Policies = [
         validateResource: [
             validateResourceOfType(aws.sns.Topic, (topic, args, reportViolation) => {
                 if (!topic.kmsMasterKeyId) {
-                    reportViolation(`SNS topic ${args.name} is not encrypted: set kmsMasterKeyId to a KMS key (a customer-managed key if AWS services publish to it).`);
+                    reportViolation(
+                        `SNS topic ${args.name} is not encrypted: set kmsMasterKeyId to a KMS key (a customer-managed key if AWS services publish to it).`,
+                    );
                 }
             }),
             validateResourceOfType(aws.sqs.Queue, (queue, args, reportViolation) => {
                 if (!queue.kmsMasterKeyId && queue.sqsManagedSseEnabled !== true) {
-                    reportViolation(`SQS queue ${args.name} is not encrypted: set kmsMasterKeyId or sqsManagedSseEnabled: true.`);
+                    reportViolation(
+                        `SQS queue ${args.name} is not encrypted: set kmsMasterKeyId or sqsManagedSseEnabled: true.`,
+                    );
                 }
             }),
         ],
@@ -242,12 +323,29 @@ export const policies: Policies = [
             for (const bucket of ofType(args.resources, aws.s3.Bucket, aws.s3.BucketV2)) {
                 const names = [bucket.props.id, bucket.props.bucket].filter(Boolean);
                 const block = blocks.find(b => names.includes(b.props.bucket))?.props;
-                if (!block || !(block.blockPublicAcls && block.blockPublicPolicy && block.ignorePublicAcls && block.restrictPublicBuckets)) {
-                    reportViolation(`Bucket ${bucket.name} lacks a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.`, bucket.urn);
+                if (
+                    !block ||
+                    !(
+                        block.blockPublicAcls &&
+                        block.blockPublicPolicy &&
+                        block.ignorePublicAcls &&
+                        block.restrictPublicBuckets
+                    )
+                ) {
+                    reportViolation(
+                        `Bucket ${bucket.name} lacks a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.`,
+                        bucket.urn,
+                    );
                 }
-                const documents = [bucket.props.policy, ...bucketPolicies.filter(p => names.includes(p.props.bucket)).map(p => p.props.policy)];
+                const documents = [
+                    bucket.props.policy,
+                    ...bucketPolicies.filter(p => names.includes(p.props.bucket)).map(p => p.props.policy),
+                ];
                 if (!documents.some(deniesInsecureTransport)) {
-                    reportViolation(`Bucket ${bucket.name} has no policy denying requests without TLS (a Deny with Bool aws:SecureTransport "false").`, bucket.urn);
+                    reportViolation(
+                        `Bucket ${bucket.name} has no policy denying requests without TLS (a Deny with Bool aws:SecureTransport "false").`,
+                        bucket.urn,
+                    );
                 }
             }
         },

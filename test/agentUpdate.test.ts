@@ -4,13 +4,18 @@ import * as assert from "assert";
 import { AgentAutoUpdate } from "../components/agentAutoUpdate";
 import { underMocks, valueOf } from "./support/program";
 
-const build = (version?: string) => underMocks({}, () => new AgentAutoUpdate("update", {
-    region: "eu-west-1",
-    schedule: "rate(14 days)",
-    version,
-    logRetentionDays: 30,
-    nodeRoleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
-}));
+const build = (version?: string) =>
+    underMocks(
+        {},
+        () =>
+            new AgentAutoUpdate("update", {
+                region: "eu-west-1",
+                schedule: "rate(14 days)",
+                version,
+                logRetentionDays: 30,
+                nodeRoleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+            }),
+    );
 
 describe("agent auto-update", () => {
     it("associates AWS-UpdateSSMAgent with every node on the configured schedule", async () => {
@@ -25,12 +30,19 @@ describe("agent auto-update", () => {
 
     it("passes a pinned version as a string parameter", async () => {
         const { mocks } = await build("3.3.1142.0");
-        assert.deepStrictEqual(mocks.named("update").inputs.parameters, { allowDowngrade: "false", version: "3.3.1142.0" });
+        assert.deepStrictEqual(mocks.named("update").inputs.parameters, {
+            allowDowngrade: "false",
+            version: "3.3.1142.0",
+        });
     });
 
     it("writes its output to the private bucket, in the stack's region", async () => {
         const { mocks, result } = await build();
-        assert.deepStrictEqual(mocks.named("update").inputs.outputLocation, { s3BucketName: "update-output-1234567", s3KeyPrefix: "agent-update", s3Region: "eu-west-1" });
+        assert.deepStrictEqual(mocks.named("update").inputs.outputLocation, {
+            s3BucketName: "update-output-1234567",
+            s3KeyPrefix: "agent-update",
+            s3Region: "eu-west-1",
+        });
         assert.strictEqual(await valueOf(result.outputBucketName), "update-output-1234567");
     });
 
@@ -38,22 +50,36 @@ describe("agent auto-update", () => {
         const { mocks } = await build();
         const grant = mocks.named("update-output-write").inputs;
         assert.strictEqual(grant.role, "AWSSystemsManagerDefaultEC2InstanceManagementRole");
-        assert.deepStrictEqual(JSON.parse(grant.policy).Statement, [{ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::update-output-1234567/agent-update/*" }]);
+        assert.deepStrictEqual(JSON.parse(grant.policy).Statement, [
+            { Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::update-output-1234567/agent-update/*" },
+        ]);
         assert.ok(mocks.optionsOf("update").dependencies.some(urn => urn.endsWith("::update-output-write")));
     });
 
     it("keeps the output private, encrypted, versioned, TLS-only and expiring", async () => {
         const { mocks } = await build();
         const block = mocks.named("update-output-public-access").inputs;
-        assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
-        assert.strictEqual(mocks.named("update-output-encryption").inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+        assert.deepStrictEqual(
+            [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+            [true, true, true, true],
+        );
+        assert.strictEqual(
+            mocks.named("update-output-encryption").inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm,
+            "AES256",
+        );
         assert.strictEqual(mocks.named("update-output-versioning").inputs.versioningConfiguration.status, "Enabled");
         assert.strictEqual(mocks.named("update-output-ownership").inputs.rule.objectOwnership, "BucketOwnerEnforced");
         const lifecycle = mocks.named("update-output-lifecycle").inputs.rules[0];
-        assert.deepStrictEqual([lifecycle.expiration.days, lifecycle.noncurrentVersionExpiration.noncurrentDays], [30, 30]);
+        assert.deepStrictEqual(
+            [lifecycle.expiration.days, lifecycle.noncurrentVersionExpiration.noncurrentDays],
+            [30, 30],
+        );
         const [tlsOnly] = JSON.parse(mocks.named("update-output-policy").inputs.policy).Statement;
         assert.deepStrictEqual(tlsOnly, {
-            Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
             Resource: ["arn:aws:s3:::update-output-1234567", "arn:aws:s3:::update-output-1234567/*"],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
         });

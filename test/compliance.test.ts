@@ -14,7 +14,11 @@ const baseArgs = {
 
 describe("managed-node Config rule", () => {
     it("uses the managed rule EC2_INSTANCE_MANAGED_BY_SSM under its own name, without a recorder by default", async () => {
-        const { mocks, result } = await underMocks({}, () => new ManagedNodeCompliance("nodes", { ...baseArgs, createRecorder: false, inventoryAssociation: true }));
+        const { mocks, result } = await underMocks(
+            {},
+            () =>
+                new ManagedNodeCompliance("nodes", { ...baseArgs, createRecorder: false, inventoryAssociation: true }),
+        );
         const rule = mocks.named("nodes-rule").inputs;
         assert.strictEqual(rule.name, "ec2-instance-managed-by-systems-manager");
         assert.deepStrictEqual(rule.source, { owner: "AWS", sourceIdentifier: "EC2_INSTANCE_MANAGED_BY_SSM" });
@@ -25,17 +29,34 @@ describe("managed-node Config rule", () => {
     });
 
     it("gathers software inventory on all nodes, or leaves that to an existing association", async () => {
-        const { mocks } = await underMocks({}, () => new ManagedNodeCompliance("nodes", { ...baseArgs, createRecorder: false, inventoryAssociation: true }));
+        const { mocks } = await underMocks(
+            {},
+            () =>
+                new ManagedNodeCompliance("nodes", { ...baseArgs, createRecorder: false, inventoryAssociation: true }),
+        );
         const inventory = mocks.named("nodes-inventory").inputs;
         assert.strictEqual(inventory.name, "AWS-GatherSoftwareInventory");
         assert.deepStrictEqual(inventory.targets, [{ key: "InstanceIds", values: ["*"] }]);
         assert.strictEqual(inventory.scheduleExpression, "rate(30 minutes)");
-        const { mocks: without } = await underMocks({}, () => new ManagedNodeCompliance("nodes", { ...baseArgs, createRecorder: false, inventoryAssociation: false }));
+        const { mocks: without } = await underMocks(
+            {},
+            () =>
+                new ManagedNodeCompliance("nodes", { ...baseArgs, createRecorder: false, inventoryAssociation: false }),
+        );
         assert.deepStrictEqual(without.ofType("aws:ssm/association:Association"), []);
     });
 
     describe("with a recorder", () => {
-        const build = () => underMocks({}, () => new ManagedNodeCompliance("nodes", { ...baseArgs, createRecorder: true, inventoryAssociation: true }));
+        const build = () =>
+            underMocks(
+                {},
+                () =>
+                    new ManagedNodeCompliance("nodes", {
+                        ...baseArgs,
+                        createRecorder: true,
+                        inventoryAssociation: true,
+                    }),
+            );
 
         it("records exactly the instance and managed-instance-inventory types", async () => {
             const { mocks } = await build();
@@ -47,34 +68,61 @@ describe("managed-node Config rule", () => {
 
         it("gives the recorder AWS_ConfigRole (with its service-role/ segment) and delivery rights to its own prefix", async () => {
             const { mocks } = await build();
-            assert.deepStrictEqual(JSON.parse(mocks.named("nodes-recorder-role").inputs.assumeRolePolicy).Statement[0].Principal, { Service: "config.amazonaws.com" });
-            assert.strictEqual(mocks.named("nodes-recorder-policy").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole");
+            assert.deepStrictEqual(
+                JSON.parse(mocks.named("nodes-recorder-role").inputs.assumeRolePolicy).Statement[0].Principal,
+                { Service: "config.amazonaws.com" },
+            );
+            assert.strictEqual(
+                mocks.named("nodes-recorder-policy").inputs.policyArn,
+                "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
+            );
             const delivery = JSON.parse(mocks.named("nodes-recorder-delivery").inputs.policy).Statement;
-            assert.deepStrictEqual(delivery.map((s: any) => [s.Action, s.Resource]), [
-                ["s3:GetBucketAcl", "arn:aws:s3:::nodes-delivery-1234567"],
-                ["s3:PutObject", `arn:aws:s3:::nodes-delivery-1234567/AWSLogs/${standInAccountId}/Config/*`],
-            ]);
+            assert.deepStrictEqual(
+                delivery.map((s: any) => [s.Action, s.Resource]),
+                [
+                    ["s3:GetBucketAcl", "arn:aws:s3:::nodes-delivery-1234567"],
+                    ["s3:PutObject", `arn:aws:s3:::nodes-delivery-1234567/AWSLogs/${standInAccountId}/Config/*`],
+                ],
+            );
         });
 
         it("lets the Config service deliver to the bucket only for this account", async () => {
             const { mocks } = await build();
             const statements = JSON.parse(mocks.named("nodes-delivery-policy").inputs.policy).Statement;
             const bySid = Object.fromEntries(statements.map((s: any) => [s.Sid, s]));
-            assert.deepStrictEqual(Object.keys(bySid), ["DenyInsecureTransport", "AWSConfigBucketPermissionsCheck", "AWSConfigBucketExistenceCheck", "AWSConfigBucketDelivery"]);
-            assert.strictEqual(bySid.AWSConfigBucketDelivery.Resource, `arn:aws:s3:::nodes-delivery-1234567/AWSLogs/${standInAccountId}/Config/*`);
-            assert.deepStrictEqual(bySid.AWSConfigBucketDelivery.Condition, { StringEquals: { "AWS:SourceAccount": standInAccountId, "s3:x-amz-acl": "bucket-owner-full-control" } });
-            for (const sid of ["AWSConfigBucketPermissionsCheck", "AWSConfigBucketExistenceCheck", "AWSConfigBucketDelivery"]) {
+            assert.deepStrictEqual(Object.keys(bySid), [
+                "DenyInsecureTransport",
+                "AWSConfigBucketPermissionsCheck",
+                "AWSConfigBucketExistenceCheck",
+                "AWSConfigBucketDelivery",
+            ]);
+            assert.strictEqual(
+                bySid.AWSConfigBucketDelivery.Resource,
+                `arn:aws:s3:::nodes-delivery-1234567/AWSLogs/${standInAccountId}/Config/*`,
+            );
+            assert.deepStrictEqual(bySid.AWSConfigBucketDelivery.Condition, {
+                StringEquals: { "AWS:SourceAccount": standInAccountId, "s3:x-amz-acl": "bucket-owner-full-control" },
+            });
+            for (const sid of [
+                "AWSConfigBucketPermissionsCheck",
+                "AWSConfigBucketExistenceCheck",
+                "AWSConfigBucketDelivery",
+            ]) {
                 assert.deepStrictEqual(bySid[sid].Principal, { Service: "config.amazonaws.com" });
             }
         });
 
         it("starts recording after the delivery channel exists, and creates the rule after that", async () => {
             const { mocks } = await build();
-            const dependsOn = (name: string, on: string) => mocks.optionsOf(name).dependencies.some(urn => urn.endsWith(`::${on}`));
+            const dependsOn = (name: string, on: string) =>
+                mocks.optionsOf(name).dependencies.some(urn => urn.endsWith(`::${on}`));
             assert.ok(dependsOn("nodes-recorder-status", "nodes-channel"));
             assert.ok(dependsOn("nodes-rule", "nodes-recorder-status"));
             assert.strictEqual(mocks.named("nodes-recorder-status").inputs.isEnabled, true);
-            assert.strictEqual(mocks.named("nodes-recorder-status").inputs.name, mocks.named("nodes-recorder").inputs.name ?? "nodes-recorder-1234567");
+            assert.strictEqual(
+                mocks.named("nodes-recorder-status").inputs.name,
+                mocks.named("nodes-recorder").inputs.name ?? "nodes-recorder-1234567",
+            );
         });
     });
 });

@@ -5,8 +5,16 @@ import { ManagedNodeLaunchTemplate } from "../components/managedNodeLaunchTempla
 import { managedNodeUserData } from "../functions/userData";
 import { underMocks, valueOf } from "./support/program";
 
-const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1") => underMocks({}, () =>
-    new DefaultHostManagement("dhmc", { region, roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole", protection }));
+const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1") =>
+    underMocks(
+        {},
+        () =>
+            new DefaultHostManagement("dhmc", {
+                region,
+                roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+                protection,
+            }),
+    );
 
 describe("Default Host Management Configuration", () => {
     it("creates the role SSM assumes, at path /service-role/, trusted by ssm.amazonaws.com only", async () => {
@@ -22,10 +30,15 @@ describe("Default Host Management Configuration", () => {
 
     it("attaches AmazonSSMManagedEC2InstanceDefaultPolicy, whose ARN has no service-role/ segment", async () => {
         const { mocks } = await buildDhmc("retain");
-        assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(a => a.inputs.policyArn),
-            ["arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"]);
+        assert.deepStrictEqual(
+            mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(a => a.inputs.policyArn),
+            ["arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"],
+        );
         const { mocks: gov } = await buildDhmc("retain", "us-gov-west-1");
-        assert.strictEqual(gov.named("dhmc-default-policy").inputs.policyArn, "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy");
+        assert.strictEqual(
+            gov.named("dhmc-default-policy").inputs.policyArn,
+            "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy",
+        );
     });
 
     it("names the role in the service setting by its path-qualified name, never its ARN", async () => {
@@ -33,9 +46,14 @@ describe("Default Host Management Configuration", () => {
         const setting = mocks.named("dhmc-setting").inputs;
         assert.strictEqual(setting.settingId, "/ssm/managed-instance/default-ec2-instance-management-role");
         assert.strictEqual(setting.settingValue, "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole");
-        assert.strictEqual(await valueOf(result.settingValue), "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole");
-        assert.ok(mocks.optionsOf("dhmc-setting").dependencies.some(urn => urn.endsWith("::dhmc-default-policy")),
-            "the setting waits for the role's policy");
+        assert.strictEqual(
+            await valueOf(result.settingValue),
+            "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+        );
+        assert.ok(
+            mocks.optionsOf("dhmc-setting").dependencies.some(urn => urn.endsWith("::dhmc-default-policy")),
+            "the setting waits for the role's policy",
+        );
     });
 
     it("requires IMDSv2 for new launches in the region", async () => {
@@ -46,21 +64,32 @@ describe("Default Host Management Configuration", () => {
     it("keeps the region-wide setting, its role and the IMDS default on destroy by default", async () => {
         const { mocks } = await buildDhmc("retain");
         for (const name of ["dhmc-role", "dhmc-default-policy", "dhmc-setting", "dhmc-imdsv2"]) {
-            assert.deepStrictEqual([mocks.optionsOf(name).retainOnDelete, mocks.optionsOf(name).protect], [true, false], name);
+            assert.deepStrictEqual(
+                [mocks.optionsOf(name).retainOnDelete, mocks.optionsOf(name).protect],
+                [true, false],
+                name,
+            );
         }
     });
 
     it("can make Pulumi refuse to delete them instead", async () => {
         const { mocks } = await buildDhmc("protect");
         for (const name of ["dhmc-role", "dhmc-default-policy", "dhmc-setting", "dhmc-imdsv2"]) {
-            assert.deepStrictEqual([mocks.optionsOf(name).retainOnDelete, mocks.optionsOf(name).protect], [false, true], name);
+            assert.deepStrictEqual(
+                [mocks.optionsOf(name).retainOnDelete, mocks.optionsOf(name).protect],
+                [false, true],
+                name,
+            );
         }
     });
 });
 
 describe("managed-node launch template", () => {
     it("launches instances that qualify for DHMC: IMDSv2 required, no instance profile, the managed-node group, the agent-floor user data", async () => {
-        const { mocks, result } = await underMocks({}, () => new ManagedNodeLaunchTemplate("node", { securityGroupId: "sg-0123" }));
+        const { mocks, result } = await underMocks(
+            {},
+            () => new ManagedNodeLaunchTemplate("node", { securityGroupId: "sg-0123" }),
+        );
         const template = mocks.named("node").inputs;
         assert.strictEqual(template.metadataOptions.httpTokens, "required");
         assert.strictEqual(template.metadataOptions.httpEndpoint, "enabled");

@@ -11,7 +11,10 @@ import { VerifyResult } from "../ci/verify";
 import { FakePulumi, FakeScript } from "./support/fakePulumi";
 import { projectRoot } from "./support/program";
 
-const lockedError = { code: 255, stderr: "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" };
+const lockedError = {
+    code: 255,
+    stderr: "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n",
+};
 
 describe("CI driver", function () {
     this.timeout(60000);
@@ -38,26 +41,47 @@ describe("CI driver", function () {
     });
     afterEach(() => fs.rmSync(projectDir, { recursive: true, force: true }));
 
-    function run(argv: string[], script: FakeScript, env: Record<string, string | undefined> = { PULUMI_CONFIG_PASSPHRASE: "test" }, extra: Partial<DriverDeps> = {}) {
+    function run(
+        argv: string[],
+        script: FakeScript,
+        env: Record<string, string | undefined> = { PULUMI_CONFIG_PASSPHRASE: "test" },
+        extra: Partial<DriverDeps> = {},
+    ) {
         fake.script(script);
         return main(argv, {
-            env, projectDir, pulumiCommand,
-            out: text => { out += text; },
-            err: text => { err += text; },
+            env,
+            projectDir,
+            pulumiCommand,
+            out: text => {
+                out += text;
+            },
+            err: text => {
+                err += text;
+            },
             lockRetryDelaysMs: [10, 20, 40],
-            sleep: async ms => { sleeps.push(ms); },
+            sleep: async ms => {
+                sleeps.push(ms);
+            },
             ...extra,
         });
     }
     const commandCall = (name: string) => fake.calls().find(args => args[0] === name);
 
     it("previews with a refresh and the policy pack, streams output and summarises the changes", async () => {
-        const code = await run(["preview", "--stack", "dev"], { preview: [{ stdout: "Previewing update (dev)\n", changes: { create: 3, same: 40 } }] });
+        const code = await run(["preview", "--stack", "dev"], {
+            preview: [{ stdout: "Previewing update (dev)\n", changes: { create: 3, same: 40 } }],
+        });
         assert.strictEqual(code, ExitCode.success, err);
         const preview = commandCall("preview")!;
         assert.ok(preview.includes("--refresh"));
-        assert.deepStrictEqual(preview.slice(preview.indexOf("--policy-pack"), preview.indexOf("--policy-pack") + 2), ["--policy-pack", path.join(projectDir, "policy")]);
-        assert.deepStrictEqual(preview.slice(preview.indexOf("--stack"), preview.indexOf("--stack") + 2), ["--stack", "dev"]);
+        assert.deepStrictEqual(preview.slice(preview.indexOf("--policy-pack"), preview.indexOf("--policy-pack") + 2), [
+            "--policy-pack",
+            path.join(projectDir, "policy"),
+        ]);
+        assert.deepStrictEqual(preview.slice(preview.indexOf("--stack"), preview.indexOf("--stack") + 2), [
+            "--stack",
+            "dev",
+        ]);
         assert.ok(!preview.includes("--expect-no-changes"));
         assert.ok(out.includes("Previewing update (dev)"), "the CLI's output is streamed");
         assert.ok(out.endsWith("preview dev: 3 create, 40 same\n"), out);
@@ -67,15 +91,25 @@ describe("CI driver", function () {
         await run(["preview", "--stack", "dev"], {});
         assert.ok(fs.statSync(path.join(projectDir, ".pulumi-state")).isDirectory());
         const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "backend-"));
-        await run(["preview", "--stack", "dev"], {}, { PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_BACKEND_URL: `file://${elsewhere}` });
+        await run(
+            ["preview", "--stack", "dev"],
+            {},
+            { PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_BACKEND_URL: `file://${elsewhere}` },
+        );
         assert.ok(fs.existsSync(elsewhere));
         fs.rmSync(elsewhere, { recursive: true });
     });
 
     it("writes the summary as Markdown to GITHUB_STEP_SUMMARY", async () => {
         const summary = path.join(projectDir, "summary.md");
-        await run(["up", "--stack", "prod"], { up: [{ changes: { update: 2, same: 10 } }], "stack history": [{ stdout: history({ update: 2, same: 10 }) }] },
-            { PULUMI_CONFIG_PASSPHRASE: "test", GITHUB_STEP_SUMMARY: summary });
+        await run(
+            ["up", "--stack", "prod"],
+            {
+                up: [{ changes: { update: 2, same: 10 } }],
+                "stack history": [{ stdout: history({ update: 2, same: 10 }) }],
+            },
+            { PULUMI_CONFIG_PASSPHRASE: "test", GITHUB_STEP_SUMMARY: summary },
+        );
         const markdown = fs.readFileSync(summary, "utf8");
         assert.ok(markdown.includes("`up` on `prod`"));
         assert.ok(markdown.includes("Outcome: **success**"));
@@ -83,28 +117,69 @@ describe("CI driver", function () {
     });
 
     it("exits 3 when changes are pending and none were expected", async () => {
-        const noChanges = await run(["preview", "--stack", "prod", "--expect-no-changes"], { preview: [{ changes: { same: 40 } }] });
+        const noChanges = await run(["preview", "--stack", "prod", "--expect-no-changes"], {
+            preview: [{ changes: { same: 40 } }],
+        });
         assert.strictEqual(noChanges, ExitCode.success);
         assert.ok(commandCall("preview")!.includes("--expect-no-changes"));
-        const cliSaysSo = await run(["preview", "--stack", "prod", "--expect-no-changes"], { preview: [{ code: 7, stderr: "error: no changes were expected but changes were proposed\n", changes: { update: 1 } }] });
+        const cliSaysSo = await run(["preview", "--stack", "prod", "--expect-no-changes"], {
+            preview: [
+                {
+                    code: 7,
+                    stderr: "error: no changes were expected but changes were proposed\n",
+                    changes: { update: 1 },
+                },
+            ],
+        });
         assert.strictEqual(cliSaysSo, ExitCode.changesPending);
-        const olderCli = await run(["preview", "--stack", "prod", "--expect-no-changes"], { preview: [{ code: 255, stderr: "error: no changes were expected but changes were proposed\n" }] });
+        const olderCli = await run(["preview", "--stack", "prod", "--expect-no-changes"], {
+            preview: [{ code: 255, stderr: "error: no changes were expected but changes were proposed\n" }],
+        });
         assert.strictEqual(olderCli, ExitCode.changesPending);
     });
 
     it("exits 4 on a mandatory policy violation", async () => {
-        assert.strictEqual(await run(["up", "--stack", "dev"], { up: [{ code: 5, stderr: "error: update failed\n" }] }), ExitCode.policyViolation);
-        assert.strictEqual(await run(["preview", "--stack", "dev"], { preview: [{ code: 255, stdout: "Policies:\n    ssm-fleet-baseline@v0.1.0\n        - [mandatory]  dhmc-imdsv2-required\n" }] }), ExitCode.policyViolation);
+        assert.strictEqual(
+            await run(["up", "--stack", "dev"], { up: [{ code: 5, stderr: "error: update failed\n" }] }),
+            ExitCode.policyViolation,
+        );
+        assert.strictEqual(
+            await run(["preview", "--stack", "dev"], {
+                preview: [
+                    {
+                        code: 255,
+                        stdout: "Policies:\n    ssm-fleet-baseline@v0.1.0\n        - [mandatory]  dhmc-imdsv2-required\n",
+                    },
+                ],
+            }),
+            ExitCode.policyViolation,
+        );
     });
 
     it("exits 2 on a configuration error from the program or the CLI", async () => {
-        assert.strictEqual(await run(["preview", "--stack", "dev"], { preview: [{ code: 255, stderr: "Invalid stack configuration:\n  - ssm-fleet-baseline:vpcCidr: got \"x\"\n" }] }), ExitCode.configurationError);
-        assert.strictEqual(await run(["preview", "--stack", "dev"], { preview: [{ code: 2 }] }), ExitCode.configurationError);
-        assert.strictEqual(await run(["preview", "--stack", "dev"], { preview: [{ code: 1, stderr: "error: something else\n" }] }), ExitCode.failure);
+        assert.strictEqual(
+            await run(["preview", "--stack", "dev"], {
+                preview: [
+                    { code: 255, stderr: 'Invalid stack configuration:\n  - ssm-fleet-baseline:vpcCidr: got "x"\n' },
+                ],
+            }),
+            ExitCode.configurationError,
+        );
+        assert.strictEqual(
+            await run(["preview", "--stack", "dev"], { preview: [{ code: 2 }] }),
+            ExitCode.configurationError,
+        );
+        assert.strictEqual(
+            await run(["preview", "--stack", "dev"], { preview: [{ code: 1, stderr: "error: something else\n" }] }),
+            ExitCode.failure,
+        );
     });
 
     it("retries a locked stack with bounded backoff, never cancelling the lock", async () => {
-        const code = await run(["up", "--stack", "dev"], { up: [lockedError, lockedError, { changes: { same: 1 } }], "stack history": [{ stdout: history({ same: 1 }) }] });
+        const code = await run(["up", "--stack", "dev"], {
+            up: [lockedError, lockedError, { changes: { same: 1 } }],
+            "stack history": [{ stdout: history({ same: 1 }) }],
+        });
         assert.strictEqual(code, ExitCode.success, err);
         assert.deepStrictEqual(sleeps, [10, 20]);
         assert.strictEqual(fake.calls().filter(args => args[0] === "up").length, 3);
@@ -121,7 +196,14 @@ describe("CI driver", function () {
         assert.strictEqual(await run(["up", "--stack", "dev"], {}, {}), ExitCode.configurationError);
         assert.match(err, /set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE/);
         assert.deepStrictEqual(fake.calls(), []);
-        assert.strictEqual(await run(["up", "--stack", "dev"], {}, { PULUMI_CONFIG_PASSPHRASE_FILE: path.join(projectDir, "missing") }), ExitCode.configurationError);
+        assert.strictEqual(
+            await run(
+                ["up", "--stack", "dev"],
+                {},
+                { PULUMI_CONFIG_PASSPHRASE_FILE: path.join(projectDir, "missing") },
+            ),
+            ExitCode.configurationError,
+        );
         assert.match(err, /PULUMI_CONFIG_PASSPHRASE_FILE names .*missing, which does not exist/);
         assert.deepStrictEqual(fake.calls(), []);
     });
@@ -135,21 +217,37 @@ describe("CI driver", function () {
     });
 
     it("refuses to destroy a stack that owns the DHMC setting unless told --yes-i-understand", async () => {
-        const outputs = { stdout: JSON.stringify({ dhmcSettingValue: "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole" }) };
-        assert.strictEqual(await run(["destroy", "--stack", "prod"], { "stack output": [outputs] }), ExitCode.configurationError);
-        assert.match(err, /Refusing to destroy prod: it owns region-wide settings[\s\S]*does not undo the region-wide settings/);
+        const outputs = {
+            stdout: JSON.stringify({
+                dhmcSettingValue: "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+            }),
+        };
+        assert.strictEqual(
+            await run(["destroy", "--stack", "prod"], { "stack output": [outputs] }),
+            ExitCode.configurationError,
+        );
+        assert.match(
+            err,
+            /Refusing to destroy prod: it owns region-wide settings[\s\S]*does not undo the region-wide settings/,
+        );
         assert.strictEqual(commandCall("destroy"), undefined);
-        const code = await run(["destroy", "--stack", "prod", "--yes-i-understand"], { "stack output": [outputs], destroy: [{ changes: { delete: 50 } }], "stack history": [{ stdout: history({ delete: 50 }) }] });
+        const code = await run(["destroy", "--stack", "prod", "--yes-i-understand"], {
+            "stack output": [outputs],
+            destroy: [{ changes: { delete: 50 } }],
+            "stack history": [{ stdout: history({ delete: 50 }) }],
+        });
         assert.strictEqual(code, ExitCode.success, err);
         assert.ok(commandCall("destroy"));
         assert.ok(out.endsWith("destroy prod: 50 delete\n"));
     });
 
     it("prints outputs with secrets masked", async () => {
-        const code = await run(["outputs", "--stack", "dev"], { "stack output": [
-            { stdout: JSON.stringify({ vpcId: "vpc-1", token: "[secret]" }) },
-            { stdout: JSON.stringify({ vpcId: "vpc-1", token: "s3cr3t" }) },
-        ] });
+        const code = await run(["outputs", "--stack", "dev"], {
+            "stack output": [
+                { stdout: JSON.stringify({ vpcId: "vpc-1", token: "[secret]" }) },
+                { stdout: JSON.stringify({ vpcId: "vpc-1", token: "s3cr3t" }) },
+            ],
+        });
         assert.strictEqual(code, ExitCode.success);
         assert.deepStrictEqual(JSON.parse(out), { vpcId: "vpc-1", token: "[secret]" });
     });
@@ -162,22 +260,38 @@ describe("CI driver", function () {
             "stack history": [{ stdout: history({ create: 1 }) }],
             "config get": [{ stdout: JSON.stringify({ value: "eu-west-1", secret: false }) }],
         };
-        const verifier = (result: VerifyResult, seen: unknown[]) => async (...args: unknown[]) => { seen.push(args); return result; };
+        const verifier =
+            (result: VerifyResult, seen: unknown[]) =>
+            async (...args: unknown[]) => {
+                seen.push(args);
+                return result;
+            };
 
         it("verifies the canary in the stack's region and reports success", async () => {
             const seen: unknown[] = [];
-            const code = await run(["up", "--stack", "dev", "--verify", "--verify-timeout-minutes", "5"], script, undefined,
-                { verify: verifier({ ok: true, message: "canary is managed" }, seen) });
+            const code = await run(
+                ["up", "--stack", "dev", "--verify", "--verify-timeout-minutes", "5"],
+                script,
+                undefined,
+                { verify: verifier({ ok: true, message: "canary is managed" }, seen) },
+            );
             assert.strictEqual(code, ExitCode.success, err);
             assert.deepStrictEqual(seen, [["i-0123456789abcdef0", "eu-west-1", 300_000]]);
             assert.ok(out.includes("canary is managed"));
         });
 
         it("exits 6 when verification fails or the stack has no canary", async () => {
-            const failed = await run(["up", "--stack", "dev", "--verify"], script, undefined, { verify: verifier({ ok: false, message: "never Online" }, []) });
+            const failed = await run(["up", "--stack", "dev", "--verify"], script, undefined, {
+                verify: verifier({ ok: false, message: "never Online" }, []),
+            });
             assert.strictEqual(failed, ExitCode.verificationFailed);
             assert.ok(err.includes("never Online"));
-            const noCanary = await run(["up", "--stack", "prod", "--verify"], { ...script, "stack output": [{ stdout: "{}" }] }, undefined, { verify: verifier({ ok: true, message: "" }, []) });
+            const noCanary = await run(
+                ["up", "--stack", "prod", "--verify"],
+                { ...script, "stack output": [{ stdout: "{}" }] },
+                undefined,
+                { verify: verifier({ ok: true, message: "" }, []) },
+            );
             assert.strictEqual(noCanary, ExitCode.verificationFailed);
             assert.match(err, /--verify needs a canary: set ssm-fleet-baseline:canary to true/);
         });
@@ -186,5 +300,17 @@ describe("CI driver", function () {
 
 /** `pulumi stack history --json` with one update carrying these changes. */
 function history(changes: Record<string, number>): string {
-    return JSON.stringify([{ kind: "update", startTime: "2026-11-22T10:00:00.000Z", endTime: "2026-11-22T10:01:00.000Z", message: "", environment: {}, config: {}, result: "succeeded", version: 1, resourceChanges: changes }]);
+    return JSON.stringify([
+        {
+            kind: "update",
+            startTime: "2026-11-22T10:00:00.000Z",
+            endTime: "2026-11-22T10:01:00.000Z",
+            message: "",
+            environment: {},
+            config: {},
+            result: "succeeded",
+            version: 1,
+            resourceChanges: changes,
+        },
+    ]);
 }

@@ -50,7 +50,10 @@ describe("event patterns", () => {
             event.detail.oldEvaluationResult.complianceType = "COMPLIANT";
             assert.ok(matchesPattern(complianceChangePattern(sampleRule), event));
             delete event.detail.oldEvaluationResult;
-            assert.ok(matchesPattern(complianceChangePattern(sampleRule), event), "a first evaluation that is NON_COMPLIANT");
+            assert.ok(
+                matchesPattern(complianceChangePattern(sampleRule), event),
+                "a first evaluation that is NON_COMPLIANT",
+            );
         });
 
         it("ignore a first COMPLIANT result, which is no news", () => {
@@ -60,8 +63,15 @@ describe("event patterns", () => {
         });
 
         it("ignore other rules, matching on the rule's name rather than its identifier", () => {
-            assert.ok(!matchesPattern(complianceChangePattern("ec2-instance-managed-by-systems-manager"), complianceChangeSample()));
-            assert.ok(!matchesPattern(complianceChangePattern("EC2_INSTANCE_MANAGED_BY_SSM"), complianceChangeSample()));
+            assert.ok(
+                !matchesPattern(
+                    complianceChangePattern("ec2-instance-managed-by-systems-manager"),
+                    complianceChangeSample(),
+                ),
+            );
+            assert.ok(
+                !matchesPattern(complianceChangePattern("EC2_INSTANCE_MANAGED_BY_SSM"), complianceChangeSample()),
+            );
         });
 
         it("pin the Config source, detail-type and message type (aws-facts §2.4)", () => {

@@ -16,7 +16,8 @@ const settings: SweepSettings = {
     maxDiagnoses: 5,
 };
 const noSleep = async () => undefined;
-const sweep = (fleet: SimulatedFleet, at = now, overrides: Partial<SweepSettings> = {}) => runSweep(fleet, { ...settings, ...overrides }, at, noSleep);
+const sweep = (fleet: SimulatedFleet, at = now, overrides: Partial<SweepSettings> = {}) =>
+    runSweep(fleet, { ...settings, ...overrides }, at, noSleep);
 
 /** A fleet of `count` online instances, i-00000 upwards. */
 function fleetOf(count: number): SimulatedFleet {
@@ -32,10 +33,22 @@ describe("health sweep", () => {
         const fleet = fleetOf(2_120);
         const report = await sweep(fleet);
         assert.strictEqual(report.counts.online, 2_120);
-        assert.deepStrictEqual(fleet.calls, { DescribeInstances: 3, DescribeInstanceInformation: 43, Scan: 1, PutMetricData: 1 });
+        assert.deepStrictEqual(fleet.calls, {
+            DescribeInstances: 3,
+            DescribeInstanceInformation: 43,
+            Scan: 1,
+            PutMetricData: 1,
+        });
         assert.deepStrictEqual(fleet.published, []);
         assert.deepStrictEqual(fleet.latestMetrics(), {
-            NodesOnline: 2_120, NodesStarting: 0, NodesConnectionLost: 0, NodesNeverRegistered: 0, NodesAgentOutdated: 0, NodesHybridLost: 0, NodesUnmanaged: 0, UnreadableRecords: 0,
+            NodesOnline: 2_120,
+            NodesStarting: 0,
+            NodesConnectionLost: 0,
+            NodesNeverRegistered: 0,
+            NodesAgentOutdated: 0,
+            NodesHybridLost: 0,
+            NodesUnmanaged: 0,
+            UnreadableRecords: 0,
         });
     });
 
@@ -54,18 +67,36 @@ describe("health sweep", () => {
         assert.strictEqual(mail.Subject, "[SSM eu-west-1] 31 nodes not manageable");
         assert.strictEqual(mail.TopicArn, settings.topicArn);
         assert.ok(mail.Message.includes("- i-never (ec2): never registered with SSM; no SSM record"));
-        assert.ok(mail.Message.includes("https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-00000"));
+        assert.ok(
+            mail.Message.includes(
+                "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-00000",
+            ),
+        );
         assert.strictEqual(fleet.events.length, 31);
         assert.strictEqual(fleet.calls.PutEvents, 4, "events go in batches of ten");
-        assert.deepStrictEqual({ ...fleet.events[0], Detail: JSON.parse(fleet.events[0].Detail) }, {
-            // The issue's contract with other tools: source ssm-fleet-baseline, detail-type Managed Node Health Change.
-            Source: "ssm-fleet-baseline",
-            DetailType: "Managed Node Health Change",
-            Detail: { nodeId: "i-00000", kind: "ec2", change: "unhealthy", status: "connection-lost", previous: "online", detail: `ping ConnectionLost, last ping ${dayAgo.toISOString()}, agent 3.3.1142.0` },
-        });
+        assert.deepStrictEqual(
+            { ...fleet.events[0], Detail: JSON.parse(fleet.events[0].Detail) },
+            {
+                // The issue's contract with other tools: source ssm-fleet-baseline, detail-type Managed Node Health Change.
+                Source: "ssm-fleet-baseline",
+                DetailType: "Managed Node Health Change",
+                Detail: {
+                    nodeId: "i-00000",
+                    kind: "ec2",
+                    change: "unhealthy",
+                    status: "connection-lost",
+                    previous: "online",
+                    detail: `ping ConnectionLost, last ping ${dayAgo.toISOString()}, agent 3.3.1142.0`,
+                },
+            },
+        );
         assert.strictEqual(fleet.latestMetrics().NodesUnmanaged, 31);
         const third = await sweep(fleet, now + 600_000);
-        assert.deepStrictEqual([third.transitions.length, third.writes, fleet.published.length], [0, 0, 1], "a lasting outage is not re-sent");
+        assert.deepStrictEqual(
+            [third.transitions.length, third.writes, fleet.published.length],
+            [0, 0, 1],
+            "a lasting outage is not re-sent",
+        );
     });
 
     it("reports recoveries and nodes that stopped running", async () => {
@@ -76,7 +107,13 @@ describe("health sweep", () => {
         fleet.setPing("i-00000", "Online");
         fleet.instances.get("i-00001")!.state = "stopped";
         const report = await sweep(fleet, now + 300_000, { debounce: 1 });
-        assert.deepStrictEqual(report.transitions.map(t => [t.nodeId, t.change]), [["i-00000", "recovered"], ["i-00001", "gone"]]);
+        assert.deepStrictEqual(
+            report.transitions.map(t => [t.nodeId, t.change]),
+            [
+                ["i-00000", "recovered"],
+                ["i-00001", "gone"],
+            ],
+        );
         assert.strictEqual(fleet.published[1].Subject, "[SSM eu-west-1] 1 recovered, 1 gone");
         assert.strictEqual(fleet.table.has("i-00000"), false);
         assert.ok(fleet.table.get("i-00001")!.expiresAt.N > String(Math.floor(now / 1000)));
@@ -85,11 +122,22 @@ describe("health sweep", () => {
     it("rides out throttling on every operation", async () => {
         const fleet = fleetOf(120);
         fleet.setPing("i-00007", "ConnectionLost");
-        for (const operation of ["DescribeInstances", "DescribeInstanceInformation", "Scan", "BatchWriteItem", "Publish", "PutEvents", "PutMetricData"]) {
+        for (const operation of [
+            "DescribeInstances",
+            "DescribeInstanceInformation",
+            "Scan",
+            "BatchWriteItem",
+            "Publish",
+            "PutEvents",
+            "PutMetricData",
+        ]) {
             fleet.throttle[operation] = 2;
         }
         const report = await sweep(fleet, now, { debounce: 1 });
-        assert.deepStrictEqual(report.transitions.map(t => t.nodeId), ["i-00007"]);
+        assert.deepStrictEqual(
+            report.transitions.map(t => t.nodeId),
+            ["i-00007"],
+        );
         assert.strictEqual(fleet.published.length, 1);
         assert.strictEqual(fleet.calls.DescribeInstanceInformation, 3 + 2);
     });
@@ -100,15 +148,30 @@ describe("health sweep", () => {
         await assert.rejects(sweep(fleet), /Rate exceeded/);
         assert.strictEqual(fleet.calls.DescribeInstanceInformation, 8);
         const delays: number[] = [];
-        await assert.rejects(withThrottlingRetries(async () => { throw Object.assign(new Error("slow down"), { name: "Throttling" }); }, async ms => { delays.push(ms); }, 4));
+        await assert.rejects(
+            withThrottlingRetries(
+                async () => {
+                    throw Object.assign(new Error("slow down"), { name: "Throttling" });
+                },
+                async ms => {
+                    delays.push(ms);
+                },
+                4,
+            ),
+        );
         assert.strictEqual(delays.length, 3);
-        assert.ok(delays.every((d, i) => d >= 100 * 2 ** (i + 1) * 0.5 && d <= 100 * 2 ** (i + 1)), String(delays));
+        assert.ok(
+            delays.every((d, i) => d >= 100 * 2 ** (i + 1) * 0.5 && d <= 100 * 2 ** (i + 1)),
+            String(delays),
+        );
     });
 
     it("records nothing when the e-mail cannot be sent, so the next sweep reports again", async () => {
         const fleet = fleetOf(5);
         fleet.setPing("i-00001", "ConnectionLost");
-        fleet.publish = async () => { throw Object.assign(new Error("KMS key disabled"), { name: "KMSDisabledException" }); };
+        fleet.publish = async () => {
+            throw Object.assign(new Error("KMS key disabled"), { name: "KMSDisabledException" });
+        };
         await assert.rejects(sweep(fleet, now, { debounce: 1 }), /KMS key disabled/);
         assert.strictEqual(fleet.table.size, 0);
     });
@@ -120,10 +183,22 @@ describe("health sweep", () => {
         }
         const role = "arn:aws:iam::123456789012:role/diagnosis";
         await sweep(fleet, now, { debounce: 1, automationRoleArn: role, maxDiagnoses: 3 });
-        assert.deepStrictEqual(fleet.automations[0], { DocumentName: "AWSSupport-TroubleshootManagedInstance", Parameters: { InstanceId: ["i-00000"], AutomationAssumeRole: [role] } });
+        assert.deepStrictEqual(fleet.automations[0], {
+            DocumentName: "AWSSupport-TroubleshootManagedInstance",
+            Parameters: { InstanceId: ["i-00000"], AutomationAssumeRole: [role] },
+        });
         assert.strictEqual(fleet.automations.length, 3);
-        assert.ok(fleet.published[0].Message.includes("Diagnosis: AWSSupport-TroubleshootManagedInstance execution exec-1: https://eu-west-1.console.aws.amazon.com/systems-manager/automation/execution/exec-1?region=eu-west-1"));
-        assert.strictEqual(JSON.parse(fleet.events[0].Detail).diagnosis.startsWith("AWSSupport-TroubleshootManagedInstance execution exec-1"), true);
+        assert.ok(
+            fleet.published[0].Message.includes(
+                "Diagnosis: AWSSupport-TroubleshootManagedInstance execution exec-1: https://eu-west-1.console.aws.amazon.com/systems-manager/automation/execution/exec-1?region=eu-west-1",
+            ),
+        );
+        assert.strictEqual(
+            JSON.parse(fleet.events[0].Detail).diagnosis.startsWith(
+                "AWSSupport-TroubleshootManagedInstance execution exec-1",
+            ),
+            true,
+        );
     });
 
     it("says in the e-mail how many records it could not read", async () => {
@@ -132,7 +207,11 @@ describe("health sweep", () => {
         fleet.nodes.set("broken", { PingStatus: "Online" } as any);
         fleet.table.set("garbage", { nodeId: { S: "garbage" }, state: { S: "{not json" } });
         await sweep(fleet, now, { debounce: 1 });
-        assert.ok(fleet.published[0].Message.endsWith("2 record(s) from EC2, SSM or the state table could not be read and were skipped."));
+        assert.ok(
+            fleet.published[0].Message.endsWith(
+                "2 record(s) from EC2, SSM or the state table could not be read and were skipped.",
+            ),
+        );
         assert.strictEqual(fleet.latestMetrics().UnreadableRecords, 2);
     });
 
@@ -149,14 +228,36 @@ describe("health sweep", () => {
         assert.ok(Buffer.byteLength(Message) <= 256 * 1024);
         const listed = Message.split("\n").filter(line => line.startsWith("- i-")).length;
         assert.ok(listed > 500 && listed < 5_000, `${listed} listed`);
-        assert.ok(Message.includes(`${5_000 - listed} more node(s) are not listed, to keep this e-mail within the SNS size limit`));
+        assert.ok(
+            Message.includes(
+                `${5_000 - listed} more node(s) are not listed, to keep this e-mail within the SNS size limit`,
+            ),
+        );
         assert.strictEqual(fleet.events.length, 5_000, "every transition is still an event");
         assert.strictEqual(fleet.table.size, 5_000);
     });
 
     it("keeps the subject within SNS's limit for a single node and for many", () => {
-        const one = healthMessage([{ nodeId: "mi-0123456789abcdef0", kind: "hybrid", change: "unhealthy", status: "hybrid-lost", previous: "online", detail: "" }], new Map(), "ap-southeast-2", 0);
+        const one = healthMessage(
+            [
+                {
+                    nodeId: "mi-0123456789abcdef0",
+                    kind: "hybrid",
+                    change: "unhealthy",
+                    status: "hybrid-lost",
+                    previous: "online",
+                    detail: "",
+                },
+            ],
+            new Map(),
+            "ap-southeast-2",
+            0,
+        );
         assert.strictEqual(one.Subject, "[SSM ap-southeast-2] 1 node not manageable: mi-0123456789abcdef0");
-        assert.ok(one.Message.includes("/systems-manager/fleet-manager/managed-nodes/mi-0123456789abcdef0/general?region=ap-southeast-2"));
+        assert.ok(
+            one.Message.includes(
+                "/systems-manager/fleet-manager/managed-nodes/mi-0123456789abcdef0/general?region=ap-southeast-2",
+            ),
+        );
     });
 });

@@ -27,17 +27,27 @@ function fleetRequire(fleet: SimulatedFleet) {
             throw new Error(`the sweep handler required ${id}`);
         }
         const real = require(id);
-        return new Proxy({}, {
-            get(_, name: string) {
-                assert.ok(name in real, `${id} has no export ${name}`);
-                if (name.endsWith("Client")) {
-                    return class { send(command: { operation: string; input: any }) { return (fleet as any)[command.operation](command.input); } };
-                }
-                const operation = name.replace(/Command$/, "").replace(/^./, c => c.toLowerCase());
-                assert.ok(typeof (fleet as any)[operation] === "function", `no simulated operation for ${name}`);
-                return class { operation = operation; constructor(readonly input: unknown) {} };
+        return new Proxy(
+            {},
+            {
+                get(_, name: string) {
+                    assert.ok(name in real, `${id} has no export ${name}`);
+                    if (name.endsWith("Client")) {
+                        return class {
+                            send(command: { operation: string; input: any }) {
+                                return (fleet as any)[command.operation](command.input);
+                            }
+                        };
+                    }
+                    const operation = name.replace(/Command$/, "").replace(/^./, c => c.toLowerCase());
+                    assert.ok(typeof (fleet as any)[operation] === "function", `no simulated operation for ${name}`);
+                    return class {
+                        operation = operation;
+                        constructor(readonly input: unknown) {}
+                    };
+                },
             },
-        });
+        );
     };
 }
 
@@ -45,7 +55,10 @@ describe("managed-node health watch", () => {
     it("keeps per-node state in an on-demand, encrypted DynamoDB table whose items expire", async () => {
         const { mocks, result } = await build();
         const table = mocks.named("health-state").inputs;
-        assert.deepStrictEqual([table.billingMode, table.hashKey, table.attributes], ["PAY_PER_REQUEST", "nodeId", [{ name: "nodeId", type: "S" }]]);
+        assert.deepStrictEqual(
+            [table.billingMode, table.hashKey, table.attributes],
+            ["PAY_PER_REQUEST", "nodeId", [{ name: "nodeId", type: "S" }]],
+        );
         assert.deepStrictEqual(table.ttl, { attributeName: "expiresAt", enabled: true });
         assert.strictEqual(table.serverSideEncryption.enabled, true);
         assert.strictEqual(await valueOf(result.tableName), "health-state-1234567");
@@ -54,16 +67,24 @@ describe("managed-node health watch", () => {
     it("gives the sweep only the calls it makes", async () => {
         const { mocks } = await build();
         const statements = JSON.parse(mocks.named("health-sweep-policy").inputs.policy).Statement;
-        assert.deepStrictEqual(statements.map((s: any) => [s.Action, s.Resource]), [
-            [["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"], "*"],
-            [["dynamodb:Scan", "dynamodb:BatchWriteItem"], "arn:aws:dynamodb:eu-west-1:123456789012:health-state"],
-            ["sns:Publish", baseArgs.topicArn],
-            [["kms:GenerateDataKey", "kms:Decrypt"], baseArgs.topicKeyArn],
-            ["events:PutEvents", "arn:aws:events:eu-west-1:123456789012:event-bus/default"],
-            ["cloudwatch:PutMetricData", "*"],
-            [["logs:CreateLogStream", "logs:PutLogEvents"], "arn:aws:cloudwatch:eu-west-1:123456789012:health-sweep-logs:*"],
-        ]);
-        assert.deepStrictEqual(statements[5].Condition, { StringEquals: { "cloudwatch:namespace": "SsmFleetBaseline/HealthWatch" } });
+        assert.deepStrictEqual(
+            statements.map((s: any) => [s.Action, s.Resource]),
+            [
+                [["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"], "*"],
+                [["dynamodb:Scan", "dynamodb:BatchWriteItem"], "arn:aws:dynamodb:eu-west-1:123456789012:health-state"],
+                ["sns:Publish", baseArgs.topicArn],
+                [["kms:GenerateDataKey", "kms:Decrypt"], baseArgs.topicKeyArn],
+                ["events:PutEvents", "arn:aws:events:eu-west-1:123456789012:event-bus/default"],
+                ["cloudwatch:PutMetricData", "*"],
+                [
+                    ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "arn:aws:cloudwatch:eu-west-1:123456789012:health-sweep-logs:*",
+                ],
+            ],
+        );
+        assert.deepStrictEqual(statements[5].Condition, {
+            StringEquals: { "cloudwatch:namespace": "SsmFleetBaseline/HealthWatch" },
+        });
         assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
         assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.AUTOMATION_ROLE_ARN, "");
     });
@@ -71,21 +92,51 @@ describe("managed-node health watch", () => {
     it("with diagnosis on, adds a runbook role with the documented permissions, and lets the sweep start only that runbook", async () => {
         const { mocks } = await build({ diagnose: true });
         const role = mocks.named("health-diagnosis-role").inputs;
-        assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Principal, { Service: "ssm.amazonaws.com" });
+        assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Principal, {
+            Service: "ssm.amazonaws.com",
+        });
         // The runbook reference's list of permissions for AutomationAssumeRole (aws-facts §5.4).
         assert.deepStrictEqual([...JSON.parse(role.inlinePolicies[0].policy).Statement[0].Action].sort(), [
-            "ec2:DescribeInstances", "ec2:DescribeNetworkAcls", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEndpoints",
-            "iam:GetInstanceProfile", "iam:ListAttachedRolePolicies", "iam:ListRoles",
-            "ssm:DescribeAutomationExecutions", "ssm:DescribeAutomationStepExecutions", "ssm:DescribeInstanceInformation", "ssm:DescribeInstanceProperties",
-            "ssm:GetAutomationExecution", "ssm:GetDocument", "ssm:ListDocuments", "ssm:StartAutomationExecution",
+            "ec2:DescribeInstances",
+            "ec2:DescribeNetworkAcls",
+            "ec2:DescribeRouteTables",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeVpcEndpoints",
+            "iam:GetInstanceProfile",
+            "iam:ListAttachedRolePolicies",
+            "iam:ListRoles",
+            "ssm:DescribeAutomationExecutions",
+            "ssm:DescribeAutomationStepExecutions",
+            "ssm:DescribeInstanceInformation",
+            "ssm:DescribeInstanceProperties",
+            "ssm:GetAutomationExecution",
+            "ssm:GetDocument",
+            "ssm:ListDocuments",
+            "ssm:StartAutomationExecution",
         ]);
         const statements = JSON.parse(mocks.named("health-sweep-policy").inputs.policy).Statement;
         const granted = (action: string) => statements.find((s: any) => s.Action === action);
-        assert.deepStrictEqual(["ssm:StartAutomationExecution", "iam:PassRole"].map(granted).map((s: any) => [s.Action, s.Resource, s.Condition]), [
-            ["ssm:StartAutomationExecution", "arn:aws:ssm:eu-west-1:*:automation-definition/AWSSupport-TroubleshootManagedInstance:*", undefined],
-            ["iam:PassRole", "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567", { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } }],
-        ]);
-        assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.AUTOMATION_ROLE_ARN, "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567");
+        assert.deepStrictEqual(
+            ["ssm:StartAutomationExecution", "iam:PassRole"]
+                .map(granted)
+                .map((s: any) => [s.Action, s.Resource, s.Condition]),
+            [
+                [
+                    "ssm:StartAutomationExecution",
+                    "arn:aws:ssm:eu-west-1:*:automation-definition/AWSSupport-TroubleshootManagedInstance:*",
+                    undefined,
+                ],
+                [
+                    "iam:PassRole",
+                    "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567",
+                    { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+                ],
+            ],
+        );
+        assert.strictEqual(
+            mocks.named("health-sweep").inputs.environment.variables.AUTOMATION_ROLE_ARN,
+            "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567",
+        );
     });
 
     it("sweeps on the configured schedule without retries, ending before the next sweep", async () => {
@@ -102,13 +153,34 @@ describe("managed-node health watch", () => {
     it("alarms when nodes stay unmanaged, and when the sweep fails or stops running", async () => {
         const { mocks } = await build();
         const alarm = (name: string) => mocks.named(`health-${name}`).inputs;
-        assert.deepStrictEqual([alarm("unmanaged").namespace, alarm("unmanaged").metricName, alarm("unmanaged").evaluationPeriods], ["SsmFleetBaseline/HealthWatch", "NodesUnmanaged", 3]);
-        assert.deepStrictEqual([alarm("sweep-errors").metricName, alarm("sweep-errors").comparisonOperator, alarm("sweep-errors").threshold], ["Errors", "GreaterThanThreshold", 0]);
+        assert.deepStrictEqual(
+            [alarm("unmanaged").namespace, alarm("unmanaged").metricName, alarm("unmanaged").evaluationPeriods],
+            ["SsmFleetBaseline/HealthWatch", "NodesUnmanaged", 3],
+        );
+        assert.deepStrictEqual(
+            [
+                alarm("sweep-errors").metricName,
+                alarm("sweep-errors").comparisonOperator,
+                alarm("sweep-errors").threshold,
+            ],
+            ["Errors", "GreaterThanThreshold", 0],
+        );
         const stopped = alarm("sweep-stopped");
-        assert.deepStrictEqual([stopped.metricName, stopped.comparisonOperator, stopped.threshold, stopped.treatMissingData, stopped.period * stopped.evaluationPeriods],
-            ["Invocations", "LessThanThreshold", 1, "breaching", 900]);
+        assert.deepStrictEqual(
+            [
+                stopped.metricName,
+                stopped.comparisonOperator,
+                stopped.threshold,
+                stopped.treatMissingData,
+                stopped.period * stopped.evaluationPeriods,
+            ],
+            ["Invocations", "LessThanThreshold", 1, "breaching", 900],
+        );
         for (const name of ["unmanaged", "sweep-errors", "sweep-stopped"]) {
-            assert.deepStrictEqual([alarm(name).alarmActions, alarm(name).okActions], [[baseArgs.topicArn], [baseArgs.topicArn]]);
+            assert.deepStrictEqual(
+                [alarm(name).alarmActions, alarm(name).okActions],
+                [[baseArgs.topicArn], [baseArgs.topicArn]],
+            );
         }
     });
 
@@ -128,17 +200,30 @@ describe("managed-node health watch", () => {
         fleet.throttle.PutEvents = 1;
 
         const variables = mocks.named("health-sweep").inputs.environment.variables;
-        const handler = loadHandler(text, { require: fleetRequire(fleet), process: { env: { ...variables, AWS_REGION: "eu-west-1" } } });
+        const handler = loadHandler(text, {
+            require: fleetRequire(fleet),
+            process: { env: { ...variables, AWS_REGION: "eu-west-1" } },
+        });
 
         const first = JSON.parse(JSON.stringify(await handler({}, {})));
         assert.deepStrictEqual([first.transitions.length, fleet.published.length], [0, 0]);
         const second = JSON.parse(JSON.stringify(await handler({}, {})));
-        assert.deepStrictEqual(second.transitions.map((t: any) => [t.nodeId, t.status]), [["i-00042", "connection-lost"], ["i-no-agent", "never-registered"]]);
+        assert.deepStrictEqual(
+            second.transitions.map((t: any) => [t.nodeId, t.status]),
+            [
+                ["i-00042", "connection-lost"],
+                ["i-no-agent", "never-registered"],
+            ],
+        );
         assert.strictEqual(fleet.published.length, 1);
         assert.strictEqual(fleet.published[0].TopicArn, variables.TOPIC_ARN);
         assert.strictEqual(fleet.events.length, 2);
         assert.strictEqual(fleet.calls.DescribeInstances, 4, "two pages of 1,000 per sweep");
-        assert.strictEqual(fleet.calls.DescribeInstanceInformation, 2 * 23 + 1, "23 pages of 50 per sweep, one retried");
+        assert.strictEqual(
+            fleet.calls.DescribeInstanceInformation,
+            2 * 23 + 1,
+            "23 pages of 50 per sweep, one retried",
+        );
         assert.strictEqual(fleet.latestMetrics().NodesUnmanaged, 2);
     });
 });

@@ -2,7 +2,13 @@
 // speaking the SNS and SQS wire protocols. The official sample events come from
 // shared/fixtures/events (AWS Systems Manager User Guide, monitoring-systems-manager-event-examples).
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+    CreateQueueCommand,
+    DeleteMessageCommand,
+    GetQueueAttributesCommand,
+    ReceiveMessageCommand,
+    SQSClient,
+} from "@aws-sdk/client-sqs";
 import * as assert from "assert";
 import * as os from "os";
 import * as path from "path";
@@ -69,7 +75,9 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
     async function receiveEnvelopes(): Promise<{ Type: string; TopicArn: string; Subject: string; Message: string }[]> {
         const deadline = Date.now() + 5000;
         while (Date.now() < deadline) {
-            const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+            const { Messages = [] } = await sqs.send(
+                new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+            );
             if (Messages.length > 0) {
                 for (const { ReceiptHandle } of Messages) {
                     await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle }));
@@ -81,8 +89,16 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
     }
 
     before(async function () {
-        const { mocks, result } = await underMocks({ "aws:region": region }, () =>
-            new NotificationPipeline("notify", { region, accountId: "123456789012", emails: ["ops@example.com"], routes: {} }));
+        const { mocks, result } = await underMocks(
+            { "aws:region": region },
+            () =>
+                new NotificationPipeline("notify", {
+                    region,
+                    accountId: "123456789012",
+                    emails: ["ops@example.com"],
+                    routes: {},
+                }),
+        );
         pipelineTopicArn = await valueOf(result.topicArn);
         functionInputs = mocks.named("notify-handler").inputs;
         ({ files, text: moduleText } = await archiveOf(mocks, "notify-handler"));
@@ -95,7 +111,9 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
         sqs = new SQSClient({ region, endpoint, credentials });
         ({ TopicArn: topicArn = "" } = await sns.send(new CreateTopicCommand({ Name: "notify-topic" })));
         ({ QueueUrl: queueUrl = "" } = await sqs.send(new CreateQueueCommand({ QueueName: "ops-mailbox" })));
-        const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }));
+        const { Attributes } = await sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
+        );
         // The queue stands in for the e-mail subscription: it receives the same SNS envelope.
         await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: Attributes?.QueueArn }));
 
@@ -168,7 +186,10 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
             const [{ Subject, Message }] = envelopes;
             assert.strictEqual(Subject, "[SSM notice] Malformed event received");
             assert.strictEqual(Subject, describeEvent(event).subject);
-            assert.ok(Message.endsWith(JSON.stringify(event, null, 2)), `raw JSON missing from ${JSON.stringify(Message)}`);
+            assert.ok(
+                Message.endsWith(JSON.stringify(event, null, 2)),
+                `raw JSON missing from ${JSON.stringify(Message)}`,
+            );
         }
     });
 

@@ -19,8 +19,12 @@ function spawnPlan(args: string[]): Promise<{ status: number | null; stdout: str
         const child = spawn(process.execPath, [tsNode, "--transpile-only", planScript, ...args], { cwd: projectRoot });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", chunk => { stdout += chunk; });
-        child.stderr.on("data", chunk => { stderr += chunk; });
+        child.stdout.on("data", chunk => {
+            stdout += chunk;
+        });
+        child.stderr.on("data", chunk => {
+            stderr += chunk;
+        });
         child.on("error", reject);
         child.on("close", status => resolve({ status, stdout, stderr }));
     });
@@ -30,7 +34,14 @@ function spawnPlan(args: string[]): Promise<{ status: number | null; stdout: str
 async function runPlan(args: string[]) {
     let stdout = "";
     let stderr = "";
-    const status = await main(args, { out: text => { stdout += text; }, err: text => { stderr += text; } });
+    const status = await main(args, {
+        out: text => {
+            stdout += text;
+        },
+        err: text => {
+            stderr += text;
+        },
+    });
     return { status, stdout, stderr };
 }
 
@@ -40,15 +51,27 @@ function assertPlanDocument(stdout: string, stack: string): any {
     assert.strictEqual(doc.stack, stack);
     assert.ok(doc.resources.length > 0);
     for (const r of doc.resources) {
-        assert.deepStrictEqual(["urn", "type", "name", "parent", "inputs"].filter(key => !(key in r)), [], JSON.stringify(r).slice(0, 200));
+        assert.deepStrictEqual(
+            ["urn", "type", "name", "parent", "inputs"].filter(key => !(key in r)),
+            [],
+            JSON.stringify(r).slice(0, 200),
+        );
     }
     assert.ok(Array.isArray(doc.policy.violations));
     for (const v of doc.policy.violations) {
-        assert.deepStrictEqual(["policy", "level", "urn", "message"].filter(key => !(key in v)), []);
+        assert.deepStrictEqual(
+            ["policy", "level", "urn", "message"].filter(key => !(key in v)),
+            [],
+        );
     }
     assert.strictEqual(typeof doc.cost.monthlyUsd, "number");
     for (const line of doc.cost.lines) {
-        assert.deepStrictEqual(["item", "quantity", "unitUsd", "monthlyUsd"].filter(key => typeof line[key] !== (key === "item" ? "string" : "number")), []);
+        assert.deepStrictEqual(
+            ["item", "quantity", "unitUsd", "monthlyUsd"].filter(
+                key => typeof line[key] !== (key === "item" ? "string" : "number"),
+            ),
+            [],
+        );
     }
     return doc;
 }
@@ -57,7 +80,9 @@ const interfaceLine = (doc: any) => doc.cost.lines.find((line: any) => line.item
 
 describe("offline plan (npm run plan)", () => {
     let tmp: string;
-    before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-")); });
+    before(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+    });
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     it("plans dev as exactly one JSON document on stdout and exits 0: 2 interface endpoints × 1 AZ", async () => {
@@ -65,7 +90,10 @@ describe("offline plan (npm run plan)", () => {
         assert.strictEqual(status, 0, stderr);
         const doc = assertPlanDocument(stdout, "dev");
         assert.deepStrictEqual(doc.policy.violations, []);
-        assert.deepStrictEqual([interfaceLine(doc).quantity, interfaceLine(doc).unitUsd, interfaceLine(doc).monthlyUsd], [2 * 1 * hoursPerMonth, 0.01, 14.6]);
+        assert.deepStrictEqual(
+            [interfaceLine(doc).quantity, interfaceLine(doc).unitUsd, interfaceLine(doc).monthlyUsd],
+            [2 * 1 * hoursPerMonth, 0.01, 14.6],
+        );
         assert.strictEqual(doc.cost.monthlyUsd, 16.6);
         // The Lambda's archive is rendered as its files' text, not as unresolved promises.
         const handler = doc.resources.find((r: any) => r.type === "aws:lambda/function:Function");
@@ -76,8 +104,14 @@ describe("offline plan (npm run plan)", () => {
         const { status, stdout, stderr } = await runPlan(["--stack", "prod", "--json"]);
         assert.strictEqual(status, exitCodes.ok, stderr);
         const doc = assertPlanDocument(stdout, "prod");
-        assert.deepStrictEqual(doc.policy.violations.filter((v: any) => v.level === "mandatory"), []);
-        assert.deepStrictEqual([interfaceLine(doc).quantity, interfaceLine(doc).monthlyUsd], [3 * 3 * hoursPerMonth, 65.7]);
+        assert.deepStrictEqual(
+            doc.policy.violations.filter((v: any) => v.level === "mandatory"),
+            [],
+        );
+        assert.deepStrictEqual(
+            [interfaceLine(doc).quantity, interfaceLine(doc).monthlyUsd],
+            [3 * 3 * hoursPerMonth, 65.7],
+        );
         assert.strictEqual(doc.cost.monthlyUsd, 67.7);
     });
 
@@ -85,7 +119,10 @@ describe("offline plan (npm run plan)", () => {
         const { status, stdout } = await runPlan(["--stack", "dev"]);
         assert.strictEqual(status, exitCodes.ok);
         assert.match(stdout, /^Plan of stack dev \(eu-west-1\): \d+ resources, \d+ components\n/);
-        assert.match(stdout, /\n {2}ssm-fleet-baseline:network:SsmEndpoints +ssm-endpoints\n(?: {4}.*\n)* {4}aws:ec2:VpcEndpoint +ssm-endpoints-ssm\n/);
+        assert.match(
+            stdout,
+            /\n {2}ssm-fleet-baseline:network:SsmEndpoints +ssm-endpoints\n(?: {4}.*\n)* {4}aws:ec2:VpcEndpoint +ssm-endpoints-ssm\n/,
+        );
         assert.match(stdout, /\n {2}3 {2}aws:ec2:VpcEndpoint\n/);
         assert.match(stdout, /\n {2}no violations\n/);
         assert.match(stdout, /\n {2}Total +\$16\.60\n/);
@@ -100,23 +137,44 @@ describe("offline plan (npm run plan)", () => {
         assert.strictEqual(violation.policy, "encrypted-topics-and-queues");
         assert.strictEqual(violation.level, "mandatory");
         assert.match(violation.urn, /aws:sns\/topic:Topic::unencrypted-topic$/);
-        assert.match(stderr, /plan failed: 1 mandatory policy violation\n {2}- encrypted-topics-and-queues: aws:sns:Topic unencrypted-topic: SNS topic unencrypted-topic is not encrypted/);
+        assert.match(
+            stderr,
+            /plan failed: 1 mandatory policy violation\n {2}- encrypted-topics-and-queues: aws:sns:Topic unencrypted-topic: SNS topic unencrypted-topic is not encrypted/,
+        );
     });
 
     it("takes a policy pack config: a mandatory policy made advisory is reported but passes", async () => {
         const config = path.join(tmp, "advisory.json");
         fs.writeFileSync(config, JSON.stringify({ "encrypted-topics-and-queues": "advisory" }));
-        const { status, stdout, stderr } = await runPlan(["--stack", "dev", "--program", violatingProgram, "--policy-config", config]);
+        const { status, stdout, stderr } = await runPlan([
+            "--stack",
+            "dev",
+            "--program",
+            violatingProgram,
+            "--policy-config",
+            config,
+        ]);
         assert.strictEqual(status, exitCodes.ok, stderr);
         assert.match(stdout, /\n {2}advisory {3}encrypted-topics-and-queues {2}aws:sns:Topic unencrypted-topic\n/);
     });
 
-    it("applies the pack config's \"all\" level to every policy without its own entry", async () => {
+    it('applies the pack config\'s "all" level to every policy without its own entry', async () => {
         const config = path.join(tmp, "all.json");
         fs.writeFileSync(config, JSON.stringify({ all: "advisory", "no-ssh-rdp-ingress": "mandatory" }));
-        const { status, stdout } = await runPlan(["--stack", "dev", "--json", "--program", violatingProgram, "--policy-config", config]);
+        const { status, stdout } = await runPlan([
+            "--stack",
+            "dev",
+            "--json",
+            "--program",
+            violatingProgram,
+            "--policy-config",
+            config,
+        ]);
         assert.strictEqual(status, exitCodes.ok);
-        assert.deepStrictEqual(JSON.parse(stdout).policy.violations.map((v: any) => [v.policy, v.level]), [["encrypted-topics-and-queues", "advisory"]]);
+        assert.deepStrictEqual(
+            JSON.parse(stdout).policy.violations.map((v: any) => [v.policy, v.level]),
+            [["encrypted-topics-and-queues", "advisory"]],
+        );
     });
 
     it("rejects a policy config with an unknown enforcement level", async () => {
@@ -125,19 +183,25 @@ describe("offline plan (npm run plan)", () => {
         const { status, stdout, stderr } = await runPlan(["--stack", "dev", "--policy-config", config]);
         assert.strictEqual(status, exitCodes.usage);
         assert.strictEqual(stdout, "");
-        assert.match(stderr, /encrypted-topics-and-queues: got enforcementLevel "strict"; expected advisory, mandatory, remediate, disabled/);
+        assert.match(
+            stderr,
+            /encrypted-topics-and-queues: got enforcementLevel "strict"; expected advisory, mandatory, remediate, disabled/,
+        );
     });
 
     it("exits 2 on invalid stack configuration, naming every bad key", async () => {
-        fs.writeFileSync(path.join(tmp, "Pulumi.bad.yaml"), [
-            "config:",
-            "  aws:region: eu-west-1",
-            "  ssm-fleet-baseline:notificationEmails:",
-            "    - ops@example.com",
-            "  ssm-fleet-baseline:vpcCidr: 10.42.0.0/33",
-            "  ssm-fleet-baseline:agentUpdateSchedule: rate(5 minutes)",
-            "",
-        ].join("\n"));
+        fs.writeFileSync(
+            path.join(tmp, "Pulumi.bad.yaml"),
+            [
+                "config:",
+                "  aws:region: eu-west-1",
+                "  ssm-fleet-baseline:notificationEmails:",
+                "    - ops@example.com",
+                "  ssm-fleet-baseline:vpcCidr: 10.42.0.0/33",
+                "  ssm-fleet-baseline:agentUpdateSchedule: rate(5 minutes)",
+                "",
+            ].join("\n"),
+        );
         const { status, stdout, stderr } = await runPlan(["--stack", "bad", "--stack-dir", tmp, "--json"]);
         assert.strictEqual(status, exitCodes.usage);
         assert.strictEqual(stdout, "");
@@ -159,7 +223,10 @@ describe("offline plan (npm run plan)", () => {
             assert.strictEqual(stdout, "");
             assert.match(stderr, /^plan: /, args.join(" "));
         }
-        assert.match((await runPlan(["--stack", "dev", "--verbose"])).stderr, /Unknown option '--verbose'[\s\S]*Usage: npm run plan/);
+        assert.match(
+            (await runPlan(["--stack", "dev", "--verbose"])).stderr,
+            /Unknown option '--verbose'[\s\S]*Usage: npm run plan/,
+        );
         assert.match((await runPlan(["--json"])).stderr, /--stack <name> is required[\s\S]*Exit codes:/);
     });
 
@@ -173,8 +240,11 @@ describe("offline plan (npm run plan)", () => {
 
     it("exits 3 when the program throws inside an apply, which leaves its outputs pending", async () => {
         const program = path.join(tmp, "throwsInApply.js");
-        fs.writeFileSync(program, `const pulumi = require(${JSON.stringify(require.resolve("@pulumi/pulumi"))});\n`
-            + "exports.value = pulumi.output(1).apply(() => { throw new Error('broke in apply'); });\n");
+        fs.writeFileSync(
+            program,
+            `const pulumi = require(${JSON.stringify(require.resolve("@pulumi/pulumi"))});\n` +
+                "exports.value = pulumi.output(1).apply(() => { throw new Error('broke in apply'); });\n",
+        );
         const { status, stdout, stderr } = await spawnPlan(["--stack", "dev", "--json", "--program", program]);
         assert.strictEqual(status, exitCodes.programError, stderr);
         assert.strictEqual(stdout, "");
@@ -187,13 +257,23 @@ describe("the cost model", () => {
         type: "aws:ec2/vpcEndpoint:VpcEndpoint",
         inputs: { vpcEndpointType: type, subnetIds: Array.from({ length: subnets }, (_, i) => `subnet-${i}`) },
     });
-    const ofType = (type: string, count = 1): CostedResource[] => Array.from({ length: count }, () => ({ type, inputs: {} }));
-    const line = (estimate: ReturnType<typeof estimateMonthlyCost>, prefix: string) => estimate.lines.find(l => l.item.startsWith(prefix));
+    const ofType = (type: string, count = 1): CostedResource[] =>
+        Array.from({ length: count }, () => ({ type, inputs: {} }));
+    const line = (estimate: ReturnType<typeof estimateMonthlyCost>, prefix: string) =>
+        estimate.lines.find(l => l.item.startsWith(prefix));
 
     it("prices interface endpoints per endpoint-AZ-hour: aws-facts' worked example, 3 endpoints × 2 AZs = $43.80", () => {
-        const estimate = estimateMonthlyCost([endpoint("Interface", 2), endpoint("Interface", 2), endpoint("Interface", 2), endpoint("Gateway", 0)]);
+        const estimate = estimateMonthlyCost([
+            endpoint("Interface", 2),
+            endpoint("Interface", 2),
+            endpoint("Interface", 2),
+            endpoint("Gateway", 0),
+        ]);
         const interfaces = line(estimate, "Interface VPC endpoints");
-        assert.deepStrictEqual([interfaces?.quantity, interfaces?.unitUsd, interfaces?.monthlyUsd], [6 * 730, 0.01, 43.8]);
+        assert.deepStrictEqual(
+            [interfaces?.quantity, interfaces?.unitUsd, interfaces?.monthlyUsd],
+            [6 * 730, 0.01, 43.8],
+        );
         assert.deepStrictEqual([line(estimate, "Gateway")?.quantity, line(estimate, "Gateway")?.monthlyUsd], [1, 0]);
         assert.strictEqual(estimate.monthlyUsd, 43.8);
     });
@@ -201,36 +281,74 @@ describe("the cost model", () => {
     it("prices KMS keys per month and Config rules by their assumed evaluations", () => {
         const estimate = estimateMonthlyCost([...ofType("aws:kms/key:Key", 2), ...ofType("aws:cfg/rule:Rule", 3)]);
         assert.deepStrictEqual([line(estimate, "KMS")?.quantity, line(estimate, "KMS")?.monthlyUsd], [2, 2]);
-        assert.deepStrictEqual([line(estimate, "Config rule evaluations")?.quantity, line(estimate, "Config rule evaluations")?.unitUsd,
-            line(estimate, "Config rule evaluations")?.monthlyUsd], [3000, 0.001, 3]);
+        assert.deepStrictEqual(
+            [
+                line(estimate, "Config rule evaluations")?.quantity,
+                line(estimate, "Config rule evaluations")?.unitUsd,
+                line(estimate, "Config rule evaluations")?.monthlyUsd,
+            ],
+            [3000, 0.001, 3],
+        );
         assert.strictEqual(estimate.monthlyUsd, 5);
     });
 
     it("charges configuration items only when the stack creates a recorder", () => {
-        assert.strictEqual(line(estimateMonthlyCost(ofType("aws:cfg/rule:Rule")), "Config configuration items"), undefined);
+        assert.strictEqual(
+            line(estimateMonthlyCost(ofType("aws:cfg/rule:Rule")), "Config configuration items"),
+            undefined,
+        );
         const estimate = estimateMonthlyCost([...ofType("aws:cfg/rule:Rule"), ...ofType("aws:cfg/recorder:Recorder")]);
-        assert.deepStrictEqual([line(estimate, "Config configuration items")?.quantity, line(estimate, "Config configuration items")?.monthlyUsd], [1000, 3]);
+        assert.deepStrictEqual(
+            [
+                line(estimate, "Config configuration items")?.quantity,
+                line(estimate, "Config configuration items")?.monthlyUsd,
+            ],
+            [1000, 3],
+        );
         assert.strictEqual(estimate.monthlyUsd, 4);
     });
 
     it("lists free-tier services at $0 and leaves unverified prices (alarms, instances) out of the total, saying so", () => {
-        const estimate = estimateMonthlyCost([...ofType("aws:lambda/function:Function"), ...ofType("aws:sns/topic:Topic"),
-            ...ofType("aws:cloudwatch/eventRule:EventRule", 2), ...ofType("aws:sqs/queue:Queue"), ...ofType("aws:cloudwatch/metricAlarm:MetricAlarm"),
-            ...ofType("aws:ec2/instance:Instance", 2)]);
-        assert.deepStrictEqual(estimate.lines.map(l => [l.item, l.quantity, l.monthlyUsd]),
-            [["Lambda functions", 1, 0], ["SNS topics", 1, 0], ["EventBridge rules", 2, 0], ["SQS queues", 1, 0]]);
-        assert.strictEqual(estimate.monthlyUsd, 0);
-        assert.deepStrictEqual(estimate.notes.filter(note => note.startsWith("Not priced")), [
-            "Not priced (aws-facts §8 has no verified price): 1 × CloudWatch metric alarm.",
-            "Not priced (aws-facts §8 has no verified price): 2 × EC2 instance (with its EBS root volume).",
+        const estimate = estimateMonthlyCost([
+            ...ofType("aws:lambda/function:Function"),
+            ...ofType("aws:sns/topic:Topic"),
+            ...ofType("aws:cloudwatch/eventRule:EventRule", 2),
+            ...ofType("aws:sqs/queue:Queue"),
+            ...ofType("aws:cloudwatch/metricAlarm:MetricAlarm"),
+            ...ofType("aws:ec2/instance:Instance", 2),
         ]);
+        assert.deepStrictEqual(
+            estimate.lines.map(l => [l.item, l.quantity, l.monthlyUsd]),
+            [
+                ["Lambda functions", 1, 0],
+                ["SNS topics", 1, 0],
+                ["EventBridge rules", 2, 0],
+                ["SQS queues", 1, 0],
+            ],
+        );
+        assert.strictEqual(estimate.monthlyUsd, 0);
+        assert.deepStrictEqual(
+            estimate.notes.filter(note => note.startsWith("Not priced")),
+            [
+                "Not priced (aws-facts §8 has no verified price): 1 × CloudWatch metric alarm.",
+                "Not priced (aws-facts §8 has no verified price): 2 × EC2 instance (with its EBS root volume).",
+            ],
+        );
         assert.ok(estimate.lines.every(l => l.source !== ""));
     });
 
     it("rounds money to cents and sums the rounded lines", () => {
         // 3 × 730 × 0.01 is 21.900000000000002 in floating point.
-        const estimate = estimateMonthlyCost([endpoint("Interface", 1), endpoint("Interface", 1), endpoint("Interface", 1), ...ofType("aws:kms/key:Key")]);
-        assert.deepStrictEqual(estimate.lines.map(l => l.monthlyUsd), [21.9, 1]);
+        const estimate = estimateMonthlyCost([
+            endpoint("Interface", 1),
+            endpoint("Interface", 1),
+            endpoint("Interface", 1),
+            ...ofType("aws:kms/key:Key"),
+        ]);
+        assert.deepStrictEqual(
+            estimate.lines.map(l => l.monthlyUsd),
+            [21.9, 1],
+        );
         assert.strictEqual(estimate.monthlyUsd, 22.9);
     });
 
@@ -250,14 +368,24 @@ describe("the plan report", () => {
     });
 
     it("orders the tree depth-first, children by type and name, orphans at the top", () => {
-        const resource = (urn: string, type: string, parent = ""): PlannedResource =>
-            ({ urn, type, name: urn, parent, custom: !type.startsWith("my:"), inputs: {}, outputs: {} });
+        const resource = (urn: string, type: string, parent = ""): PlannedResource => ({
+            urn,
+            type,
+            name: urn,
+            parent,
+            custom: !type.startsWith("my:"),
+            inputs: {},
+            outputs: {},
+        });
         const order = treeOrder([
             resource("b", "aws:sns/topic:Topic", "c"),
             resource("a", "aws:kms/key:Key", "c"),
             resource("c", "my:index:Component"),
             resource("d", "aws:sqs/queue:Queue", "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev"),
         ]);
-        assert.deepStrictEqual(order.map(({ resource: r, depth }) => `${depth}${r.urn}`), ["0d", "0c", "1a", "1b"]);
+        assert.deepStrictEqual(
+            order.map(({ resource: r, depth }) => `${depth}${r.urn}`),
+            ["0d", "0c", "1a", "1b"],
+        );
     });
 });

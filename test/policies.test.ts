@@ -15,45 +15,84 @@ import { projectRoot, runProgram, underMocks } from "./support/program";
 const typeOf = (cls: unknown) => (cls as { __pulumiType: string }).__pulumiType;
 
 /** A resource as the engine would analyze it; outputs default to the inputs. */
-function resource<T extends object>(cls: { new (name: string, args: T, ...rest: any[]): unknown }, name: string, args: T, outputs: Record<string, unknown> = {}): AnalyzedResource {
+function resource<T extends object>(
+    cls: { new (name: string, args: T, ...rest: any[]): unknown },
+    name: string,
+    args: T,
+    outputs: Record<string, unknown> = {},
+): AnalyzedResource {
     const type = typeOf(cls);
     return { urn: `urn:pulumi:test::p::${type}::${name}`, type, name, inputs: args, outputs: { ...args, ...outputs } };
 }
 
 async function violations(policy: string, resources: AnalyzedResource[], config?: PackConfig) {
-    return evaluatePolicies(policies.filter(p => p.name === policy), resources, { config });
+    return evaluatePolicies(
+        policies.filter(p => p.name === policy),
+        resources,
+        { config },
+    );
 }
 
 async function assertViolates(policy: string, resources: AnalyzedResource[], expected: RegExp) {
     const found = await violations(policy, resources);
-    assert.ok(found.some(v => expected.test(v.message)), `expected ${policy} to report ${expected}; got ${JSON.stringify(found, null, 1)}`);
+    assert.ok(
+        found.some(v => expected.test(v.message)),
+        `expected ${policy} to report ${expected}; got ${JSON.stringify(found, null, 1)}`,
+    );
 }
 
 async function assertPasses(policy: string, resources: AnalyzedResource[]) {
     assert.deepStrictEqual(await violations(policy, resources), []);
 }
 
-const trust = (service: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
-const allow = (action: unknown, key = "Action") => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", [key]: action, Resource: "*" }] });
+const trust = (service: string) =>
+    JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    });
+const allow = (action: unknown, key = "Action") =>
+    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", [key]: action, Resource: "*" }] });
 const role = (name: string, args: Partial<aws.iam.RoleArgs> = {}) =>
-    resource(aws.iam.Role, name, { name, assumeRolePolicy: trust("ec2.amazonaws.com"), ...args }, { arn: `arn:aws:iam::123456789012:role/${name}`, id: name });
+    resource(
+        aws.iam.Role,
+        name,
+        { name, assumeRolePolicy: trust("ec2.amazonaws.com"), ...args },
+        { arn: `arn:aws:iam::123456789012:role/${name}`, id: name },
+    );
 const profile = (roleName: string) => resource(aws.iam.InstanceProfile, `${roleName}-profile`, { role: roleName });
-const attach = (roleName: string, policyArn: string) => resource(aws.iam.RolePolicyAttachment, `${roleName}-${policyArn.split("/").pop()}`, { role: roleName, policyArn });
+const attach = (roleName: string, policyArn: string) =>
+    resource(aws.iam.RolePolicyAttachment, `${roleName}-${policyArn.split("/").pop()}`, { role: roleName, policyArn });
 
 describe("policies", () => {
     describe("dhmc-imdsv2-required (aws-facts §1.3)", () => {
         it("passes instances and launch templates that require IMDSv2", async () => {
             await assertPasses("dhmc-imdsv2-required", [
-                resource(aws.ec2.Instance, "web", { ami: "ami-1", instanceType: "t4g.nano", metadataOptions: { httpTokens: "required" } }),
+                resource(aws.ec2.Instance, "web", {
+                    ami: "ami-1",
+                    instanceType: "t4g.nano",
+                    metadataOptions: { httpTokens: "required" },
+                }),
                 resource(aws.ec2.LaunchTemplate, "lt", { metadataOptions: { httpTokens: "required" } }),
                 resource(aws.s3.Bucket, "other", {}),
             ]);
         });
 
         it("fails instances and launch templates that allow IMDSv1 or leave it to defaults", async () => {
-            await assertViolates("dhmc-imdsv2-required", [resource(aws.ec2.Instance, "web", { ami: "ami-1", metadataOptions: { httpTokens: "optional" } })], /Instance web does not require IMDSv2/);
-            await assertViolates("dhmc-imdsv2-required", [resource(aws.ec2.Instance, "bare", { ami: "ami-1" })], /Instance bare/);
-            await assertViolates("dhmc-imdsv2-required", [resource(aws.ec2.LaunchTemplate, "lt", {})], /Launch template lt does not require IMDSv2/);
+            await assertViolates(
+                "dhmc-imdsv2-required",
+                [resource(aws.ec2.Instance, "web", { ami: "ami-1", metadataOptions: { httpTokens: "optional" } })],
+                /Instance web does not require IMDSv2/,
+            );
+            await assertViolates(
+                "dhmc-imdsv2-required",
+                [resource(aws.ec2.Instance, "bare", { ami: "ami-1" })],
+                /Instance bare/,
+            );
+            await assertViolates(
+                "dhmc-imdsv2-required",
+                [resource(aws.ec2.LaunchTemplate, "lt", {})],
+                /Launch template lt does not require IMDSv2/,
+            );
         });
     });
 
@@ -61,101 +100,283 @@ describe("policies", () => {
         const policy = "dhmc-instance-profile-without-ssm";
 
         it("fails a profile whose role has AmazonSSMManagedInstanceCore or another managed policy that allows registration", async () => {
-            for (const managed of ["AmazonSSMManagedInstanceCore", "AmazonSSMFullAccess", "AdministratorAccess", "PowerUserAccess"]) {
-                await assertViolates(policy, [role("app"), profile("app"), attach("app", `arn:aws:iam::aws:policy/${managed}`)],
-                    new RegExp(`Instance profile app-profile uses role app, which allows ssm:UpdateInstanceInformation through managed policy ${managed}`));
+            for (const managed of [
+                "AmazonSSMManagedInstanceCore",
+                "AmazonSSMFullAccess",
+                "AdministratorAccess",
+                "PowerUserAccess",
+            ]) {
+                await assertViolates(
+                    policy,
+                    [role("app"), profile("app"), attach("app", `arn:aws:iam::aws:policy/${managed}`)],
+                    new RegExp(
+                        `Instance profile app-profile uses role app, which allows ssm:UpdateInstanceInformation through managed policy ${managed}`,
+                    ),
+                );
             }
-            await assertViolates(policy, [role("app", { managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"] }), profile("app")], /managed policy AmazonSSMManagedInstanceCore/);
+            await assertViolates(
+                policy,
+                [
+                    role("app", { managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"] }),
+                    profile("app"),
+                ],
+                /managed policy AmazonSSMManagedInstanceCore/,
+            );
         });
 
         it("fails inline and attached documents that grant it, including wildcards and NotAction, in any letter case", async () => {
-            for (const action of ["ssm:UpdateInstanceInformation", "ssm:*", "ssm:Update*", "*", ["s3:GetObject", "SSM:updateinstanceinformation"]]) {
-                await assertViolates(policy, [role("app"), profile("app"), resource(aws.iam.RolePolicy, "inline", { role: "app", policy: allow(action) })], /1 policy document/);
+            for (const action of [
+                "ssm:UpdateInstanceInformation",
+                "ssm:*",
+                "ssm:Update*",
+                "*",
+                ["s3:GetObject", "SSM:updateinstanceinformation"],
+            ]) {
+                await assertViolates(
+                    policy,
+                    [
+                        role("app"),
+                        profile("app"),
+                        resource(aws.iam.RolePolicy, "inline", { role: "app", policy: allow(action) }),
+                    ],
+                    /1 policy document/,
+                );
             }
-            await assertViolates(policy, [role("app"), profile("app"), resource(aws.iam.RolePolicy, "not", { role: "app", policy: allow(["iam:*"], "NotAction") })], /policy document/);
-            await assertViolates(policy, [role("app", { inlinePolicies: [{ name: "x", policy: allow("ssm:*") }] }), profile("app")], /policy document/);
-            const custom = resource(aws.iam.Policy, "custom", { policy: allow("ssm:Update*") }, { arn: "arn:aws:iam::123456789012:policy/custom" });
-            await assertViolates(policy, [role("app"), profile("app"), custom, attach("app", "arn:aws:iam::123456789012:policy/custom")], /policy document/);
-            await assertViolates(policy, [role("app"), profile("app"), resource(aws.iam.PolicyAttachment, "shared", { roles: ["app"], policyArn: "arn:aws:iam::aws:policy/AmazonSSMFullAccess" })], /AmazonSSMFullAccess/);
+            await assertViolates(
+                policy,
+                [
+                    role("app"),
+                    profile("app"),
+                    resource(aws.iam.RolePolicy, "not", { role: "app", policy: allow(["iam:*"], "NotAction") }),
+                ],
+                /policy document/,
+            );
+            await assertViolates(
+                policy,
+                [role("app", { inlinePolicies: [{ name: "x", policy: allow("ssm:*") }] }), profile("app")],
+                /policy document/,
+            );
+            const custom = resource(
+                aws.iam.Policy,
+                "custom",
+                { policy: allow("ssm:Update*") },
+                { arn: "arn:aws:iam::123456789012:policy/custom" },
+            );
+            await assertViolates(
+                policy,
+                [role("app"), profile("app"), custom, attach("app", "arn:aws:iam::123456789012:policy/custom")],
+                /policy document/,
+            );
+            await assertViolates(
+                policy,
+                [
+                    role("app"),
+                    profile("app"),
+                    resource(aws.iam.PolicyAttachment, "shared", {
+                        roles: ["app"],
+                        policyArn: "arn:aws:iam::aws:policy/AmazonSSMFullAccess",
+                    }),
+                ],
+                /AmazonSSMFullAccess/,
+            );
         });
 
         it("passes profiles whose roles grant only what applications need, and SSM roles no profile uses", async () => {
             await assertPasses(policy, [
-                role("app"), profile("app"),
+                role("app"),
+                profile("app"),
                 attach("app", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"),
-                resource(aws.iam.RolePolicy, "reads", { role: "app", policy: allow(["ssm:GetParameter", "s3:GetObject"]) }),
-                resource(aws.iam.RolePolicy, "denies", { role: "app", policy: JSON.stringify({ Statement: [{ Effect: "Deny", Action: "ssm:*", Resource: "*" }] }) }),
-                role("unused"), attach("unused", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+                resource(aws.iam.RolePolicy, "reads", {
+                    role: "app",
+                    policy: allow(["ssm:GetParameter", "s3:GetObject"]),
+                }),
+                resource(aws.iam.RolePolicy, "denies", {
+                    role: "app",
+                    policy: JSON.stringify({ Statement: [{ Effect: "Deny", Action: "ssm:*", Resource: "*" }] }),
+                }),
+                role("unused"),
+                attach("unused", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
             ]);
         });
     });
 
     describe("dhmc-service-setting (aws-facts §1.1, §1.2)", () => {
         const policy = "dhmc-service-setting";
-        const dhmcRole = (args: Partial<aws.iam.RoleArgs> = {}) => role("AWSSystemsManagerDefaultEC2InstanceManagementRole", { path: "/service-role/", assumeRolePolicy: trust("ssm.amazonaws.com"), ...args });
-        const dhmcPolicy = attach("AWSSystemsManagerDefaultEC2InstanceManagementRole", "arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy");
-        const setting = (settingValue: string, name = "dhmc", settingId = "/ssm/managed-instance/default-ec2-instance-management-role") =>
-            resource(aws.ssm.ServiceSetting, name, { settingId, settingValue });
+        const dhmcRole = (args: Partial<aws.iam.RoleArgs> = {}) =>
+            role("AWSSystemsManagerDefaultEC2InstanceManagementRole", {
+                path: "/service-role/",
+                assumeRolePolicy: trust("ssm.amazonaws.com"),
+                ...args,
+            });
+        const dhmcPolicy = attach(
+            "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+            "arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy",
+        );
+        const setting = (
+            settingValue: string,
+            name = "dhmc",
+            settingId = "/ssm/managed-instance/default-ec2-instance-management-role",
+        ) => resource(aws.ssm.ServiceSetting, name, { settingId, settingValue });
 
         it("passes the baseline's own DHMC component", async () => {
-            const { mocks } = await underMocks({}, () => new DefaultHostManagement("dhmc", { region: "eu-west-1", roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole", protection: "retain" }));
+            const { mocks } = await underMocks(
+                {},
+                () =>
+                    new DefaultHostManagement("dhmc", {
+                        region: "eu-west-1",
+                        roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+                        protection: "retain",
+                    }),
+            );
             await assertPasses(policy, plannedResources(mocks));
         });
 
         it("fails a value that is an ARN", async () => {
-            await assertViolates(policy, [dhmcRole(), dhmcPolicy, setting("arn:aws:iam::123456789012:role/service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole")],
-                /has the value arn:aws:iam::123456789012:role\/service-role\/.*, an ARN: DHMC expects the role's name/);
+            await assertViolates(
+                policy,
+                [
+                    dhmcRole(),
+                    dhmcPolicy,
+                    setting(
+                        "arn:aws:iam::123456789012:role/service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+                    ),
+                ],
+                /has the value arn:aws:iam::123456789012:role\/service-role\/.*, an ARN: DHMC expects the role's name/,
+            );
         });
 
         it("fails a role that SSM cannot assume or that lacks the DHMC managed policy", async () => {
-            await assertViolates(policy, [dhmcRole({ assumeRolePolicy: trust("ec2.amazonaws.com") }), dhmcPolicy, setting("service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole")],
-                /does not trust ssm.amazonaws.com/);
-            await assertViolates(policy, [dhmcRole(), setting("service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole")], /lacks the managed policy AmazonSSMManagedEC2InstanceDefaultPolicy/);
+            await assertViolates(
+                policy,
+                [
+                    dhmcRole({ assumeRolePolicy: trust("ec2.amazonaws.com") }),
+                    dhmcPolicy,
+                    setting("service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole"),
+                ],
+                /does not trust ssm.amazonaws.com/,
+            );
+            await assertViolates(
+                policy,
+                [dhmcRole(), setting("service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole")],
+                /lacks the managed policy AmazonSSMManagedEC2InstanceDefaultPolicy/,
+            );
         });
 
         it("fails a name whose path does not match the role, or a role the stack does not define", async () => {
-            await assertViolates(policy, [dhmcRole(), dhmcPolicy, setting("AWSSystemsManagerDefaultEC2InstanceManagementRole")], /which this stack does not define with that path and name/);
+            await assertViolates(
+                policy,
+                [dhmcRole(), dhmcPolicy, setting("AWSSystemsManagerDefaultEC2InstanceManagementRole")],
+                /which this stack does not define with that path and name/,
+            );
         });
 
         it("fails a second DHMC setting, in either id form, and ignores other service settings", async () => {
-            const found = await violations(policy, [dhmcRole(), dhmcPolicy,
+            const found = await violations(policy, [
+                dhmcRole(),
+                dhmcPolicy,
                 setting("service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole"),
-                setting("service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole", "again", "arn:aws:ssm:eu-west-1:123456789012:servicesetting/ssm/managed-instance/default-ec2-instance-management-role"),
-                setting("true", "throughput", "/ssm/parameter-store/high-throughput-enabled")]);
-            assert.deepStrictEqual(found.map(v => v.urn), ["urn:pulumi:test::p::aws:ssm/serviceSetting:ServiceSetting::again"]);
+                setting(
+                    "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+                    "again",
+                    "arn:aws:ssm:eu-west-1:123456789012:servicesetting/ssm/managed-instance/default-ec2-instance-management-role",
+                ),
+                setting("true", "throughput", "/ssm/parameter-store/high-throughput-enabled"),
+            ]);
+            assert.deepStrictEqual(
+                found.map(v => v.urn),
+                ["urn:pulumi:test::p::aws:ssm/serviceSetting:ServiceSetting::again"],
+            );
             assert.match(found[0].message, /sets DHMC a second time/);
         });
     });
 
     describe("no-ssh-rdp-ingress", () => {
         const policy = "no-ssh-rdp-ingress";
-        const group = (ingress: aws.types.input.ec2.SecurityGroupIngress[]) => resource(aws.ec2.SecurityGroup, "sg", { ingress });
+        const group = (ingress: aws.types.input.ec2.SecurityGroupIngress[]) =>
+            resource(aws.ec2.SecurityGroup, "sg", { ingress });
 
         it("fails SSH and RDP however a security group expresses them", async () => {
-            await assertViolates(policy, [group([{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }])], /Security group sg admits port 22/);
-            await assertViolates(policy, [group([{ protocol: "tcp", fromPort: 3389, toPort: 3389 }])], /admits port 3389/);
-            await assertViolates(policy, [group([{ protocol: "udp", fromPort: 3389, toPort: 3389 }])], /admits port 3389/);
+            await assertViolates(
+                policy,
+                [group([{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }])],
+                /Security group sg admits port 22/,
+            );
+            await assertViolates(
+                policy,
+                [group([{ protocol: "tcp", fromPort: 3389, toPort: 3389 }])],
+                /admits port 3389/,
+            );
+            await assertViolates(
+                policy,
+                [group([{ protocol: "udp", fromPort: 3389, toPort: 3389 }])],
+                /admits port 3389/,
+            );
             await assertViolates(policy, [group([{ protocol: "-1", fromPort: 0, toPort: 0 }])], /admits port 22/);
             await assertViolates(policy, [group([{ protocol: "6", fromPort: 0, toPort: 65535 }])], /admits port 22/);
-            await assertViolates(policy, [resource(aws.ec2.SecurityGroupRule, "rule", { type: "ingress", protocol: "tcp", fromPort: 22, toPort: 22, securityGroupId: "sg-1" })], /Security group rule rule admits port 22/);
-            await assertViolates(policy, [resource(aws.vpc.SecurityGroupIngressRule, "vpc-rule", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 3389, toPort: 3389 })], /ingress rule vpc-rule admits port 3389/);
+            await assertViolates(
+                policy,
+                [
+                    resource(aws.ec2.SecurityGroupRule, "rule", {
+                        type: "ingress",
+                        protocol: "tcp",
+                        fromPort: 22,
+                        toPort: 22,
+                        securityGroupId: "sg-1",
+                    }),
+                ],
+                /Security group rule rule admits port 22/,
+            );
+            await assertViolates(
+                policy,
+                [
+                    resource(aws.vpc.SecurityGroupIngressRule, "vpc-rule", {
+                        securityGroupId: "sg-1",
+                        ipProtocol: "tcp",
+                        fromPort: 3389,
+                        toPort: 3389,
+                    }),
+                ],
+                /ingress rule vpc-rule admits port 3389/,
+            );
         });
 
         it("passes HTTPS, egress rules and UDP 22", async () => {
             await assertPasses(policy, [
-                group([{ protocol: "tcp", fromPort: 443, toPort: 443 }, { protocol: "udp", fromPort: 22, toPort: 22 }]),
-                resource(aws.ec2.SecurityGroupRule, "out", { type: "egress", protocol: "tcp", fromPort: 22, toPort: 22, securityGroupId: "sg-1" }),
+                group([
+                    { protocol: "tcp", fromPort: 443, toPort: 443 },
+                    { protocol: "udp", fromPort: 22, toPort: 22 },
+                ]),
+                resource(aws.ec2.SecurityGroupRule, "out", {
+                    type: "egress",
+                    protocol: "tcp",
+                    fromPort: 22,
+                    toPort: 22,
+                    securityGroupId: "sg-1",
+                }),
             ]);
         });
     });
 
     describe("ssm-endpoints-interface-private-dns (aws-facts §4.2)", () => {
         const policy = "ssm-endpoints-interface-private-dns";
-        const endpoint = (service: string, args: Partial<aws.ec2.VpcEndpointArgs>) => resource(aws.ec2.VpcEndpoint, service, { vpcId: "vpc-1", serviceName: `com.amazonaws.eu-west-1.${service}`, ...args });
+        const endpoint = (service: string, args: Partial<aws.ec2.VpcEndpointArgs>) =>
+            resource(aws.ec2.VpcEndpoint, service, {
+                vpcId: "vpc-1",
+                serviceName: `com.amazonaws.eu-west-1.${service}`,
+                ...args,
+            });
 
         it("fails SSM endpoints left at Pulumi's defaults (Gateway, no private DNS)", async () => {
-            await assertViolates(policy, [endpoint("ssm", {})], /Endpoint ssm for com.amazonaws.eu-west-1.ssm must set vpcEndpointType: "Interface" and privateDnsEnabled: true/);
-            await assertViolates(policy, [endpoint("ec2messages", { vpcEndpointType: "Interface", privateDnsEnabled: false })], /ec2messages/);
+            await assertViolates(
+                policy,
+                [endpoint("ssm", {})],
+                /Endpoint ssm for com.amazonaws.eu-west-1.ssm must set vpcEndpointType: "Interface" and privateDnsEnabled: true/,
+            );
+            await assertViolates(
+                policy,
+                [endpoint("ec2messages", { vpcEndpointType: "Interface", privateDnsEnabled: false })],
+                /ec2messages/,
+            );
         });
 
         it("passes Interface endpoints with private DNS, and ignores other services", async () => {
@@ -170,9 +391,19 @@ describe("policies", () => {
         const policy = "lambda-role-least-privilege";
 
         it("fails a CallbackFunction created without a role", async () => {
-            const { mocks } = await underMocks({}, () => new aws.lambda.CallbackFunction("roleless", { runtime: "nodejs22.x", callback: async () => undefined }));
+            const { mocks } = await underMocks(
+                {},
+                () =>
+                    new aws.lambda.CallbackFunction("roleless", {
+                        runtime: "nodejs22.x",
+                        callback: async () => undefined,
+                    }),
+            );
             const found = await violations(policy, plannedResources(mocks));
-            assert.ok(found.some(v => /Lambda role roleless carries AWSLambda_FullAccess/.test(v.message)), JSON.stringify(found, null, 1));
+            assert.ok(
+                found.some(v => /Lambda role roleless carries AWSLambda_FullAccess/.test(v.message)),
+                JSON.stringify(found, null, 1),
+            );
             assert.ok(found.some(v => /AmazonS3FullAccess/.test(v.message)));
         });
 
@@ -180,15 +411,24 @@ describe("policies", () => {
             await assertPasses(policy, [
                 role("fn", { assumeRolePolicy: trust("lambda.amazonaws.com") }),
                 attach("fn", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"),
-                role("batch"), attach("batch", "arn:aws:iam::aws:policy/AmazonS3FullAccess"),
+                role("batch"),
+                attach("batch", "arn:aws:iam::aws:policy/AmazonS3FullAccess"),
             ]);
         });
     });
 
     describe("encrypted-topics-and-queues", () => {
         it("fails unencrypted topics and queues", async () => {
-            await assertViolates("encrypted-topics-and-queues", [resource(aws.sns.Topic, "plain", {})], /SNS topic plain is not encrypted/);
-            await assertViolates("encrypted-topics-and-queues", [resource(aws.sqs.Queue, "plain", { sqsManagedSseEnabled: false })], /SQS queue plain is not encrypted/);
+            await assertViolates(
+                "encrypted-topics-and-queues",
+                [resource(aws.sns.Topic, "plain", {})],
+                /SNS topic plain is not encrypted/,
+            );
+            await assertViolates(
+                "encrypted-topics-and-queues",
+                [resource(aws.sqs.Queue, "plain", { sqsManagedSseEnabled: false })],
+                /SQS queue plain is not encrypted/,
+            );
         });
 
         it("passes KMS- or SQS-managed encryption", async () => {
@@ -208,12 +448,23 @@ describe("policies", () => {
 
         it("fails a bucket without all four public-access blocks or without a TLS-only policy", async () => {
             const bucket = resource(aws.s3.Bucket, "b", {}, { id: "b-123", bucket: "b-123" });
-            const found = await violations("private-tls-only-buckets", [bucket,
-                resource(aws.s3.BucketPublicAccessBlock, "pab", { bucket: "b-123", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: false })]);
-            assert.deepStrictEqual(found.map(v => v.message.split("\n")[1]), [
-                "Bucket b lacks a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
-                'Bucket b has no policy denying requests without TLS (a Deny with Bool aws:SecureTransport "false").',
+            const found = await violations("private-tls-only-buckets", [
+                bucket,
+                resource(aws.s3.BucketPublicAccessBlock, "pab", {
+                    bucket: "b-123",
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: false,
+                }),
             ]);
+            assert.deepStrictEqual(
+                found.map(v => v.message.split("\n")[1]),
+                [
+                    "Bucket b lacks a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+                    'Bucket b has no policy denying requests without TLS (a Deny with Bool aws:SecureTransport "false").',
+                ],
+            );
         });
     });
 
@@ -228,15 +479,17 @@ describe("policies", () => {
 });
 
 describe("policy evaluation follows the engine", () => {
-    const sample = (extra: Partial<Policies[number]> = {}): Policies => [{
-        name: "sample",
-        description: "Sample policy.",
-        validateResource: validateResourceOfType(aws.sns.Topic, async (_topic, args, reportViolation) => {
-            await new Promise(resolve => setImmediate(resolve));
-            reportViolation(`async finding for ${args.name}`);
-        }),
-        ...extra,
-    } as Policies[number]];
+    const sample = (extra: Partial<Policies[number]> = {}): Policies => [
+        {
+            name: "sample",
+            description: "Sample policy.",
+            validateResource: validateResourceOfType(aws.sns.Topic, async (_topic, args, reportViolation) => {
+                await new Promise(resolve => setImmediate(resolve));
+                reportViolation(`async finding for ${args.name}`);
+            }),
+            ...extra,
+        } as Policies[number],
+    ];
     const topic = resource(aws.sns.Topic, "t", {});
 
     it("defaults to advisory, reports the description then the message, and awaits async validations", async () => {
@@ -247,7 +500,12 @@ describe("policy evaluation follows the engine", () => {
 
     it("takes the level from pack config over the policy over the pack, with remediate reported as mandatory", async () => {
         const level = async (policyLevel?: string, config?: PackConfig, pack?: string) =>
-            (await evaluatePolicies(sample({ enforcementLevel: policyLevel as any }), [topic], { config, packEnforcementLevel: pack as any })).map(v => v.level);
+            (
+                await evaluatePolicies(sample({ enforcementLevel: policyLevel as any }), [topic], {
+                    config,
+                    packEnforcementLevel: pack as any,
+                })
+            ).map(v => v.level);
         assert.deepStrictEqual(await level("mandatory"), ["mandatory"]);
         assert.deepStrictEqual(await level(undefined, undefined, "mandatory"), ["mandatory"]);
         assert.deepStrictEqual(await level("mandatory", { sample: "advisory" }), ["advisory"]);
@@ -260,24 +518,49 @@ describe("policy evaluation follows the engine", () => {
 
     it("ends a validation quietly on notApplicable, and gives config with schema defaults", async () => {
         const seen: unknown[] = [];
-        const policy: Policies = [{
-            name: "configured",
-            description: "Configured.",
-            configSchema: { properties: { limit: { type: "integer", default: 3 }, label: { type: "string" } } },
-            validateResource: (args, reportViolation) => {
-                seen.push(args.getConfig());
-                args.notApplicable("nothing to check");
-                reportViolation("unreachable");
+        const policy: Policies = [
+            {
+                name: "configured",
+                description: "Configured.",
+                configSchema: { properties: { limit: { type: "integer", default: 3 }, label: { type: "string" } } },
+                validateResource: (args, reportViolation) => {
+                    seen.push(args.getConfig());
+                    args.notApplicable("nothing to check");
+                    reportViolation("unreachable");
+                },
             },
-        }];
-        assert.deepStrictEqual(await evaluatePolicies(policy, [topic], { config: { configured: { enforcementLevel: "mandatory", label: "x" } } }), []);
+        ];
+        assert.deepStrictEqual(
+            await evaluatePolicies(policy, [topic], {
+                config: { configured: { enforcementLevel: "mandatory", label: "x" } },
+            }),
+            [],
+        );
         assert.deepStrictEqual(seen, [{ limit: 3, label: "x" }]);
     });
 
     it("turns the DHMC policies advisory with policy/dhmc-advisory.json and leaves the others mandatory", async () => {
-        const preset = JSON.parse(fs.readFileSync(path.join(projectRoot, "policy", "dhmc-advisory.json"), "utf8")) as PackConfig;
-        const found = await evaluatePolicies(policies, [resource(aws.ec2.Instance, "web", { ami: "ami-1" }), resource(aws.sns.Topic, "plain", {})], { config: preset });
-        assert.deepStrictEqual(found.map(v => [v.policy, v.level]), [["dhmc-imdsv2-required", "advisory"], ["encrypted-topics-and-queues", "mandatory"]]);
-        assert.deepStrictEqual(Object.keys(preset).sort(), policies.map(p => p.name).filter(name => name.startsWith("dhmc-")).sort());
+        const preset = JSON.parse(
+            fs.readFileSync(path.join(projectRoot, "policy", "dhmc-advisory.json"), "utf8"),
+        ) as PackConfig;
+        const found = await evaluatePolicies(
+            policies,
+            [resource(aws.ec2.Instance, "web", { ami: "ami-1" }), resource(aws.sns.Topic, "plain", {})],
+            { config: preset },
+        );
+        assert.deepStrictEqual(
+            found.map(v => [v.policy, v.level]),
+            [
+                ["dhmc-imdsv2-required", "advisory"],
+                ["encrypted-topics-and-queues", "mandatory"],
+            ],
+        );
+        assert.deepStrictEqual(
+            Object.keys(preset).sort(),
+            policies
+                .map(p => p.name)
+                .filter(name => name.startsWith("dhmc-"))
+                .sort(),
+        );
     });
 });

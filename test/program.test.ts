@@ -19,7 +19,10 @@ function assertComponentTree(mocks: RecordingMocks) {
         const parentName = parentUrn.split("::").pop() ?? "";
         const parentType = parentUrn.split("::")[2]?.split("$").pop() ?? "";
         assert.ok(ours(parentType), `${resource.type} ${resource.name} has parent ${parentUrn || "(none)"}`);
-        assert.ok(resource.name.startsWith(parentName), `${resource.name} is not named from its component ${parentName}`);
+        assert.ok(
+            resource.name.startsWith(parentName),
+            `${resource.name} is not named from its component ${parentName}`,
+        );
     }
 }
 
@@ -30,8 +33,17 @@ describe("the program", () => {
         assert.deepStrictEqual(Object.keys(outputs.interfaceEndpointIds as object), ["ssm", "ssmmessages"]);
         assert.strictEqual(outputs.dhmcSettingValue, "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole");
         assert.strictEqual(outputs.configRuleName, "ec2-instance-managed-by-systems-manager");
-        for (const name of ["notificationTopicArn", "deadLetterQueueUrl", "vpcId", "s3GatewayEndpointId", "managedNodeSecurityGroupId",
-            "managedNodeLaunchTemplateId", "dhmcRoleArn", "agentUpdateAssociationId", "agentUpdateOutputBucket"]) {
+        for (const name of [
+            "notificationTopicArn",
+            "deadLetterQueueUrl",
+            "vpcId",
+            "s3GatewayEndpointId",
+            "managedNodeSecurityGroupId",
+            "managedNodeLaunchTemplateId",
+            "dhmcRoleArn",
+            "agentUpdateAssociationId",
+            "agentUpdateOutputBucket",
+        ]) {
             assert.ok(typeof outputs[name] === "string" && outputs[name] !== "", `output ${name}`);
         }
         assertComponentTree(mocks);
@@ -40,7 +52,11 @@ describe("the program", () => {
     it("synthesizes Pulumi.prod.yaml: three zones, ec2messages, protected regional settings", async () => {
         const { mocks, outputs } = await runProgram("prod");
         assert.strictEqual((outputs.subnetIds as string[]).length, 3);
-        assert.deepStrictEqual(Object.keys(outputs.interfaceEndpointIds as object), ["ssm", "ssmmessages", "ec2messages"]);
+        assert.deepStrictEqual(Object.keys(outputs.interfaceEndpointIds as object), [
+            "ssm",
+            "ssmmessages",
+            "ec2messages",
+        ]);
         assert.strictEqual(mocks.optionsOf("dhmc-setting").protect, true);
         assert.strictEqual(mocks.ofType("aws:sns/topicSubscription:TopicSubscription").length, 2);
         assertComponentTree(mocks);
@@ -48,10 +64,14 @@ describe("the program", () => {
 
     it("routes this stack's agent-update results and managed-node compliance changes to the notifier", async () => {
         const { mocks, outputs } = await runProgram("dev");
-        assert.deepStrictEqual(JSON.parse(mocks.named("ssm-notify-agent-update").inputs.eventPattern),
-            associationResultPattern(outputs.agentUpdateAssociationId as string));
-        assert.deepStrictEqual(JSON.parse(mocks.named("ssm-notify-managed-node-compliance").inputs.eventPattern),
-            complianceChangePattern("ec2-instance-managed-by-systems-manager"));
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("ssm-notify-agent-update").inputs.eventPattern),
+            associationResultPattern(outputs.agentUpdateAssociationId as string),
+        );
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("ssm-notify-managed-node-compliance").inputs.eventPattern),
+            complianceChangePattern("ec2-instance-managed-by-systems-manager"),
+        );
     });
 
     it("adopts an existing VPC instead of creating one", async () => {
@@ -59,20 +79,30 @@ describe("the program", () => {
             ...stackConfig("dev"),
             "ssm-fleet-baseline:existingVpcId": "vpc-0123456789abcdef0",
             "ssm-fleet-baseline:existingVpcCidr": "10.0.0.0/16",
-            "ssm-fleet-baseline:existingSubnets": JSON.stringify(["subnet-0aaaaaaaaaaaaaaaa@eu-west-1a", "subnet-0bbbbbbbbbbbbbbbb@eu-west-1b"]),
+            "ssm-fleet-baseline:existingSubnets": JSON.stringify([
+                "subnet-0aaaaaaaaaaaaaaaa@eu-west-1a",
+                "subnet-0bbbbbbbbbbbbbbbb@eu-west-1b",
+            ]),
             "ssm-fleet-baseline:existingRouteTableIds": JSON.stringify(["rtb-0123456789abcdef0"]),
         });
         assert.deepStrictEqual(mocks.ofType("aws:ec2/vpc:Vpc"), []);
         assert.strictEqual(outputs.vpcId, "vpc-0123456789abcdef0");
-        assert.deepStrictEqual(mocks.named("ssm-endpoints-ssm").inputs.subnetIds, ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]);
+        assert.deepStrictEqual(mocks.named("ssm-endpoints-ssm").inputs.subnetIds, [
+            "subnet-0aaaaaaaaaaaaaaaa",
+            "subnet-0bbbbbbbbbbbbbbbb",
+        ]);
         assert.deepStrictEqual(mocks.named("ssm-endpoints-s3").inputs.routeTableIds, ["rtb-0123456789abcdef0"]);
         assert.deepStrictEqual(mocks.named("ssm-endpoints-endpoints").inputs.ingress[0].cidrBlocks, ["10.0.0.0/16"]);
     });
 
     it("fails on bad config before registering any resource", async () => {
         const mocks = new RecordingMocks();
-        await assert.rejects(runProgram("dev", { ...stackConfig("dev"), "ssm-fleet-baseline:vpcCidr": "10.42.0.0/33" }, mocks),
-            (error: unknown) => error instanceof ConfigError && /ssm-fleet-baseline:vpcCidr: got "10.42.0.0\/33"; expected an IPv4 CIDR/.test(error.message));
+        await assert.rejects(
+            runProgram("dev", { ...stackConfig("dev"), "ssm-fleet-baseline:vpcCidr": "10.42.0.0/33" }, mocks),
+            (error: unknown) =>
+                error instanceof ConfigError &&
+                /ssm-fleet-baseline:vpcCidr: got "10.42.0.0\/33"; expected an IPv4 CIDR/.test(error.message),
+        );
         assert.deepStrictEqual([mocks.resources, mocks.invokes], [[], []]);
     });
 
@@ -80,7 +110,10 @@ describe("the program", () => {
         const { mocks } = await runProgram("prod");
         for (const group of mocks.ofType("aws:ec2/securityGroup:SecurityGroup")) {
             for (const rule of group.inputs.ingress ?? []) {
-                assert.ok(rule.fromPort === 443 && rule.toPort === 443, `${group.name} admits ${rule.fromPort}-${rule.toPort}`);
+                assert.ok(
+                    rule.fromPort === 443 && rule.toPort === 443,
+                    `${group.name} admits ${rule.fromPort}-${rule.toPort}`,
+                );
             }
         }
         assert.deepStrictEqual(mocks.ofType("aws:iam/instanceProfile:InstanceProfile"), []);

@@ -120,7 +120,10 @@ function runCase(c: Case): Run {
         },
     });
     assert.ifError(result.error);
-    const calls = fs.readFileSync(log, "utf8").split("\n").filter(line => line !== "");
+    const calls = fs
+        .readFileSync(log, "utf8")
+        .split("\n")
+        .filter(line => line !== "");
     return { status: result.status, stderr: result.stderr, calls };
 }
 
@@ -139,9 +142,15 @@ function assertImdsV2(run: Run): void {
     assert.ok(first.includes(`-X PUT`) && first.includes(tokenUrl), `first curl is not the token PUT: ${first}`);
     assert.match(first, /-H X-aws-ec2-metadata-token-ttl-seconds: \d+/);
     for (const call of rest) {
-        assert.ok(call.includes(`-H X-aws-ec2-metadata-token: ${token}`), `metadata call without the IMDSv2 token: ${call}`);
+        assert.ok(
+            call.includes(`-H X-aws-ec2-metadata-token: ${token}`),
+            `metadata call without the IMDSv2 token: ${call}`,
+        );
     }
-    assert.ok(rest.some(call => call.includes(regionUrl)), "region was not read from IMDS");
+    assert.ok(
+        rest.some(call => call.includes(regionUrl)),
+        "region was not read from IMDS",
+    );
 }
 
 describe("managedNodeUserData script (run under bash with stub commands)", () => {

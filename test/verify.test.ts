@@ -19,7 +19,7 @@ function scripted(answers: Record<string, unknown[]>): Sender & { sent: { name: 
             if (!queue) {
                 throw new Error(`unexpected ${name}`);
             }
-            const answer = queue[Math.min(played[name] = (played[name] ?? -1) + 1, queue.length - 1)];
+            const answer = queue[Math.min((played[name] = (played[name] ?? -1) + 1), queue.length - 1)];
             if (answer instanceof Error) {
                 throw answer;
             }
@@ -28,17 +28,28 @@ function scripted(answers: Record<string, unknown[]>): Sender & { sent: { name: 
     };
 }
 
-const ec2Answer = (instance: Record<string, unknown>) => scripted({ DescribeInstancesCommand: [{ Reservations: [{ Instances: [instance] }] }] });
+const ec2Answer = (instance: Record<string, unknown>) =>
+    scripted({ DescribeInstancesCommand: [{ Reservations: [{ Instances: [instance] }] }] });
 const qualifying = { InstanceId: instanceId, MetadataOptions: { HttpTokens: "required" } };
-const ping = (status?: string) => ({ InstanceInformationList: status ? [{ InstanceId: instanceId, PingStatus: status }] : [] });
+const ping = (status?: string) => ({
+    InstanceInformationList: status ? [{ InstanceId: instanceId, PingStatus: status }] : [],
+});
 const notYet = Object.assign(new Error("Invocation does not exist"), { name: "InvocationDoesNotExist" });
 
 function options(ssm: Sender, ec2: Sender, timeoutMs = 600_000): VerifyOptions & { lines: string[] } {
     let clock = 0;
     const lines: string[] = [];
     return {
-        ssm, ec2, instanceId, region: "eu-west-1", timeoutMs, pollMs: 15_000, lines,
-        sleep: async ms => { clock += ms; },
+        ssm,
+        ec2,
+        instanceId,
+        region: "eu-west-1",
+        timeoutMs,
+        pollMs: 15_000,
+        lines,
+        sleep: async ms => {
+            clock += ms;
+        },
         now: () => clock,
         progress: line => lines.push(line),
     };
@@ -49,11 +60,18 @@ describe("canary verification", () => {
         const ssm = scripted({
             DescribeInstanceInformationCommand: [ping(), ping("ConnectionLost"), ping("Online")],
             SendCommandCommand: [{ Command: { CommandId: "cmd-1" } }],
-            GetCommandInvocationCommand: [notYet, { Status: "InProgress" }, { Status: "Success", StandardOutputContent: "200\n" }],
+            GetCommandInvocationCommand: [
+                notYet,
+                { Status: "InProgress" },
+                { Status: "Success", StandardOutputContent: "200\n" },
+            ],
         });
         const run = options(ssm, ec2Answer(qualifying));
         const result = await verifyCanary(run);
-        assert.deepStrictEqual(result, { ok: true, message: `canary ${instanceId}: managed through DHMC with no instance profile, and Run Command reached S3 (HTTP 200) after 75 s` });
+        assert.deepStrictEqual(result, {
+            ok: true,
+            message: `canary ${instanceId}: managed through DHMC with no instance profile, and Run Command reached S3 (HTTP 200) after 75 s`,
+        });
         assert.deepStrictEqual(run.lines, [
             `waiting for canary ${instanceId} to come Online (0 s, status: not registered)\n`,
             `waiting for canary ${instanceId} to come Online (15 s, status: ConnectionLost)\n`,
@@ -65,15 +83,24 @@ describe("canary verification", () => {
         assert.deepStrictEqual(send.InstanceIds, [instanceId]);
         assert.deepStrictEqual(send.Parameters, { commands: [s3ReachabilityCommand("eu-west-1")] });
         // The manifest AWS-UpdateSSMAgent reads from the regional amazon-ssm bucket (aws-facts §5.1).
-        assert.match(s3ReachabilityCommand("eu-west-1"), /https:\/\/s3\.eu-west-1\.amazonaws\.com\/amazon-ssm-eu-west-1\/ssm-agent-manifest\.json/);
-        assert.deepStrictEqual(ssm.sent.filter(s => s.name === "GetCommandInvocationCommand").map(s => s.input), Array(3).fill({ CommandId: "cmd-1", InstanceId: instanceId }));
+        assert.match(
+            s3ReachabilityCommand("eu-west-1"),
+            /https:\/\/s3\.eu-west-1\.amazonaws\.com\/amazon-ssm-eu-west-1\/ssm-agent-manifest\.json/,
+        );
+        assert.deepStrictEqual(
+            ssm.sent.filter(s => s.name === "GetCommandInvocationCommand").map(s => s.input),
+            Array(3).fill({ CommandId: "cmd-1", InstanceId: instanceId }),
+        );
     });
 
     it("fails with advice when the canary never comes Online", async () => {
         const ssm = scripted({ DescribeInstanceInformationCommand: [ping("ConnectionLost")] });
         const result = await verifyCanary(options(ssm, ec2Answer(qualifying), 60_000));
         assert.strictEqual(result.ok, false);
-        assert.match(result.message, /not Online after 60 s \(last status: ConnectionLost\)\. DHMC can take up to 30 minutes .* check the ssm and ssmmessages endpoints/);
+        assert.match(
+            result.message,
+            /not Online after 60 s \(last status: ConnectionLost\)\. DHMC can take up to 30 minutes .* check the ssm and ssmmessages endpoints/,
+        );
         assert.strictEqual(ssm.sent.filter(s => s.name === "SendCommandCommand").length, 0);
     });
 
@@ -81,18 +108,36 @@ describe("canary verification", () => {
         const ssm = scripted({
             DescribeInstanceInformationCommand: [ping("Online")],
             SendCommandCommand: [{ Command: { CommandId: "cmd-2" } }],
-            GetCommandInvocationCommand: [{ Status: "Failed", StandardErrorContent: "curl: (28) Connection timed out\n" }],
+            GetCommandInvocationCommand: [
+                { Status: "Failed", StandardErrorContent: "curl: (28) Connection timed out\n" },
+            ],
         });
         const result = await verifyCanary(options(ssm, ec2Answer(qualifying)));
         assert.strictEqual(result.ok, false);
-        assert.match(result.message, /Run Command cmd-2 ended Failed: curl: \(28\) Connection timed out\. Check the S3 gateway endpoint/);
+        assert.match(
+            result.message,
+            /Run Command cmd-2 ended Failed: curl: \(28\) Connection timed out\. Check the S3 gateway endpoint/,
+        );
     });
 
     it("refuses a canary that has an instance profile or allows IMDSv1, which would prove nothing about DHMC", async () => {
         const ssm = scripted({});
-        const withProfile = await verifyCanary(options(ssm, ec2Answer({ ...qualifying, IamInstanceProfile: { Arn: "arn:aws:iam::123456789012:instance-profile/app" } })));
-        assert.match(withProfile.message, /has the instance profile arn:aws:iam::123456789012:instance-profile\/app, so it does not prove DHMC/);
-        const imdsV1 = await verifyCanary(options(ssm, ec2Answer({ ...qualifying, MetadataOptions: { HttpTokens: "optional" } })));
+        const withProfile = await verifyCanary(
+            options(
+                ssm,
+                ec2Answer({
+                    ...qualifying,
+                    IamInstanceProfile: { Arn: "arn:aws:iam::123456789012:instance-profile/app" },
+                }),
+            ),
+        );
+        assert.match(
+            withProfile.message,
+            /has the instance profile arn:aws:iam::123456789012:instance-profile\/app, so it does not prove DHMC/,
+        );
+        const imdsV1 = await verifyCanary(
+            options(ssm, ec2Answer({ ...qualifying, MetadataOptions: { HttpTokens: "optional" } })),
+        );
         assert.match(imdsV1.message, /does not require IMDSv2/);
         assert.deepStrictEqual(ssm.sent, []);
     });
@@ -101,7 +146,9 @@ describe("canary verification", () => {
         const ssm = scripted({
             DescribeInstanceInformationCommand: [ping("Online")],
             SendCommandCommand: [{ Command: { CommandId: "cmd-3" } }],
-            GetCommandInvocationCommand: [Object.assign(new Error("User is not authorized"), { name: "AccessDeniedException" })],
+            GetCommandInvocationCommand: [
+                Object.assign(new Error("User is not authorized"), { name: "AccessDeniedException" }),
+            ],
         });
         await assert.rejects(verifyCanary(options(ssm, ec2Answer(qualifying))), /not authorized/);
     });

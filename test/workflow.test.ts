@@ -5,16 +5,22 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { projectRoot } from "./support/program";
 
-const workflow = yaml.load(fs.readFileSync(path.join(projectRoot, ".github", "workflows", "baseline.yml"), "utf8")) as any;
+const workflow = yaml.load(
+    fs.readFileSync(path.join(projectRoot, ".github", "workflows", "baseline.yml"), "utf8"),
+) as any;
 const runs = (job: string): string[] => workflow.jobs[job].steps.filter((s: any) => s.run).map((s: any) => s.run);
-const uses = (job: string): string[] => workflow.jobs[job].steps.filter((s: any) => s.uses).map((s: any) => s.uses.split("@")[0]);
+const uses = (job: string): string[] =>
+    workflow.jobs[job].steps.filter((s: any) => s.uses).map((s: any) => s.uses.split("@")[0]);
 
 describe("GitHub workflow", () => {
     it("previews every stack on pull requests, after the offline plan, with the policy pack applied by the driver", () => {
         assert.deepStrictEqual(Object.keys(workflow.on).sort(), ["pull_request", "push"]);
         assert.strictEqual(workflow.jobs.preview.if, "github.event_name == 'pull_request'");
         assert.deepStrictEqual(workflow.jobs.preview.strategy.matrix.stack, ["dev", "prod"]);
-        assert.deepStrictEqual(runs("preview").slice(-2), ["npm run plan -- --stack ${{ matrix.stack }}", "npm run driver -- preview --stack ${{ matrix.stack }}"]);
+        assert.deepStrictEqual(runs("preview").slice(-2), [
+            "npm run plan -- --stack ${{ matrix.stack }}",
+            "npm run driver -- preview --stack ${{ matrix.stack }}",
+        ]);
     });
 
     it("deploys dev with canary verification on main, then prod only after an approved environment", () => {
@@ -28,9 +34,14 @@ describe("GitHub workflow", () => {
     it("gets AWS credentials through OIDC role assumption only, and sets up Node and the Pulumi CLI with their official actions", () => {
         assert.strictEqual(workflow.permissions["id-token"], "write");
         for (const job of Object.keys(workflow.jobs)) {
-            const aws = workflow.jobs[job].steps.find((s: any) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+            const aws = workflow.jobs[job].steps.find((s: any) =>
+                s.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+            );
             assert.ok(aws?.with["role-to-assume"], `${job} assumes a role`);
-            assert.ok(!("aws-access-key-id" in aws.with) && !("aws-secret-access-key" in aws.with), `${job} uses no long-lived keys`);
+            assert.ok(
+                !("aws-access-key-id" in aws.with) && !("aws-secret-access-key" in aws.with),
+                `${job} uses no long-lived keys`,
+            );
             assert.ok(uses(job).includes("actions/setup-node") && uses(job).includes("pulumi/actions"), job);
             assert.ok(runs(job).includes("npm ci && npm ci --prefix policy"), `${job} installs the policy pack too`);
         }

@@ -72,7 +72,12 @@ export class FakePulumi {
     calls(): string[][] {
         const file = path.join(this.root, "calls.jsonl");
         return fs.existsSync(file)
-            ? fs.readFileSync(file, "utf8").trim().split("\n").map(line => JSON.parse(line)).filter(args => args[0] !== "version")
+            ? fs
+                  .readFileSync(file, "utf8")
+                  .trim()
+                  .split("\n")
+                  .map(line => JSON.parse(line))
+                  .filter(args => args[0] !== "version")
             : [];
     }
 

@@ -20,8 +20,10 @@ export const associationSample = () => loadFixture("ssm-state-manager-instance-a
 export function complianceChangeSample(): any {
     const notification = loadFixture("config-compliance-change-sns-notification.json");
     const template = fs.readFileSync(path.join(eventsDir, "config-eventbridge-event-format.template.txt"), "utf8");
-    const envelope = JSON.parse(template
-        .replace(/\[\s*resources\s*\]/, "[]")
-        .replace(/"detail":\s*\{\s*specific message type\s*\}/, '"detail": {}'));
+    const envelope = JSON.parse(
+        template
+            .replace(/\[\s*resources\s*\]/, "[]")
+            .replace(/"detail":\s*\{\s*specific message type\s*\}/, '"detail": {}'),
+    );
     return { ...envelope, "detail-type": "Config Rules Compliance Change", detail: notification.Message };
 }

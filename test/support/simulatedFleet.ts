@@ -41,8 +41,18 @@ export class SimulatedFleet implements HealthAws {
     }
 
     /** Adds an EC2 instance, and an SSM record unless `ssm` is null. */
-    addInstance(id: string, launched: Date, ssm: Partial<ManagedNodeInfo> | null = { PingStatus: "Online", AgentVersion: "3.3.1142.0" }, tags: Record<string, string> = {}): void {
-        this.instances.set(id, { InstanceId: id, LaunchTime: launched, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })), state: "running" });
+    addInstance(
+        id: string,
+        launched: Date,
+        ssm: Partial<ManagedNodeInfo> | null = { PingStatus: "Online", AgentVersion: "3.3.1142.0" },
+        tags: Record<string, string> = {},
+    ): void {
+        this.instances.set(id, {
+            InstanceId: id,
+            LaunchTime: launched,
+            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+            state: "running",
+        });
         if (ssm) {
             this.nodes.set(id, { InstanceId: id, ResourceType: "EC2Instance", LastPingDateTime: launched, ...ssm });
         }
@@ -69,12 +79,19 @@ export class SimulatedFleet implements HealthAws {
         if (max < 5 || max > 1000) {
             throw Object.assign(new Error("MaxResults must be between 5 and 1000"), { name: "InvalidParameterValue" });
         }
-        const states: string[] = input.Filters?.find((f: Item) => f.Name === "instance-state-name")?.Values ?? ["running", "stopped"];
-        const all = this.listing("DescribeInstances", input.NextToken, () => [...this.instances.values()].filter(i => states.includes(i.state)));
+        const states: string[] = input.Filters?.find((f: Item) => f.Name === "instance-state-name")?.Values ?? [
+            "running",
+            "stopped",
+        ];
+        const all = this.listing("DescribeInstances", input.NextToken, () =>
+            [...this.instances.values()].filter(i => states.includes(i.state)),
+        );
         const start = Number(input.NextToken ?? 0);
         const page = all.slice(start, start + max);
         return {
-            Reservations: page.map(({ state, ...instance }) => ({ Instances: [{ ...instance, State: { Name: state } }] })),
+            Reservations: page.map(({ state, ...instance }) => ({
+                Instances: [{ ...instance, State: { Name: state } }],
+            })),
             NextToken: start + max < all.length ? String(start + max) : undefined,
         };
     }
@@ -87,27 +104,37 @@ export class SimulatedFleet implements HealthAws {
         }
         const all = this.listing("DescribeInstanceInformation", input.NextToken, () => [...this.nodes.values()]);
         const start = Number(input.NextToken ?? 0);
-        return { InstanceInformationList: all.slice(start, start + max), NextToken: start + max < all.length ? String(start + max) : undefined };
+        return {
+            InstanceInformationList: all.slice(start, start + max),
+            NextToken: start + max < all.length ? String(start + max) : undefined,
+        };
     }
 
     async scan(input: Item) {
         await this.call("Scan");
         const all = [...this.table.values()];
-        let index = input.ExclusiveStartKey ? all.findIndex(item => item.nodeId.S === input.ExclusiveStartKey.nodeId.S) + 1 : 0;
+        let index = input.ExclusiveStartKey
+            ? all.findIndex(item => item.nodeId.S === input.ExclusiveStartKey.nodeId.S) + 1
+            : 0;
         const items: Item[] = [];
         let bytes = 0;
         while (index < all.length && bytes < 1024 * 1024) {
             bytes += JSON.stringify(all[index]).length;
             items.push(all[index++]);
         }
-        return { Items: items, LastEvaluatedKey: index < all.length ? { nodeId: items[items.length - 1].nodeId } : undefined };
+        return {
+            Items: items,
+            LastEvaluatedKey: index < all.length ? { nodeId: items[items.length - 1].nodeId } : undefined,
+        };
     }
 
     async batchWriteItem(input: Item) {
         await this.call("BatchWriteItem");
         const requests: Item[] = Object.values(input.RequestItems).flat() as Item[];
         if (requests.length > 25) {
-            throw Object.assign(new Error("Too many items requested for the BatchWriteItem call"), { name: "ValidationException" });
+            throw Object.assign(new Error("Too many items requested for the BatchWriteItem call"), {
+                name: "ValidationException",
+            });
         }
         for (const request of requests) {
             if (request.PutRequest) {
@@ -122,7 +149,9 @@ export class SimulatedFleet implements HealthAws {
     async publish(input: { TopicArn: string; Subject: string; Message: string }) {
         await this.call("Publish");
         if (input.Subject.length >= 100 || /[\r\n]/.test(input.Subject) || Buffer.byteLength(input.Message) > 262144) {
-            throw Object.assign(new Error("Invalid parameter: Subject or Message"), { name: "InvalidParameterException" });
+            throw Object.assign(new Error("Invalid parameter: Subject or Message"), {
+                name: "InvalidParameterException",
+            });
         }
         this.published.push(input);
         return { MessageId: String(this.published.length) };
@@ -134,13 +163,18 @@ export class SimulatedFleet implements HealthAws {
             throw Object.assign(new Error("Entries must have at most 10 items"), { name: "ValidationException" });
         }
         this.events.push(...input.Entries);
-        return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: String(this.events.length + i) })) };
+        return {
+            FailedEntryCount: 0,
+            Entries: input.Entries.map((_, i) => ({ EventId: String(this.events.length + i) })),
+        };
     }
 
     async putMetricData(input: Item) {
         await this.call("PutMetricData");
         if (input.MetricData.length > 1000) {
-            throw Object.assign(new Error("MetricData must have at most 1000 items"), { name: "InvalidParameterValue" });
+            throw Object.assign(new Error("MetricData must have at most 1000 items"), {
+                name: "InvalidParameterValue",
+            });
         }
         this.metrics.push(input.MetricData);
         return {};
