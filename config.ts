@@ -2,7 +2,7 @@
 // `BaselineConfig` whose values are already checked, so a bad value fails before any resource
 // is registered, with a message naming the key and the form it expects.
 import * as pulumi from "@pulumi/pulumi";
-import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "./functions/agentVersion";
+import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "./aws/agentVersion";
 
 export const projectName = "ssm-fleet-baseline";
 

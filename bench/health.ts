@@ -7,7 +7,7 @@ import * as os from "os";
 import { performance } from "perf_hooks";
 import * as v8 from "v8";
 import * as vm from "vm";
-import { runSweep, SweepReport, SweepSettings } from "../functions/healthSweep";
+import { runSweep, SweepReport, SweepSettings } from "../handlers/healthSweep";
 import { SimulatedFleet } from "../test/support/simulatedFleet";
 
 const fleetSizes = [1_000, 10_000, 50_000];

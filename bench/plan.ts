@@ -4,7 +4,7 @@
 import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { projectRoot, runProgram } from "../plan/synthesize";
+import { projectRoot, runProgram } from "../harness/synthesize";
 
 const stacks = ["dev", "prod"];
 const repetitions = 5;

@@ -4,7 +4,7 @@
 import { ConcurrentUpdateError, LocalWorkspace, OpMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
-import { ExitCode } from "./exitCodes";
+import { ExitCode } from "../cli/exitCodes";
 import { hasChanges, summaryLine, summaryMarkdown } from "./summary";
 import { VerifyResult } from "./verify";
 

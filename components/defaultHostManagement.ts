@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalSettingsProtection } from "../config";
-import { partitionOf } from "../functions/awsPartition";
-import { dhmcManagedPolicyName, dhmcRolePath, dhmcSettingId, dhmcSettingValue } from "../functions/awsIdentifiers";
+import { partitionOf } from "../aws/partition";
+import { dhmcManagedPolicyName, dhmcRolePath, dhmcSettingId, dhmcSettingValue } from "../aws/identifiers";
 import { serviceTrustPolicy } from "./policyDocuments";
 
 export interface DefaultHostManagementArgs {

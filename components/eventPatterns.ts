@@ -1,5 +1,5 @@
 // EventBridge patterns for the notification routes. Pure, so tests match them against AWS's sample events.
-import { associationStateChangeDetailType, complianceChangeDetailType } from "../functions/notification";
+import { associationStateChangeDetailType, complianceChangeDetailType } from "../handlers/notification";
 
 /** Success and Failed results of one State Manager association (other tools run their own AWS-UpdateSSMAgent). */
 export function associationResultPattern(associationId: string) {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../functions/awsPartition";
+import { partitionOf } from "../aws/partition";
 import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
 import { PrivateBucket } from "./privateBucket";
 

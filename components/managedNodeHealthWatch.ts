@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../functions/awsPartition";
-import { diagnosisRunbook, HealthAws, metricNamespace, runSweep } from "../functions/healthSweep";
+import { partitionOf } from "../aws/partition";
+import { diagnosisRunbook, HealthAws, metricNamespace, runSweep } from "../handlers/healthSweep";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
 import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
 

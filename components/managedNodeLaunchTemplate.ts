@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { managedNodeUserData } from "../functions/userData";
+import { managedNodeUserData } from "../aws/userData";
 
 export interface ManagedNodeLaunchTemplateArgs {
     /** The managed-node security group: no ingress, HTTPS to the SSM endpoints, HTTP(S) to S3. */

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
-import { partitionOf } from "../functions/awsPartition";
-import { notifyEvent } from "../functions/notification";
+import { partitionOf } from "../aws/partition";
+import { notifyEvent } from "../handlers/notification";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
 import { denyInsecureTransport, policyDocument } from "./policyDocuments";
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { endpointServiceName, ssmInterfaceEndpointServices } from "../functions/awsIdentifiers";
+import { endpointServiceName, ssmInterfaceEndpointServices } from "../aws/identifiers";
 
 export interface SsmEndpointsArgs {
     readonly region: string;

@@ -11,8 +11,8 @@ import { evaluatePolicies, PackConfig } from "../policy/evaluate";
 import { policies } from "../policy/policies";
 import { estimateMonthlyCost } from "./cost";
 import { mandatoryFailure, mandatoryViolations, planDocument, PlanReport, renderText } from "./report";
-import { RecordingMocks } from "./standIns";
-import { PlannedResource, projectRoot, runProgram, stackConfig } from "./synthesize";
+import { RecordingMocks } from "../harness/standIns";
+import { PlannedResource, projectRoot, runProgram, stackConfig } from "../harness/synthesize";
 
 export const exitCodes = { ok: 0, mandatoryViolation: 1, usage: 2, programError: 3 } as const;
 

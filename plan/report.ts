@@ -1,7 +1,7 @@
 // Renders a stack plan: the --json document and the terminal report. Pure: no I/O.
 import type { Violation } from "../policy/evaluate";
 import type { CostEstimate } from "./cost";
-import type { PlannedResource } from "./synthesize";
+import type { PlannedResource } from "../harness/synthesize";
 
 export interface PlanReport {
     readonly stack: string;

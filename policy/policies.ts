@@ -4,7 +4,7 @@
 import * as aws from "@pulumi/aws";
 import { Resource } from "@pulumi/pulumi";
 import { Policies, PolicyResource, ReportViolation, validateResourceOfType } from "@pulumi/policy";
-import { dhmcManagedPolicyName, dhmcSettingId, ssmInterfaceEndpointServices } from "../functions/awsIdentifiers";
+import { dhmcManagedPolicyName, dhmcSettingId, ssmInterfaceEndpointServices } from "../aws/identifiers";
 import { allowsAction, deniesInsecureTransport, trustsService } from "./iamDocuments";
 
 /**

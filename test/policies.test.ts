@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { DefaultHostManagement } from "../components/defaultHostManagement";
 import { PrivateBucket } from "../components/privateBucket";
-import { plannedResources } from "../plan/synthesize";
+import { plannedResources } from "../harness/synthesize";
 import { AnalyzedResource, evaluatePolicies, PackConfig } from "../policy/evaluate";
 import { policies } from "../policy/policies";
 import { projectRoot, runProgram, underMocks } from "./support/program";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { Canary } from "../components/canary";
-import { runProgram, underMocks, valueOf } from "./support/program";
+import { Canary } from "../../components/canary";
+import { runProgram, underMocks, valueOf } from "../support/program";
 
 describe("canary", () => {
     it("is a t4g.nano on the newest Amazon Linux 2023 arm64 AMI, IMDSv2 only, with no instance profile, key pair or public address", async () => {

@@ -2,9 +2,9 @@
 // for events.amazonaws.com on the rule ARN, Lambda targets need a permission), §7 (CallbackFunction
 // without a role gets FullAccess policies; Topic kmsMasterKeyId), §8 (alarms/EventBridge need a CMK).
 import * as assert from "assert";
-import { NotificationPipeline } from "../components/notificationPipeline";
-import { standInAccountId } from "../plan/standIns";
-import { underMocks, valueOf } from "./support/program";
+import { NotificationPipeline } from "../../components/notificationPipeline";
+import { standInAccountId } from "../../harness/standIns";
+import { underMocks, valueOf } from "../support/program";
 
 const build = () =>
     underMocks(

@@ -1,9 +1,9 @@
 // Config facts: aws-facts §2.1 (identifier vs name, recorded types), §2.3 (recorder role policy,
 // bucket policy statements), §5.3 (AWS-GatherSoftwareInventory feeds ManagedInstanceInventory).
 import * as assert from "assert";
-import { ManagedNodeCompliance } from "../components/managedNodeCompliance";
-import { standInAccountId } from "../plan/standIns";
-import { underMocks, valueOf } from "./support/program";
+import { ManagedNodeCompliance } from "../../components/managedNodeCompliance";
+import { standInAccountId } from "../../harness/standIns";
+import { underMocks, valueOf } from "../support/program";
 
 const baseArgs = {
     region: "eu-west-1",

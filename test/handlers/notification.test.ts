@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { describeEvent, maxMessageBytes, Notification, notifyEvent } from "../functions/notification";
-import { associationSample, complianceChangeSample } from "./support/fixtures";
+import { describeEvent, maxMessageBytes, Notification, notifyEvent } from "../../handlers/notification";
+import { associationSample, complianceChangeSample } from "../support/fixtures";
 
 /** SNS rejects subjects of 100 characters or more, or with line breaks or control characters. */
 function assertValidSubject(subject: string) {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { ConfigError } from "../config";
 import { associationResultPattern, complianceChangePattern } from "../components/eventPatterns";
-import { RecordingMocks } from "../plan/standIns";
+import { RecordingMocks } from "../harness/standIns";
 import { runProgram, stackConfig } from "./support/program";
 
 /** Every resource we register sits under one of our components and is named from it. */

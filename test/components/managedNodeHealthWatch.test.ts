@@ -1,11 +1,11 @@
 // The health-watch component under mocks, and its sweep Lambda exactly as Pulumi serializes it,
 // run against the simulated fleet. Runbook permissions: aws-facts §5.4.
 import * as assert from "assert";
-import { ManagedNodeHealthWatch } from "../components/managedNodeHealthWatch";
-import { standInAccountId } from "../plan/standIns";
-import { archiveOf, loadHandler } from "./support/lambdaArchive";
-import { SimulatedFleet } from "./support/simulatedFleet";
-import { underMocks, valueOf } from "./support/program";
+import { ManagedNodeHealthWatch } from "../../components/managedNodeHealthWatch";
+import { standInAccountId } from "../../harness/standIns";
+import { archiveOf, loadHandler } from "../support/lambdaArchive";
+import { SimulatedFleet } from "../support/simulatedFleet";
+import { underMocks, valueOf } from "../support/program";
 
 const baseArgs = {
     region: "eu-west-1",

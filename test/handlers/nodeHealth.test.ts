@@ -2,7 +2,7 @@
 // DHMC needs agent 3.2.582.0 or later (§1.3); hybrid node ids are mi- plus 17 hex digits (§6);
 // SSM checks node health every five minutes and emits no ping-status event (§3.2).
 import * as assert from "assert";
-import { compareAgentVersions, parseAgentVersion } from "../functions/agentVersion";
+import { compareAgentVersions, parseAgentVersion } from "../../aws/agentVersion";
 import {
     advanceStates,
     classifyNodes,
@@ -11,7 +11,7 @@ import {
     goneRetentionSeconds,
     NodeState,
     Observation,
-} from "../functions/nodeHealth";
+} from "../../handlers/nodeHealth";
 
 const now = Date.parse("2026-11-22T12:00:00Z");
 const minutes = (n: number) => n * 60_000;

@@ -1,7 +1,7 @@
 // Managed-node health decisions: classify each node from one sweep's EC2 and SSM listings, then
 // advance its stored state so that only debounced transitions alert. Pure and free of @pulumi
 // imports: serialized by value into the sweep Lambda.
-import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "./agentVersion";
+import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "../aws/agentVersion";
 
 /** What a sweep can say about a node. "starting" is a new instance still inside the grace period. */
 export type NodeStatus =

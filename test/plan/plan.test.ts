@@ -3,11 +3,11 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CostedResource, estimateMonthlyCost, hoursPerMonth } from "../plan/cost";
-import { exitCodes, main } from "../plan/plan";
-import { displayType, treeOrder } from "../plan/report";
-import { PlannedResource } from "../plan/synthesize";
-import { projectRoot } from "./support/program";
+import { CostedResource, estimateMonthlyCost, hoursPerMonth } from "../../plan/cost";
+import { exitCodes, main } from "../../plan/plan";
+import { displayType, treeOrder } from "../../plan/report";
+import { PlannedResource } from "../../harness/synthesize";
+import { projectRoot } from "../support/program";
 
 const planScript = path.join(projectRoot, "plan", "plan.ts");
 const violatingProgram = path.join(projectRoot, "test", "fixtures", "violating-program", "index.ts");

@@ -2,7 +2,7 @@
 // state, and report transitions (one e-mail, one EventBridge event each), metrics and optional
 // diagnoses. AWS calls are injected so the Lambda passes SDK clients and tests pass stand-ins.
 // Pure of @pulumi imports: serialized by value into the sweep Lambda.
-import { automationExecutionUrl, nodeConsoleUrl } from "./awsPartition";
+import { automationExecutionUrl, nodeConsoleUrl } from "../aws/partition";
 import {
     advanceStates,
     classifyNodes,

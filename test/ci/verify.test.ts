@@ -2,7 +2,7 @@
 // values Online|ConnectionLost (aws-facts §2.1); DHMC needs no instance profile and IMDSv2 (§1.3, §1.4);
 // the agent's regional bucket amazon-ssm-<region> is reached through the S3 gateway (§4.3, §5.1).
 import * as assert from "assert";
-import { s3ReachabilityCommand, Sender, verifyCanary, VerifyOptions } from "../ci/verify";
+import { s3ReachabilityCommand, Sender, verifyCanary, VerifyOptions } from "../../ci/verify";
 
 const instanceId = "i-0123456789abcdef0";
 

@@ -12,11 +12,11 @@ import {
 import * as assert from "assert";
 import * as os from "os";
 import * as path from "path";
-import { NotificationPipeline } from "../components/notificationPipeline";
-import { describeEvent } from "../functions/notification";
-import { associationSample } from "./support/fixtures";
-import { archiveOf, loadHandler } from "./support/lambdaArchive";
-import { underMocks, valueOf } from "./support/program";
+import { NotificationPipeline } from "../../components/notificationPipeline";
+import { describeEvent } from "../../handlers/notification";
+import { associationSample } from "../support/fixtures";
+import { archiveOf, loadHandler } from "../support/lambdaArchive";
+import { underMocks, valueOf } from "../support/program";
 
 // fauxqs is ESM-only: its types resolve only in import mode, and it is loaded with import().
 type Fauxqs = import("fauxqs", { with: { "resolution-mode": "import" } }).FauxqsServer;

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { projectRoot } from "./support/program";
+import { projectRoot } from "../support/program";
 
 const workflow = yaml.load(
     fs.readFileSync(path.join(projectRoot, ".github", "workflows", "baseline.yml"), "utf8"),

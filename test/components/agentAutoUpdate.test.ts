@@ -1,8 +1,8 @@
 // AWS-UpdateSSMAgent parameters are strings, version empty means latest (aws-facts §5.1); the DHMC
 // managed policy has no S3 permission, so the node role gets write access to the output (§1.5).
 import * as assert from "assert";
-import { AgentAutoUpdate } from "../components/agentAutoUpdate";
-import { underMocks, valueOf } from "./support/program";
+import { AgentAutoUpdate } from "../../components/agentAutoUpdate";
+import { underMocks, valueOf } from "../support/program";
 
 const build = (version?: string) =>
     underMocks(

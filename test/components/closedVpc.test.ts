@@ -1,11 +1,11 @@
 // Endpoint facts: aws-facts §4.1 (service names, ec2messages only for agents before 3.3.40.0),
 // §4.2 (Interface type and private DNS must be set explicitly; S3 prefix list; gateway on route tables).
 import * as assert from "assert";
-import { ClosedVpc } from "../components/closedVpc";
-import { SsmEndpoints } from "../components/ssmEndpoints";
-import { availabilityZoneAt, isolatedSubnetCidrs } from "../components/subnetCidrs";
-import { standInS3PrefixListId, standInZones } from "../plan/standIns";
-import { underMocks, valueOf } from "./support/program";
+import { ClosedVpc } from "../../components/closedVpc";
+import { SsmEndpoints } from "../../components/ssmEndpoints";
+import { availabilityZoneAt, isolatedSubnetCidrs } from "../../components/subnetCidrs";
+import { standInS3PrefixListId, standInZones } from "../../harness/standIns";
+import { underMocks, valueOf } from "../support/program";
 
 const endpointArgs = {
     region: "eu-west-1",

@@ -11,8 +11,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { compareAgentVersions, dhmcMinimumAgentVersion } from "../functions/agentVersion";
-import { managedNodeUserData } from "../functions/userData";
+import { compareAgentVersions, dhmcMinimumAgentVersion } from "../../aws/agentVersion";
+import { managedNodeUserData } from "../../aws/userData";
 
 const bash = "/bin/bash";
 const token = "TOKEN123";

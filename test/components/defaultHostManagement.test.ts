@@ -1,9 +1,9 @@
 // DHMC identifiers: aws-facts §1.1 (setting id and value form), §1.2 (role, trust, managed policy), §7 (IMDS defaults).
 import * as assert from "assert";
-import { DefaultHostManagement } from "../components/defaultHostManagement";
-import { ManagedNodeLaunchTemplate } from "../components/managedNodeLaunchTemplate";
-import { managedNodeUserData } from "../functions/userData";
-import { underMocks, valueOf } from "./support/program";
+import { DefaultHostManagement } from "../../components/defaultHostManagement";
+import { ManagedNodeLaunchTemplate } from "../../components/managedNodeLaunchTemplate";
+import { managedNodeUserData } from "../../aws/userData";
+import { underMocks, valueOf } from "../support/program";
 
 const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1") =>
     underMocks(

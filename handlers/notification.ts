@@ -1,6 +1,6 @@
 // Turns EventBridge events into readable e-mails. Pure and free of @pulumi imports: Pulumi's
 // closure serializer copies this module by value into the notification Lambda.
-import { consoleUrl, nodeConsoleUrl } from "./awsPartition";
+import { consoleUrl, nodeConsoleUrl } from "../aws/partition";
 
 export const associationStateChangeDetailType = "EC2 State Manager Instance Association State Change";
 export const complianceChangeDetailType = "Config Rules Compliance Change";

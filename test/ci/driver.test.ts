@@ -5,11 +5,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DriverDeps, main } from "../ci/driver";
-import { ExitCode } from "../ci/exitCodes";
-import { VerifyResult } from "../ci/verify";
-import { FakePulumi, FakeScript } from "./support/fakePulumi";
-import { projectRoot } from "./support/program";
+import { DriverDeps, main } from "../../ci/driver";
+import { ExitCode } from "../../cli/exitCodes";
+import { VerifyResult } from "../../ci/verify";
+import { FakePulumi, FakeScript } from "../support/fakePulumi";
+import { projectRoot } from "../support/program";
 
 const lockedError = {
     code: 255,
