@@ -26,7 +26,7 @@ export class AgentAutoUpdate extends pulumi.ComponentResource {
     public readonly outputBucketName: pulumi.Output<string>;
 
     constructor(name: string, args: AgentAutoUpdateArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:agent:AgentAutoUpdate", name, {}, opts);
+        super("ssm-fleet-baseline:index:AgentAutoUpdate", name, {}, opts);
         const bucket = new PrivateBucket(`${name}-output`, { expirationDays: args.logRetentionDays }, { parent: this });
         // The DHMC managed policy has no S3 permission (aws-facts §1.5): the agent uploads output with the node's role.
         const outputWrite = new aws.iam.RolePolicy(

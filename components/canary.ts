@@ -22,7 +22,7 @@ export class Canary extends pulumi.ComponentResource {
     public readonly instanceId: pulumi.Output<string>;
 
     constructor(name: string, args: CanaryArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:canary:Canary", name, {}, opts);
+        super("ssm-fleet-baseline:index:Canary", name, {}, opts);
         const ami = aws.ssm.getParameterOutput({ name: canaryAmiParameter }, { parent: this });
         const instance = new aws.ec2.Instance(
             name,

@@ -20,7 +20,7 @@ export class ClosedVpc extends pulumi.ComponentResource {
     public readonly routeTableIds: pulumi.Output<string>[];
 
     constructor(name: string, args: ClosedVpcArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:network:ClosedVpc", name, {}, opts);
+        super("ssm-fleet-baseline:index:ClosedVpc", name, {}, opts);
         const child = { parent: this };
 
         const zones = aws.getAvailabilityZonesOutput(

@@ -23,7 +23,7 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
     public readonly settingValue: pulumi.Output<string>;
 
     constructor(name: string, args: DefaultHostManagementArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:dhmc:DefaultHostManagement", name, {}, opts);
+        super("ssm-fleet-baseline:index:DefaultHostManagement", name, {}, opts);
         const regional: pulumi.CustomResourceOptions =
             args.protection === "protect" ? { parent: this, protect: true } : { parent: this, retainOnDelete: true };
 

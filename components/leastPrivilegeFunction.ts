@@ -30,7 +30,7 @@ export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
     public readonly functionArn: pulumi.Output<string>;
 
     constructor(name: string, args: LeastPrivilegeFunctionArgs<E, R>, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:lambda:LeastPrivilegeFunction", name, {}, opts);
+        super("ssm-fleet-baseline:index:LeastPrivilegeFunction", name, {}, opts);
         const child = { parent: this };
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 90 }, child);

@@ -33,7 +33,7 @@ export class ManagedNodeCompliance extends pulumi.ComponentResource {
     public readonly ruleArn: pulumi.Output<string>;
 
     constructor(name: string, args: ManagedNodeComplianceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:compliance:ManagedNodeCompliance", name, {}, opts);
+        super("ssm-fleet-baseline:index:ManagedNodeCompliance", name, {}, opts);
         const child = { parent: this };
 
         const recorderReady = args.createRecorder ? [this.createRecorder(name, args)] : [];

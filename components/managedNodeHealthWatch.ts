@@ -50,7 +50,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
     public readonly sweepFunctionName: pulumi.Output<string>;
 
     constructor(name: string, args: ManagedNodeHealthWatchArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:health:ManagedNodeHealthWatch", name, {}, opts);
+        super("ssm-fleet-baseline:index:ManagedNodeHealthWatch", name, {}, opts);
         const child = { parent: this };
         const partition = partitionOf(args.region);
 

@@ -17,7 +17,7 @@ export class ManagedNodeLaunchTemplate extends pulumi.ComponentResource {
     public readonly launchTemplateId: pulumi.Output<string>;
 
     constructor(name: string, args: ManagedNodeLaunchTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:dhmc:ManagedNodeLaunchTemplate", name, {}, opts);
+        super("ssm-fleet-baseline:index:ManagedNodeLaunchTemplate", name, {}, opts);
         const template = new aws.ec2.LaunchTemplate(
             name,
             {

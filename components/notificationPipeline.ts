@@ -42,7 +42,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     public readonly handlerName: pulumi.Output<string>;
 
     constructor(name: string, args: NotificationPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:notifications:NotificationPipeline", name, {}, opts);
+        super("ssm-fleet-baseline:index:NotificationPipeline", name, {}, opts);
         const child = { parent: this };
         const partition = partitionOf(args.region);
         const sourceAccount = { StringEquals: { "aws:SourceAccount": args.accountId } };

@@ -18,7 +18,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
     public readonly bucketArn: pulumi.Output<string>;
 
     constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:storage:PrivateBucket", name, {}, opts);
+        super("ssm-fleet-baseline:index:PrivateBucket", name, {}, opts);
         const child = { parent: this };
 
         const bucket = new aws.s3.Bucket(name, {}, child);

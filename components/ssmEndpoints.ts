@@ -27,7 +27,7 @@ export class SsmEndpoints extends pulumi.ComponentResource {
     public readonly s3GatewayEndpointId: pulumi.Output<string>;
 
     constructor(name: string, args: SsmEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:network:SsmEndpoints", name, {}, opts);
+        super("ssm-fleet-baseline:index:SsmEndpoints", name, {}, opts);
         const child = { parent: this };
 
         const endpointSecurityGroup = new aws.ec2.SecurityGroup(

@@ -29,7 +29,14 @@ export interface RecordedOptions {
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     readonly dependencies: string[];
+    /** The aliases the resource declares, as the SDK sends them to the engine. */
+    readonly aliases: AliasSpec[];
 }
+
+/** One alias as the engine receives it: a whole URN, or the parts that differ from the resource's own. */
+export type AliasSpec =
+    | { readonly urn: string }
+    | { readonly name?: string; readonly type?: string; readonly parentUrn?: string; readonly noParent?: boolean };
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
     constructor(readonly region = "eu-west-1") {}
@@ -38,8 +45,16 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly invokes: { token: string; inputs: Record<string, any> }[] = [];
     readonly options = new Map<string, RecordedOptions>();
 
-    /** Wraps the mock monitor so that each registration's options are recorded by type and name. */
+    /**
+     * Wraps the mock monitor so that each registration's options are recorded by type and name,
+     * and so that URNs carry the parent's whole type chain, as the engine forms them (the mock
+     * monitor keeps only the parent's own type, which misnames children of nested components).
+     */
     recordOptionsOf(monitor: any): void {
+        monitor.newUrn = (parent: string, type: string, name: string) =>
+            parent
+                ? `${parent.substring(0, parent.lastIndexOf("::"))}$${type}::${name}`
+                : `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${name}`;
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
             register(req, (err: any, resp: any) => {
@@ -49,6 +64,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                     protect: req.getProtect() === true,
                     retainOnDelete: req.getRetainondelete() === true,
                     dependencies: req.getDependenciesList(),
+                    aliases: req.getAliasesList().map(aliasSpecOf),
                 });
                 callback(err, resp);
             });
@@ -119,6 +135,19 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         }
         return found[0];
     }
+}
+
+function aliasSpecOf(alias: any): AliasSpec {
+    const spec = alias.getSpec();
+    if (!spec) {
+        return { urn: alias.getUrn() };
+    }
+    return {
+        ...(spec.getName() ? { name: spec.getName() } : {}),
+        ...(spec.getType() ? { type: spec.getType() } : {}),
+        ...(spec.getParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+        ...(spec.getNoparent() ? { noParent: true } : {}),
+    };
 }
 
 function providerOutputs(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {

@@ -124,7 +124,7 @@ const unpriced: Record<string, string> = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": "CloudWatch metric alarm",
     "aws:ec2/instance:Instance": "EC2 instance (with its EBS root volume)",
     "aws:dynamodb/table:Table": "DynamoDB on-demand table (a few writes per health sweep)",
-    "ssm-fleet-baseline:health:ManagedNodeHealthWatch":
+    "ssm-fleet-baseline:index:ManagedNodeHealthWatch":
         "health watch publishing 8 custom CloudWatch metrics every sweep",
 };
 

@@ -121,7 +121,7 @@ describe("offline plan (npm run plan)", () => {
         assert.match(stdout, /^Plan of stack dev \(eu-west-1\): \d+ resources, \d+ components\n/);
         assert.match(
             stdout,
-            /\n {2}ssm-fleet-baseline:network:SsmEndpoints +ssm-endpoints\n(?: {4}.*\n)* {4}aws:ec2:VpcEndpoint +ssm-endpoints-ssm\n/,
+            /\n {2}ssm-fleet-baseline:index:SsmEndpoints +ssm-endpoints\n(?: {4}.*\n)* {4}aws:ec2:VpcEndpoint +ssm-endpoints-ssm\n/,
         );
         assert.match(stdout, /\n {2}3 {2}aws:ec2:VpcEndpoint\n/);
         assert.match(stdout, /\n {2}no violations\n/);
@@ -364,7 +364,7 @@ describe("the plan report", () => {
         assert.strictEqual(displayType("aws:s3/bucket:Bucket"), "aws:s3:Bucket");
         assert.strictEqual(displayType("aws:cloudwatch/eventRule:EventRule"), "aws:cloudwatch:EventRule");
         assert.strictEqual(displayType("aws:index/provider:Provider"), "aws:index:Provider");
-        assert.strictEqual(displayType("ssm-fleet-baseline:network:ClosedVpc"), "ssm-fleet-baseline:network:ClosedVpc");
+        assert.strictEqual(displayType("ssm-fleet-baseline:index:ClosedVpc"), "ssm-fleet-baseline:index:ClosedVpc");
     });
 
     it("orders the tree depth-first, children by type and name, orphans at the top", () => {
