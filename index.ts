@@ -1,11 +1,10 @@
-// ssm-fleet-baseline: read the validated config, compose the components, export what operators need.
+// ssm-fleet-baseline: the validated config's sections in, the components, their notification
+// routes wired to the pipeline, and what operators need out.
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 import { AgentAutoUpdate } from "./components/agentAutoUpdate";
 import { Canary } from "./components/canary";
-import { ClosedVpc } from "./components/closedVpc";
+import { adoptedVpc, ClosedVpc } from "./components/closedVpc";
 import { DefaultHostManagement } from "./components/defaultHostManagement";
-import { associationResultPattern, complianceChangePattern } from "./components/eventPatterns";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
 import { ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
@@ -17,66 +16,28 @@ const config = loadBaselineConfig();
 const accountId = aws.getCallerIdentityOutput().accountId;
 
 const network =
-    config.network.mode === "create"
-        ? new ClosedVpc("ssm-vpc", config.network)
-        : {
-              vpcId: pulumi.output(config.network.vpcId),
-              cidrBlock: pulumi.output(config.network.cidrBlock),
-              subnetIds: config.network.subnets.map(subnet => pulumi.output(subnet.id)),
-              routeTableIds: config.network.routeTableIds.map(id => pulumi.output(id)),
-          };
-const endpoints = new SsmEndpoints("ssm-endpoints", {
-    region: config.region,
-    vpcId: network.vpcId,
-    vpcCidrBlock: network.cidrBlock,
-    subnetIds: network.subnetIds,
-    routeTableIds: network.routeTableIds,
-    includeEc2Messages: config.ec2MessagesEndpoint,
-});
-const dhmc = new DefaultHostManagement("dhmc", {
-    region: config.region,
-    roleName: config.dhmcRoleName,
-    protection: config.regionalSettingsProtection,
-});
+    config.network.mode === "create" ? new ClosedVpc("ssm-vpc", config.network.vpc) : adoptedVpc(config.network.vpc);
+const endpoints = new SsmEndpoints("ssm-endpoints", { ...config.endpoints, network });
+const dhmc = new DefaultHostManagement("dhmc", config.dhmc);
 const launchTemplate = new ManagedNodeLaunchTemplate("managed-node", {
     securityGroupId: endpoints.managedNodeSecurityGroupId,
 });
 const canary = config.canary
     ? new Canary("canary", { subnetId: network.subnetIds[0], securityGroupId: endpoints.managedNodeSecurityGroupId })
     : undefined;
-const agentUpdate = new AgentAutoUpdate("ssm-agent-update", {
-    region: config.region,
-    ...config.agentUpdate,
-    logRetentionDays: config.logRetentionDays,
-    nodeRoleName: dhmc.roleName,
-});
-const compliance = new ManagedNodeCompliance("managed-nodes", {
-    region: config.region,
-    accountId,
-    ...config.compliance,
-    deliveryRetentionDays: config.logRetentionDays,
-});
+const agentUpdate = new AgentAutoUpdate("ssm-agent-update", { ...config.agentUpdate, nodeRoleName: dhmc.roleName });
+const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId });
+
 const notifications = new NotificationPipeline("ssm-notify", {
-    region: config.region,
+    ...config.notifications,
     accountId,
-    emails: config.notificationEmails,
-    routes: {
-        "agent-update": {
-            description: "Results of this stack's SSM Agent update association",
-            eventPattern: agentUpdate.associationId.apply(id => JSON.stringify(associationResultPattern(id))),
-        },
-        "managed-node-compliance": {
-            description: "Running EC2 instances that stop or start being managed by Systems Manager",
-            eventPattern: compliance.ruleName.apply(name => JSON.stringify(complianceChangePattern(name))),
-        },
-    },
+    routes: [agentUpdate.notificationRoute, compliance.notificationRoute],
 });
 
 const healthWatch = config.healthWatch
     ? new ManagedNodeHealthWatch("node-health", {
-          region: config.region,
-          accountId,
           ...config.healthWatch,
+          accountId,
           topicArn: notifications.topicArn,
           topicKeyArn: notifications.topicKeyArn,
       })

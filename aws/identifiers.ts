@@ -1,11 +1,16 @@
-// AWS identifiers that the program creates and the policy pack checks, defined once. Pure (no
-// @pulumi imports), so the pack can load it from its own directory.
+// AWS identifiers the program creates, names or checks, defined once with their sources. A wrong
+// string deploys fine and silently does nothing, so test/aws/identifiers.test.ts pins each one.
+// Pure (no @pulumi imports).
 
-/** aws-facts §1.1: the DHMC service setting. */
+// Default Host Management Configuration:
+// https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
+
+/** The service setting that turns DHMC on for a region. */
 export const dhmcSettingId = "/ssm/managed-instance/default-ec2-instance-management-role";
-/** aws-facts §1.2: the path AWS gives the DHMC role. */
+/** The role name AWS recommends, at the path its examples use. */
+export const dhmcDefaultRoleName = "AWSSystemsManagerDefaultEC2InstanceManagementRole";
 export const dhmcRolePath = "/service-role/";
-/** aws-facts §1.2: the managed policy a DHMC role carries (its ARN has no service-role/ segment). */
+/** The managed policy a DHMC role carries; its ARN has no service-role/ segment. */
 export const dhmcManagedPolicyName = "AmazonSSMManagedEC2InstanceDefaultPolicy";
 
 /** The setting value names the role by its path-qualified name, never its ARN: "service-role/<name>". */
@@ -13,10 +18,51 @@ export function dhmcSettingValue(roleName: string): string {
     return `${dhmcRolePath.slice(1)}${roleName}`;
 }
 
-/** aws-facts §4.1: the interface endpoints SSM uses; ec2messages only serves agents older than 3.3.40.0. */
+/**
+ * The interface endpoints SSM uses; ec2messages only serves agents older than 3.3.40.0.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
+ */
 export const ssmInterfaceEndpointServices = ["ssm", "ssmmessages", "ec2messages"] as const;
 
 /** The VPC endpoint service name, e.g. com.amazonaws.eu-west-1.ssm. */
 export function endpointServiceName(region: string, service: string): string {
     return `com.amazonaws.${region}.${service}`;
 }
+
+/**
+ * The Command document that updates the SSM Agent; its optional parameters are `version` and
+ * `allowDowngrade`, both strings.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
+ */
+export const agentUpdateDocument = "AWS-UpdateSSMAgent";
+
+/**
+ * The inventory document; only one association of it may target a node.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-inventory-cliwalk.html
+ */
+export const inventoryDocument = "AWS-GatherSoftwareInventory";
+
+// The AWS Config managed rule; its identifier differs from its default name.
+// https://docs.aws.amazon.com/config/latest/developerguide/ec2-instance-managed-by-ssm.html
+export const managedNodeRuleIdentifier = "EC2_INSTANCE_MANAGED_BY_SSM";
+export const managedNodeRuleDefaultName = "ec2-instance-managed-by-systems-manager";
+/** Both resource types feed the rule; the inventory items come from the inventory association. */
+export const managedNodeRecordedTypes = ["AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory"];
+
+/**
+ * The managed policy of an AWS Config recorder's role (under service-role/).
+ * https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html
+ */
+export const configRecorderPolicyPath = "service-role/AWS_ConfigRole";
+
+/**
+ * The runbook that diagnoses why a node is not managed; it takes EC2 instance ids only.
+ * https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshoot-managed-instance.html
+ */
+export const diagnosisRunbook = "AWSSupport-TroubleshootManagedInstance";
+
+/**
+ * AWS's public parameter for the newest Amazon Linux 2023 arm64 AMI.
+ * https://docs.aws.amazon.com/linux/al2023/ug/ec2.html
+ */
+export const al2023Arm64AmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";

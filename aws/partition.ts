@@ -1,4 +1,5 @@
-// Region-derived facts. Pure: used by components and serialized into handlers.
+// The ARN partition of a region. Pure: used by components and serialized into handlers.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 
 /** The ARN partition a region belongs to (aws, aws-cn or aws-us-gov). */
 export function partitionOf(region: string): string {
@@ -11,35 +12,7 @@ export function partitionOf(region: string): string {
     return "aws";
 }
 
-/** The AWS Management Console origin for a region, e.g. https://eu-west-1.console.aws.amazon.com. */
-export function consoleOrigin(region: string): string {
-    switch (partitionOf(region)) {
-        case "aws-cn":
-            return `https://${region}.console.amazonaws.cn`;
-        case "aws-us-gov":
-            return `https://${region}.console.amazonaws-us-gov.com`;
-        default:
-            return `https://${region}.console.aws.amazon.com`;
-    }
-}
-
-/** A console page in the region: path below the origin, with the region query and an optional fragment. */
-export function consoleUrl(region: string, path: string, fragment = ""): string {
-    return `${consoleOrigin(region)}${path}?region=${region}${fragment}`;
-}
-
-/** The console page of a node: EC2's for instances, Fleet Manager's for hybrid (mi-) nodes. */
-export function nodeConsoleUrl(region: string, nodeId: string): string | undefined {
-    if (nodeId.startsWith("i-")) {
-        return consoleUrl(region, "/ec2/home", `#InstanceDetails:instanceId=${nodeId}`);
-    }
-    if (nodeId.startsWith("mi-")) {
-        return consoleUrl(region, `/systems-manager/fleet-manager/managed-nodes/${nodeId}/general`);
-    }
-    return undefined;
-}
-
-/** The console page of an Automation execution. */
-export function automationExecutionUrl(region: string, executionId: string): string {
-    return consoleUrl(region, `/systems-manager/automation/execution/${executionId}`);
+/** The ARN of an AWS managed IAM policy, e.g. arn:aws:iam::aws:policy/service-role/AWS_ConfigRole. */
+export function awsManagedPolicyArn(region: string, policyPath: string): string {
+    return `arn:${partitionOf(region)}:iam::aws:policy/${policyPath}`;
 }

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { al2023Arm64AmiParameter } from "../aws/identifiers";
 
-/** AWS's public parameter for the newest Amazon Linux 2023 arm64 AMI, whose SSM Agent is past the DHMC floor. */
-export const canaryAmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
-export const canaryInstanceType = "t4g.nano";
+/** The smallest Graviton instance: the canary only has to run the agent. */
+const canaryInstanceType = "t4g.nano";
 
 export interface CanaryArgs {
     /** An isolated subnet: the canary must reach SSM through the endpoints only. */
@@ -23,7 +23,7 @@ export class Canary extends pulumi.ComponentResource {
 
     constructor(name: string, args: CanaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:Canary", name, {}, opts);
-        const ami = aws.ssm.getParameterOutput({ name: canaryAmiParameter }, { parent: this });
+        const ami = aws.ssm.getParameterOutput({ name: al2023Arm64AmiParameter }, { parent: this });
         const instance = new aws.ec2.Instance(
             name,
             {

@@ -2,6 +2,34 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { availabilityZoneAt, isolatedSubnetCidrs } from "./subnetCidrs";
 
+/** A VPC as the endpoints and the canary use it, created here or adopted. */
+export interface VpcNetwork {
+    readonly vpcId: pulumi.Output<string>;
+    readonly cidrBlock: pulumi.Output<string>;
+    /** One subnet per availability zone. */
+    readonly subnetIds: pulumi.Output<string>[];
+    /** The route tables of the managed nodes' subnets. */
+    readonly routeTableIds: pulumi.Output<string>[];
+}
+
+/** A VPC someone else owns, described by stack configuration. */
+export interface AdoptedVpcArgs {
+    readonly vpcId: string;
+    readonly cidrBlock: string;
+    readonly subnets: readonly { readonly id: string; readonly availabilityZone: string }[];
+    readonly routeTableIds: readonly string[];
+}
+
+/** The adopted VPC as a network; it registers nothing. */
+export function adoptedVpc(args: AdoptedVpcArgs): VpcNetwork {
+    return {
+        vpcId: pulumi.output(args.vpcId),
+        cidrBlock: pulumi.output(args.cidrBlock),
+        subnetIds: args.subnets.map(subnet => pulumi.output(subnet.id)),
+        routeTableIds: args.routeTableIds.map(id => pulumi.output(id)),
+    };
+}
+
 export interface ClosedVpcArgs {
     readonly cidrBlock: string;
     readonly availabilityZoneCount: number;
@@ -13,7 +41,7 @@ export interface ClosedVpcArgs {
  * security group stripped of its rules. DNS support and hostnames are on, as the endpoints'
  * private DNS requires. (awsx.ec2.Vpc always adds an internet gateway, hence plain resources.)
  */
-export class ClosedVpc extends pulumi.ComponentResource {
+export class ClosedVpc extends pulumi.ComponentResource implements VpcNetwork {
     public readonly vpcId: pulumi.Output<string>;
     public readonly cidrBlock: pulumi.Output<string>;
     public readonly subnetIds: pulumi.Output<string>[];

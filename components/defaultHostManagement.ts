@@ -1,15 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionalSettingsProtection } from "../config";
-import { partitionOf } from "../aws/partition";
 import { dhmcManagedPolicyName, dhmcRolePath, dhmcSettingId, dhmcSettingValue } from "../aws/identifiers";
+import { awsManagedPolicyArn } from "../aws/partition";
 import { serviceTrustPolicy } from "./policyDocuments";
+
+/** How the region-wide settings survive `pulumi destroy`: kept in AWS, or guarded by Pulumi. */
+export type RegionalSettingsProtection = "retain" | "protect";
 
 export interface DefaultHostManagementArgs {
     readonly region: string;
     readonly roleName: string;
     /** Deleting the setting resets DHMC for the whole region, so it and its role are kept by default. */
-    readonly protection: RegionalSettingsProtection;
+    readonly regionalSettingsProtection: RegionalSettingsProtection;
 }
 
 /**
@@ -24,8 +26,10 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
 
     constructor(name: string, args: DefaultHostManagementArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:DefaultHostManagement", name, {}, opts);
-        const regional: pulumi.CustomResourceOptions =
-            args.protection === "protect" ? { parent: this, protect: true } : { parent: this, retainOnDelete: true };
+        const regionWide: pulumi.CustomResourceOptions =
+            args.regionalSettingsProtection === "protect"
+                ? { parent: this, protect: true }
+                : { parent: this, retainOnDelete: true };
 
         const role = new aws.iam.Role(
             `${name}-role`,
@@ -36,15 +40,15 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
                     "Default Host Management Configuration: Systems Manager manages EC2 instances with this role",
                 assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
             },
-            regional,
+            regionWide,
         );
         const defaultPolicy = new aws.iam.RolePolicyAttachment(
             `${name}-default-policy`,
             {
                 role: role.name,
-                policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/${dhmcManagedPolicyName}`,
+                policyArn: awsManagedPolicyArn(args.region, dhmcManagedPolicyName),
             },
-            regional,
+            regionWide,
         );
         const setting = new aws.ssm.ServiceSetting(
             `${name}-setting`,
@@ -52,9 +56,9 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
                 settingId: dhmcSettingId,
                 settingValue: role.name.apply(dhmcSettingValue),
             },
-            { ...regional, dependsOn: [defaultPolicy] },
+            { ...regionWide, dependsOn: [defaultPolicy] },
         );
-        new aws.ec2.InstanceMetadataDefaults(`${name}-imdsv2`, { httpTokens: "required" }, regional);
+        new aws.ec2.InstanceMetadataDefaults(`${name}-imdsv2`, { httpTokens: "required" }, regionWide);
 
         this.roleName = role.name;
         this.roleArn = role.arn;

@@ -1,26 +1,57 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../aws/partition";
+import { complianceChangeDetailType } from "../aws/events";
+import {
+    configRecorderPolicyPath,
+    inventoryDocument,
+    managedNodeRecordedTypes,
+    managedNodeRuleIdentifier,
+} from "../aws/identifiers";
+import { awsManagedPolicyArn } from "../aws/partition";
+import { NotificationRoute } from "./notificationPipeline";
 import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
 import { PrivateBucket } from "./privateBucket";
 
-/** aws-facts §2.1: the managed rule's identifier differs from its default name. */
-export const managedNodeRuleIdentifier = "EC2_INSTANCE_MANAGED_BY_SSM";
-/** Both resource types feed the rule; inventory items come from AWS-GatherSoftwareInventory (aws-facts §2.1, §5.3). */
-export const managedNodeRecordedTypes = ["AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory"];
-export const inventoryDocument = "AWS-GatherSoftwareInventory";
 /** How often inventory is gathered: the rule can only notice a change this often. */
-export const inventorySchedule = "rate(30 minutes)";
+const inventorySchedule = "rate(30 minutes)";
 
-export interface ManagedNodeComplianceArgs {
+/** What stack configuration decides. */
+export interface ManagedNodeComplianceSettings {
     readonly region: string;
-    readonly accountId: pulumi.Input<string>;
     readonly ruleName: string;
     /** Create a recorder, delivery channel and bucket; most accounts already record with AWS Config. */
     readonly createRecorder: boolean;
     /** Only one inventory association may target a node, so this is off where one exists already. */
     readonly inventoryAssociation: boolean;
-    readonly deliveryRetentionDays: number;
+    /** Days the recorder's delivery files are kept. */
+    readonly logRetentionDays: number;
+}
+
+export interface ManagedNodeComplianceArgs extends ManagedNodeComplianceSettings {
+    readonly accountId: pulumi.Input<string>;
+}
+
+/**
+ * Compliance changes of one Config rule, matched on the rule's name (not its identifier): every
+ * NON_COMPLIANT result, and COMPLIANT only when it follows NON_COMPLIANT, which is a recovery;
+ * a new instance's first COMPLIANT result is no news.
+ */
+export function complianceChangePattern(ruleName: pulumi.Input<string>) {
+    return {
+        source: ["aws.config"],
+        "detail-type": [complianceChangeDetailType],
+        detail: {
+            messageType: ["ComplianceChangeNotification"],
+            configRuleName: [ruleName],
+            $or: [
+                { newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
+                {
+                    newEvaluationResult: { complianceType: ["COMPLIANT"] },
+                    oldEvaluationResult: { complianceType: ["NON_COMPLIANT"] },
+                },
+            ],
+        },
+    };
 }
 
 /**
@@ -30,7 +61,7 @@ export interface ManagedNodeComplianceArgs {
  */
 export class ManagedNodeCompliance extends pulumi.ComponentResource {
     public readonly ruleName: pulumi.Output<string>;
-    public readonly ruleArn: pulumi.Output<string>;
+    public readonly notificationRoute: NotificationRoute;
 
     constructor(name: string, args: ManagedNodeComplianceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:ManagedNodeCompliance", name, {}, opts);
@@ -60,8 +91,12 @@ export class ManagedNodeCompliance extends pulumi.ComponentResource {
         }
 
         this.ruleName = rule.name;
-        this.ruleArn = rule.arn;
-        this.registerOutputs({ ruleName: this.ruleName, ruleArn: this.ruleArn });
+        this.notificationRoute = {
+            name: "managed-node-compliance",
+            description: "Running EC2 instances that stop or start being managed by Systems Manager",
+            eventPattern: pulumi.jsonStringify(complianceChangePattern(rule.name)),
+        };
+        this.registerOutputs({ ruleName: this.ruleName });
     }
 
     /** Recorder, delivery channel and bucket; returns the resource that starts recording. */
@@ -69,11 +104,12 @@ export class ManagedNodeCompliance extends pulumi.ComponentResource {
         const child = { parent: this };
         const deliveryPrefix = pulumi.interpolate`AWSLogs/${args.accountId}/Config/*`;
         const sourceAccount = { StringEquals: { "AWS:SourceAccount": args.accountId } };
-        // Bucket policy for the Config service principal, CFG-DG-2023 s3-bucket-policy.md.
+        // The bucket policy AWS documents for the Config service principal:
+        // https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
         const bucket = new PrivateBucket(
             `${name}-delivery`,
             {
-                expirationDays: args.deliveryRetentionDays,
+                expirationDays: args.logRetentionDays,
                 policyStatements: bucketArn => [
                     {
                         Sid: "AWSConfigBucketPermissionsCheck",
@@ -121,7 +157,7 @@ export class ManagedNodeCompliance extends pulumi.ComponentResource {
             `${name}-recorder-policy`,
             {
                 role: role.name,
-                policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/service-role/AWS_ConfigRole`,
+                policyArn: awsManagedPolicyArn(args.region, configRecorderPolicyPath),
             },
             child,
         );

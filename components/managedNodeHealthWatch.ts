@@ -1,11 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { diagnosisRunbook } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
-import { diagnosisRunbook, HealthAws, metricNamespace, runSweep } from "../handlers/healthSweep";
+import { parseRate, rateMinutes } from "../aws/schedules";
+import { environmentVariables } from "../handlers/environment";
+import { createHealthSweepHandler, healthSweepEnvironment } from "../handlers/healthSweepLambda";
+import { metricNamespace } from "../handlers/nodeHealth";
+import { alarm } from "./alarm";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
-import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
+import { policyDocument, serviceTrustPolicy, Statement } from "./policyDocuments";
+import { ruleInvokesFunction } from "./ruleInvokesFunction";
 
-/** The permissions AWSSupport-TroubleshootManagedInstance documents for its assume role (aws-facts §5.4). */
+/**
+ * The permissions AWSSupport-TroubleshootManagedInstance documents for its assume role.
+ * https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshoot-managed-instance.html
+ */
 const diagnosisRunbookActions = [
     "ssm:DescribeAutomationExecutions",
     "ssm:DescribeAutomationStepExecutions",
@@ -25,15 +34,23 @@ const diagnosisRunbookActions = [
     "ec2:DescribeVpcEndpoints",
 ];
 
-export interface ManagedNodeHealthWatchArgs {
+/** What stack configuration decides. */
+export interface ManagedNodeHealthWatchSettings {
     readonly region: string;
-    readonly accountId: pulumi.Input<string>;
-    /** Minutes between sweeps. */
-    readonly intervalMinutes: number;
+    /** How often the sweep runs: rate(N minutes), N from 1 to 60. */
+    readonly schedule: string;
+    /** A new instance without an SSM record counts as starting, not unhealthy, for this long. */
     readonly graceMinutes: number;
+    /** Consecutive unhealthy sweeps before a node alerts, so one missed ping is no alert. */
     readonly debounceSweeps: number;
+    /** Instances carrying this tag key are not watched. */
     readonly excludeTagKey: string;
+    /** Start the troubleshooting runbook for each instance newly lost. */
     readonly diagnose: boolean;
+}
+
+export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettings {
+    readonly accountId: pulumi.Input<string>;
     /** The notification topic and the KMS key that encrypts it. */
     readonly topicArn: pulumi.Input<string>;
     readonly topicKeyArn: pulumi.Input<string>;
@@ -47,45 +64,94 @@ export interface ManagedNodeHealthWatchArgs {
  */
 export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
     public readonly tableName: pulumi.Output<string>;
-    public readonly sweepFunctionName: pulumi.Output<string>;
 
     constructor(name: string, args: ManagedNodeHealthWatchArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:ManagedNodeHealthWatch", name, {}, opts);
-        const child = { parent: this };
-        const partition = partitionOf(args.region);
+        const rate = parseRate(args.schedule);
+        if (!rate) {
+            throw new pulumi.InputPropertyError({ propertyPath: "schedule", reason: "expected rate(N minutes)" });
+        }
+        const intervalSeconds = rateMinutes(rate) * 60;
 
-        const table = new aws.dynamodb.Table(
+        const table = this.stateTable(name);
+        const diagnosisRole = args.diagnose ? this.diagnosisRole(name) : undefined;
+        const sweep = this.sweepFunction(name, args, table, intervalSeconds, diagnosisRole);
+        ruleInvokesFunction(
+            `${name}-schedule`,
+            {
+                rule: { description: "Runs the managed-node health sweep", scheduleExpression: args.schedule },
+                functionName: sweep.functionName,
+                functionArn: sweep.functionArn,
+            },
+            this,
+        );
+        this.alarms(name, sweep, intervalSeconds, args.topicArn);
+
+        this.tableName = table.name;
+        this.registerOutputs({ tableName: this.tableName });
+    }
+
+    /** One item per node that is, or recently was, unhealthy; healthy nodes have none. */
+    private stateTable(name: string): aws.dynamodb.Table {
+        return new aws.dynamodb.Table(
             `${name}-state`,
             {
                 billingMode: "PAY_PER_REQUEST",
                 hashKey: "nodeId",
                 attributes: [{ name: "nodeId", type: "S" }],
-                // Items of nodes gone for a week expire (functions/nodeHealth.ts sets expiresAt).
+                // Items of nodes gone for a week expire (handlers/nodeHealth.ts sets expiresAt).
                 ttl: { attributeName: "expiresAt", enabled: true },
                 serverSideEncryption: { enabled: true },
             },
-            child,
+            { parent: this },
         );
-        const diagnosisRole = args.diagnose
-            ? new aws.iam.Role(
-                  `${name}-diagnosis-role`,
-                  {
-                      description: `Assumed by ${diagnosisRunbook} to inspect a lost node's network and permissions`,
-                      assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
-                      inlinePolicies: [
-                          {
-                              name: "troubleshoot-managed-instance",
-                              policy: policyDocument([
-                                  { Effect: "Allow", Action: diagnosisRunbookActions, Resource: "*" },
-                              ]),
-                          },
-                      ],
-                  },
-                  child,
-              )
-            : undefined;
+    }
 
-        const sweep = new LeastPrivilegeFunction(
+    /** The role the troubleshooting runbook runs with: exactly the read permissions it documents. */
+    private diagnosisRole(name: string): aws.iam.Role {
+        return new aws.iam.Role(
+            `${name}-diagnosis-role`,
+            {
+                description: `Assumed by ${diagnosisRunbook} to inspect a lost node's network and permissions`,
+                assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
+                inlinePolicies: [
+                    {
+                        name: "troubleshoot-managed-instance",
+                        // The runbook's read calls support no resource-level permissions.
+                        policy: policyDocument([{ Effect: "Allow", Action: diagnosisRunbookActions, Resource: "*" }]),
+                    },
+                ],
+            },
+            { parent: this },
+        );
+    }
+
+    private sweepFunction(
+        name: string,
+        args: ManagedNodeHealthWatchArgs,
+        table: aws.dynamodb.Table,
+        intervalSeconds: number,
+        diagnosisRole: aws.iam.Role | undefined,
+    ): LeastPrivilegeFunction<unknown, unknown> {
+        const partition = partitionOf(args.region);
+        const diagnosis: Statement[] = diagnosisRole
+            ? [
+                  // An AWS-owned runbook: its ARN carries no account of ours.
+                  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+                  {
+                      Effect: "Allow",
+                      Action: "ssm:StartAutomationExecution",
+                      Resource: `arn:${partition}:ssm:${args.region}:*:automation-definition/${diagnosisRunbook}:*`,
+                  },
+                  {
+                      Effect: "Allow",
+                      Action: "iam:PassRole",
+                      Resource: diagnosisRole.arn,
+                      Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+                  },
+              ]
+            : [];
+        return new LeastPrivilegeFunction(
             `${name}-sweep`,
             {
                 description: "Sweeps EC2 and SSM for nodes that are not manageable and reports transitions",
@@ -110,154 +176,73 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                         Resource: "*",
                         Condition: { StringEquals: { "cloudwatch:namespace": metricNamespace } },
                     },
-                    ...(diagnosisRole
-                        ? [
-                              // An AWS-owned runbook: AWS's own ARN examples for those leave the account out (aws-facts §3.4).
-                              {
-                                  Effect: "Allow" as const,
-                                  Action: "ssm:StartAutomationExecution",
-                                  Resource: `arn:${partition}:ssm:${args.region}:*:automation-definition/${diagnosisRunbook}:*`,
-                              },
-                              {
-                                  Effect: "Allow" as const,
-                                  Action: "iam:PassRole",
-                                  Resource: diagnosisRole.arn,
-                                  Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
-                              },
-                          ]
-                        : []),
+                    ...diagnosis,
                 ],
                 memorySize: 512,
                 // The sweep must end well before the next one starts.
-                timeout: Math.min(900, Math.max(60, args.intervalMinutes * 60 - 30)),
+                timeout: Math.min(900, Math.max(60, intervalSeconds - 30)),
                 // A failed sweep is not retried: the next scheduled sweep is the retry, and the error alarm reports it.
                 maximumRetryAttempts: 0,
-                environment: {
-                    TABLE_NAME: table.name,
-                    TOPIC_ARN: args.topicArn,
-                    GRACE_MINUTES: String(args.graceMinutes),
-                    DEBOUNCE_SWEEPS: String(args.debounceSweeps),
-                    EXCLUDE_TAG_KEY: args.excludeTagKey,
-                    AUTOMATION_ROLE_ARN: diagnosisRole ? diagnosisRole.arn : "",
-                },
-                callbackFactory: () => {
-                    // Required here, not imported: the Lambda runtime provides SDK v3, so the archive holds only our code.
-                    const { EC2Client, DescribeInstancesCommand } = require("@aws-sdk/client-ec2");
-                    const {
-                        SSMClient,
-                        DescribeInstanceInformationCommand,
-                        StartAutomationExecutionCommand,
-                    } = require("@aws-sdk/client-ssm");
-                    const { DynamoDBClient, ScanCommand, BatchWriteItemCommand } = require("@aws-sdk/client-dynamodb");
-                    const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
-                    const { EventBridgeClient, PutEventsCommand } = require("@aws-sdk/client-eventbridge");
-                    const { CloudWatchClient, PutMetricDataCommand } = require("@aws-sdk/client-cloudwatch");
-                    const [ec2, ssm, dynamodb, sns, events, cloudwatch] = [
-                        EC2Client,
-                        SSMClient,
-                        DynamoDBClient,
-                        SNSClient,
-                        EventBridgeClient,
-                        CloudWatchClient,
-                    ].map(Client => new Client({}));
-                    const awsCalls: HealthAws = {
-                        describeInstances: input => ec2.send(new DescribeInstancesCommand(input)),
-                        describeInstanceInformation: input => ssm.send(new DescribeInstanceInformationCommand(input)),
-                        scan: input => dynamodb.send(new ScanCommand(input)),
-                        batchWriteItem: input => dynamodb.send(new BatchWriteItemCommand(input)),
-                        publish: input => sns.send(new PublishCommand(input)),
-                        putEvents: input => events.send(new PutEventsCommand(input)),
-                        putMetricData: input => cloudwatch.send(new PutMetricDataCommand(input)),
-                        startAutomationExecution: input => ssm.send(new StartAutomationExecutionCommand(input)),
-                    };
-                    const env = process.env;
-                    return async () =>
-                        runSweep(
-                            awsCalls,
-                            {
-                                region: env.AWS_REGION ?? "",
-                                tableName: env.TABLE_NAME ?? "",
-                                topicArn: env.TOPIC_ARN ?? "",
-                                graceMs: Number(env.GRACE_MINUTES) * 60_000,
-                                debounce: Number(env.DEBOUNCE_SWEEPS),
-                                excludeTagKey: env.EXCLUDE_TAG_KEY ?? "",
-                                automationRoleArn: env.AUTOMATION_ROLE_ARN || undefined,
-                                maxDiagnoses: 5,
-                            },
-                            Date.now(),
-                            ms => new Promise(resolve => setTimeout(resolve, ms)),
-                        );
-                },
+                environment: environmentVariables(healthSweepEnvironment, {
+                    tableName: table.name,
+                    topicArn: args.topicArn,
+                    graceMinutes: String(args.graceMinutes),
+                    debounceSweeps: String(args.debounceSweeps),
+                    excludeTagKey: args.excludeTagKey,
+                    automationRoleArn: diagnosisRole ? diagnosisRole.arn : "",
+                }),
+                callbackFactory: createHealthSweepHandler,
             },
-            child,
+            { parent: this },
         );
+    }
 
-        const schedule = new aws.cloudwatch.EventRule(
-            `${name}-schedule`,
-            {
-                description: "Runs the managed-node health sweep",
-                scheduleExpression: `rate(${args.intervalMinutes} ${args.intervalMinutes === 1 ? "minute" : "minutes"})`,
-            },
-            child,
-        );
-        new aws.lambda.Permission(
-            `${name}-schedule-invoke`,
-            {
-                action: "lambda:InvokeFunction",
-                function: sweep.functionName,
-                principal: "events.amazonaws.com",
-                sourceArn: schedule.arn,
-            },
-            child,
-        );
-        new aws.cloudwatch.EventTarget(
-            `${name}-schedule-target`,
-            { rule: schedule.name, arn: sweep.functionArn },
-            child,
-        );
-
-        const period = args.intervalMinutes * 60;
-        const alarm = (suffix: string, description: string, metric: Partial<aws.cloudwatch.MetricAlarmArgs>) =>
-            new aws.cloudwatch.MetricAlarm(
-                `${name}-${suffix}`,
-                {
-                    alarmDescription: description,
-                    period,
-                    evaluationPeriods: 3,
-                    alarmActions: [args.topicArn],
-                    okActions: [args.topicArn],
-                    comparisonOperator: "GreaterThanThreshold",
-                    threshold: 0,
-                    treatMissingData: "notBreaching",
-                    ...metric,
-                },
-                child,
-            );
-        alarm("unmanaged", "Nodes have stayed not manageable for three sweeps", {
-            namespace: metricNamespace,
-            metricName: "NodesUnmanaged",
-            statistic: "Maximum",
-        });
-        alarm("sweep-errors", "The managed-node health sweep is failing", {
+    /** Nodes that stay unmanaged, a failing sweep, and a sweep that stopped running (the watcher watched). */
+    private alarms(
+        name: string,
+        sweep: LeastPrivilegeFunction<unknown, unknown>,
+        period: number,
+        topicArn: pulumi.Input<string>,
+    ): void {
+        const notify = { period, topicArn, notifyOnRecovery: true };
+        const sweepMetric = (metricName: string) => ({
             namespace: "AWS/Lambda",
-            metricName: "Errors",
+            metricName,
             dimensions: { FunctionName: sweep.functionName },
             statistic: "Sum",
-            evaluationPeriods: 1,
         });
-        // Watch the watcher: no invocation for three intervals means the sweep stopped running.
-        alarm("sweep-stopped", "The managed-node health sweep has not run for three intervals", {
-            namespace: "AWS/Lambda",
-            metricName: "Invocations",
-            dimensions: { FunctionName: sweep.functionName },
-            statistic: "Sum",
-            comparisonOperator: "LessThanThreshold",
-            threshold: 1,
-            treatMissingData: "breaching",
-        });
-
-        this.tableName = table.name;
-        this.sweepFunctionName = sweep.functionName;
-        this.registerOutputs({ tableName: this.tableName, sweepFunctionName: this.sweepFunctionName });
+        alarm(
+            `${name}-unmanaged`,
+            {
+                ...notify,
+                description: "Nodes have stayed not manageable for three sweeps",
+                metric: { namespace: metricNamespace, metricName: "NodesUnmanaged", statistic: "Maximum" },
+                evaluationPeriods: 3,
+            },
+            this,
+        );
+        alarm(
+            `${name}-sweep-errors`,
+            {
+                ...notify,
+                description: "The managed-node health sweep is failing",
+                metric: sweepMetric("Errors"),
+                evaluationPeriods: 1,
+            },
+            this,
+        );
+        alarm(
+            `${name}-sweep-stopped`,
+            {
+                ...notify,
+                description: "The managed-node health sweep has not run for three intervals",
+                metric: sweepMetric("Invocations"),
+                evaluationPeriods: 3,
+                comparison: "below",
+                threshold: 1,
+                missingDataBreaches: true,
+            },
+            this,
+        );
     }
 }

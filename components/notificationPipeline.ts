@@ -2,29 +2,37 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import { partitionOf } from "../aws/partition";
-import { notifyEvent } from "../handlers/notification";
+import { environmentVariables } from "../handlers/environment";
+import { createNotifierHandler, notifierEnvironment } from "../handlers/notifierLambda";
+import { alarm } from "./alarm";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
 import { denyInsecureTransport, policyDocument } from "./policyDocuments";
+import { ruleInvokesFunction } from "./ruleInvokesFunction";
 
-/** EventBridge's maxima: keep retrying a target for 24 hours, up to 185 times (aws-facts §3.4). */
-export const targetRetryPolicy = { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 };
+/**
+ * EventBridge's maxima: keep retrying a target for 24 hours, up to 185 times.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
+ */
+const targetRetryPolicy = { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 };
 
+/** Events a component wants e-mailed: it owns the pattern, the pipeline owns the delivery. */
 export interface NotificationRoute {
+    /** A short name, unique in the stack, used in the names of the route's resources. */
+    readonly name: string;
     readonly description: string;
     /** An EventBridge event pattern as JSON. */
     readonly eventPattern: pulumi.Input<string>;
 }
 
-export interface NotificationPipelineArgs {
+/** What stack configuration decides. */
+export interface NotificationPipelineSettings {
     readonly region: string;
-    readonly accountId: pulumi.Input<string>;
     readonly emails: readonly string[];
-    /** EventBridge rules that feed the notifier, by a short name used in resource names. */
-    readonly routes: Record<string, NotificationRoute>;
 }
 
-function shortHash(text: string): string {
-    return crypto.createHash("sha1").update(text).digest("hex").substring(0, 8);
+export interface NotificationPipelineArgs extends NotificationPipelineSettings {
+    readonly accountId: pulumi.Input<string>;
+    readonly routes: readonly NotificationRoute[];
 }
 
 /**
@@ -39,15 +47,68 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     /** The KMS key that encrypts the topic: publishers need to use it. */
     public readonly topicKeyArn: pulumi.Output<string>;
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
-    public readonly handlerName: pulumi.Output<string>;
 
     constructor(name: string, args: NotificationPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:NotificationPipeline", name, {}, opts);
-        const child = { parent: this };
-        const partition = partitionOf(args.region);
-        const sourceAccount = { StringEquals: { "aws:SourceAccount": args.accountId } };
 
-        const key = new aws.kms.Key(
+        const key = this.encryptionKey(name, args);
+        const topic = this.topic(name, args.emails, key);
+        const deadLetterQueue = new aws.sqs.Queue(
+            `${name}-dlq`,
+            { kmsMasterKeyId: key.arn, messageRetentionSeconds: 14 * 24 * 3600 },
+            { parent: this },
+        );
+        const handler = this.handler(name, topic, deadLetterQueue, key);
+        const rules = args.routes.map(route =>
+            ruleInvokesFunction(
+                `${name}-${route.name}`,
+                {
+                    rule: { description: route.description, eventPattern: route.eventPattern },
+                    functionName: handler.functionName,
+                    functionArn: handler.functionArn,
+                    retryPolicy: targetRetryPolicy,
+                    deadLetterQueueArn: deadLetterQueue.arn,
+                },
+                this,
+            ),
+        );
+        this.deadLetterPolicy(
+            name,
+            deadLetterQueue,
+            rules.map(rule => rule.arn),
+        );
+        alarm(
+            `${name}-dlq-alarm`,
+            {
+                description: "Notifications are waiting in the dead-letter queue: they were not delivered",
+                metric: {
+                    namespace: "AWS/SQS",
+                    metricName: "ApproximateNumberOfMessagesVisible",
+                    dimensions: { QueueName: deadLetterQueue.name },
+                    statistic: "Maximum",
+                },
+                period: 300,
+                evaluationPeriods: 1,
+                topicArn: topic.arn,
+                notifyOnRecovery: false,
+            },
+            this,
+        );
+
+        this.topicArn = topic.arn;
+        this.topicKeyArn = key.arn;
+        this.deadLetterQueueUrl = deadLetterQueue.url;
+        this.registerOutputs({
+            topicArn: this.topicArn,
+            topicKeyArn: this.topicKeyArn,
+            deadLetterQueueUrl: this.deadLetterQueueUrl,
+        });
+    }
+
+    /** The customer-managed key of the topic and the queue, usable by the services that write to them. */
+    private encryptionKey(name: string, args: NotificationPipelineArgs): aws.kms.Key {
+        const partition = partitionOf(args.region);
+        return new aws.kms.Key(
             `${name}-key`,
             {
                 description: "Encrypts the SSM baseline's notification topic and dead-letter queue",
@@ -67,7 +128,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                         Principal: { Service: "cloudwatch.amazonaws.com" },
                         Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
                         Resource: "*",
-                        Condition: sourceAccount,
+                        Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
                     },
                     // EventBridge dead-letters into the encrypted queue. Its delivery requests do not carry the
                     // aws:Source* keys, so a condition here would drop dead letters silently; the queue policy
@@ -81,30 +142,35 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                     },
                 ]),
             },
-            child,
+            { parent: this },
         );
+    }
+
+    /** The encrypted topic with one e-mail subscription per address, named by a hash of the address. */
+    private topic(name: string, emails: readonly string[], key: aws.kms.Key): aws.sns.Topic {
         const topic = new aws.sns.Topic(
             `${name}-topic`,
             { kmsMasterKeyId: key.arn, displayName: "SSM fleet baseline" },
-            child,
+            { parent: this },
         );
-        for (const email of args.emails) {
+        for (const email of emails) {
+            const hash = crypto.createHash("sha1").update(email).digest("hex").substring(0, 8);
             new aws.sns.TopicSubscription(
-                `${name}-email-${shortHash(email)}`,
+                `${name}-email-${hash}`,
                 { topic: topic.arn, protocol: "email", endpoint: email },
-                child,
+                { parent: this },
             );
         }
-        const deadLetterQueue = new aws.sqs.Queue(
-            `${name}-dlq`,
-            {
-                kmsMasterKeyId: key.arn,
-                messageRetentionSeconds: 14 * 24 * 3600,
-            },
-            child,
-        );
+        return topic;
+    }
 
-        const handler = new LeastPrivilegeFunction(
+    private handler(
+        name: string,
+        topic: aws.sns.Topic,
+        deadLetterQueue: aws.sqs.Queue,
+        key: aws.kms.Key,
+    ): LeastPrivilegeFunction<unknown, void> {
+        return new LeastPrivilegeFunction(
             `${name}-handler`,
             {
                 description: "Formats SSM and Config events as e-mails and publishes them to SNS",
@@ -113,107 +179,36 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                     { Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueue.arn },
                     { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key.arn },
                 ],
-                environment: { TOPIC_ARN: topic.arn },
+                environment: environmentVariables(notifierEnvironment, { topicArn: topic.arn }),
                 memorySize: 256,
                 timeout: 30,
                 maximumRetryAttempts: 2,
                 onFailureDestinationArn: deadLetterQueue.arn,
-                callbackFactory: () => {
-                    // Required here, not imported: the Lambda runtime provides SDK v3, so the archive holds only our code.
-                    const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
-                    const client = new SNSClient({});
-                    const topicArn = process.env.TOPIC_ARN;
-                    return async (event: unknown) => {
-                        if (!topicArn) {
-                            throw new Error(
-                                "TOPIC_ARN is not set; the event is left to Lambda's retries and the dead-letter queue",
-                            );
-                        }
-                        await notifyEvent(event, notification =>
-                            client.send(
-                                new PublishCommand({
-                                    TopicArn: topicArn,
-                                    Subject: notification.subject,
-                                    Message: notification.message,
-                                }),
-                            ),
-                        );
-                    };
-                },
+                callbackFactory: createNotifierHandler,
             },
-            child,
+            { parent: this },
         );
+    }
 
-        const ruleArns: pulumi.Output<string>[] = [];
-        for (const [route, { description, eventPattern }] of Object.entries(args.routes)) {
-            const rule = new aws.cloudwatch.EventRule(`${name}-${route}`, { description, eventPattern }, child);
-            new aws.lambda.Permission(
-                `${name}-${route}-invoke`,
-                {
-                    action: "lambda:InvokeFunction",
-                    function: handler.functionName,
-                    principal: "events.amazonaws.com",
-                    sourceArn: rule.arn,
-                },
-                child,
-            );
-            new aws.cloudwatch.EventTarget(
-                `${name}-${route}-target`,
-                {
-                    rule: rule.name,
-                    arn: handler.functionArn,
-                    retryPolicy: targetRetryPolicy,
-                    deadLetterConfig: { arn: deadLetterQueue.arn },
-                },
-                child,
-            );
-            ruleArns.push(rule.arn);
-        }
+    /** Only this stack's rules may dead-letter into the queue, and only over TLS. */
+    private deadLetterPolicy(name: string, queue: aws.sqs.Queue, ruleArns: pulumi.Output<string>[]): void {
         new aws.sqs.QueuePolicy(
             `${name}-dlq-policy`,
             {
-                queueUrl: deadLetterQueue.url,
+                queueUrl: queue.url,
                 policy: policyDocument([
                     {
                         Sid: "EventBridgeDeadLetters",
                         Effect: "Allow",
                         Principal: { Service: "events.amazonaws.com" },
                         Action: "sqs:SendMessage",
-                        Resource: deadLetterQueue.arn,
+                        Resource: queue.arn,
                         Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
                     },
-                    denyInsecureTransport("sqs:*", [deadLetterQueue.arn]),
+                    denyInsecureTransport("sqs:*", [queue.arn]),
                 ]),
             },
-            child,
+            { parent: this },
         );
-        new aws.cloudwatch.MetricAlarm(
-            `${name}-dlq-alarm`,
-            {
-                alarmDescription: "Notifications are waiting in the dead-letter queue: they were not delivered",
-                namespace: "AWS/SQS",
-                metricName: "ApproximateNumberOfMessagesVisible",
-                dimensions: { QueueName: deadLetterQueue.name },
-                statistic: "Maximum",
-                period: 300,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
-                alarmActions: [topic.arn],
-            },
-            child,
-        );
-
-        this.topicArn = topic.arn;
-        this.topicKeyArn = key.arn;
-        this.deadLetterQueueUrl = deadLetterQueue.url;
-        this.handlerName = handler.functionName;
-        this.registerOutputs({
-            topicArn: this.topicArn,
-            topicKeyArn: this.topicKeyArn,
-            deadLetterQueueUrl: this.deadLetterQueueUrl,
-            handlerName: this.handlerName,
-        });
     }
 }

@@ -1,17 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { endpointServiceName, ssmInterfaceEndpointServices } from "../aws/identifiers";
+import { VpcNetwork } from "./closedVpc";
 
-export interface SsmEndpointsArgs {
+/** What stack configuration decides. */
+export interface SsmEndpointsSettings {
     readonly region: string;
-    readonly vpcId: pulumi.Input<string>;
-    /** HTTPS to the endpoints is admitted from this range. */
-    readonly vpcCidrBlock: pulumi.Input<string>;
-    /** One subnet per availability zone. */
-    readonly subnetIds: pulumi.Input<string>[];
-    /** Route tables of the managed nodes' subnets, for the S3 gateway endpoint. */
-    readonly routeTableIds: pulumi.Input<string>[];
+    /** Also create ec2messages, which only agents older than 3.3.40.0 use. */
     readonly includeEc2Messages: boolean;
+}
+
+export interface SsmEndpointsArgs extends SsmEndpointsSettings {
+    /**
+     * The VPC: HTTPS to the endpoints is admitted from its CIDR, the interface endpoints take one
+     * subnet per zone, and the S3 gateway endpoint goes on the managed nodes' route tables.
+     */
+    readonly network: VpcNetwork;
 }
 
 /**
@@ -33,14 +37,14 @@ export class SsmEndpoints extends pulumi.ComponentResource {
         const endpointSecurityGroup = new aws.ec2.SecurityGroup(
             `${name}-endpoints`,
             {
-                vpcId: args.vpcId,
+                vpcId: args.network.vpcId,
                 description: "SSM interface endpoints: HTTPS from the VPC only",
                 ingress: [
                     {
                         protocol: "tcp",
                         fromPort: 443,
                         toPort: 443,
-                        cidrBlocks: [args.vpcCidrBlock],
+                        cidrBlocks: [args.network.cidrBlock],
                         description: "HTTPS from the VPC",
                     },
                 ],
@@ -57,11 +61,11 @@ export class SsmEndpoints extends pulumi.ComponentResource {
             this.interfaceEndpointIds[service] = new aws.ec2.VpcEndpoint(
                 `${name}-${service}`,
                 {
-                    vpcId: args.vpcId,
+                    vpcId: args.network.vpcId,
                     serviceName: endpointServiceName(args.region, service),
                     vpcEndpointType: "Interface",
                     privateDnsEnabled: true,
-                    subnetIds: args.subnetIds,
+                    subnetIds: args.network.subnetIds,
                     securityGroupIds: [endpointSecurityGroup.id],
                     tags: { Name: `${name}-${service}` },
                 },
@@ -71,10 +75,10 @@ export class SsmEndpoints extends pulumi.ComponentResource {
         const s3Gateway = new aws.ec2.VpcEndpoint(
             `${name}-s3`,
             {
-                vpcId: args.vpcId,
+                vpcId: args.network.vpcId,
                 serviceName: endpointServiceName(args.region, "s3"),
                 vpcEndpointType: "Gateway",
-                routeTableIds: args.routeTableIds,
+                routeTableIds: args.network.routeTableIds,
                 tags: { Name: `${name}-s3` },
             },
             child,
@@ -83,7 +87,7 @@ export class SsmEndpoints extends pulumi.ComponentResource {
         const managedNodeSecurityGroup = new aws.ec2.SecurityGroup(
             `${name}-managed-nodes`,
             {
-                vpcId: args.vpcId,
+                vpcId: args.network.vpcId,
                 description: "SSM managed nodes: no ingress; HTTPS to the SSM endpoints, HTTP(S) to S3",
                 ingress: [],
                 egress: [

@@ -1,27 +1,28 @@
 // Pure subnet arithmetic for the closed VPC (kept apart so it is tested without Pulumi).
+import { formatIpv4Cidr, parseIpv4Cidr } from "./ipv4";
+
+/** The most zones the subnet plan grows into without renumbering the subnets it already has. */
+export const zonesWithoutRenumbering = 4;
 
 /**
- * Splits an IPv4 network into `count` equal subnets, one per availability zone. It always cuts
- * at least four blocks so that a later zone can be added without renumbering the others.
+ * Splits an IPv4 network into `count` equal subnets, one per availability zone. It cuts at least
+ * four blocks, so zones can be added up to four without renumbering the others (the plan for n
+ * zones is the start of the plan for up to four). A fifth zone halves every block, which would
+ * replace every subnet; the algorithm is kept as it is because changing it would renumber
+ * existing stacks.
  */
 export function isolatedSubnetCidrs(vpcCidr: string, count: number): string[] {
-    const [address, prefixText] = vpcCidr.split("/");
-    const prefix = Number(prefixText);
-    const extraBits = Math.max(2, Math.ceil(Math.log2(count)));
-    const subnetPrefix = prefix + extraBits;
-    if (subnetPrefix > 28) {
+    const vpc = parseIpv4Cidr(vpcCidr);
+    if (!vpc) {
+        throw new Error(`${vpcCidr} is not an IPv4 CIDR`);
+    }
+    const extraBits = Math.max(Math.log2(zonesWithoutRenumbering), Math.ceil(Math.log2(count)));
+    const prefix = vpc.prefix + extraBits;
+    if (prefix > 28) {
         throw new Error(`${vpcCidr} is too small for ${count} subnets of /28 or larger`);
     }
-    const base = address
-        .split(".")
-        .map(Number)
-        .reduce((acc, octet) => acc * 256 + octet, 0);
-    const size = 2 ** (32 - subnetPrefix);
-    return Array.from({ length: count }, (_, i) => {
-        const start = base + i * size;
-        const octets = [24, 16, 8, 0].map(shift => Math.floor(start / 2 ** shift) % 256);
-        return `${octets.join(".")}/${subnetPrefix}`;
-    });
+    const size = 2 ** (32 - prefix);
+    return Array.from({ length: count }, (_, i) => formatIpv4Cidr({ address: vpc.address + i * size, prefix }));
 }
 
 /** The zone for subnet `index`, or a clear error when the region has fewer zones than configured. */

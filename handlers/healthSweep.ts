@@ -2,40 +2,29 @@
 // state, and report transitions (one e-mail, one EventBridge event each), metrics and optional
 // diagnoses. AWS calls are injected so the Lambda passes SDK clients and tests pass stand-ins.
 // Pure of @pulumi imports: serialized by value into the sweep Lambda.
-import { automationExecutionUrl, nodeConsoleUrl } from "../aws/partition";
+import { automationExecutionUrl } from "../aws/console";
+import { healthEventDetailType, healthEventSource } from "../aws/events";
+import { diagnosisRunbook } from "../aws/identifiers";
+import { healthMessage } from "./healthMessage";
 import {
     advanceStates,
     classifyNodes,
     countByStatus,
-    describeStatus,
     ManagedNodeInfo,
+    metricNamespace,
     NodeState,
     NodeStatus,
     RunningInstance,
+    statusMetricNames,
     Transition,
     unhealthyStatuses,
 } from "./nodeHealth";
-import { maxMessageBytes, toSubject } from "./notification";
-
-export const healthEventSource = "ssm-fleet-baseline";
-export const healthEventDetailType = "Managed Node Health Change";
-export const metricNamespace = "SsmFleetBaseline/HealthWatch";
-export const diagnosisRunbook = "AWSSupport-TroubleshootManagedInstance";
-
-/** One CloudWatch metric per status, plus NodesUnmanaged (every unhealthy status) and UnreadableRecords. */
-export const statusMetricNames: Record<NodeStatus, string> = {
-    online: "NodesOnline",
-    starting: "NodesStarting",
-    "connection-lost": "NodesConnectionLost",
-    "never-registered": "NodesNeverRegistered",
-    "agent-outdated": "NodesAgentOutdated",
-    "hybrid-lost": "NodesHybridLost",
-};
+import { withThrottlingRetries } from "./throttling";
 
 type Item = Record<string, any>;
 
 /** The AWS operations a sweep needs, each taking and returning the SDK v3 request and response shapes. */
-export interface HealthAws {
+export interface HealthSweepAws {
     describeInstances(input: Item): Promise<{ Reservations?: { Instances?: RunningInstance[] }[]; NextToken?: string }>;
     describeInstanceInformation(
         input: Item,
@@ -70,38 +59,6 @@ export interface SweepReport {
     readonly excluded: number;
     readonly writes: number;
     readonly messages: number;
-}
-
-const throttlingErrors = [
-    "ThrottlingException",
-    "Throttling",
-    "RequestLimitExceeded",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "RequestThrottledException",
-    "ThrottledException",
-    "SlowDown",
-];
-
-/** Retries throttled calls with exponential backoff and jitter; any other error is thrown at once. */
-export async function withThrottlingRetries<T>(
-    call: () => Promise<T>,
-    sleep: (ms: number) => Promise<void>,
-    attempts = 8,
-): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-        try {
-            return await call();
-        } catch (error) {
-            const throttled =
-                throttlingErrors.includes((error as { name?: string })?.name ?? "") ||
-                (error as { $retryable?: { throttling?: boolean } })?.$retryable?.throttling === true;
-            if (!throttled || attempt >= attempts) {
-                throw error;
-            }
-            await sleep(Math.min(20_000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
-        }
-    }
 }
 
 async function pages<T>(
@@ -139,7 +96,7 @@ function fromItem(item: Item): NodeState | undefined {
 }
 
 export async function runSweep(
-    aws: HealthAws,
+    aws: HealthSweepAws,
     settings: SweepSettings,
     now: number,
     sleep: (ms: number) => Promise<void>,
@@ -293,84 +250,4 @@ export async function runSweep(
             }
         }
     }
-}
-
-/**
- * One e-mail for all of a sweep's transitions: a fleet-wide outage is one message. Nodes are
- * listed until the message would pass SNS's size limit; the rest are counted, and every
- * transition is still in its own EventBridge event.
- */
-export function healthMessage(
-    transitions: readonly Transition[],
-    diagnoses: ReadonlyMap<string, string>,
-    region: string,
-    unreadable: number,
-): { Subject: string; Message: string } {
-    const groups: [Transition["change"], string, string][] = [
-        [
-            "unhealthy",
-            "not manageable",
-            "Not manageable (agent stopped, no network path to the SSM endpoints, or no credentials)",
-        ],
-        ["recovered", "recovered", "Recovered"],
-        ["gone", "gone", "No longer running or no longer watched"],
-    ];
-    const headline = groups
-        .map(([change, words]) => [transitions.filter(t => t.change === change).length, words] as const)
-        .filter(([count]) => count > 0)
-        .map(([count, words], i) =>
-            i === 0 && words === "not manageable"
-                ? `${count} node${count > 1 ? "s" : ""} ${words}`
-                : `${count} ${words}`,
-        )
-        .join(", ");
-    const single = transitions.length === 1 ? `: ${transitions[0].nodeId}` : "";
-    const nodeLines = (t: Transition) => {
-        const link = nodeConsoleUrl(region, t.nodeId) ?? "(no console page)";
-        const status = t.status === "gone" ? "gone" : describeStatus(t.status);
-        return [
-            `- ${t.nodeId} (${t.kind}): ${status}; ${t.detail}`,
-            `  ${link}`,
-            ...(diagnoses.has(t.nodeId) ? [`  Diagnosis: ${diagnoses.get(t.nodeId)}`] : []),
-        ].join("\n");
-    };
-
-    const footer = unreadable
-        ? [`${unreadable} record(s) from EC2, SSM or the state table could not be read and were skipped.`]
-        : [];
-    const parts = [
-        `The managed-node health watch in ${region} found ${transitions.length} change${transitions.length > 1 ? "s" : ""}.`,
-    ];
-    // Room for the omission line and the footer, whatever the budget leaves out.
-    let budget = maxMessageBytes - Buffer.byteLength([...parts, ...footer].join("\n")) - 512;
-    let omitted = 0;
-    for (const [change, , title] of groups) {
-        const members = transitions.filter(t => t.change === change);
-        if (members.length === 0) {
-            continue;
-        }
-        const header = `\n${title}:`;
-        budget -= Buffer.byteLength(header) + 1;
-        parts.push(header);
-        for (const transition of members) {
-            const text = nodeLines(transition);
-            const size = Buffer.byteLength(text) + 1;
-            if (size > budget) {
-                omitted++;
-                continue;
-            }
-            budget -= size;
-            parts.push(text);
-        }
-    }
-    if (omitted > 0) {
-        parts.push(
-            "",
-            `${omitted} more node(s) are not listed, to keep this e-mail within the SNS size limit: each is in its own "${healthEventDetailType}" EventBridge event, and the ${metricNamespace} metrics count them all.`,
-        );
-    }
-    return {
-        Subject: toSubject(`[SSM ${region}] ${headline}${single}`),
-        Message: [...parts, ...(footer.length ? ["", ...footer] : [])].join("\n"),
-    };
 }

@@ -23,6 +23,19 @@ const statusText: Record<NodeStatus, string> = {
     "hybrid-lost": "hybrid node connection lost",
 };
 
+/** The namespace of the sweep's metrics; the sweep's role may put metrics only there. */
+export const metricNamespace = "SsmFleetBaseline/HealthWatch";
+
+/** One CloudWatch metric per status, plus NodesUnmanaged (every unhealthy status) and UnreadableRecords. */
+export const statusMetricNames: Record<NodeStatus, string> = {
+    online: "NodesOnline",
+    starting: "NodesStarting",
+    "connection-lost": "NodesConnectionLost",
+    "never-registered": "NodesNeverRegistered",
+    "agent-outdated": "NodesAgentOutdated",
+    "hybrid-lost": "NodesHybridLost",
+};
+
 export function describeStatus(status: NodeStatus): string {
     return statusText[status];
 }

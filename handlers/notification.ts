@@ -1,9 +1,7 @@
 // Turns EventBridge events into readable e-mails. Pure and free of @pulumi imports: Pulumi's
 // closure serializer copies this module by value into the notification Lambda.
-import { consoleUrl, nodeConsoleUrl } from "../aws/partition";
-
-export const associationStateChangeDetailType = "EC2 State Manager Instance Association State Change";
-export const complianceChangeDetailType = "Config Rules Compliance Change";
+import { consoleUrl, nodeConsoleUrl } from "../aws/console";
+import { associationStateChangeDetailType, complianceChangeDetailType } from "../aws/events";
 
 /** SNS: a subject must be "less than 100 characters long", with no line breaks or control characters. */
 export const maxSubjectLength = 99;

@@ -30,16 +30,31 @@ function assertRejected(raw: RawConfig, key: string, expected: RegExp, inRegion?
 describe("config", () => {
     it("applies the documented defaults to a minimal config", () => {
         const config = parseBaselineConfig(valid, region);
-        assert.deepStrictEqual(config.network, { mode: "create", cidrBlock: "10.42.0.0/16", availabilityZoneCount: 2 });
-        assert.strictEqual(config.ec2MessagesEndpoint, true);
-        assert.strictEqual(config.dhmcRoleName, "AWSSystemsManagerDefaultEC2InstanceManagementRole");
-        assert.strictEqual(config.regionalSettingsProtection, "retain");
-        assert.deepStrictEqual(config.agentUpdate, { schedule: "rate(14 days)", version: undefined });
+        assert.deepStrictEqual(config.network, {
+            mode: "create",
+            vpc: { cidrBlock: "10.42.0.0/16", availabilityZoneCount: 2 },
+        });
+        assert.deepStrictEqual(config.endpoints, { region, includeEc2Messages: true });
+        assert.deepStrictEqual(config.dhmc, {
+            region,
+            roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+            regionalSettingsProtection: "retain",
+        });
+        assert.deepStrictEqual(config.agentUpdate, {
+            region,
+            schedule: "rate(14 days)",
+            version: undefined,
+            logRetentionDays: 90,
+        });
         assert.deepStrictEqual(config.compliance, {
+            region,
             ruleName: "ec2-instance-managed-by-systems-manager",
             createRecorder: false,
             inventoryAssociation: true,
+            logRetentionDays: 90,
         });
+        assert.deepStrictEqual(config.notifications, { region, emails: ["ops@example.com"] });
+        assert.strictEqual(config.canary, false);
     });
 
     it("declares every key in Pulumi.yaml with the type and default the program applies", () => {
@@ -214,13 +229,15 @@ describe("config", () => {
             const config = parseBaselineConfig({ ...valid, ...adopted }, region);
             assert.deepStrictEqual(config.network, {
                 mode: "adopt",
-                vpcId: "vpc-0123456789abcdef0",
-                cidrBlock: "10.0.0.0/16",
-                subnets: [
-                    { id: "subnet-0aaaaaaaaaaaaaaaa", availabilityZone: "eu-west-1a" },
-                    { id: "subnet-0bbbbbbbbbbbbbbbb", availabilityZone: "eu-west-1b" },
-                ],
-                routeTableIds: ["rtb-0123456789abcdef0"],
+                vpc: {
+                    vpcId: "vpc-0123456789abcdef0",
+                    cidrBlock: "10.0.0.0/16",
+                    subnets: [
+                        { id: "subnet-0aaaaaaaaaaaaaaaa", availabilityZone: "eu-west-1a" },
+                        { id: "subnet-0bbbbbbbbbbbbbbbb", availabilityZone: "eu-west-1b" },
+                    ],
+                    routeTableIds: ["rtb-0123456789abcdef0"],
+                },
             });
         });
 
@@ -287,7 +304,8 @@ describe("config", () => {
 
     it("configures the health watch, on by default, and validates its schedule, grace, debounce and tag key", () => {
         assert.deepStrictEqual(parseBaselineConfig(valid, region).healthWatch, {
-            intervalMinutes: 5,
+            region,
+            schedule: "rate(5 minutes)",
             graceMinutes: 15,
             debounceSweeps: 2,
             excludeTagKey: "ssm-fleet-baseline:unwatched",
@@ -295,9 +313,8 @@ describe("config", () => {
         });
         assert.strictEqual(parseBaselineConfig({ ...valid, healthWatch: "false" }, region).healthWatch, undefined);
         assert.strictEqual(
-            parseBaselineConfig({ ...valid, healthWatchSchedule: "rate(1 minute)" }, region).healthWatch
-                ?.intervalMinutes,
-            1,
+            parseBaselineConfig({ ...valid, healthWatchSchedule: "rate(1 minute)" }, region).healthWatch?.schedule,
+            "rate(1 minute)",
         );
         for (const schedule of [
             "rate(5 minute)",

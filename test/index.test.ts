@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { ConfigError } from "../config";
-import { associationResultPattern, complianceChangePattern } from "../components/eventPatterns";
+import { associationResultPattern } from "../components/agentAutoUpdate";
+import { complianceChangePattern } from "../components/managedNodeCompliance";
 import { RecordingMocks } from "../harness/standIns";
 import { runProgram, stackConfig } from "./support/program";
 

@@ -225,7 +225,7 @@ describe("policies", () => {
                     new DefaultHostManagement("dhmc", {
                         region: "eu-west-1",
                         roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
-                        protection: "retain",
+                        regionalSettingsProtection: "retain",
                     }),
             );
             await assertPasses(policy, plannedResources(mocks));

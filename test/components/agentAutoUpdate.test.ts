@@ -1,8 +1,10 @@
 // AWS-UpdateSSMAgent parameters are strings, version empty means latest (aws-facts §5.1); the DHMC
 // managed policy has no S3 permission, so the node role gets write access to the output (§1.5).
 import * as assert from "assert";
-import { AgentAutoUpdate } from "../../components/agentAutoUpdate";
+import { AgentAutoUpdate, associationResultPattern } from "../../components/agentAutoUpdate";
 import { underMocks, valueOf } from "../support/program";
+import { matchesPattern } from "../support/eventPattern";
+import { associationSample } from "../support/fixtures";
 
 const build = (version?: string) =>
     underMocks(
@@ -82,6 +84,38 @@ describe("agent auto-update", () => {
             Action: "s3:*",
             Resource: ["arn:aws:s3:::update-output-1234567", "arn:aws:s3:::update-output-1234567/*"],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
+        });
+    });
+});
+
+describe("the association result pattern", () => {
+    describe("matched against AWS sample events", () => {
+        // The sample's association, document and status: 34fcb7e0-..., my-custom-document, Success.
+        const sampleAssociation = "34fcb7e0-9a14-4984-9989-0e04e3f60bd8";
+
+        it("match AWS's sample 'EC2 State Manager Instance Association State Change' event for that association", () => {
+            assert.ok(matchesPattern(associationResultPattern(sampleAssociation), associationSample()));
+        });
+
+        it("match Failed results and ignore other statuses", () => {
+            const failed = associationSample();
+            failed.detail.status = "Failed";
+            assert.ok(matchesPattern(associationResultPattern(sampleAssociation), failed));
+            const pending = associationSample();
+            pending.detail.status = "Pending";
+            assert.ok(!matchesPattern(associationResultPattern(sampleAssociation), pending));
+        });
+
+        it("ignore another tool's association", () => {
+            assert.ok(!matchesPattern(associationResultPattern("another-association-id"), associationSample()));
+        });
+
+        it("pin the source, detail-type and fields AWS documents", () => {
+            assert.deepStrictEqual(associationResultPattern("a"), {
+                source: ["aws.ssm"],
+                "detail-type": ["EC2 State Manager Instance Association State Change"],
+                detail: { "association-id": ["a"], status: ["Success", "Failed"] },
+            });
         });
     });
 });

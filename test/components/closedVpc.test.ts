@@ -1,49 +1,11 @@
-// Endpoint facts: aws-facts §4.1 (service names, ec2messages only for agents before 3.3.40.0),
-// §4.2 (Interface type and private DNS must be set explicitly; S3 prefix list; gateway on route tables).
+// The closed VPC: no path to the internet, DNS on for the endpoints' private DNS; and the
+// adopted VPC, which registers nothing.
 import * as assert from "assert";
-import { ClosedVpc } from "../../components/closedVpc";
-import { SsmEndpoints } from "../../components/ssmEndpoints";
-import { availabilityZoneAt, isolatedSubnetCidrs } from "../../components/subnetCidrs";
-import { standInS3PrefixListId, standInZones } from "../../harness/standIns";
+import { adoptedVpc, ClosedVpc } from "../../components/closedVpc";
+import { standInZones } from "../../harness/standIns";
 import { underMocks, valueOf } from "../support/program";
 
-const endpointArgs = {
-    region: "eu-west-1",
-    vpcId: "vpc-0123456789abcdef0",
-    vpcCidrBlock: "10.0.0.0/16",
-    subnetIds: ["subnet-a", "subnet-b"],
-    routeTableIds: ["rtb-a"],
-};
-
 describe("closed VPC", () => {
-    it("cuts one isolated subnet per zone, leaving room for more zones", () => {
-        assert.deepStrictEqual(isolatedSubnetCidrs("10.42.0.0/16", 1), ["10.42.0.0/18"]);
-        assert.deepStrictEqual(isolatedSubnetCidrs("10.42.0.0/16", 3), [
-            "10.42.0.0/18",
-            "10.42.64.0/18",
-            "10.42.128.0/18",
-        ]);
-        assert.deepStrictEqual(isolatedSubnetCidrs("10.42.0.0/16", 6), [
-            "10.42.0.0/19",
-            "10.42.32.0/19",
-            "10.42.64.0/19",
-            "10.42.96.0/19",
-            "10.42.128.0/19",
-            "10.42.160.0/19",
-        ]);
-        assert.deepStrictEqual(isolatedSubnetCidrs("192.168.10.0/24", 2), ["192.168.10.0/26", "192.168.10.64/26"]);
-        assert.throws(() => isolatedSubnetCidrs("10.42.0.0/26", 6), /too small for 6 subnets/);
-    });
-
-    it("fails clearly when the region has fewer zones than configured", () => {
-        const zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
-        assert.strictEqual(availabilityZoneAt(zones, 2, 3), "eu-west-1c");
-        assert.throws(
-            () => availabilityZoneAt(zones, 0, 4),
-            /ssm-fleet-baseline:availabilityZoneCount is 4, but the region has only 3 available zones/,
-        );
-    });
-
     it("has DNS on, isolated subnets in distinct zones, and no route out", async () => {
         const { mocks, result } = await underMocks(
             {},
@@ -85,109 +47,30 @@ describe("closed VPC", () => {
     });
 });
 
-describe("SSM endpoints", () => {
-    it("creates ssm and ssmmessages interface endpoints with private DNS in every given subnet", async () => {
-        const { mocks, result } = await underMocks(
-            {},
-            () => new SsmEndpoints("ep", { ...endpointArgs, includeEc2Messages: false }),
+describe("adopted VPC", () => {
+    it("is the configured ids as a network, and registers nothing", async () => {
+        const { mocks, result } = await underMocks({}, () =>
+            adoptedVpc({
+                vpcId: "vpc-0123456789abcdef0",
+                cidrBlock: "10.0.0.0/16",
+                subnets: [{ id: "subnet-0aaaaaaaaaaaaaaaa", availabilityZone: "eu-west-1a" }],
+                routeTableIds: ["rtb-0123456789abcdef0"],
+            }),
         );
-        const interfaces = mocks
-            .ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
-            .filter(e => e.inputs.vpcEndpointType === "Interface");
+        assert.deepStrictEqual(mocks.resources, []);
         assert.deepStrictEqual(
-            interfaces.map(e => e.inputs.serviceName),
-            ["com.amazonaws.eu-west-1.ssm", "com.amazonaws.eu-west-1.ssmmessages"],
+            await valueOf({
+                vpcId: result.vpcId,
+                cidrBlock: result.cidrBlock,
+                subnetIds: result.subnetIds,
+                routeTableIds: result.routeTableIds,
+            }),
+            {
+                vpcId: "vpc-0123456789abcdef0",
+                cidrBlock: "10.0.0.0/16",
+                subnetIds: ["subnet-0aaaaaaaaaaaaaaaa"],
+                routeTableIds: ["rtb-0123456789abcdef0"],
+            },
         );
-        for (const endpoint of interfaces) {
-            assert.strictEqual(endpoint.inputs.privateDnsEnabled, true);
-            assert.deepStrictEqual(endpoint.inputs.subnetIds, ["subnet-a", "subnet-b"]);
-            assert.deepStrictEqual(endpoint.inputs.securityGroupIds, ["ep-endpoints-id"]);
-        }
-        assert.deepStrictEqual(Object.keys(await valueOf(result.interfaceEndpointIds)), ["ssm", "ssmmessages"]);
-    });
-
-    it("adds ec2messages for agents older than 3.3.40.0 when asked", async () => {
-        const { mocks } = await underMocks(
-            {},
-            () => new SsmEndpoints("ep", { ...endpointArgs, includeEc2Messages: true }),
-        );
-        assert.deepStrictEqual(mocks.named("ep-ec2messages").inputs.serviceName, "com.amazonaws.eu-west-1.ec2messages");
-        assert.strictEqual(mocks.named("ep-ec2messages").inputs.privateDnsEnabled, true);
-    });
-
-    it("puts the S3 gateway endpoint on the nodes' route tables", async () => {
-        const { mocks } = await underMocks(
-            {},
-            () => new SsmEndpoints("ep", { ...endpointArgs, includeEc2Messages: false }),
-        );
-        const s3 = mocks.named("ep-s3").inputs;
-        assert.deepStrictEqual(
-            [s3.serviceName, s3.vpcEndpointType, s3.routeTableIds],
-            ["com.amazonaws.eu-west-1.s3", "Gateway", ["rtb-a"]],
-        );
-    });
-
-    it("admits only HTTPS from the VPC to the endpoints", async () => {
-        const { mocks } = await underMocks(
-            {},
-            () => new SsmEndpoints("ep", { ...endpointArgs, includeEc2Messages: false }),
-        );
-        const group = mocks.named("ep-endpoints").inputs;
-        assert.deepStrictEqual(
-            group.ingress.map(({ protocol, fromPort, toPort, cidrBlocks }: any) => ({
-                protocol,
-                fromPort,
-                toPort,
-                cidrBlocks,
-            })),
-            [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }],
-        );
-        assert.deepStrictEqual(group.egress, []);
-    });
-
-    it("gives managed nodes no ingress and egress only to the endpoints (443) and the S3 prefix list (80, 443)", async () => {
-        const { mocks, result } = await underMocks(
-            {},
-            () => new SsmEndpoints("ep", { ...endpointArgs, includeEc2Messages: false }),
-        );
-        const group = mocks.named("ep-managed-nodes").inputs;
-        assert.deepStrictEqual(group.ingress, []);
-        assert.deepStrictEqual(
-            group.egress.map(({ protocol, fromPort, toPort, securityGroups, prefixListIds, cidrBlocks }: any) => ({
-                protocol,
-                fromPort,
-                toPort,
-                securityGroups,
-                prefixListIds,
-                cidrBlocks,
-            })),
-            [
-                {
-                    protocol: "tcp",
-                    fromPort: 443,
-                    toPort: 443,
-                    securityGroups: ["ep-endpoints-id"],
-                    prefixListIds: undefined,
-                    cidrBlocks: undefined,
-                },
-                {
-                    protocol: "tcp",
-                    fromPort: 443,
-                    toPort: 443,
-                    securityGroups: undefined,
-                    prefixListIds: [standInS3PrefixListId],
-                    cidrBlocks: undefined,
-                },
-                {
-                    protocol: "tcp",
-                    fromPort: 80,
-                    toPort: 80,
-                    securityGroups: undefined,
-                    prefixListIds: [standInS3PrefixListId],
-                    cidrBlocks: undefined,
-                },
-            ],
-        );
-        assert.strictEqual(await valueOf(result.managedNodeSecurityGroupId), "ep-managed-nodes-id");
     });
 });

@@ -12,7 +12,7 @@ const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1") =>
             new DefaultHostManagement("dhmc", {
                 region,
                 roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
-                protection,
+                regionalSettingsProtection: protection,
             }),
     );
 

@@ -1,15 +1,17 @@
 // Config facts: aws-facts §2.1 (identifier vs name, recorded types), §2.3 (recorder role policy,
 // bucket policy statements), §5.3 (AWS-GatherSoftwareInventory feeds ManagedInstanceInventory).
 import * as assert from "assert";
-import { ManagedNodeCompliance } from "../../components/managedNodeCompliance";
+import { complianceChangePattern, ManagedNodeCompliance } from "../../components/managedNodeCompliance";
 import { standInAccountId } from "../../harness/standIns";
 import { underMocks, valueOf } from "../support/program";
+import { matchesPattern } from "../support/eventPattern";
+import { complianceChangeSample } from "../support/fixtures";
 
 const baseArgs = {
     region: "eu-west-1",
     accountId: standInAccountId,
     ruleName: "ec2-instance-managed-by-systems-manager",
-    deliveryRetentionDays: 90,
+    logRetentionDays: 90,
 };
 
 describe("managed-node Config rule", () => {
@@ -123,6 +125,56 @@ describe("managed-node Config rule", () => {
                 mocks.named("nodes-recorder-status").inputs.name,
                 mocks.named("nodes-recorder").inputs.name ?? "nodes-recorder-1234567",
             );
+        });
+    });
+});
+
+describe("the compliance change pattern", () => {
+    describe("matched against AWS sample events", () => {
+        // The documented notification is a recovery (COMPLIANT, previously NON_COMPLIANT) of rule cloudtrail-enabled.
+        const sampleRule = "cloudtrail-enabled";
+
+        it("match a recovery of the rule, built from AWS's documented Config envelope and notification", () => {
+            const event = complianceChangeSample();
+            assert.deepStrictEqual(event.resources, []);
+            assert.ok(matchesPattern(complianceChangePattern(sampleRule), event));
+        });
+
+        it("match every NON_COMPLIANT result", () => {
+            const event = complianceChangeSample();
+            event.detail.newEvaluationResult.complianceType = "NON_COMPLIANT";
+            event.detail.oldEvaluationResult.complianceType = "COMPLIANT";
+            assert.ok(matchesPattern(complianceChangePattern(sampleRule), event));
+            delete event.detail.oldEvaluationResult;
+            assert.ok(
+                matchesPattern(complianceChangePattern(sampleRule), event),
+                "a first evaluation that is NON_COMPLIANT",
+            );
+        });
+
+        it("ignore a first COMPLIANT result, which is no news", () => {
+            const event = complianceChangeSample();
+            delete event.detail.oldEvaluationResult;
+            assert.ok(!matchesPattern(complianceChangePattern(sampleRule), event));
+        });
+
+        it("ignore other rules, matching on the rule's name rather than its identifier", () => {
+            assert.ok(
+                !matchesPattern(
+                    complianceChangePattern("ec2-instance-managed-by-systems-manager"),
+                    complianceChangeSample(),
+                ),
+            );
+            assert.ok(
+                !matchesPattern(complianceChangePattern("EC2_INSTANCE_MANAGED_BY_SSM"), complianceChangeSample()),
+            );
+        });
+
+        it("pin the Config source, detail-type and message type (aws-facts §2.4)", () => {
+            const pattern = complianceChangePattern("r");
+            assert.deepStrictEqual(pattern.source, ["aws.config"]);
+            assert.deepStrictEqual(pattern["detail-type"], ["Config Rules Compliance Change"]);
+            assert.deepStrictEqual(pattern.detail.messageType, ["ComplianceChangeNotification"]);
         });
     });
 });

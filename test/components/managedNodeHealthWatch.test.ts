@@ -10,7 +10,7 @@ import { underMocks, valueOf } from "../support/program";
 const baseArgs = {
     region: "eu-west-1",
     accountId: standInAccountId,
-    intervalMinutes: 5,
+    schedule: "rate(5 minutes)",
     graceMinutes: 15,
     debounceSweeps: 2,
     excludeTagKey: "ssm-fleet-baseline:unwatched",
@@ -145,7 +145,7 @@ describe("managed-node health watch", () => {
         assert.strictEqual(mocks.named("health-sweep").inputs.timeout, 270);
         assert.strictEqual(mocks.named("health-sweep-async").inputs.maximumRetryAttempts, 0);
         assert.strictEqual(mocks.named("health-schedule-invoke").inputs.principal, "events.amazonaws.com");
-        const { mocks: everyMinute } = await build({ intervalMinutes: 1 });
+        const { mocks: everyMinute } = await build({ schedule: "rate(1 minute)" });
         assert.strictEqual(everyMinute.named("health-schedule").inputs.scheduleExpression, "rate(1 minute)");
         assert.strictEqual(everyMinute.named("health-sweep").inputs.timeout, 60);
     });

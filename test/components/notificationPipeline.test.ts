@@ -14,10 +14,10 @@ const build = () =>
                 region: "eu-west-1",
                 accountId: standInAccountId,
                 emails: ["ops@example.com", "oncall@example.com"],
-                routes: {
-                    first: { description: "first route", eventPattern: '{"source":["aws.ssm"]}' },
-                    second: { description: "second route", eventPattern: '{"source":["aws.config"]}' },
-                },
+                routes: [
+                    { name: "first", description: "first route", eventPattern: '{"source":["aws.ssm"]}' },
+                    { name: "second", description: "second route", eventPattern: '{"source":["aws.config"]}' },
+                ],
             }),
     );
 

@@ -96,7 +96,7 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
                     region,
                     accountId: "123456789012",
                     emails: ["ops@example.com"],
-                    routes: {},
+                    routes: [],
                 }),
         );
         pipelineTopicArn = await valueOf(result.topicArn);

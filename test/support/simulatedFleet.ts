@@ -3,7 +3,7 @@
 // DynamoDB Scan pages of at most 1 MB, BatchWriteItem 25 requests, PutEvents 10 entries),
 // rejects requests AWS would reject, counts calls per operation, and can add latency and
 // throttle chosen calls.
-import type { HealthAws } from "../../handlers/healthSweep";
+import type { HealthSweepAws } from "../../handlers/healthSweep";
 import type { ManagedNodeInfo } from "../../handlers/nodeHealth";
 
 type Item = Record<string, any>;
@@ -17,7 +17,7 @@ export interface SimulatedInstance {
 
 const throttlingError = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
 
-export class SimulatedFleet implements HealthAws {
+export class SimulatedFleet implements HealthSweepAws {
     readonly instances = new Map<string, SimulatedInstance>();
     readonly nodes = new Map<string, ManagedNodeInfo>();
     readonly table = new Map<string, Item>();
