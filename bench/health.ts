@@ -9,6 +9,7 @@ import * as v8 from "v8";
 import * as vm from "vm";
 import { runSweep, SweepReport, SweepSettings } from "../handlers/healthSweep";
 import { SimulatedFleet } from "../test/support/simulatedFleet";
+import { renderTable } from "../cli/table";
 
 const fleetSizes = [1_000, 10_000, 50_000];
 const latencyMs = 20;
@@ -216,16 +217,6 @@ async function measureFleet(nodes: number): Promise<FleetResult> {
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const count = (value: number) => value.toLocaleString("en-US");
 
-function table(rows: string[][], rightAligned: number[]): string {
-    const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
-    return rows
-        .map(
-            row =>
-                `  ${row.map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ")}`,
-        )
-        .join("\n");
-}
-
 function printTable(results: FleetResult[]): void {
     const columns = results.map((_, i) => i + 1);
     const seen = operations.filter(op =>
@@ -241,7 +232,7 @@ function printTable(results: FleetResult[]): void {
             `(node ${process.version}, ${os.cpus().length} CPUs)\n`,
     );
     console.log(
-        table(
+        renderTable(
             [
                 ["FLEET", ...results.map(r => `${count(r.nodes)} nodes`)],
                 [
@@ -273,7 +264,7 @@ function printTable(results: FleetResult[]): void {
                 ["sweep result", ...results.map(r => (r.error ? "FAILED" : "ok"))],
             ],
             columns,
-        ),
+        ).join("\n"),
     );
     console.log(
         "\nPeak memory is process-wide RSS sampled every 10 ms during the measured sweep; the heap row is heapUsed+external after a full GC (baseline) and at its peak.\n",

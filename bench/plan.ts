@@ -5,6 +5,7 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot, runProgram } from "../harness/synthesize";
+import { renderTable } from "../cli/table";
 
 const stacks = ["dev", "prod"];
 const repetitions = 5;
@@ -29,16 +30,6 @@ function median(values: number[]): number {
     const sorted = [...values].sort((a, b) => a - b);
     const middle = Math.floor(sorted.length / 2);
     return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function table(rows: string[][], rightAligned: number[]): string {
-    const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
-    return rows
-        .map(
-            row =>
-                `  ${row.map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ")}`,
-        )
-        .join("\n");
 }
 
 async function lambdaSizes(stack: string): Promise<string[][]> {
@@ -78,7 +69,7 @@ async function bench() {
         `Offline plan: median wall time of ${repetitions} runs per column (node ${process.version}, ${os.cpus().length} CPUs)\n`,
     );
     console.log(
-        table(
+        renderTable(
             [
                 ["STACK", "plan (ts-node plan/plan.ts)", "node -e \"require('@pulumi/aws')\"", "RATIO"],
                 ...stacks.map(stack => {
@@ -92,7 +83,7 @@ async function bench() {
                 }),
             ],
             [1, 2, 3],
-        ),
+        ).join("\n"),
     );
 
     const sizes: string[][] = [];
@@ -100,7 +91,7 @@ async function bench() {
         sizes.push(...(await lambdaSizes(stack)));
     }
     console.log("\nSerialized Lambdas (the CallbackFunction's AssetArchive)\n");
-    console.log(table([["STACK", "FUNCTION", "FILES", "BYTES"], ...sizes], [3]));
+    console.log(renderTable([["STACK", "FUNCTION", "FILES", "BYTES"], ...sizes], [3]).join("\n"));
 }
 
 bench().catch(error => {

@@ -4,6 +4,7 @@
 import { ConcurrentUpdateError, LocalWorkspace, OpMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
+import { checkStackName, parseCommandLine, UsageError } from "../cli/arguments";
 import { ExitCode } from "../cli/exitCodes";
 import { hasChanges, summaryLine, summaryMarkdown } from "./summary";
 import { VerifyResult } from "./verify";
@@ -53,46 +54,54 @@ interface Arguments {
     readonly verifyTimeoutMs: number;
 }
 
-class UsageError extends Error {}
+const commands = ["preview", "up", "refresh", "destroy", "outputs"] as const;
+
+/** The options each command takes besides --stack. */
+const commandOptions: Record<Arguments["command"], string[]> = {
+    preview: ["expect-no-changes"],
+    up: ["verify", "verify-timeout-minutes"],
+    refresh: [],
+    destroy: ["yes-i-understand"],
+    outputs: [],
+};
 
 export function parseArguments(argv: readonly string[]): Arguments {
-    const [command, ...rest] = argv;
-    const commands = ["preview", "up", "refresh", "destroy", "outputs"];
-    if (!commands.includes(command)) {
+    const { values, positionals } = parseCommandLine(
+        argv,
+        {
+            stack: { type: "string" },
+            "expect-no-changes": { type: "boolean" },
+            verify: { type: "boolean" },
+            "verify-timeout-minutes": { type: "string" },
+            "yes-i-understand": { type: "boolean" },
+        },
+        true,
+    );
+    const [command, ...extra] = positionals;
+    if (!commands.includes(command as Arguments["command"])) {
         throw new UsageError(command ? `unknown command ${command}` : "missing command");
     }
-    const flags: Record<string, boolean> = {};
-    let stack: string | undefined;
-    let verifyTimeoutMinutes = 30;
-    const allowed: Record<string, string[]> = {
-        preview: ["--expect-no-changes"],
-        up: ["--verify", "--verify-timeout-minutes"],
-        destroy: ["--yes-i-understand"],
-    };
-    for (let i = 0; i < rest.length; i++) {
-        const arg = rest[i];
-        if (arg === "--stack") {
-            stack = rest[++i];
-        } else if (arg === "--verify-timeout-minutes" && command === "up") {
-            verifyTimeoutMinutes = Number(rest[++i]);
-            if (!(verifyTimeoutMinutes > 0)) {
-                throw new UsageError("--verify-timeout-minutes takes a positive number");
-            }
-        } else if ((allowed[command] ?? []).includes(arg)) {
-            flags[arg] = true;
-        } else {
-            throw new UsageError(`unknown option ${arg} for ${command}`);
-        }
+    if (extra.length > 0) {
+        throw new UsageError(`unexpected argument ${extra[0]}`);
     }
-    if (!stack || stack.startsWith("--")) {
+    const known = commandOptions[command as Arguments["command"]];
+    const misplaced = Object.keys(values).find(option => option !== "stack" && !known.includes(option));
+    if (misplaced) {
+        throw new UsageError(`unknown option --${misplaced} for ${command}`);
+    }
+    if (values.stack === undefined) {
         throw new UsageError("--stack <name> is required");
+    }
+    const verifyTimeoutMinutes = Number(values["verify-timeout-minutes"] ?? 30);
+    if (!(verifyTimeoutMinutes > 0)) {
+        throw new UsageError("--verify-timeout-minutes takes a positive number");
     }
     return {
         command: command as Arguments["command"],
-        stack,
-        expectNoChanges: flags["--expect-no-changes"] ?? false,
-        verify: flags["--verify"] ?? false,
-        yesIUnderstand: flags["--yes-i-understand"] ?? false,
+        stack: checkStackName(values.stack),
+        expectNoChanges: values["expect-no-changes"] ?? false,
+        verify: values.verify ?? false,
+        yesIUnderstand: values["yes-i-understand"] ?? false,
         verifyTimeoutMs: verifyTimeoutMinutes * 60_000,
     };
 }

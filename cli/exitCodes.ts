@@ -1,4 +1,4 @@
-// The driver's exit codes: one per outcome a CI job branches on.
+// Exit codes of the project's tools (the CI driver and the offline plan): one per outcome a CI job branches on.
 export const ExitCode = {
     success: 0,
     failure: 1,

@@ -51,6 +51,13 @@ export async function underMocks<T>(
     return { mocks, result };
 }
 
+/** The stacks that have a Pulumi.<stack>.yaml in the directory. */
+export function stackNames(root = projectRoot): string[] {
+    return fs.existsSync(root)
+        ? fs.readdirSync(root).flatMap(file => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? [])
+        : [];
+}
+
 /** A stack file's config as Pulumi hands it to the program: every value a string, lists as JSON. */
 export function stackConfig(stack: string, root = projectRoot): Record<string, string> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);

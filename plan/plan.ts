@@ -4,17 +4,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import type { EnforcementLevel } from "@pulumi/policy";
+import { checkStackName, parseCommandLine, UsageError } from "../cli/arguments";
+import { ExitCode } from "../cli/exitCodes";
 import { ConfigError } from "../config";
 import { evaluatePolicies, PackConfig } from "../policy/evaluate";
 import { policies } from "../policy/policies";
 import { estimateMonthlyCost } from "./cost";
 import { mandatoryFailure, mandatoryViolations, planDocument, PlanReport, renderText } from "./report";
 import { RecordingMocks } from "../harness/standIns";
-import { PlannedResource, projectRoot, runProgram, stackConfig } from "../harness/synthesize";
-
-export const exitCodes = { ok: 0, mandatoryViolation: 1, usage: 2, programError: 3 } as const;
+import { PlannedResource, projectRoot, runProgram, stackConfig, stackNames } from "../harness/synthesize";
 
 const usage = `Usage: npm run plan -- --stack <name> [--json] [--policy-config <file.json>]
 
@@ -33,9 +32,9 @@ Options:
 
 Exit codes:
   0  planned, with no mandatory policy violation
-  1  a mandatory policy violation (listed on stderr)
+  1  the program or a policy failed
   2  bad arguments, a missing stack file, or an invalid policy config or stack configuration
-  3  the program or a policy failed
+  4  a mandatory policy violation (listed on stderr)
 `;
 
 /** Where the plan writes; the CLI's are process.stdout and process.stderr. */
@@ -73,7 +72,7 @@ export async function main(argv: readonly string[], io: PlanIo = processIo): Pro
             return error.exitCode;
         }
         io.err(`plan: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        return exitCodes.programError;
+        return ExitCode.failure;
     }
 }
 
@@ -81,7 +80,7 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
     const args = parseArguments(argv);
     if (args.help) {
         io.out(usage);
-        return exitCodes.ok;
+        return ExitCode.success;
     }
     const config = readStackConfig(args.stack, args.stackDir);
     const packConfig = args.policyConfig === undefined ? undefined : readPolicyConfig(args.policyConfig, io);
@@ -92,7 +91,7 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
     ).catch(error => {
         throw error instanceof ConfigError
             ? new PlanFailure(
-                  exitCodes.usage,
+                  ExitCode.configurationError,
                   `plan: ${path.join(args.stackDir, `Pulumi.${args.stack}.yaml`)}: ${error.message}`,
               )
             : programError("the program failed", error);
@@ -124,9 +123,9 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
     }
     if (mandatoryViolations(report).length > 0) {
         io.err(mandatoryFailure(report));
-        return exitCodes.mandatoryViolation;
+        return ExitCode.policyViolation;
     }
-    return exitCodes.ok;
+    return ExitCode.success;
 }
 
 interface Arguments {
@@ -139,62 +138,47 @@ interface Arguments {
 }
 
 function parseArguments(argv: readonly string[]): Arguments {
-    let values;
     try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            strict: true,
-            allowPositionals: false,
-            options: {
-                stack: { type: "string" },
-                json: { type: "boolean" },
-                "policy-config": { type: "string" },
-                "stack-dir": { type: "string" },
-                program: { type: "string" },
-                help: { type: "boolean", short: "h" },
-            },
-        }));
+        const { values } = parseCommandLine(argv, {
+            stack: { type: "string" },
+            json: { type: "boolean" },
+            "policy-config": { type: "string" },
+            "stack-dir": { type: "string" },
+            program: { type: "string" },
+            help: { type: "boolean", short: "h" },
+        });
+        if (!values.help && values.stack === undefined) {
+            throw new UsageError("--stack <name> is required");
+        }
+        return {
+            stack: values.stack === undefined ? "" : checkStackName(values.stack),
+            json: values.json ?? false,
+            help: values.help ?? false,
+            policyConfig: values["policy-config"],
+            stackDir: path.resolve(values["stack-dir"] ?? projectRoot),
+            program: path.resolve(values.program ?? path.join(projectRoot, "index.ts")),
+        };
     } catch (error) {
-        throw new PlanFailure(exitCodes.usage, `plan: ${(error as Error).message}\n\n${usage}`);
+        if (error instanceof UsageError) {
+            throw new PlanFailure(ExitCode.configurationError, `plan: ${error.message}\n\n${usage}`);
+        }
+        throw error;
     }
-    if (!values.help && values.stack === undefined) {
-        throw new PlanFailure(exitCodes.usage, `plan: --stack <name> is required\n\n${usage}`);
-    }
-    // The name becomes part of a file name: keep it to what `pulumi stack init` accepts, with no org or project.
-    if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack)) {
-        throw new PlanFailure(
-            exitCodes.usage,
-            `plan: --stack ${JSON.stringify(values.stack)}: expected a stack name of letters, digits, _, . and -`,
-        );
-    }
-    return {
-        stack: values.stack ?? "",
-        json: values.json ?? false,
-        help: values.help ?? false,
-        policyConfig: values["policy-config"],
-        stackDir: path.resolve(values["stack-dir"] ?? projectRoot),
-        program: path.resolve(values.program ?? path.join(projectRoot, "index.ts")),
-    };
 }
 
 function readStackConfig(stack: string, dir: string): Record<string, string> {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
-        const stacks = fs.existsSync(dir)
-            ? fs
-                  .readdirSync(dir)
-                  .map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-                  .filter(s => s !== undefined)
-            : [];
+        const stacks = stackNames(dir);
         throw new PlanFailure(
-            exitCodes.usage,
+            ExitCode.configurationError,
             `plan: no stack file ${file}` + (stacks.length > 0 ? `; stacks there: ${stacks.join(", ")}` : ""),
         );
     }
     try {
         return stackConfig(stack, dir);
     } catch (error) {
-        throw new PlanFailure(exitCodes.usage, `plan: cannot read ${file}: ${(error as Error).message}`);
+        throw new PlanFailure(ExitCode.configurationError, `plan: cannot read ${file}: ${(error as Error).message}`);
     }
 }
 
@@ -204,7 +188,8 @@ const enforcementLevels: readonly EnforcementLevel[] = ["advisory", "mandatory",
  * Reads a pack config file and checks its levels; "all" (every policy's level) is the evaluator's to apply.
  */
 function readPolicyConfig(file: string, io: PlanIo): PackConfig {
-    const fail = (problem: string) => new PlanFailure(exitCodes.usage, `plan: --policy-config ${file}: ${problem}`);
+    const fail = (problem: string) =>
+        new PlanFailure(ExitCode.configurationError, `plan: --policy-config ${file}: ${problem}`);
     let parsed: unknown;
     try {
         parsed = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -240,7 +225,7 @@ function readPolicyConfig(file: string, io: PlanIo): PackConfig {
 
 function programError(what: string, error: unknown): PlanFailure {
     return new PlanFailure(
-        exitCodes.programError,
+        ExitCode.failure,
         `plan: ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
 }

@@ -1,4 +1,5 @@
 // Renders a stack plan: the --json document and the terminal report. Pure: no I/O.
+import { renderTable } from "../cli/table";
 import type { Violation } from "../policy/evaluate";
 import type { CostEstimate } from "./cost";
 import type { PlannedResource } from "../harness/synthesize";
@@ -61,7 +62,7 @@ export function renderText(report: PlanReport): string {
 
     out.push("", "Resources");
     out.push(
-        ...table([
+        ...renderTable([
             ["TYPE", "NAME"],
             ...treeOrder(resources).map(({ resource, depth }) => [
                 "  ".repeat(depth) + displayType(resource.type),
@@ -76,7 +77,7 @@ export function renderText(report: PlanReport): string {
         counts.set(displayType(r.type), (counts.get(displayType(r.type)) ?? 0) + 1);
     }
     out.push(
-        ...table(
+        ...renderTable(
             [...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)).map(([type, n]) => [String(n), type]),
             [0],
         ),
@@ -93,7 +94,7 @@ export function renderText(report: PlanReport): string {
 
     out.push("", "Monthly cost estimate");
     out.push(
-        ...table(
+        ...renderTable(
             [
                 ["ITEM", "QUANTITY", "UNIT", "UNIT PRICE", "PER MONTH"],
                 ...cost.lines.map(l => [
@@ -152,18 +153,6 @@ function target(report: PlanReport, violation: Violation): string {
     }
     const resource = report.resources.find(r => r.urn === violation.urn);
     return resource ? `${displayType(resource.type)} ${resource.name}` : violation.urn;
-}
-
-/** Left-aligned columns two spaces apart, right-aligned where asked, indented by two. */
-function table(rows: string[][], rightAligned: number[] = []): string[] {
-    const widths = rows[0]?.map((_, i) => Math.max(...rows.map(row => row[i].length))) ?? [];
-    return rows.map(
-        row =>
-            `  ${row
-                .map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
-                .join("  ")
-                .trimEnd()}`,
-    );
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;

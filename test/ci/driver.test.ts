@@ -210,7 +210,11 @@ describe("CI driver", function () {
 
     it("rejects unknown commands and options with the usage text", async () => {
         assert.strictEqual(await run(["preview", "--stack", "dev", "--force"], {}), ExitCode.configurationError);
-        assert.match(err, /unknown option --force for preview[\s\S]*exit codes:/);
+        assert.match(err, /unknown option --force[\s\S]*exit codes:/);
+        assert.strictEqual(await run(["preview", "--stack", "dev", "--verify"], {}), ExitCode.configurationError);
+        assert.match(err, /unknown option --verify for preview/);
+        assert.strictEqual(await run(["up", "--stack", "../dev"], {}), ExitCode.configurationError);
+        assert.match(err, /--stack "..\/dev": expected a stack name/);
         assert.strictEqual(await run(["up"], {}), ExitCode.configurationError);
         assert.match(err, /--stack <name> is required/);
         assert.deepStrictEqual(fake.calls(), []);

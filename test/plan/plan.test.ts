@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CostedResource, estimateMonthlyCost, hoursPerMonth } from "../../plan/cost";
-import { exitCodes, main } from "../../plan/plan";
+import { ExitCode } from "../../cli/exitCodes";
+import { main } from "../../plan/plan";
 import { displayType, treeOrder } from "../../plan/report";
 import { PlannedResource } from "../../harness/synthesize";
 import { projectRoot } from "../support/program";
@@ -102,7 +103,7 @@ describe("offline plan (npm run plan)", () => {
 
     it("plans prod with no mandatory violation and exits 0: 3 interface endpoints × 3 AZs", async () => {
         const { status, stdout, stderr } = await runPlan(["--stack", "prod", "--json"]);
-        assert.strictEqual(status, exitCodes.ok, stderr);
+        assert.strictEqual(status, ExitCode.success, stderr);
         const doc = assertPlanDocument(stdout, "prod");
         assert.deepStrictEqual(
             doc.policy.violations.filter((v: any) => v.level === "mandatory"),
@@ -117,7 +118,7 @@ describe("offline plan (npm run plan)", () => {
 
     it("prints a readable report by default: tree, counts, verdicts, cost", async () => {
         const { status, stdout } = await runPlan(["--stack", "dev"]);
-        assert.strictEqual(status, exitCodes.ok);
+        assert.strictEqual(status, ExitCode.success);
         assert.match(stdout, /^Plan of stack dev \(eu-west-1\): \d+ resources, \d+ components\n/);
         assert.match(
             stdout,
@@ -131,7 +132,7 @@ describe("offline plan (npm run plan)", () => {
 
     it("fails on a mandatory violation, naming the policy and the resource", async () => {
         const { status, stdout, stderr } = await spawnPlan(["--stack", "dev", "--json", "--program", violatingProgram]);
-        assert.strictEqual(status, exitCodes.mandatoryViolation, stderr);
+        assert.strictEqual(status, ExitCode.policyViolation, stderr);
         const [violation, ...others] = assertPlanDocument(stdout, "dev").policy.violations;
         assert.deepStrictEqual(others, []);
         assert.strictEqual(violation.policy, "encrypted-topics-and-queues");
@@ -154,7 +155,7 @@ describe("offline plan (npm run plan)", () => {
             "--policy-config",
             config,
         ]);
-        assert.strictEqual(status, exitCodes.ok, stderr);
+        assert.strictEqual(status, ExitCode.success, stderr);
         assert.match(stdout, /\n {2}advisory {3}encrypted-topics-and-queues {2}aws:sns:Topic unencrypted-topic\n/);
     });
 
@@ -170,7 +171,7 @@ describe("offline plan (npm run plan)", () => {
             "--policy-config",
             config,
         ]);
-        assert.strictEqual(status, exitCodes.ok);
+        assert.strictEqual(status, ExitCode.success);
         assert.deepStrictEqual(
             JSON.parse(stdout).policy.violations.map((v: any) => [v.policy, v.level]),
             [["encrypted-topics-and-queues", "advisory"]],
@@ -181,7 +182,7 @@ describe("offline plan (npm run plan)", () => {
         const config = path.join(tmp, "bad-level.json");
         fs.writeFileSync(config, JSON.stringify({ "encrypted-topics-and-queues": "strict" }));
         const { status, stdout, stderr } = await runPlan(["--stack", "dev", "--policy-config", config]);
-        assert.strictEqual(status, exitCodes.usage);
+        assert.strictEqual(status, ExitCode.configurationError);
         assert.strictEqual(stdout, "");
         assert.match(
             stderr,
@@ -203,7 +204,7 @@ describe("offline plan (npm run plan)", () => {
             ].join("\n"),
         );
         const { status, stdout, stderr } = await runPlan(["--stack", "bad", "--stack-dir", tmp, "--json"]);
-        assert.strictEqual(status, exitCodes.usage);
+        assert.strictEqual(status, ExitCode.configurationError);
         assert.strictEqual(stdout, "");
         assert.match(stderr, /Pulumi\.bad\.yaml: Invalid stack configuration:/);
         assert.match(stderr, /ssm-fleet-baseline:vpcCidr: got "10\.42\.0\.0\/33"/);
@@ -212,33 +213,33 @@ describe("offline plan (npm run plan)", () => {
 
     it("exits 2 on a missing stack file, naming the file and the stacks there", async () => {
         const { status, stderr } = await runPlan(["--stack", "staging"]);
-        assert.strictEqual(status, exitCodes.usage);
+        assert.strictEqual(status, ExitCode.configurationError);
         assert.match(stderr, /^plan: no stack file .*Pulumi\.staging\.yaml; stacks there: .*\bdev\b.*\bprod\b/);
     });
 
     it("exits 2 with the usage on an unknown flag, a missing --stack or a path as the stack", async () => {
         for (const args of [["--stack", "dev", "--verbose"], ["--json"], ["--stack", "../dev"]]) {
             const { status, stdout, stderr } = await runPlan(args);
-            assert.strictEqual(status, exitCodes.usage, args.join(" "));
+            assert.strictEqual(status, ExitCode.configurationError, args.join(" "));
             assert.strictEqual(stdout, "");
             assert.match(stderr, /^plan: /, args.join(" "));
         }
         assert.match(
             (await runPlan(["--stack", "dev", "--verbose"])).stderr,
-            /Unknown option '--verbose'[\s\S]*Usage: npm run plan/,
+            /unknown option --verbose[\s\S]*Usage: npm run plan/,
         );
         assert.match((await runPlan(["--json"])).stderr, /--stack <name> is required[\s\S]*Exit codes:/);
     });
 
-    it("exits 3 when the program throws", async () => {
+    it("exits 1 when the program throws", async () => {
         const program = path.join(tmp, "throws.js");
         fs.writeFileSync(program, "throw new Error('the program broke');\n");
         const { status, stderr } = await runPlan(["--stack", "dev", "--program", program]);
-        assert.strictEqual(status, exitCodes.programError);
+        assert.strictEqual(status, ExitCode.failure);
         assert.match(stderr, /^plan: the program failed: Error: the program broke/);
     });
 
-    it("exits 3 when the program throws inside an apply, which leaves its outputs pending", async () => {
+    it("exits 1 when the program throws inside an apply, which leaves its outputs pending", async () => {
         const program = path.join(tmp, "throwsInApply.js");
         fs.writeFileSync(
             program,
@@ -246,7 +247,7 @@ describe("offline plan (npm run plan)", () => {
                 "exports.value = pulumi.output(1).apply(() => { throw new Error('broke in apply'); });\n",
         );
         const { status, stdout, stderr } = await spawnPlan(["--stack", "dev", "--json", "--program", program]);
-        assert.strictEqual(status, exitCodes.programError, stderr);
+        assert.strictEqual(status, ExitCode.failure, stderr);
         assert.strictEqual(stdout, "");
         assert.match(stderr, /plan: the program failed: Error: broke in apply/);
     });
