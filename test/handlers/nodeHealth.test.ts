@@ -2,7 +2,6 @@
 // DHMC needs agent 3.2.582.0 or later (§1.3); hybrid node ids are mi- plus 17 hex digits (§6);
 // SSM checks node health every five minutes and emits no ping-status event (§3.2).
 import * as assert from "assert";
-import { compareAgentVersions, parseAgentVersion } from "../../aws/agentVersion";
 import {
     advanceStates,
     classifyNodes,
@@ -67,8 +66,6 @@ describe("node health", () => {
                 "i-floor": "online",
                 "i-ten": "online",
             });
-            assert.ok(compareAgentVersions("3.10.0.0", "3.2.582.0") > 0);
-            assert.strictEqual(parseAgentVersion("3.2"), undefined);
         });
 
         it("watches hybrid nodes from SSM's list alone, and never alerts on stopped instances", () => {
