@@ -30,7 +30,7 @@ exit codes: 0 success, 1 failure, 2 configuration or usage error, 3 changes pend
             4 policy violation, 5 stack locked, 6 canary verification failed`;
 
 /** Waits between attempts on a locked stack: about four minutes in all, never a forced unlock. */
-export const defaultLockRetryDelaysMs = [15_000, 30_000, 60_000, 120_000];
+const defaultLockRetryDelaysMs = [15_000, 30_000, 60_000, 120_000];
 
 export interface DriverDeps {
     readonly env: Record<string, string | undefined>;
@@ -107,7 +107,7 @@ export function parseArguments(argv: readonly string[]): Arguments {
 }
 
 /** Backend and secrets settings for the Pulumi CLI; throws a UsageError naming what is missing. */
-export function workspaceEnvironment(env: DriverDeps["env"], projectDir: string): Record<string, string> {
+function workspaceEnvironment(env: DriverDeps["env"], projectDir: string): Record<string, string> {
     const backend = env.PULUMI_BACKEND_URL || `file://${path.join(projectDir, ".pulumi-state")}`;
     const vars: Record<string, string> = { PULUMI_BACKEND_URL: backend };
     if (backend.startsWith("file://")) {
@@ -134,7 +134,7 @@ export function workspaceEnvironment(env: DriverDeps["env"], projectDir: string)
 }
 
 /** Maps a failed CLI run to an exit code: the CLI's own codes (3.227 and later) first, then its messages. */
-export function classifyFailure(error: unknown): ExitCode {
+function classifyFailure(error: unknown): ExitCode {
     if (error instanceof ConcurrentUpdateError) {
         return ExitCode.stackLocked;
     }

@@ -4,7 +4,7 @@ import { OpMap } from "@pulumi/pulumi/automation";
 const order = ["create", "update", "replace", "delete", "same"];
 
 /** Change kinds with their counts, the usual ones first, zero counts left out. */
-export function changeCounts(changes: OpMap | undefined): [string, number][] {
+function changeCounts(changes: OpMap | undefined): [string, number][] {
     const entries = Object.entries(changes ?? {}).filter(([, count]) => (count ?? 0) > 0) as [string, number][];
     const rank = (kind: string) => (order.includes(kind) ? order.indexOf(kind) : order.length);
     return entries.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceTrustPolicy, Statement } from "./policyDocuments";
 
 /** Every handler's runtime: explicit, because CallbackFunction's default changes with provider releases. */
-export const handlerRuntime = "nodejs22.x";
+const handlerRuntime = "nodejs22.x";
 
 export interface LeastPrivilegeFunctionArgs<E, R> {
     readonly description: string;

@@ -4,7 +4,7 @@ import { consoleUrl, nodeConsoleUrl } from "../aws/console";
 import { associationStateChangeDetailType, complianceChangeDetailType } from "../aws/events";
 
 /** SNS: a subject must be "less than 100 characters long", with no line breaks or control characters. */
-export const maxSubjectLength = 99;
+const maxSubjectLength = 99;
 /** SNS: a message is at most 256 KB (262,144 bytes) of UTF-8. Keep a margin for the subject and attributes. */
 export const maxMessageBytes = 256 * 1024 - 2048;
 

@@ -12,7 +12,7 @@ import { projectRoot, runProgram } from "./synthesize";
 /** The stacks whose identity is frozen: the ones committed as Pulumi.<stack>.yaml. */
 export const identityStacks = ["dev", "prod"] as const;
 
-export const goldenFile = (stack: string) => path.join(projectRoot, "test", "identity", `${stack}.urns`);
+const goldenFile = (stack: string) => path.join(projectRoot, "test", "identity", `${stack}.urns`);
 
 /** A registered resource as identity needs it. */
 export interface IdentifiedResource {

@@ -51,7 +51,7 @@ export const assumed = {
 
 const facts = "aws-facts §8";
 
-export const unitPrices = {
+const unitPrices = {
     interfaceEndpoint: {
         item: "Interface VPC endpoints",
         unit: "endpoint-AZ-hour",
