@@ -1,6 +1,6 @@
 // SSM Agent version arithmetic. Pure: serialized by value into Lambdas and used by config validation.
 
-/** DHMC manages only nodes whose agent is at least this version (aws-facts §1.3). */
+/** DHMC manages only nodes whose agent is at least this version (https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html). */
 export const dhmcMinimumAgentVersion = "3.2.582.0";
 
 /** Parses "3.2.582.0" into [3, 2, 582, 0]; undefined when it is not four dot-separated integers. */

@@ -167,7 +167,7 @@ describe("config", () => {
         }
     });
 
-    it("pins agent versions only at or above the DHMC floor 3.2.582.0 (aws-facts §1.3)", () => {
+    it("pins agent versions only at or above the DHMC floor 3.2.582.0", () => {
         assertRejected(
             { agentVersion: "3.2" },
             "ssm-fleet-baseline:agentVersion",

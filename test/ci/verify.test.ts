@@ -1,6 +1,7 @@
 // The canary verifier against SDK clients answering from a scripted sequence. Facts: PingStatus
-// values Online|ConnectionLost (aws-facts §2.1); DHMC needs no instance profile and IMDSv2 (§1.3, §1.4);
-// the agent's regional bucket amazon-ssm-<region> is reached through the S3 gateway (§4.3, §5.1).
+// values Online|ConnectionLost; DHMC needs no instance profile and IMDSv2; the agent's regional
+// bucket amazon-ssm-<region> is reached through the S3 gateway
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html).
 import * as assert from "assert";
 import { s3ReachabilityCommand, Sender, verifyCanary, VerifyOptions } from "../../ci/verify";
 
@@ -82,7 +83,7 @@ describe("canary verification", () => {
         assert.strictEqual(send.DocumentName, "AWS-RunShellScript");
         assert.deepStrictEqual(send.InstanceIds, [instanceId]);
         assert.deepStrictEqual(send.Parameters, { commands: [s3ReachabilityCommand("eu-west-1")] });
-        // The manifest AWS-UpdateSSMAgent reads from the regional amazon-ssm bucket (aws-facts §5.1).
+        // The manifest AWS-UpdateSSMAgent reads from the regional amazon-ssm bucket.
         assert.match(
             s3ReachabilityCommand("eu-west-1"),
             /https:\/\/s3\.eu-west-1\.amazonaws\.com\/amazon-ssm-eu-west-1\/ssm-agent-manifest\.json/,

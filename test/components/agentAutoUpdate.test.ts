@@ -1,5 +1,7 @@
-// AWS-UpdateSSMAgent parameters are strings, version empty means latest (aws-facts §5.1); the DHMC
-// managed policy has no S3 permission, so the node role gets write access to the output (§1.5).
+// AWS-UpdateSSMAgent parameters are strings, version empty means latest
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html);
+// the DHMC managed policy has no S3 permission, so the node role gets write access to the output
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html).
 import * as assert from "assert";
 import { AgentAutoUpdate, associationResultPattern } from "../../components/agentAutoUpdate";
 import { underMocks, valueOf } from "../support/program";

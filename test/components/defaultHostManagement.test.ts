@@ -1,8 +1,7 @@
-// DHMC identifiers: aws-facts §1.1 (setting id and value form), §1.2 (role, trust, managed policy), §7 (IMDS defaults).
+// DHMC: the setting id and value form, the role, its trust and managed policy, and IMDSv2.
+// https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
 import * as assert from "assert";
 import { DefaultHostManagement } from "../../components/defaultHostManagement";
-import { ManagedNodeLaunchTemplate } from "../../components/managedNodeLaunchTemplate";
-import { managedNodeUserData } from "../../aws/userData";
 import { underMocks, valueOf } from "../support/program";
 
 const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1") =>
@@ -81,22 +80,5 @@ describe("Default Host Management Configuration", () => {
                 name,
             );
         }
-    });
-});
-
-describe("managed-node launch template", () => {
-    it("launches instances that qualify for DHMC: IMDSv2 required, no instance profile, the managed-node group, the agent-floor user data", async () => {
-        const { mocks, result } = await underMocks(
-            {},
-            () => new ManagedNodeLaunchTemplate("node", { securityGroupId: "sg-0123" }),
-        );
-        const template = mocks.named("node").inputs;
-        assert.strictEqual(template.metadataOptions.httpTokens, "required");
-        assert.strictEqual(template.metadataOptions.httpEndpoint, "enabled");
-        assert.strictEqual(template.iamInstanceProfile, undefined);
-        assert.strictEqual(template.keyName, undefined);
-        assert.deepStrictEqual(template.vpcSecurityGroupIds, ["sg-0123"]);
-        assert.strictEqual(Buffer.from(template.userData, "base64").toString(), managedNodeUserData());
-        assert.strictEqual(await valueOf(result.launchTemplateId), "node-id");
     });
 });

@@ -1,5 +1,9 @@
-// Config facts: aws-facts §2.1 (identifier vs name, recorded types), §2.3 (recorder role policy,
-// bucket policy statements), §5.3 (AWS-GatherSoftwareInventory feeds ManagedInstanceInventory).
+// Config facts: the rule's identifier differs from its name and it reads two recorded types
+// (https://docs.aws.amazon.com/config/latest/developerguide/ec2-instance-managed-by-ssm.html); the
+// recorder role's policy and the delivery bucket's statements
+// (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html); inventory items
+// come from AWS-GatherSoftwareInventory
+// (https://docs.aws.amazon.com/config/latest/developerguide/recording-managed-instance-inventory.html).
 import * as assert from "assert";
 import { complianceChangePattern, ManagedNodeCompliance } from "../../components/managedNodeCompliance";
 import { standInAccountId } from "../../harness/standIns";
@@ -170,7 +174,7 @@ describe("the compliance change pattern", () => {
             );
         });
 
-        it("pin the Config source, detail-type and message type (aws-facts §2.4)", () => {
+        it("pin the Config source, detail-type and message type", () => {
             const pattern = complianceChangePattern("r");
             assert.deepStrictEqual(pattern.source, ["aws.config"]);
             assert.deepStrictEqual(pattern["detail-type"], ["Config Rules Compliance Change"]);

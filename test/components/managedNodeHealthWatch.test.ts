@@ -1,5 +1,6 @@
 // The health-watch component under mocks, and its sweep Lambda exactly as Pulumi serializes it,
-// run against the simulated fleet. Runbook permissions: aws-facts §5.4.
+// run against the simulated fleet. Runbook permissions:
+// https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshoot-managed-instance.html
 import * as assert from "assert";
 import { ManagedNodeHealthWatch } from "../../components/managedNodeHealthWatch";
 import { standInAccountId } from "../../harness/standIns";
@@ -95,7 +96,7 @@ describe("managed-node health watch", () => {
         assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Principal, {
             Service: "ssm.amazonaws.com",
         });
-        // The runbook reference's list of permissions for AutomationAssumeRole (aws-facts §5.4).
+        // The runbook reference's list of permissions for AutomationAssumeRole.
         assert.deepStrictEqual([...JSON.parse(role.inlinePolicies[0].policy).Statement[0].Action].sort(), [
             "ec2:DescribeInstances",
             "ec2:DescribeNetworkAcls",

@@ -1,6 +1,9 @@
-// Delivery facts: aws-facts §3.4 (retry maxima 24 h / 185, DLQ must be standard SQS with a policy
-// for events.amazonaws.com on the rule ARN, Lambda targets need a permission), §7 (CallbackFunction
-// without a role gets FullAccess policies; Topic kmsMasterKeyId), §8 (alarms/EventBridge need a CMK).
+// Delivery facts: EventBridge retries a target for at most 24 hours and 185 times, and its dead-letter
+// queue needs a policy for events.amazonaws.com on the rule ARN
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html); a Lambda target needs
+// a resource-based permission; a CallbackFunction without a role gets FullAccess policies; CloudWatch
+// alarms and EventBridge can use only a customer-managed key
+// (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
 import * as assert from "assert";
 import { NotificationPipeline } from "../../components/notificationPipeline";
 import { standInAccountId } from "../../harness/standIns";

@@ -1,6 +1,8 @@
-// Health decisions. Facts: PingStatus Online|ConnectionLost|Inactive (aws-facts §2.1, item 8 of §9);
-// DHMC needs agent 3.2.582.0 or later (§1.3); hybrid node ids are mi- plus 17 hex digits (§6);
-// SSM checks node health every five minutes and emits no ping-status event (§3.2).
+// Health decisions. Facts: PingStatus is Online, ConnectionLost or Inactive
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_InstanceInformation.html);
+// DHMC needs agent 3.2.582.0 or later; hybrid node ids are mi- plus 17 hex digits
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-multicloud-managed-nodes.html);
+// SSM emits no event when a node's ping status changes.
 import * as assert from "assert";
 import {
     advanceStates,

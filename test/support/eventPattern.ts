@@ -1,5 +1,5 @@
 // A local EventBridge pattern matcher for the operators our patterns use, following the
-// content-filtering rules in aws-facts §3.3: every leaf is an array of alternatives (OR),
+// content-filtering rules (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html): every leaf is an array of alternatives (OR),
 // fields AND together, matching is exact and case-sensitive, a leaf matches an array value when
 // any element matches, and "$or" takes a list of sub-patterns.
 
