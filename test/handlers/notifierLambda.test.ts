@@ -1,6 +1,6 @@
 // Runs the notification Lambda exactly as Pulumi serializes it against fauxqs, a local endpoint
 // speaking the SNS and SQS wire protocols. The official sample events come from
-// shared/fixtures/events (AWS Systems Manager User Guide, monitoring-systems-manager-event-examples).
+// test/fixtures/events (AWS Systems Manager User Guide, monitoring-systems-manager-event-examples).
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import {
     CreateQueueCommand,

@@ -1,9 +1,9 @@
-// Official AWS sample events from shared/fixtures/events, loaded unchanged.
+// Official AWS sample events, copied unchanged into test/fixtures/events (its README gives each source).
 import * as fs from "fs";
 import * as path from "path";
-import { sharedRoot } from "./program";
+import { projectRoot } from "./program";
 
-const eventsDir = path.join(sharedRoot, "fixtures", "events");
+const eventsDir = path.join(projectRoot, "test", "fixtures", "events");
 
 export function loadFixture(file: string): any {
     return JSON.parse(fs.readFileSync(path.join(eventsDir, file), "utf8"));

@@ -1,6 +1,2 @@
-// Test access to the program runner, plus where the shared fixtures live.
-import * as path from "path";
-import { projectRoot } from "../../harness/synthesize";
-
+// Test access to the program runner.
 export { projectRoot, runProgram, stackConfig, underMocks, valueOf } from "../../harness/synthesize";
-export const sharedRoot = path.resolve(projectRoot, "..", "shared");
