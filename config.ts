@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "./aws/agentVersion";
 import { dhmcDefaultRoleName, managedNodeRuleDefaultName } from "./aws/identifiers";
+import { isKnownRegion } from "./aws/regions";
 import { associationScheduleProblem, parseRate, rateMinutes } from "./aws/schedules";
 import { AgentAutoUpdateSettings } from "./components/agentAutoUpdate";
 import { AdoptedVpcArgs, ClosedVpcArgs } from "./components/closedVpc";
@@ -30,6 +31,7 @@ export const configKeys = {
     existingSubnets: { type: "array", default: [] },
     existingRouteTableIds: { type: "array", default: [] },
     ec2MessagesEndpoint: { type: "boolean", default: true },
+    dhmcRole: { type: "string", default: "create" },
     dhmcRoleName: { type: "string", default: dhmcDefaultRoleName },
     regionalSettingsProtection: { type: "string", default: "retain" },
     agentUpdateSchedule: { type: "string", default: "rate(14 days)" },
@@ -49,8 +51,16 @@ export const configKeys = {
 
 export type ConfigKey = keyof typeof configKeys;
 
-/** Raw config as Pulumi hands it over: every value a string (arrays as JSON), absent keys undefined. */
-export type RawConfig = Partial<Record<ConfigKey, string>>;
+/**
+ * The project's config as Pulumi hands it over, keys without the project namespace: every value a
+ * string (lists as JSON). It may hold keys Pulumi.yaml does not declare, which are errors.
+ */
+export type RawConfig = Partial<Record<ConfigKey, string>> & Readonly<Record<string, string | undefined>>;
+
+export interface ParseOptions {
+    /** Keys (without the namespace) whose values are stored encrypted (secure:) in the stack file. */
+    readonly secretKeys?: readonly string[];
+}
 
 /** The validated configuration: one section per component. */
 export interface BaselineConfig {
@@ -78,7 +88,6 @@ export class ConfigError extends Error {
     }
 }
 
-const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const vpcIdPattern = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const subnetIdPattern = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
@@ -88,21 +97,36 @@ const roleNamePattern = /^[\w+=,.@-]{1,64}$/;
 // Config rule names: up to 128 characters; kept to characters that are safe in console links.
 const ruleNamePattern = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** Reads raw values by key, applying the declared defaults, and collects every problem it meets. */
+/** How YAML reads an unquoted scalar as a number (YAML 1.2 core schema). */
+const yamlNumber = /^[-+]?(\.inf|\.nan|0x[0-9a-f]+|0o[0-7]+|(\d+\.?\d*|\.\d+)(e[-+]?\d+)?)$/i;
+
+/**
+ * Reads raw values by key, applying the declared defaults, and collects the problems it meets:
+ * at most one per key, so a key whose value is unreadable is not also reported as missing.
+ */
 class ConfigReader {
     readonly problems: string[] = [];
+    private readonly reported = new Set<string>();
+    private readonly secretKeys: ReadonlySet<string>;
 
     constructor(
         private readonly raw: RawConfig,
         readonly region: string | undefined,
-    ) {}
+        options: ParseOptions,
+    ) {
+        this.secretKeys = new Set(options.secretKeys ?? []);
+    }
 
     key(k: ConfigKey): string {
         return `${projectName}:${k}`;
     }
 
     problem(k: ConfigKey, got: unknown, expected: string): void {
-        this.problems.push(`${this.key(k)}: got ${JSON.stringify(got)}; expected ${expected}`);
+        const quote =
+            configKeys[k].type === "string" && typeof got === "string" && yamlNumber.test(got)
+                ? ` (if Pulumi.<stack>.yaml has it unquoted, YAML reads it as a number: quote it, as in "${got}")`
+                : "";
+        this.reportOnce(k, `${this.key(k)}: got ${JSON.stringify(got)}; expected ${expected}${quote}`);
     }
 
     /** A problem with its own wording, e.g. about one element of a list or about two keys together. */
@@ -110,12 +134,33 @@ class ConfigReader {
         this.problems.push(text);
     }
 
+    /** Reports a problem of the key unless one is already reported for it. */
+    reportOnce(k: ConfigKey, text: string): void {
+        if (!this.reported.has(k)) {
+            this.reported.add(k);
+            this.problems.push(text);
+        }
+    }
+
     isSet(k: ConfigKey): boolean {
         return this.raw[k] !== undefined;
     }
 
+    /** Whether the key's problems are already reported, so a check that depends on its value can stay quiet. */
+    isReported(k: ConfigKey): boolean {
+        return this.reported.has(k);
+    }
+
     text(k: ConfigKey): string {
-        return this.raw[k] ?? String(configKeys[k].default ?? "");
+        const value = this.raw[k];
+        if (value !== undefined && this.secretKeys.has(k)) {
+            this.reportOnce(
+                k,
+                `${this.key(k)}: is stored as a secret (secure:), but it is not secret; set it in plain text with pulumi config set ${k} <value>`,
+            );
+            return String(configKeys[k].default ?? "");
+        }
+        return value ?? String(configKeys[k].default ?? "");
     }
 
     bool(k: ConfigKey): boolean {
@@ -135,9 +180,10 @@ class ConfigReader {
         return n;
     }
 
-    list(k: ConfigKey, expected: string): string[] {
-        const value = this.raw[k];
-        if (value === undefined) {
+    /** A list of strings; undefined (with the problem reported) when the value is not one. */
+    list(k: ConfigKey, expected: string): string[] | undefined {
+        const value = this.text(k);
+        if (!this.isSet(k) || this.isReported(k)) {
             return [...((configKeys[k].default as readonly string[] | undefined) ?? [])];
         }
         let parsed: unknown;
@@ -146,19 +192,68 @@ class ConfigReader {
         } catch {
             parsed = undefined;
         }
-        if (!Array.isArray(parsed) || !parsed.every(item => typeof item === "string")) {
+        if (!Array.isArray(parsed)) {
             this.problem(k, value, `a YAML list of ${expected}`);
-            return [];
+            return undefined;
+        }
+        const notText = parsed.findIndex(item => typeof item !== "string");
+        if (notText >= 0) {
+            this.reportOnce(
+                k,
+                `${this.key(k)}[${notText}]: got ${JSON.stringify(parsed[notText])}; expected a YAML list of ${expected}, each a string (quote it)`,
+            );
+            return undefined;
         }
         return parsed;
     }
 }
 
+/** The declared key nearest to an unknown one, when it is near enough to be a typo. */
+function nearestKey(unknown: string): ConfigKey | undefined {
+    const distance = (a: string, b: string) => {
+        const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+        for (let i = 1; i <= a.length; i++) {
+            let diagonal = row[0];
+            row[0] = i;
+            for (let j = 1; j <= b.length; j++) {
+                const above = row[j];
+                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length];
+    };
+    const [best] = (Object.keys(configKeys) as ConfigKey[])
+        .map(k => ({ k, d: distance(unknown.toLowerCase(), k.toLowerCase()) }))
+        .sort((a, b) => a.d - b.d);
+    return best && best.d <= Math.max(2, Math.floor(unknown.length / 4)) ? best.k : undefined;
+}
+
+function reportUnknownKeys(raw: RawConfig): string[] {
+    return Object.keys(raw)
+        .filter(k => !(k in configKeys))
+        .map(k => {
+            const nearest = nearestKey(k);
+            return `${projectName}:${k}: not a setting of this project${nearest ? `; did you mean ${nearest}?` : ""} (Pulumi.yaml lists every setting)`;
+        });
+}
+
 /** Validates raw config. Pure: returns the typed config or throws a ConfigError listing every problem. */
-export function parseBaselineConfig(raw: RawConfig, region: string | undefined): BaselineConfig {
-    const read = new ConfigReader(raw, region);
-    if (region === undefined || !regionPattern.test(region)) {
-        read.report(`aws:region: got ${JSON.stringify(region)}; expected a region code such as eu-west-1`);
+export function parseBaselineConfig(
+    raw: RawConfig,
+    region: string | undefined,
+    options: ParseOptions = {},
+): BaselineConfig {
+    const read = new ConfigReader(raw, region, options);
+    reportUnknownKeys(raw).forEach(problem => read.report(problem));
+    if (region === undefined) {
+        read.report(
+            "aws:region: missing; expected the stack's Region, such as eu-west-1 (pulumi config set aws:region eu-west-1)",
+        );
+    } else if (!isKnownRegion(region)) {
+        read.report(
+            `aws:region: got ${JSON.stringify(region)}; expected a Region code such as eu-west-1. The known Regions are in aws/regions.ts; a Region AWS opened since can be added there`,
+        );
     }
     const inRegion = region ?? "";
     const logRetentionDays = read.integer("logRetentionDays", 1, 3650);
@@ -187,7 +282,10 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
 
 function parseEmails(read: ConfigReader): string[] {
     const emails = read.list("notificationEmails", "e-mail addresses");
-    if (!read.isSet("notificationEmails") || emails.length === 0) {
+    if (emails === undefined) {
+        return [];
+    }
+    if (emails.length === 0) {
         read.report(
             `${read.key("notificationEmails")}: missing; expected at least one e-mail address such as ops@example.com`,
         );
@@ -206,8 +304,8 @@ function parseNetwork(read: ConfigReader): BaselineConfig["network"] {
     const vpcId = read.text("existingVpcId");
     if (vpcId === "") {
         const adoptedOnly = [
-            read.list("existingSubnets", "subnet-id@availability-zone entries"),
-            read.list("existingRouteTableIds", "route table ids"),
+            read.list("existingSubnets", "subnet-id@availability-zone entries") ?? [],
+            read.list("existingRouteTableIds", "route table ids") ?? [],
         ];
         if (adoptedOnly.some(list => list.length > 0) || read.text("existingVpcCidr") !== "") {
             read.report(
@@ -229,6 +327,12 @@ function parseNetwork(read: ConfigReader): BaselineConfig["network"] {
 
 function parseAdoptedVpc(read: ConfigReader, vpcId: string): AdoptedVpcArgs {
     const region = read.region;
+    const createdOnly = (["availabilityZoneCount", "vpcCidr"] as const).filter(k => read.isSet(k));
+    if (createdOnly.length > 0) {
+        read.report(
+            `${read.key("existingVpcId")}: an adopted VPC keeps its own zones and CIDR, so ${createdOnly.join(" and ")} would be ignored; remove ${createdOnly.length > 1 ? "them" : "it"}, or remove existingVpcId to create a closed VPC`,
+        );
+    }
     if (!vpcIdPattern.test(vpcId)) {
         read.problem("existingVpcId", vpcId, "a VPC id such as vpc-0123456789abcdef0");
     }
@@ -242,6 +346,14 @@ function parseAdoptedVpc(read: ConfigReader, vpcId: string): AdoptedVpcArgs {
     }
 
     const entries = read.list("existingSubnets", "subnet-id@availability-zone entries");
+    if (entries === undefined) {
+        return {
+            vpcId,
+            cidrBlock,
+            subnets: [],
+            routeTableIds: read.list("existingRouteTableIds", "route table ids") ?? [],
+        };
+    }
     const subnets: AdoptedVpcArgs["subnets"][number][] = [];
     entries.forEach((entry, i) => {
         const [id, availabilityZone] = entry.split("@");
@@ -274,6 +386,9 @@ function parseAdoptedVpc(read: ConfigReader, vpcId: string): AdoptedVpcArgs {
     }
 
     const routeTableIds = read.list("existingRouteTableIds", "route table ids");
+    if (routeTableIds === undefined) {
+        return { vpcId, cidrBlock, subnets, routeTableIds: [] };
+    }
     if (routeTableIds.length === 0) {
         read.report(
             `${read.key("existingRouteTableIds")}: missing; expected the route tables of the nodes' subnets (rtb-...), for the S3 gateway endpoint`,
@@ -290,6 +405,14 @@ function parseAdoptedVpc(read: ConfigReader, vpcId: string): AdoptedVpcArgs {
 }
 
 function parseDhmc(read: ConfigReader, region: string): DefaultHostManagementArgs {
+    const role = read.text("dhmcRole");
+    if (role !== "create" && role !== "adopt") {
+        read.problem(
+            "dhmcRole",
+            role,
+            "create (this stack owns the role) or adopt (another stack of the account created it)",
+        );
+    }
     const roleName = read.text("dhmcRoleName");
     if (!roleNamePattern.test(roleName)) {
         read.problem("dhmcRoleName", roleName, "an IAM role name: 1 to 64 letters, digits or +=,.@_-");
@@ -298,7 +421,12 @@ function parseDhmc(read: ConfigReader, region: string): DefaultHostManagementArg
     if (protection !== "retain" && protection !== "protect") {
         read.problem("regionalSettingsProtection", protection, "retain or protect");
     }
-    return { region, roleName, regionalSettingsProtection: protection === "protect" ? "protect" : "retain" };
+    return {
+        region,
+        role: role === "adopt" ? "adopt" : "create",
+        roleName,
+        regionalSettingsProtection: protection === "protect" ? "protect" : "retain",
+    };
 }
 
 function parseAgentUpdate(read: ConfigReader, region: string, logRetentionDays: number): AgentAutoUpdateSettings {
@@ -371,15 +499,15 @@ function vpcCidrProblem(cidr: string): string | undefined {
     return prefix < 16 || prefix > 24 ? "an IPv4 CIDR with a prefix from /16 to /24, such as 10.42.0.0/16" : undefined;
 }
 
-/** Reads the stack's config through Pulumi and validates it. */
+// Internal to @pulumi/pulumi, as exported by runtime/config.js: whether a key's value is stored as a secret.
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+/** Reads all of the stack's config through Pulumi and validates the project's part of it. */
 export function loadBaselineConfig(): BaselineConfig {
-    const config = new pulumi.Config(projectName);
-    const raw: RawConfig = {};
-    for (const k of Object.keys(configKeys) as ConfigKey[]) {
-        const value = config.get(k);
-        if (value !== undefined) {
-            raw[k] = value;
-        }
-    }
-    return parseBaselineConfig(raw, new pulumi.Config("aws").get("region"));
+    const all = pulumi.runtime.allConfig();
+    const prefix = `${projectName}:`;
+    const projectKeys = Object.keys(all).filter(k => k.startsWith(prefix));
+    const raw = Object.fromEntries(projectKeys.map(k => [k.slice(prefix.length), all[k]]));
+    const secretKeys = projectKeys.filter(isConfigSecret).map(k => k.slice(prefix.length));
+    return parseBaselineConfig(raw, all["aws:region"], { secretKeys });
 }

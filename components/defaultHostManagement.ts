@@ -9,6 +9,11 @@ export type RegionalSettingsProtection = "retain" | "protect";
 
 export interface DefaultHostManagementArgs {
     readonly region: string;
+    /**
+     * create: this stack owns the role. adopt: another stack of the account created it (IAM is
+     * global, the setting is regional), and this stack only checks it and names it in the setting.
+     */
+    readonly role: "create" | "adopt";
     readonly roleName: string;
     /** Deleting the setting resets DHMC for the whole region, so it and its role are kept by default. */
     readonly regionalSettingsProtection: RegionalSettingsProtection;
@@ -17,7 +22,8 @@ export interface DefaultHostManagementArgs {
 /**
  * Default Host Management Configuration: EC2 instances become managed nodes through a role that
  * Systems Manager assumes (trusted by ssm.amazonaws.com), with no instance profile. Also makes
- * IMDSv2 the account default for new launches in the region, which DHMC requires.
+ * IMDSv2 the account default for new launches in the region, which DHMC requires. The role is
+ * global and the setting regional: a second Region's stack adopts the first one's role.
  */
 export class DefaultHostManagement extends pulumi.ComponentResource {
     public readonly roleName: pulumi.Output<string>;
@@ -31,6 +37,22 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
                 ? { parent: this, protect: true }
                 : { parent: this, retainOnDelete: true };
 
+        const role = args.role === "create" ? this.createRole(name, args, regionWide) : this.adoptRole(args);
+        const setting = new aws.ssm.ServiceSetting(
+            `${name}-setting`,
+            { settingId: dhmcSettingId, settingValue: role.settingValue },
+            { ...regionWide, dependsOn: role.ready },
+        );
+        new aws.ec2.InstanceMetadataDefaults(`${name}-imdsv2`, { httpTokens: "required" }, regionWide);
+
+        this.roleName = role.name;
+        this.roleArn = role.arn;
+        this.settingValue = setting.settingValue;
+        this.registerOutputs({ roleName: this.roleName, roleArn: this.roleArn, settingValue: this.settingValue });
+    }
+
+    /** The role SSM assumes, trusted by ssm.amazonaws.com, with the DHMC managed policy. */
+    private createRole(name: string, args: DefaultHostManagementArgs, options: pulumi.CustomResourceOptions): DhmcRole {
         const role = new aws.iam.Role(
             `${name}-role`,
             {
@@ -40,29 +62,76 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
                     "Default Host Management Configuration: Systems Manager manages EC2 instances with this role",
                 assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
             },
-            regionWide,
+            options,
         );
         const defaultPolicy = new aws.iam.RolePolicyAttachment(
             `${name}-default-policy`,
-            {
-                role: role.name,
-                policyArn: awsManagedPolicyArn(args.region, dhmcManagedPolicyName),
-            },
-            regionWide,
+            { role: role.name, policyArn: awsManagedPolicyArn(args.region, dhmcManagedPolicyName) },
+            options,
         );
-        const setting = new aws.ssm.ServiceSetting(
-            `${name}-setting`,
-            {
-                settingId: dhmcSettingId,
-                settingValue: role.name.apply(dhmcSettingValue),
-            },
-            { ...regionWide, dependsOn: [defaultPolicy] },
-        );
-        new aws.ec2.InstanceMetadataDefaults(`${name}-imdsv2`, { httpTokens: "required" }, regionWide);
-
-        this.roleName = role.name;
-        this.roleArn = role.arn;
-        this.settingValue = setting.settingValue;
-        this.registerOutputs({ roleName: this.roleName, roleArn: this.roleArn, settingValue: this.settingValue });
+        return {
+            name: role.name,
+            arn: role.arn,
+            settingValue: role.name.apply(dhmcSettingValue),
+            ready: [defaultPolicy],
+        };
     }
+
+    /** Another stack's role, looked up and checked before the setting names it; a wrong role fails the update. */
+    private adoptRole(args: DefaultHostManagementArgs): DhmcRole {
+        const role = aws.iam.getRoleOutput({ name: args.roleName }, { parent: this });
+        const attached = aws.iam.getRolePolicyAttachmentsOutput({ roleName: args.roleName }, { parent: this });
+        const settingValue = pulumi.all([role, attached.attachedPolicies]).apply(([found, policies]) => {
+            const problems = adoptedRoleProblems(
+                found.assumeRolePolicy,
+                policies.map(p => p.policyArn),
+                awsManagedPolicyArn(args.region, dhmcManagedPolicyName),
+            );
+            if (problems.length > 0) {
+                throw new Error(
+                    `ssm-fleet-baseline:dhmcRole is adopt, but role ${found.name} ${problems.join(" and ")}. ` +
+                        "Adopt the DHMC role of the stack that created it (dhmcRoleName), or set dhmcRole to create.",
+                );
+            }
+            return `${found.path.replace(/^\//, "")}${found.name}`;
+        });
+        return { name: role.name, arn: role.arn, settingValue, ready: [] };
+    }
+}
+
+interface DhmcRole {
+    readonly name: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+    /** The role's path-qualified name, as the setting takes it. */
+    readonly settingValue: pulumi.Output<string>;
+    /** What must exist before the setting names the role. */
+    readonly ready: pulumi.Resource[];
+}
+
+/** Why an existing role cannot serve as the DHMC role: its trust and its managed policy. Pure. */
+export function adoptedRoleProblems(
+    trustPolicy: string,
+    attachedPolicyArns: readonly string[],
+    dhmcPolicyArn: string,
+): string[] {
+    type TrustStatement = { Effect?: string; Action?: string | string[]; Principal?: { Service?: string | string[] } };
+    let statements: TrustStatement[];
+    try {
+        // IAM returns trust policies URL-encoded; the provider may already have decoded it.
+        const document = JSON.parse(trustPolicy.trim().startsWith("{") ? trustPolicy : decodeURIComponent(trustPolicy));
+        statements = [document.Statement ?? []].flat();
+    } catch {
+        statements = [];
+    }
+    const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : ([value].flat() as T[]));
+    const trustsSsm = statements.some(
+        st =>
+            st.Effect === "Allow" &&
+            list(st.Action).includes("sts:AssumeRole") &&
+            list(st.Principal?.Service).includes("ssm.amazonaws.com"),
+    );
+    return [
+        ...(trustsSsm ? [] : ["does not trust ssm.amazonaws.com"]),
+        ...(attachedPolicyArns.includes(dhmcPolicyArn) ? [] : [`does not carry ${dhmcPolicyArn}`]),
+    ];
 }

@@ -29,7 +29,8 @@ export function isolatedSubnetCidrs(vpcCidr: string, count: number): string[] {
 export function availabilityZoneAt(zoneNames: string[], index: number, configuredCount: number): string {
     if (zoneNames.length < configuredCount) {
         throw new Error(
-            `ssm-fleet-baseline:availabilityZoneCount is ${configuredCount}, but the region has only ${zoneNames.length} available zones`,
+            `ssm-fleet-baseline:availabilityZoneCount is ${configuredCount}, but the Region has only ${zoneNames.length} ` +
+                `available zones (${zoneNames.join(", ")}): set availabilityZoneCount to ${zoneNames.length} or fewer`,
         );
     }
     return zoneNames[index];

@@ -2,15 +2,24 @@
 // with no CLI, plugins or credentials: every registration and invoke is recorded, invokes it does
 // not know fail loudly, and custom resources get the provider outputs our code reads.
 import * as pulumi from "@pulumi/pulumi";
+import { dhmcManagedPolicyName, dhmcRolePath } from "../aws/identifiers";
+import { awsManagedPolicyArn } from "../aws/partition";
+import { zoneCountOf } from "../aws/regions";
 
 /** The account id every stand-in reports (AWS's documentation account). */
 export const standInAccountId = "123456789012";
 /** The S3 prefix-list id the gateway-endpoint stand-in reports. */
 export const standInS3PrefixListId = "pl-6da54004";
 
-/** Six zones, region + a..f, the most any configuration asks for. */
+/** Where the repository does not know a Region's zones, the stand-in offers the most a config may ask for. */
+export const assumedZoneCount = 6;
+
+/** The Region's zones, region + a, b, ...: as many as the Region has where aws/regions.ts knows it. */
 export function standInZones(region: string): string[] {
-    return ["a", "b", "c", "d", "e", "f"].map(letter => `${region}${letter}`);
+    return "abcdefghij"
+        .slice(0, zoneCountOf(region) ?? assumedZoneCount)
+        .split("")
+        .map(letter => `${region}${letter}`);
 }
 
 export interface RecordedResource {
@@ -114,6 +123,31 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                     value: "ami-0123456789abcdef0",
                     version: 1,
                     arn: `arn:aws:ssm:${this.region}::parameter${args.inputs.name}`,
+                };
+            // An adopted DHMC role, as the stack that created it left it.
+            case "aws:iam/getRole:getRole":
+                return {
+                    id: args.inputs.name,
+                    name: args.inputs.name,
+                    path: dhmcRolePath,
+                    arn: `arn:aws:iam::${standInAccountId}:role${dhmcRolePath}${args.inputs.name}`,
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            { Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" },
+                        ],
+                    }),
+                };
+            case "aws:iam/getRolePolicyAttachments:getRolePolicyAttachments":
+                return {
+                    id: args.inputs.roleName,
+                    roleName: args.inputs.roleName,
+                    attachedPolicies: [
+                        {
+                            policyArn: awsManagedPolicyArn(this.region, dhmcManagedPolicyName),
+                            policyName: dhmcManagedPolicyName,
+                        },
+                    ],
                 };
             default:
                 throw new Error(`Mock not implemented: ${args.token}`);

@@ -45,7 +45,7 @@ export async function underMocks<T>(
 ): Promise<{ mocks: RecordingMocks; result: T }> {
     await pulumi.runtime.setMocks(mocks, projectName, stack, false);
     mocks.recordOptionsOf(pulumi.runtime.getMonitor());
-    pulumi.runtime.setAllConfig(config);
+    pulumi.runtime.setAllConfig(config, secretKeysOf(config));
     const result = build();
     await waitForRPCs();
     return { mocks, result };
@@ -58,19 +58,50 @@ export function stackNames(root = projectRoot): string[] {
         : [];
 }
 
-/** A stack file's config as Pulumi hands it to the program: every value a string, lists as JSON. */
+/**
+ * A stack file's config as Pulumi hands it to the program: keys without a namespace belong to the
+ * project, scalars are strings as written (an unquoted 2.0 stays "2.0"), lists and objects are JSON,
+ * and a secure: value stays its encrypted form (see secretKeysOf).
+ */
 export function stackConfig(stack: string, root = projectRoot): Record<string, string> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new Error(`no stack file ${file}`);
     }
-    const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
+    const text = fs.readFileSync(file, "utf8");
+    type StackFile = { config?: Record<string, unknown> } | undefined;
+    const typed = (yaml.load(text) as StackFile)?.config ?? {};
+    const written = (yaml.load(text, { schema: yaml.FAILSAFE_SCHEMA }) as StackFile)?.config ?? {};
     return Object.fromEntries(
-        Object.entries(parsed?.config ?? {}).map(([key, value]) => [
-            key,
-            typeof value === "string" ? value : JSON.stringify(value),
+        Object.entries(typed).map(([key, value]) => [
+            key.includes(":") ? key : `${projectName}:${key}`,
+            typeof value === "object" && value !== null ? JSON.stringify(value) : String(written[key] ?? ""),
         ]),
     );
+}
+
+/** The keys whose values the stack file stores encrypted (secure:). */
+export function secretKeysOf(config: Record<string, string>): string[] {
+    return Object.entries(config)
+        .filter(([, value]) => /^\{"secure":/.test(value))
+        .map(([key]) => key);
+}
+
+/**
+ * Resolves with the work, or rejects with the first unhandled rejection while it runs: a program
+ * that throws inside an apply (as `pulumi up` reports it) leaves its outputs pending forever.
+ */
+export async function failingOnUnhandledRejection<T>(work: () => Promise<T>): Promise<T> {
+    let onRejection: (reason: unknown) => void = () => undefined;
+    const rejected = new Promise<never>((_, reject) => {
+        onRejection = reject;
+    });
+    process.on("unhandledRejection", onRejection);
+    try {
+        return await Promise.race([work(), rejected]);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
 }
 
 /** Runs a program (index.ts by default), as `pulumi up --stack <stack>` would, and resolves its stack outputs. */
@@ -82,17 +113,19 @@ export async function runProgram(
 ) {
     const resolved = require.resolve(programPath);
     delete require.cache[resolved];
-    const { result } = await underMocks(
-        config,
-        () => require(resolved) as Record<string, pulumi.Input<unknown>>,
-        stack,
-        mocks,
-    );
-    const outputs: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(result)) {
-        outputs[name] = await valueOf(value);
-    }
-    return { mocks, outputs, resources: plannedResources(mocks) };
+    return failingOnUnhandledRejection(async () => {
+        const { result } = await underMocks(
+            config,
+            () => require(resolved) as Record<string, pulumi.Input<unknown>>,
+            stack,
+            mocks,
+        );
+        const outputs: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(result)) {
+            outputs[name] = await valueOf(value);
+        }
+        return { mocks, outputs, resources: plannedResources(mocks) };
+    });
 }
 
 /** The registered resources in registration order, with their URNs and parents. */

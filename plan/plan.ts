@@ -12,7 +12,8 @@ import { evaluatePolicies, PackConfig } from "../policy/evaluate";
 import { policies } from "../policy/policies";
 import { estimateMonthlyCost } from "./cost";
 import { mandatoryFailure, mandatoryViolations, planDocument, PlanReport, renderText } from "./report";
-import { RecordingMocks } from "../harness/standIns";
+import { zoneCountOf } from "../aws/regions";
+import { RecordingMocks, standInZones } from "../harness/standIns";
 import { PlannedResource, projectRoot, runProgram, stackConfig, stackNames } from "../harness/synthesize";
 
 const usage = `Usage: npm run plan -- --stack <name> [--json] [--policy-config <file.json>]
@@ -109,6 +110,7 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
         policies: policies.map(p => p.name),
         violations,
         cost: estimateMonthlyCost(resources, region),
+        standInZones: { count: standInZones(region ?? "").length, known: zoneCountOf(region ?? "") !== undefined },
     };
     if (args.json) {
         const jsonResources = await Promise.all(
@@ -232,21 +234,14 @@ function programError(what: string, error: unknown): PlanFailure {
 
 /**
  * Runs Pulumi work with console output on stderr, so that --json output stays the only thing on
- * stdout (without an engine, pulumi.log.info writes with console.log). It also fails on the first
- * unhandled rejection: a program that throws inside an apply leaves its outputs pending forever.
+ * stdout (without an engine, pulumi.log.info writes with console.log).
  */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
     const saved = { log: console.log, info: console.info, debug: console.debug };
     console.log = console.info = console.debug = console.error;
-    let onRejection: (reason: unknown) => void = () => undefined;
-    const rejected = new Promise<never>((_, reject) => {
-        onRejection = reject;
-    });
-    process.on("unhandledRejection", onRejection);
     try {
-        return await Promise.race([work(), rejected]);
+        return await work();
     } finally {
-        process.off("unhandledRejection", onRejection);
         Object.assign(console, saved);
     }
 }

@@ -2,16 +2,16 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { ConfigError, configKeys, parseBaselineConfig, RawConfig } from "../config";
+import { ConfigError, configKeys, parseBaselineConfig, ParseOptions, RawConfig } from "../config";
 import { projectRoot, stackConfig } from "./support/program";
 
 const region = "eu-west-1";
 const valid: RawConfig = { notificationEmails: JSON.stringify(["ops@example.com"]) };
 
 /** Parses `raw` on top of a valid config and returns the problems, or [] when it is accepted. */
-function problemsOf(raw: RawConfig, inRegion: string | undefined = region): string[] {
+function problemsOf(raw: RawConfig, inRegion: string | undefined = region, options: ParseOptions = {}): string[] {
     try {
-        parseBaselineConfig({ ...valid, ...raw }, inRegion);
+        parseBaselineConfig({ ...valid, ...raw }, inRegion, options);
         return [];
     } catch (error) {
         assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
@@ -37,6 +37,7 @@ describe("config", () => {
         assert.deepStrictEqual(config.endpoints, { region, includeEc2Messages: true });
         assert.deepStrictEqual(config.dhmc, {
             region,
+            role: "create",
             roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
             regionalSettingsProtection: "retain",
         });
@@ -103,7 +104,14 @@ describe("config", () => {
     });
 
     it("requires a region code", () => {
-        assertRejected({}, "aws:region", /expected a region code such as eu-west-1/, "Ireland");
+        assertRejected({}, "aws:region", /expected a Region code such as eu-west-1/, "Ireland");
+        assertRejected(
+            {},
+            "aws:region",
+            /got "eu-west-4"; expected a Region code .* aws\/regions.ts; a Region AWS opened since can be added there/,
+            "eu-west-4",
+        );
+        assert.throws(() => parseBaselineConfig(valid, undefined), /aws:region: missing; expected the stack's Region/);
         assert.deepStrictEqual(problemsOf({}, "us-gov-west-1"), []);
     });
 
@@ -148,12 +156,23 @@ describe("config", () => {
             "rate(1 days)",
             "rate(0 minutes)",
             "rate(15 minutes)",
-            "cron(0 2 * *)",
+            "rate(31 days)",
         ]) {
             assertRejected(
                 { agentUpdateSchedule: schedule },
                 "ssm-fleet-baseline:agentUpdateSchedule",
-                /expected rate\(N minutes\|hours\|days\)/,
+                /expected rate\(N minutes\|hours\|days\) from 30 minutes to 30 days/,
+            );
+        }
+        for (const [schedule, expected] of [
+            ["cron(0 2 * *)", /six fields/],
+            ["cron(99 99 * * ? *)", /minutes field "99": 99 is out of range; expected 0 to 59/],
+            ["cron(0 2 * * * *)", /exactly one of day-of-month and day-of-week must be \?/],
+        ] as const) {
+            assertRejected(
+                { agentUpdateSchedule: schedule },
+                "ssm-fleet-baseline:agentUpdateSchedule",
+                new RegExp(`expected a valid cron expression: ${expected.source}`),
             );
         }
         for (const schedule of [
@@ -357,5 +376,64 @@ describe("config", () => {
     it("reports every problem at once", () => {
         const problems = problemsOf({ vpcCidr: "nope", agentVersion: "1", ec2MessagesEndpoint: "maybe" });
         assert.strictEqual(problems.length, 3, problems.join("\n"));
+    });
+
+    describe("the mistakes people make most", () => {
+        it("refuses a misspelled key, suggesting the declared one", () => {
+            assert.deepStrictEqual(problemsOf({ availabiltyZoneCount: "3" }), [
+                "ssm-fleet-baseline:availabiltyZoneCount: not a setting of this project; did you mean availabilityZoneCount? (Pulumi.yaml lists every setting)",
+            ]);
+            assert.deepStrictEqual(problemsOf({ healthwatchschedule: "rate(10 minutes)" }).length, 1);
+            assert.match(
+                problemsOf({ color: "blue" })[0],
+                /ssm-fleet-baseline:color: not a setting of this project \(Pulumi.yaml/,
+            );
+        });
+
+        it("refuses keys that only apply to a created VPC when adopting one", () => {
+            const adopting: RawConfig = {
+                existingVpcId: "vpc-0123456789abcdef0",
+                existingVpcCidr: "10.0.0.0/16",
+                existingSubnets: JSON.stringify(["subnet-0aaaaaaaaaaaaaaaa@eu-west-1a"]),
+                existingRouteTableIds: JSON.stringify(["rtb-0123456789abcdef0"]),
+            };
+            assert.deepStrictEqual(problemsOf({ ...adopting, availabilityZoneCount: "3", vpcCidr: "10.1.0.0/16" }), [
+                "ssm-fleet-baseline:existingVpcId: an adopted VPC keeps its own zones and CIDR, so availabilityZoneCount and vpcCidr would be ignored; remove them, or remove existingVpcId to create a closed VPC",
+            ]);
+        });
+
+        it("reports a scalar or a mixed list of e-mails once", () => {
+            assert.deepStrictEqual(problemsOf({ notificationEmails: "ops@example.com" }), [
+                'ssm-fleet-baseline:notificationEmails: got "ops@example.com"; expected a YAML list of e-mail addresses',
+            ]);
+            assert.deepStrictEqual(problemsOf({ notificationEmails: JSON.stringify(["ops@example.com", 3]) }), [
+                "ssm-fleet-baseline:notificationEmails[1]: got 3; expected a YAML list of e-mail addresses, each a string (quote it)",
+            ]);
+        });
+
+        it("says to quote a value that YAML may have read as a number", () => {
+            assert.deepStrictEqual(problemsOf({ agentVersion: "2.0" }), [
+                'ssm-fleet-baseline:agentVersion: got "2.0"; expected empty (latest) or a version such as 3.2.582.0 (if Pulumi.<stack>.yaml has it unquoted, YAML reads it as a number: quote it, as in "2.0")',
+            ]);
+            assert.doesNotMatch(problemsOf({ dhmcRoleName: "role/x" })[0], /quote/);
+        });
+
+        it("says plainly that a secure: value is for secrets, which this key is not", () => {
+            assert.deepStrictEqual(
+                problemsOf({ agentVersion: '{"secure":"AAAB"}' }, region, { secretKeys: ["agentVersion"] }),
+                [
+                    "ssm-fleet-baseline:agentVersion: is stored as a secret (secure:), but it is not secret; set it in plain text with pulumi config set agentVersion <value>",
+                ],
+            );
+        });
+
+        it("adopts another stack's DHMC role when told to, and refuses other modes", () => {
+            assert.strictEqual(parseBaselineConfig({ ...valid, dhmcRole: "adopt" }, region).dhmc.role, "adopt");
+            assertRejected(
+                { dhmcRole: "share" },
+                "ssm-fleet-baseline:dhmcRole",
+                /expected create \(this stack owns the role\) or adopt/,
+            );
+        });
     });
 });

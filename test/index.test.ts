@@ -76,8 +76,9 @@ describe("the program", () => {
     });
 
     it("adopts an existing VPC instead of creating one", async () => {
+        const { "ssm-fleet-baseline:availabilityZoneCount": _createdOnly, ...dev } = stackConfig("dev");
         const { mocks, outputs } = await runProgram("dev", {
-            ...stackConfig("dev"),
+            ...dev,
             "ssm-fleet-baseline:existingVpcId": "vpc-0123456789abcdef0",
             "ssm-fleet-baseline:existingVpcCidr": "10.0.0.0/16",
             "ssm-fleet-baseline:existingSubnets": JSON.stringify([

@@ -224,6 +224,7 @@ describe("policies", () => {
                 () =>
                     new DefaultHostManagement("dhmc", {
                         region: "eu-west-1",
+                        role: "create",
                         roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
                         regionalSettingsProtection: "retain",
                     }),

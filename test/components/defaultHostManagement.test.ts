@@ -1,7 +1,7 @@
 // DHMC: the setting id and value form, the role, its trust and managed policy, and IMDSv2.
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
 import * as assert from "assert";
-import { DefaultHostManagement } from "../../components/defaultHostManagement";
+import { adoptedRoleProblems, DefaultHostManagement } from "../../components/defaultHostManagement";
 import { underMocks, valueOf } from "../support/program";
 
 const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1") =>
@@ -10,6 +10,7 @@ const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1") =>
         () =>
             new DefaultHostManagement("dhmc", {
                 region,
+                role: "create",
                 roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
                 regionalSettingsProtection: protection,
             }),
@@ -80,5 +81,57 @@ describe("Default Host Management Configuration", () => {
                 name,
             );
         }
+    });
+});
+
+describe("a DHMC role adopted from another stack of the account", () => {
+    const adopt = () =>
+        underMocks(
+            {},
+            () =>
+                new DefaultHostManagement("dhmc", {
+                    region: "eu-west-2",
+                    role: "adopt",
+                    roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+                    regionalSettingsProtection: "retain",
+                }),
+        );
+    const policyArn = "arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy";
+    const ssmTrust = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    });
+
+    it("creates no role, looks the role up, and names it in this Region's setting by its own path", async () => {
+        const { mocks, result } = await adopt();
+        assert.deepStrictEqual(mocks.ofType("aws:iam/role:Role"), []);
+        assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
+        assert.deepStrictEqual(
+            mocks.invokes.map(i => i.token).filter(t => t.startsWith("aws:iam/")),
+            ["aws:iam/getRole:getRole", "aws:iam/getRolePolicyAttachments:getRolePolicyAttachments"],
+        );
+        assert.strictEqual(
+            mocks.named("dhmc-setting").inputs.settingValue,
+            "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+        );
+        assert.strictEqual(mocks.optionsOf("dhmc-setting").retainOnDelete, true);
+        assert.match(
+            await valueOf(result.roleArn),
+            /:role\/service-role\/AWSSystemsManagerDefaultEC2InstanceManagementRole$/,
+        );
+    });
+
+    it("refuses a role that does not trust ssm.amazonaws.com or lacks the DHMC managed policy", () => {
+        assert.deepStrictEqual(adoptedRoleProblems(ssmTrust, [policyArn], policyArn), []);
+        // IAM returns the trust policy URL-encoded.
+        assert.deepStrictEqual(adoptedRoleProblems(encodeURIComponent(ssmTrust), [policyArn], policyArn), []);
+        const ec2Trust = ssmTrust.replace("ssm.amazonaws.com", "ec2.amazonaws.com");
+        assert.deepStrictEqual(adoptedRoleProblems(ec2Trust, [], policyArn), [
+            "does not trust ssm.amazonaws.com",
+            `does not carry ${policyArn}`,
+        ]);
+        assert.deepStrictEqual(adoptedRoleProblems("not json", [policyArn], policyArn), [
+            "does not trust ssm.amazonaws.com",
+        ]);
     });
 });

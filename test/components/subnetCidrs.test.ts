@@ -29,7 +29,7 @@ describe("the subnet plan", () => {
         assert.strictEqual(availabilityZoneAt(zones, 2, 3), "eu-west-1c");
         assert.throws(
             () => availabilityZoneAt(zones, 0, 4),
-            /ssm-fleet-baseline:availabilityZoneCount is 4, but the region has only 3 available zones/,
+            /ssm-fleet-baseline:availabilityZoneCount is 4, but the Region has only 3 available zones \(eu-west-1a, eu-west-1b, eu-west-1c\): set availabilityZoneCount to 3 or fewer/,
         );
     });
 

@@ -209,6 +209,22 @@ describe("offline plan (npm run plan)", () => {
         assert.match(stderr, /ssm-fleet-baseline:agentUpdateSchedule: got "rate\(5 minutes\)"/);
     });
 
+    it("fails as pulumi up would, naming availabilityZoneCount and the zones, when the Region has fewer zones", async () => {
+        // eu-west-1 has three zones; the stand-in offers exactly those, as AWS would.
+        fs.writeFileSync(
+            path.join(tmp, "Pulumi.zones.yaml"),
+            fs
+                .readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8")
+                .replace("availabilityZoneCount: 1", "availabilityZoneCount: 4"),
+        );
+        const { status, stderr } = await spawnPlan(["--stack", "zones", "--stack-dir", tmp]);
+        assert.strictEqual(status, ExitCode.failure, stderr);
+        assert.match(
+            stderr,
+            /availabilityZoneCount is 4, but the Region has only 3 available zones \(eu-west-1a, eu-west-1b, eu-west-1c\): set availabilityZoneCount to 3 or fewer/,
+        );
+    });
+
     it("exits 2 on a missing stack file, naming the file and the stacks there", async () => {
         const { status, stderr } = await runPlan(["--stack", "staging"]);
         assert.strictEqual(status, ExitCode.configurationError);
