@@ -1,15 +1,23 @@
-// CI driver on the Pulumi Automation API: preview, up, destroy, outputs and refresh for one
-// stack, with the policy pack always applied, state in a file backend by default, streamed
-// output, a change summary, and exit codes a CI job can branch on.
-import { ConcurrentUpdateError, LocalWorkspace, OpMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+// CI driver on the Automation API: preview, up, destroy, outputs and refresh for one existing
+// stack, with the policy pack always applied, state on the backend the user is logged in to,
+// streamed output, a change summary, and exit codes a CI job can branch on.
+import {
+    ConcurrentUpdateError,
+    LocalWorkspace,
+    OpMap,
+    PulumiCommand,
+    Stack,
+    StackNotFoundError,
+} from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
 import { checkStackName, parseCommandLine, UsageError } from "../cli/arguments";
 import { ExitCode } from "../cli/exitCodes";
+import { stackNames } from "../harness/synthesize";
 import { hasChanges, summaryLine, summaryMarkdown } from "./summary";
 import { VerifyResult } from "./verify";
 
-export const usage = `usage: ts-node ci/driver.ts <command> --stack <name> [options]
+export const usage = `usage: npm run driver -- <command> --stack <name> [options]
 
 commands:
   preview [--expect-no-changes]   refresh, then preview with the policy pack
@@ -19,12 +27,18 @@ commands:
   outputs                         print the stack outputs as JSON (secrets masked)
 
 options:
+  --stack <name>                  an existing stack with a Pulumi.<name>.yaml here (never created)
+  --local                         keep state in a file backend, file://<project>/.pulumi-state
   --verify-timeout-minutes N      how long --verify waits for the canary (default 30)
+  -h, --help                      show this help
 
 environment:
-  PULUMI_BACKEND_URL              state backend (default: file://<project>/.pulumi-state)
+  PULUMI_BACKEND_URL              state backend (default: the one you are logged in to, pulumi login)
   PULUMI_CONFIG_PASSPHRASE[_FILE] secrets passphrase, required for file and cloud-storage backends
   GITHUB_STEP_SUMMARY             when set, a Markdown summary is appended to it
+
+needs the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/);
+npm run plan -- --stack <name> plans offline without it
 
 exit codes: 0 success, 1 failure, 2 configuration or usage error, 3 changes pending,
             4 policy violation, 5 stack locked, 6 canary verification failed`;
@@ -37,8 +51,8 @@ export interface DriverDeps {
     readonly projectDir: string;
     readonly out: (text: string) => void;
     readonly err: (text: string) => void;
-    /** The pulumi executable; the Automation API finds one on PATH when omitted. */
-    readonly pulumiCommand?: PulumiCommand;
+    /** Finds the pulumi executable; by default the one on PATH. */
+    readonly findPulumi?: () => Promise<PulumiCommand>;
     readonly lockRetryDelaysMs?: readonly number[];
     readonly sleep?: (ms: number) => Promise<void>;
     /** Proves that the canary is a managed node; see ci/verify.ts. */
@@ -48,6 +62,7 @@ export interface DriverDeps {
 interface Arguments {
     readonly command: "preview" | "up" | "refresh" | "destroy" | "outputs";
     readonly stack: string;
+    readonly local: boolean;
     readonly expectNoChanges: boolean;
     readonly verify: boolean;
     readonly yesIUnderstand: boolean;
@@ -70,6 +85,7 @@ export function parseArguments(argv: readonly string[]): Arguments {
         argv,
         {
             stack: { type: "string" },
+            local: { type: "boolean" },
             "expect-no-changes": { type: "boolean" },
             verify: { type: "boolean" },
             "verify-timeout-minutes": { type: "string" },
@@ -85,7 +101,9 @@ export function parseArguments(argv: readonly string[]): Arguments {
         throw new UsageError(`unexpected argument ${extra[0]}`);
     }
     const known = commandOptions[command as Arguments["command"]];
-    const misplaced = Object.keys(values).find(option => option !== "stack" && !known.includes(option));
+    const misplaced = Object.keys(values).find(
+        option => !["stack", "local"].includes(option) && !known.includes(option),
+    );
     if (misplaced) {
         throw new UsageError(`unknown option --${misplaced} for ${command}`);
     }
@@ -99,6 +117,7 @@ export function parseArguments(argv: readonly string[]): Arguments {
     return {
         command: command as Arguments["command"],
         stack: checkStackName(values.stack),
+        local: values.local ?? false,
         expectNoChanges: values["expect-no-changes"] ?? false,
         verify: values.verify ?? false,
         yesIUnderstand: values["yes-i-understand"] ?? false,
@@ -106,31 +125,46 @@ export function parseArguments(argv: readonly string[]): Arguments {
     };
 }
 
-/** Backend and secrets settings for the Pulumi CLI; throws a UsageError naming what is missing. */
-function workspaceEnvironment(env: DriverDeps["env"], projectDir: string): Record<string, string> {
-    const backend = env.PULUMI_BACKEND_URL || `file://${path.join(projectDir, ".pulumi-state")}`;
-    const vars: Record<string, string> = { PULUMI_BACKEND_URL: backend };
-    if (backend.startsWith("file://")) {
+/**
+ * Backend and secrets settings for the Pulumi CLI; throws a UsageError naming what is missing.
+ * Without PULUMI_BACKEND_URL or --local the CLI uses the backend it is logged in to.
+ */
+function workspaceEnvironment(env: DriverDeps["env"], projectDir: string, local: boolean): Record<string, string> {
+    const backend = local ? `file://${path.join(projectDir, ".pulumi-state")}` : env.PULUMI_BACKEND_URL;
+    const vars: Record<string, string> = backend ? { PULUMI_BACKEND_URL: backend } : {};
+    if (backend?.startsWith("file://")) {
         fs.mkdirSync(backend.slice("file://".length), { recursive: true });
     }
-    // Pulumi Cloud (an https backend) manages secrets itself; every other backend defaults to a passphrase.
-    if (!backend.startsWith("https://")) {
-        if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) {
-            vars.PULUMI_CONFIG_PASSPHRASE = env.PULUMI_CONFIG_PASSPHRASE;
-        } else if (env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-            if (!fs.existsSync(env.PULUMI_CONFIG_PASSPHRASE_FILE)) {
-                throw new UsageError(
-                    `PULUMI_CONFIG_PASSPHRASE_FILE names ${env.PULUMI_CONFIG_PASSPHRASE_FILE}, which does not exist`,
-                );
-            }
-            vars.PULUMI_CONFIG_PASSPHRASE_FILE = env.PULUMI_CONFIG_PASSPHRASE_FILE;
-        } else {
-            throw new UsageError(
-                `set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE: the ${backend.split(":")[0]} backend encrypts this stack's secrets with a passphrase`,
-            );
+    if (env.PULUMI_CONFIG_PASSPHRASE_FILE && !fs.existsSync(env.PULUMI_CONFIG_PASSPHRASE_FILE)) {
+        throw new UsageError(
+            `PULUMI_CONFIG_PASSPHRASE_FILE names ${env.PULUMI_CONFIG_PASSPHRASE_FILE}, which does not exist`,
+        );
+    }
+    for (const name of ["PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"] as const) {
+        if (env[name] !== undefined) {
+            vars[name] = env[name] as string;
         }
     }
+    // Pulumi Cloud manages secrets itself; a file or cloud-storage backend defaults to a passphrase.
+    const needsPassphrase = backend !== undefined && !backend.startsWith("https://");
+    if (needsPassphrase && env.PULUMI_CONFIG_PASSPHRASE === undefined && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+        throw new UsageError(
+            `set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE: the ${backend.split(":")[0]} backend encrypts this stack's secrets with a passphrase`,
+        );
+    }
     return vars;
+}
+
+/** Refuses a stack the project has no Pulumi.<stack>.yaml for, before any CLI call. */
+function checkStackFile(stack: string, projectDir: string): void {
+    if (!fs.existsSync(path.join(projectDir, `Pulumi.${stack}.yaml`))) {
+        const stacks = stackNames(projectDir);
+        throw new UsageError(
+            `no stack file Pulumi.${stack}.yaml in ${projectDir}` +
+                (stacks.length > 0 ? `; stacks here: ${stacks.join(", ")}` : "") +
+                `. The driver never creates a stack: create one with pulumi stack init ${stack} and commit its Pulumi.${stack}.yaml`,
+        );
+    }
 }
 
 /** Maps a failed CLI run to an exit code: the CLI's own codes (3.227 and later) first, then its messages. */
@@ -157,17 +191,33 @@ function classifyFailure(error: unknown): ExitCode {
 }
 
 export async function main(argv: readonly string[], deps: DriverDeps): Promise<ExitCode> {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        deps.out(`${usage}\n`);
+        return ExitCode.success;
+    }
     let args: Arguments;
     let envVars: Record<string, string>;
     try {
         args = parseArguments(argv);
-        envVars = workspaceEnvironment(deps.env, deps.projectDir);
+        checkStackFile(args.stack, deps.projectDir);
+        envVars = workspaceEnvironment(deps.env, deps.projectDir, args.local);
     } catch (error) {
         if (error instanceof UsageError) {
             deps.err(`${error.message}\n\n${usage}\n`);
             return ExitCode.configurationError;
         }
         throw error;
+    }
+    let pulumiCommand: PulumiCommand;
+    try {
+        pulumiCommand = await (deps.findPulumi ?? (() => PulumiCommand.get()))();
+    } catch (error) {
+        deps.err(
+            `The Pulumi CLI is not installed or not on PATH (${(error as Error).message.split("\n")[0]}): ` +
+                "install it from https://www.pulumi.com/docs/iac/download-install/, or plan offline with npm run plan -- --stack " +
+                `${args.stack}\n`,
+        );
+        return ExitCode.configurationError;
     }
 
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
@@ -195,11 +245,9 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
     let changes: OpMap | undefined;
     let outcome: ExitCode = ExitCode.success;
     try {
+        // Select, never create: a typo in --stack must not start a new, empty stack.
         const stack = await withLockRetries(() =>
-            LocalWorkspace.createOrSelectStack(
-                { stackName: args.stack, workDir: deps.projectDir },
-                { pulumiCommand: deps.pulumiCommand, envVars },
-            ),
+            LocalWorkspace.selectStack({ stackName: args.stack, workDir: deps.projectDir }, { pulumiCommand, envVars }),
         );
         switch (args.command) {
             case "preview": {
@@ -242,13 +290,15 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
             }
         }
     } catch (error) {
+        if (error instanceof StackNotFoundError) {
+            deps.err(
+                `stack ${args.stack} does not exist on ${envVars.PULUMI_BACKEND_URL ?? "the backend you are logged in to"}: ` +
+                    `create it with pulumi stack init ${args.stack} (the driver never creates stacks)\n`,
+            );
+            return ExitCode.configurationError;
+        }
         outcome = classifyFailure(error);
         deps.err(`${args.command} failed${error instanceof Error ? `: ${error.message}` : ""}\n`);
-        if (/ENOENT: pulumi/.test(String(error))) {
-            deps.err(
-                "The Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/) or use `npm run plan` offline.\n",
-            );
-        }
     }
 
     deps.out(`\n${summaryLine(args.command, args.stack, changes)}\n`);

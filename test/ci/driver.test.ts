@@ -34,7 +34,9 @@ describe("CI driver", function () {
     beforeEach(() => {
         // A project directory of its own, so the default file backend is created outside the checkout.
         projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "driver-project-"));
-        fs.copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+        for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
+            fs.copyFileSync(path.join(projectRoot, file), path.join(projectDir, file));
+        }
         out = "";
         err = "";
         sleeps = [];
@@ -51,7 +53,7 @@ describe("CI driver", function () {
         return main(argv, {
             env,
             projectDir,
-            pulumiCommand,
+            findPulumi: async () => pulumiCommand,
             out: text => {
                 out += text;
             },
@@ -87,17 +89,71 @@ describe("CI driver", function () {
         assert.ok(out.endsWith("preview dev: 3 create, 40 same\n"), out);
     });
 
-    it("keeps state in a file backend under the project unless PULUMI_BACKEND_URL says otherwise", async () => {
-        await run(["preview", "--stack", "dev"], {});
-        assert.ok(fs.statSync(path.join(projectDir, ".pulumi-state")).isDirectory());
-        const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "backend-"));
-        await run(
-            ["preview", "--stack", "dev"],
-            {},
-            { PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_BACKEND_URL: `file://${elsewhere}` },
+    it("uses the backend the CLI is logged in to, PULUMI_BACKEND_URL when set, and a file backend only with --local", async () => {
+        await run(["preview", "--stack", "dev"], {}, {});
+        assert.ok(
+            fake.backends().length > 0 && fake.backends().every(backend => backend === null),
+            "no backend imposed",
         );
-        assert.ok(fs.existsSync(elsewhere));
-        fs.rmSync(elsewhere, { recursive: true });
+        assert.ok(!fs.existsSync(path.join(projectDir, ".pulumi-state")), "no hidden file backend");
+
+        await run(["preview", "--stack", "dev"], {}, { PULUMI_BACKEND_URL: "https://api.pulumi.com" });
+        assert.ok(fake.backends().every(backend => backend === "https://api.pulumi.com"));
+
+        await run(["preview", "--stack", "dev", "--local"], {});
+        const local = `file://${path.join(projectDir, ".pulumi-state")}`;
+        assert.ok(fake.backends().every(backend => backend === local));
+        assert.ok(fs.statSync(path.join(projectDir, ".pulumi-state")).isDirectory());
+    });
+
+    it("selects the stack and never creates one", async () => {
+        await run(["preview", "--stack", "dev"], {});
+        assert.ok(fake.calls().some(args => args[0] === "stack" && args[1] === "select"));
+        assert.ok(!fake.calls().some(args => args[0] === "stack" && args[1] === "init"));
+        const code = await run(["up", "--stack", "prod"], {
+            "stack select": [{ code: 255, stderr: "error: no stack named 'prod' found\n" }],
+        });
+        assert.strictEqual(code, ExitCode.configurationError);
+        assert.match(
+            err,
+            /stack prod does not exist on the backend you are logged in to: create it with pulumi stack init prod/,
+        );
+        assert.ok(!fake.calls().some(args => args[0] === "stack" && args[1] === "init"));
+        assert.ok(!out.includes("up prod:"), "no summary for an operation that never ran");
+    });
+
+    it("exits 2 on a stack with no Pulumi.<stack>.yaml, listing the stacks, before any CLI call", async () => {
+        assert.strictEqual(await run(["preview", "--stack", "nope"], {}), ExitCode.configurationError);
+        assert.match(
+            err,
+            /no stack file Pulumi\.nope\.yaml in .*; stacks here: dev, prod\. The driver never creates a stack/,
+        );
+        assert.deepStrictEqual(fake.calls(), []);
+    });
+
+    it("prints its usage for --help and exits 0", async () => {
+        assert.strictEqual(await run(["--help"], {}), ExitCode.success);
+        assert.match(out, /^usage: npm run driver -- <command> --stack <name>/);
+        assert.strictEqual(await run(["preview", "-h"], {}), ExitCode.success);
+        assert.deepStrictEqual(fake.calls(), []);
+    });
+
+    it("says in one line that the Pulumi CLI is missing, exits 2, and prints no summary", async () => {
+        const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-pulumi-"));
+        try {
+            const code = await run(["preview", "--stack", "dev"], {}, undefined, {
+                findPulumi: () => PulumiCommand.get({ root: empty }),
+            });
+            assert.strictEqual(code, ExitCode.configurationError);
+            assert.strictEqual(err.trim().split("\n").length, 1, err);
+            assert.match(
+                err,
+                /^The Pulumi CLI is not installed or not on PATH .*install it from https:\/\/www\.pulumi\.com\/docs\/iac\/download-install\/, or plan offline with npm run plan -- --stack dev/,
+            );
+            assert.strictEqual(out, "");
+        } finally {
+            fs.rmSync(empty, { recursive: true, force: true });
+        }
     });
 
     it("writes the summary as Markdown to GITHUB_STEP_SUMMARY", async () => {
@@ -192,8 +248,14 @@ describe("CI driver", function () {
         assert.ok(!fake.calls().some(args => args[0] === "cancel"));
     });
 
-    it("fails before running anything when no passphrase is configured", async () => {
-        assert.strictEqual(await run(["up", "--stack", "dev"], {}, {}), ExitCode.configurationError);
+    it("fails before running anything when a file or cloud-storage backend has no passphrase", async () => {
+        assert.strictEqual(await run(["up", "--stack", "dev", "--local"], {}, {}), ExitCode.configurationError);
+        assert.match(err, /set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE: the file backend/);
+        assert.deepStrictEqual(fake.calls(), []);
+        assert.strictEqual(
+            await run(["up", "--stack", "dev"], {}, { PULUMI_BACKEND_URL: "s3://state-bucket" }),
+            ExitCode.configurationError,
+        );
         assert.match(err, /set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE/);
         assert.deepStrictEqual(fake.calls(), []);
         assert.strictEqual(

@@ -23,6 +23,7 @@ const path = require("path");
 const root = path.join(__dirname, "..");
 const args = process.argv.slice(2);
 fs.appendFileSync(path.join(root, "calls.jsonl"), JSON.stringify(args) + "\n");
+fs.appendFileSync(path.join(root, "backends.jsonl"), JSON.stringify(process.env.PULUMI_BACKEND_URL ?? null) + "\n");
 const command = ["stack", "config"].includes(args[0]) ? args[0] + " " + args[1] : args[0];
 if (command === "version") { process.stdout.write("v3.200.0\n"); process.exit(0); }
 const script = JSON.parse(fs.readFileSync(path.join(root, "script.json"), "utf8"));
@@ -62,6 +63,7 @@ export class FakePulumi {
         fs.writeFileSync(path.join(this.root, "script.json"), JSON.stringify(script));
         fs.rmSync(path.join(this.root, "counters.json"), { force: true });
         fs.rmSync(path.join(this.root, "calls.jsonl"), { force: true });
+        fs.rmSync(path.join(this.root, "backends.jsonl"), { force: true });
     }
 
     command(): Promise<PulumiCommand> {
@@ -79,6 +81,24 @@ export class FakePulumi {
                   .map(line => JSON.parse(line))
                   .filter(args => args[0] !== "version")
             : [];
+    }
+
+    /** The PULUMI_BACKEND_URL each call ran with (null when unset), except `version`. */
+    backends(): (string | null)[] {
+        const file = path.join(this.root, "backends.jsonl");
+        const all = fs.existsSync(file)
+            ? fs
+                  .readFileSync(file, "utf8")
+                  .trim()
+                  .split("\n")
+                  .map(line => JSON.parse(line))
+            : [];
+        const calls = fs
+            .readFileSync(path.join(this.root, "calls.jsonl"), "utf8")
+            .trim()
+            .split("\n")
+            .map(line => JSON.parse(line));
+        return all.filter((_, i) => calls[i][0] !== "version");
     }
 
     remove(): void {
