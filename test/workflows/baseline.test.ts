@@ -13,6 +13,17 @@ const uses = (job: string): string[] =>
     workflow.jobs[job].steps.filter((s: any) => s.uses).map((s: any) => s.uses.split("@")[0]);
 
 describe("GitHub workflow", () => {
+    it("runs the offline suite on Node 20 and 22 before anything previews or deploys", () => {
+        assert.deepStrictEqual(workflow.jobs.test.strategy.matrix.node, [20, 22]);
+        assert.deepStrictEqual(runs("test"), ["bash .ci/run"]);
+        const setup = workflow.jobs.test.steps.find((s: any) => s.uses?.startsWith("actions/setup-node@"));
+        assert.strictEqual(setup.with["node-version"], "${{ matrix.node }}");
+        assert.strictEqual(workflow.jobs.preview.needs, "test");
+        assert.strictEqual(workflow.jobs["deploy-dev"].needs, "test");
+        const engines = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")).engines.node;
+        assert.strictEqual(engines, ">=20", "package.json engines match the oldest Node tested");
+    });
+
     it("previews every stack on pull requests, after the offline plan, with the policy pack applied by the driver", () => {
         assert.deepStrictEqual(Object.keys(workflow.on).sort(), ["pull_request", "push"]);
         assert.strictEqual(workflow.jobs.preview.if, "github.event_name == 'pull_request'");
@@ -33,7 +44,13 @@ describe("GitHub workflow", () => {
 
     it("gets AWS credentials through OIDC role assumption only, and sets up Node and the Pulumi CLI with their official actions", () => {
         assert.strictEqual(workflow.permissions["id-token"], "write");
-        for (const job of Object.keys(workflow.jobs)) {
+        const cloudJobs = Object.keys(workflow.jobs).filter(job => job !== "test");
+        assert.deepStrictEqual(cloudJobs, ["preview", "deploy-dev", "deploy-prod"]);
+        assert.ok(
+            !uses("test").includes("aws-actions/configure-aws-credentials"),
+            "the offline suite gets no AWS credentials",
+        );
+        for (const job of cloudJobs) {
             const aws = workflow.jobs[job].steps.find((s: any) =>
                 s.uses?.startsWith("aws-actions/configure-aws-credentials@"),
             );
