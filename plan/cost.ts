@@ -1,18 +1,22 @@
-// The plan's monthly cost estimate: one table of unit prices with their sources, and a pure
-// function that counts the priced resources of a synthesized stack. Prices are us-east-1 list
-// prices from ../shared/docs/aws-facts.md §8, where each figure's confidence is recorded.
+// The plan's monthly cost estimate of a stack at rest: one table of unit prices, each with the
+// AWS price page it comes from and how the figure was obtained, and a pure function that prices
+// every resource of a synthesized stack. Usage the program cannot know is an assumption, stated.
+import { parseRate, rateMinutes } from "../aws/schedules";
+import { statusMetricNames } from "../handlers/nodeHealth";
 
-/** A resource as the estimate needs it: a Pulumi type token and the program's inputs. */
+/** A resource as the estimate needs it: a Pulumi type token, the program's inputs and the stand-in outputs. */
 export interface CostedResource {
     readonly type: string;
     readonly inputs: Record<string, any>;
+    readonly outputs?: Record<string, any>;
 }
 
-export interface UnitPrice {
+interface UnitPrice {
     readonly item: string;
     /** What one unit is, e.g. "endpoint-AZ-hour". */
     readonly unit: string;
     readonly usd: number;
+    /** The AWS price page, and where the figure on it was read and when. */
     readonly source: string;
 }
 
@@ -36,75 +40,111 @@ export interface CostEstimate {
 
 export const pricingRegion = "us-east-1";
 
-/** Hours in a billing month, as the AWS Pricing Calculator counts them (aws-facts §8 worked example). */
+/** Hours in a billing month, as the AWS Pricing Calculator counts them. */
 export const hoursPerMonth = 730;
 
 /**
- * Usage the program cannot know. The Config rule is change-triggered, so its evaluations follow
- * the fleet: about 30 instances whose inventory changes daily give 900 a month, rounded up.
- * The recorder records only two resource types, so its configuration items follow the same churn.
+ * Usage the program cannot know, for a stack at rest: a healthy fleet of about 30 instances.
+ * The Config rule is change-triggered, so its evaluations follow the fleet's inventory changes
+ * (about 30 a day); the recorder records two resource types with the same churn. A scheduled
+ * Lambda run is short: it lists nodes and writes nothing when all are healthy.
  */
 export const assumed = {
     configRuleEvaluationsPerRule: 1_000,
     configItemsRecorded: 1_000,
+    scheduledRunSeconds: 2,
+    logBytesPerRun: 1_000,
+    /** The Amazon Linux 2023 AMI's root volume, when the instance does not set one. */
+    rootVolumeGb: 8,
 } as const;
 
-const facts = "aws-facts §8";
-
+// The figures were read on 2026-12-01 from the secondary sources named, which quote AWS's price
+// pages or derive from the AWS Price List; check them in the AWS Pricing Calculator.
+const infracost = "secondary: Infracost's figures derived from the AWS Price List";
 const unitPrices = {
     interfaceEndpoint: {
         item: "Interface VPC endpoints",
         unit: "endpoint-AZ-hour",
         usd: 0.01,
-        source: `${facts}: us-east-1 rate from secondary sources; per endpoint per AZ per hour [V] aws.amazon.com/privatelink/pricing`,
+        source: `https://aws.amazon.com/privatelink/pricing/ (${infracost}, 2024-10-18)`,
     },
     gatewayEndpoint: {
         item: "Gateway VPC endpoints (S3)",
         unit: "endpoint",
         usd: 0,
-        source: `${facts}: no hourly or data-processing charge [V]`,
+        source: "https://aws.amazon.com/privatelink/pricing/ (gateway endpoints carry no charge)",
     },
     kmsKey: {
         item: "KMS customer-managed keys",
         unit: "key-month",
         usd: 1,
-        source: `${facts}: $1 per key per month [M]`,
+        source: "https://aws.amazon.com/kms/pricing/ (secondary: public price tables)",
     },
     configRuleEvaluation: {
         item: "Config rule evaluations",
         unit: "evaluation",
         usd: 0.001,
-        source: `${facts}: first 100,000 per Region per month (secondary sources); ${assumed.configRuleEvaluationsPerRule.toLocaleString("en-US")} per rule assumed`,
+        source: "https://aws.amazon.com/config/pricing/ (first 100,000 a month; secondary: write-ups quoting the page)",
     },
     configItem: {
         item: "Config configuration items",
         unit: "configuration item",
         usd: 0.003,
-        source: `${facts}: continuous recording (secondary sources); ${assumed.configItemsRecorded.toLocaleString("en-US")} assumed`,
+        source: "https://aws.amazon.com/config/pricing/ (continuous recording; secondary: write-ups quoting the page)",
     },
-    lambdaFunction: {
-        item: "Lambda functions",
-        unit: "function",
-        usd: 0,
-        source: `${facts}: free tier of 1M requests and 400,000 GB-seconds a month [M]`,
+    alarm: {
+        item: "CloudWatch alarms",
+        unit: "alarm-month",
+        usd: 0.1,
+        source: `https://aws.amazon.com/cloudwatch/pricing/ (standard resolution, one metric each; ${infracost}, 2024-07-01)`,
     },
-    snsTopic: {
-        item: "SNS topics",
-        unit: "topic",
-        usd: 0,
-        source: `${facts}: first 1M publishes and 1,000 e-mail deliveries a month free [M]`,
+    customMetric: {
+        item: "CloudWatch custom metrics",
+        unit: "metric-month",
+        usd: 0.3,
+        source: `https://aws.amazon.com/cloudwatch/pricing/ (first 10,000 metrics; ${infracost}, 2024-07-01)`,
     },
-    eventRule: {
-        item: "EventBridge rules",
-        unit: "rule",
-        usd: 0,
-        source: `${facts}: AWS service events on the default bus are free [M]`,
+    putMetricData: {
+        item: "CloudWatch PutMetricData requests",
+        unit: "request",
+        usd: 0.00001,
+        source: "https://aws.amazon.com/cloudwatch/pricing/ ($0.01 per 1,000; secondary: public write-ups)",
     },
-    sqsQueue: {
-        item: "SQS queues",
-        unit: "queue",
+    logIngestion: {
+        item: "CloudWatch Logs ingestion (Lambda logs)",
+        unit: "GB",
+        usd: 0.5,
+        source: `https://aws.amazon.com/cloudwatch/pricing/ (Standard class; ${infracost}, 2024-07-01)`,
+    },
+    lambdaRequest: {
+        item: "Lambda requests",
+        unit: "request",
+        usd: 0.0000002,
+        source: "https://aws.amazon.com/lambda/pricing/ ($0.20 per million; secondary: public price tables)",
+    },
+    lambdaCompute: {
+        item: "Lambda compute (arm64)",
+        unit: "GB-second",
+        usd: 0.0000133334,
+        source: "https://aws.amazon.com/lambda/pricing/ (secondary: public price tables)",
+    },
+    t4gNano: {
+        item: "EC2 t4g.nano instances (Linux, on demand)",
+        unit: "instance-hour",
+        usd: 0.0042,
+        source: "https://aws.amazon.com/ec2/pricing/on-demand/ (secondary: several public price tables agree)",
+    },
+    gp3: {
+        item: "EBS gp3 volumes",
+        unit: "GB-month",
+        usd: 0.08,
+        source: `https://aws.amazon.com/ebs/pricing/ (3,000 IOPS and 125 MB/s included; ${infracost}, 2024-07-01)`,
+    },
+    free: {
+        item: "",
+        unit: "resource",
         usd: 0,
-        source: "not in aws-facts; assumed within the SQS free tier at dead-letter volumes (unverified)",
+        source: "no charge at rest: billed per request or delivery, none of which happen while nothing changes",
     },
 } as const satisfies Record<string, UnitPrice>;
 
@@ -114,83 +154,142 @@ const types = {
     configRule: "aws:cfg/rule:Rule",
     configRecorder: "aws:cfg/recorder:Recorder",
     lambdaFunction: "aws:lambda/function:Function",
-    snsTopic: "aws:sns/topic:Topic",
     eventRule: "aws:cloudwatch/eventRule:EventRule",
-    sqsQueue: "aws:sqs/queue:Queue",
+    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    instance: "aws:ec2/instance:Instance",
+    healthWatch: "ssm-fleet-baseline:index:ManagedNodeHealthWatch",
 } as const;
 
-/** Resources that cost money but have no verified price in aws-facts §8: named in the notes, left out of the total. */
-const unpriced: Record<string, string> = {
-    "aws:cloudwatch/metricAlarm:MetricAlarm": "CloudWatch metric alarm",
-    "aws:ec2/instance:Instance": "EC2 instance (with its EBS root volume)",
-    "aws:dynamodb/table:Table": "DynamoDB on-demand table (a few writes per health sweep)",
-    "ssm-fleet-baseline:index:ManagedNodeHealthWatch":
-        "health watch publishing 8 custom CloudWatch metrics every sweep",
+/** Resources with no charge at rest, by type, with the name of their line. */
+const freeAtRest: Record<string, string> = {
+    "aws:sns/topic:Topic": "SNS topics (e-mail deliveries: first 1,000 a month free, then $2.00 per 100,000)",
+    "aws:sqs/queue:Queue": "SQS queues (dead letters: $0.40 per million requests)",
+    "aws:cloudwatch/eventRule:EventRule": "EventBridge rules (AWS service events and schedules on the default bus)",
+    "aws:dynamodb/table:Table": "DynamoDB on-demand tables (no item while every node is healthy)",
+    "aws:s3/bucket:Bucket": "S3 buckets (a few KB of command output: $0.023 per GB-month)",
 };
 
-/** Rounds to whole cents. */
-function cents(usd: number): number {
-    return Math.round(usd * 100) / 100;
+/** The health watch's metrics: one per node status, NodesUnmanaged and UnreadableRecords (handlers/nodeHealth.ts). */
+const healthWatchMetricCount = Object.keys(statusMetricNames).length + 2;
+
+const cents = (usd: number) => Math.round(usd * 100) / 100;
+
+/** Invocations a month of each function that a schedule starts, by the function's ARN. */
+function scheduledRunsPerMonth(resources: readonly CostedResource[]): Map<string, number> {
+    const rulesByName = new Map(
+        resources.filter(r => r.type === types.eventRule).map(r => [r.outputs?.name ?? r.inputs.name, r.inputs]),
+    );
+    const runs = new Map<string, number>();
+    for (const target of resources.filter(r => r.type === types.eventTarget)) {
+        const rate = parseRate(rulesByName.get(target.inputs.rule)?.scheduleExpression ?? "");
+        if (rate) {
+            runs.set(target.inputs.arn, (runs.get(target.inputs.arn) ?? 0) + (hoursPerMonth * 60) / rateMinutes(rate));
+        }
+    }
+    return runs;
 }
 
-/** Estimates the stack's fixed monthly cost from its resources; the region only words a note. Pure. */
+/** Estimates the stack's monthly cost at rest from its resources; the region only words a note. Pure. */
 export function estimateMonthlyCost(resources: readonly CostedResource[], stackRegion?: string): CostEstimate {
     const ofType = (type: string) => resources.filter(r => r.type === type);
+    const lines: CostLine[] = [];
+    const notes: string[] = [];
+    const add = (price: UnitPrice, quantity: number, item: string = price.item) => {
+        if (quantity > 0) {
+            const monthlyUsd = cents(quantity * price.usd);
+            lines.push({ item, quantity, unit: price.unit, unitUsd: price.usd, monthlyUsd, source: price.source });
+        }
+    };
+
     const endpoints = ofType(types.vpcEndpoint);
-    const interfaceEndpoints = endpoints.filter(r => r.inputs.vpcEndpointType === "Interface");
+    const interfaces = endpoints.filter(r => r.inputs.vpcEndpointType === "Interface");
     // An interface endpoint bills per subnet it is in: one subnet per availability zone.
-    const endpointAzs = interfaceEndpoints.reduce(
+    const endpointAzs = interfaces.reduce(
         (sum, r) => sum + ((r.inputs.subnetIds as unknown[] | undefined)?.length ?? 0),
         0,
     );
-    const rules = ofType(types.configRule).length;
-    const recorders = ofType(types.configRecorder).length;
-
-    const lines: CostLine[] = [];
-    const add = (price: UnitPrice, quantity: number, item = price.item) => {
-        if (quantity > 0) {
-            lines.push({
-                item,
-                quantity,
-                unit: price.unit,
-                unitUsd: price.usd,
-                monthlyUsd: cents(quantity * price.usd),
-                source: price.source,
-            });
-        }
-    };
     add(
         unitPrices.interfaceEndpoint,
         endpointAzs * hoursPerMonth,
-        `${unitPrices.interfaceEndpoint.item} (${interfaceEndpoints.length} endpoints, ${endpointAzs} endpoint-AZs × ${hoursPerMonth} h)`,
+        `${unitPrices.interfaceEndpoint.item} (${interfaces.length} endpoints, ${endpointAzs} endpoint-AZs × ${hoursPerMonth} h)`,
     );
-    add(unitPrices.gatewayEndpoint, endpoints.filter(r => r.inputs.vpcEndpointType === "Gateway").length);
+    add(unitPrices.gatewayEndpoint, endpoints.length - interfaces.length);
     add(unitPrices.kmsKey, ofType(types.kmsKey).length);
+
+    const rules = ofType(types.configRule).length;
     add(
         unitPrices.configRuleEvaluation,
         rules * assumed.configRuleEvaluationsPerRule,
-        `${unitPrices.configRuleEvaluation.item} (${rules} rule${rules === 1 ? "" : "s"}, assumed)`,
+        `${unitPrices.configRuleEvaluation.item} (${rules} rule${rules === 1 ? "" : "s"} × ${assumed.configRuleEvaluationsPerRule.toLocaleString("en-US")} assumed)`,
     );
     // Configuration items are charged to whoever records them: only a recorder this stack creates.
     add(
         unitPrices.configItem,
-        recorders > 0 ? assumed.configItemsRecorded : 0,
+        ofType(types.configRecorder).length > 0 ? assumed.configItemsRecorded : 0,
         `${unitPrices.configItem.item} (assumed)`,
     );
-    add(unitPrices.lambdaFunction, ofType(types.lambdaFunction).length);
-    add(unitPrices.snsTopic, ofType(types.snsTopic).length);
-    add(unitPrices.eventRule, ofType(types.eventRule).length);
-    add(unitPrices.sqsQueue, ofType(types.sqsQueue).length);
 
-    const notes = [
-        `Unit prices are ${pricingRegion} list prices; prices in ${stackRegion && stackRegion !== pricingRegion ? stackRegion : "other regions"} may differ.`,
-        "Usage charges are not included: endpoint data processed ($0.01/GB), KMS requests, S3 storage, CloudWatch Logs.",
-    ];
-    for (const [type, what] of Object.entries(unpriced)) {
-        const count = ofType(type).length;
-        if (count > 0) {
-            notes.push(`Not priced (aws-facts §8 has no verified price): ${count} × ${what}.`);
-        }
+    const alarms = ofType(types.alarm).length;
+    add(unitPrices.alarm, alarms, `${unitPrices.alarm.item} (${alarms})`);
+    const healthWatches = ofType(types.healthWatch).length;
+    add(
+        unitPrices.customMetric,
+        healthWatches * healthWatchMetricCount,
+        `${unitPrices.customMetric.item} (the health watch's ${healthWatchMetricCount})`,
+    );
+
+    // Scheduled functions run whatever happens; event-driven ones (the notifier) only when something does.
+    const runs = scheduledRunsPerMonth(resources);
+    const functions = ofType(types.lambdaFunction);
+    let requests = 0;
+    let gbSeconds = 0;
+    let scheduled = 0;
+    for (const fn of functions) {
+        const perMonth = runs.get(fn.outputs?.arn) ?? 0;
+        scheduled += perMonth > 0 ? 1 : 0;
+        requests += perMonth;
+        gbSeconds += (perMonth * assumed.scheduledRunSeconds * (fn.inputs.memorySize ?? 128)) / 1024;
     }
+    const requestLine = `${unitPrices.lambdaRequest.item} (runs of the ${scheduled} scheduled of ${functions.length} functions)`;
+    add(unitPrices.lambdaRequest, Math.round(requests), requestLine);
+    add(
+        unitPrices.lambdaCompute,
+        Math.round(gbSeconds),
+        `${unitPrices.lambdaCompute.item} (${assumed.scheduledRunSeconds} s per scheduled run assumed)`,
+    );
+    add(
+        unitPrices.logIngestion,
+        Math.round(((requests * assumed.logBytesPerRun) / 1e9) * 1000) / 1000,
+        `${unitPrices.logIngestion.item} (${assumed.logBytesPerRun.toLocaleString("en-US")} bytes per run assumed)`,
+    );
+    // The health watch puts its metrics in one request per sweep.
+    const sweeps = [...runs.values()].reduce((sum, n) => sum + n, 0) * (healthWatches > 0 ? 1 : 0);
+    add(unitPrices.putMetricData, Math.round(sweeps), `${unitPrices.putMetricData.item} (one per sweep)`);
+
+    const instances = ofType(types.instance);
+    const nanos = instances.filter(r => r.inputs.instanceType === "t4g.nano");
+    add(
+        unitPrices.t4gNano,
+        nanos.length * hoursPerMonth,
+        `${unitPrices.t4gNano.item} (${nanos.length} × ${hoursPerMonth} h)`,
+    );
+    for (const other of instances.filter(r => r.inputs.instanceType !== "t4g.nano")) {
+        notes.push(`Not priced: an EC2 ${other.inputs.instanceType} instance; plan/cost.ts knows only t4g.nano.`);
+    }
+    const volumeGb = instances.reduce(
+        (sum, r) => sum + (r.inputs.rootBlockDevice?.volumeSize ?? assumed.rootVolumeGb),
+        0,
+    );
+    add(unitPrices.gp3, volumeGb, `${unitPrices.gp3.item} (root volumes, ${assumed.rootVolumeGb} GB each unless set)`);
+
+    for (const [type, item] of Object.entries(freeAtRest)) {
+        add(unitPrices.free, ofType(type).length, item);
+    }
+
+    notes.unshift(
+        `Unit prices are ${pricingRegion} list prices; prices in ${stackRegion && stackRegion !== pricingRegion ? stackRegion : "other regions"} may differ.`,
+        "The total is the stack at rest: free tiers are not deducted (they are shared by the whole account), and usage is extra: endpoint data processed ($0.01/GB), KMS requests ($0.03 per 10,000), e-mails and dead letters.",
+    );
     return { pricingRegion, monthlyUsd: cents(lines.reduce((sum, line) => sum + line.monthlyUsd, 0)), lines, notes };
 }

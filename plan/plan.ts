@@ -16,7 +16,7 @@ import { zoneCountOf } from "../aws/regions";
 import { RecordingMocks, standInZones } from "../harness/standIns";
 import { PlannedResource, projectRoot, runProgram, stackConfig, stackNames } from "../harness/synthesize";
 
-const usage = `Usage: npm run plan -- --stack <name> [--json] [--policy-config <file.json>]
+const usage = `Usage: npm run plan -- --stack <name> [--json [--out <file>]] [--policy-config <file.json>]
 
 Plans a stack offline: runs index.ts under Pulumi's mock monitor with Pulumi.<name>.yaml,
 evaluates the CrossGuard policies and estimates the monthly cost. Needs no Pulumi CLI,
@@ -26,6 +26,7 @@ Options:
   --stack <name>               the stack; its config is read from Pulumi.<name>.yaml (required)
   --json                       print one JSON document on stdout instead of the report
                                (with npm, use npm run -s so that npm's banner stays off stdout)
+  --out <file>                 write the report (or the JSON document) to this file instead of stdout
   --policy-config <file.json>  policy pack config, as pulumi preview --policy-pack-config takes it
   --stack-dir <dir>            the directory holding Pulumi.<name>.yaml (default: the project root)
   --program <file>             run this program instead of index.ts (for tests)
@@ -112,6 +113,7 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
         cost: estimateMonthlyCost(resources, region),
         standInZones: { count: standInZones(region ?? "").length, known: zoneCountOf(region ?? "") !== undefined },
     };
+    let text: string;
     if (args.json) {
         const jsonResources = await Promise.all(
             resources.map(async (r): Promise<PlannedResource> => ({
@@ -119,9 +121,15 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
                 inputs: (await jsonValue(r.inputs)) as Record<string, unknown>,
             })),
         );
-        io.out(`${JSON.stringify(planDocument({ ...report, resources: jsonResources }), null, 2)}\n`);
+        text = `${JSON.stringify(planDocument({ ...report, resources: jsonResources }), null, 2)}\n`;
     } else {
-        io.out(renderText(report));
+        text = renderText(report);
+    }
+    if (args.out) {
+        fs.writeFileSync(args.out, text);
+        io.err(`plan: wrote ${args.out}\n`);
+    } else {
+        io.out(text);
     }
     if (mandatoryViolations(report).length > 0) {
         io.err(mandatoryFailure(report));
@@ -137,6 +145,8 @@ interface Arguments {
     readonly policyConfig?: string;
     readonly stackDir: string;
     readonly program: string;
+    /** Where the report goes instead of stdout. */
+    readonly out?: string;
 }
 
 function parseArguments(argv: readonly string[]): Arguments {
@@ -147,6 +157,7 @@ function parseArguments(argv: readonly string[]): Arguments {
             "policy-config": { type: "string" },
             "stack-dir": { type: "string" },
             program: { type: "string" },
+            out: { type: "string" },
             help: { type: "boolean", short: "h" },
         });
         if (!values.help && values.stack === undefined) {
@@ -159,6 +170,7 @@ function parseArguments(argv: readonly string[]): Arguments {
             policyConfig: values["policy-config"],
             stackDir: path.resolve(values["stack-dir"] ?? projectRoot),
             program: path.resolve(values.program ?? path.join(projectRoot, "index.ts")),
+            out: values.out === undefined ? undefined : path.resolve(values.out),
         };
     } catch (error) {
         if (error instanceof UsageError) {

@@ -168,4 +168,7 @@ const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 const usd = (amount: number) =>
     `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 /** Unit prices keep their sub-cent digits ($0.001). */
-const unitUsd = (amount: number) => (Number.isInteger(Math.round(amount * 1e6) / 1e4) ? usd(amount) : `$${amount}`);
+const unitUsd = (amount: number) =>
+    Number.isInteger(Math.round(amount * 1e6) / 1e4) && !(amount > 0 && amount < 0.01)
+        ? usd(amount)
+        : `$${amount.toLocaleString("en-US", { useGrouping: false, maximumSignificantDigits: 6 })}`;

@@ -57,33 +57,63 @@ describe("the cost model", () => {
         assert.strictEqual(estimate.monthlyUsd, 4);
     });
 
-    it("lists free-tier services at $0 and leaves unverified prices (alarms, instances) out of the total, saying so", () => {
+    it("prices alarms, the health watch's metrics, the canary and its volume; lists what is free at rest", () => {
         const estimate = estimateMonthlyCost([
-            ...ofType("aws:lambda/function:Function"),
             ...ofType("aws:sns/topic:Topic"),
             ...ofType("aws:cloudwatch/eventRule:EventRule", 2),
             ...ofType("aws:sqs/queue:Queue"),
-            ...ofType("aws:cloudwatch/metricAlarm:MetricAlarm"),
-            ...ofType("aws:ec2/instance:Instance", 2),
+            ...ofType("aws:dynamodb/table:Table"),
+            ...ofType("aws:cloudwatch/metricAlarm:MetricAlarm", 4),
+            ...ofType("ssm-fleet-baseline:index:ManagedNodeHealthWatch"),
+            {
+                type: "aws:ec2/instance:Instance",
+                inputs: { instanceType: "t4g.nano", rootBlockDevice: { volumeType: "gp3" } },
+            },
+        ]);
+        const priced = estimate.lines
+            .filter(l => l.monthlyUsd > 0)
+            .map(l => [l.item.split(" (")[0], l.quantity, l.monthlyUsd]);
+        assert.deepStrictEqual(priced, [
+            ["CloudWatch alarms", 4, 0.4],
+            ["CloudWatch custom metrics", 8, 2.4],
+            ["EC2 t4g.nano instances", 730, 3.07],
+            ["EBS gp3 volumes", 8, 0.64],
         ]);
         assert.deepStrictEqual(
-            estimate.lines.map(l => [l.item, l.quantity, l.monthlyUsd]),
-            [
-                ["Lambda functions", 1, 0],
-                ["SNS topics", 1, 0],
-                ["EventBridge rules", 2, 0],
-                ["SQS queues", 1, 0],
-            ],
+            estimate.lines.filter(l => l.monthlyUsd === 0).map(l => l.item.split(" (")[0]),
+            ["SNS topics", "SQS queues", "EventBridge rules", "DynamoDB on-demand tables"],
         );
-        assert.strictEqual(estimate.monthlyUsd, 0);
-        assert.deepStrictEqual(
-            estimate.notes.filter(note => note.startsWith("Not priced")),
-            [
-                "Not priced (aws-facts §8 has no verified price): 1 × CloudWatch metric alarm.",
-                "Not priced (aws-facts §8 has no verified price): 2 × EC2 instance (with its EBS root volume).",
-            ],
+        assert.strictEqual(estimate.monthlyUsd, 6.51);
+        assert.ok(
+            estimate.lines.every(l => /^https:\/\/aws\.amazon\.com\/|^no charge at rest/.test(l.source)),
+            "every price cites AWS's page",
         );
-        assert.ok(estimate.lines.every(l => l.source !== ""));
+    });
+
+    it("prices a scheduled Lambda's runs, compute, logs and metric requests from its schedule and memory", () => {
+        const estimate = estimateMonthlyCost([
+            ...ofType("ssm-fleet-baseline:index:ManagedNodeHealthWatch"),
+            {
+                type: "aws:cloudwatch/eventRule:EventRule",
+                inputs: { scheduleExpression: "rate(5 minutes)" },
+                outputs: { name: "sweep-rule" },
+            },
+            { type: "aws:cloudwatch/eventTarget:EventTarget", inputs: { rule: "sweep-rule", arn: "arn:sweep" } },
+            { type: "aws:lambda/function:Function", inputs: { memorySize: 512 }, outputs: { arn: "arn:sweep" } },
+            { type: "aws:lambda/function:Function", inputs: { memorySize: 256 }, outputs: { arn: "arn:notifier" } },
+        ]);
+        // 730 h × 12 runs an hour; 2 s at 0.5 GB each.
+        assert.deepStrictEqual(line(estimate, "Lambda requests")?.quantity, 8_760);
+        assert.deepStrictEqual(line(estimate, "Lambda compute")?.quantity, 8_760);
+        assert.deepStrictEqual(line(estimate, "CloudWatch PutMetricData")?.quantity, 8_760);
+        assert.deepStrictEqual(line(estimate, "CloudWatch Logs ingestion")?.quantity, 0.009);
+    });
+
+    it("names an instance type it has no price for, rather than guessing", () => {
+        const estimate = estimateMonthlyCost([
+            { type: "aws:ec2/instance:Instance", inputs: { instanceType: "m7g.large" } },
+        ]);
+        assert.ok(estimate.notes.includes("Not priced: an EC2 m7g.large instance; plan/cost.ts knows only t4g.nano."));
     });
 
     it("rounds money to cents and sums the rounded lines", () => {

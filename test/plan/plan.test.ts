@@ -93,7 +93,7 @@ describe("offline plan (npm run plan)", () => {
             [interfaceLine(doc).quantity, interfaceLine(doc).unitUsd, interfaceLine(doc).monthlyUsd],
             [2 * 1 * hoursPerMonth, 0.01, 14.6],
         );
-        assert.strictEqual(doc.cost.monthlyUsd, 16.6);
+        assert.strictEqual(doc.cost.monthlyUsd, 23.32);
         // The Lambda's archive is rendered as its files' text, not as unresolved promises.
         const handler = doc.resources.find((r: any) => r.type === "aws:lambda/function:Function");
         assert.match(handler.inputs.code.assets["__index.js"].text, /exports\.handler/);
@@ -111,7 +111,7 @@ describe("offline plan (npm run plan)", () => {
             [interfaceLine(doc).quantity, interfaceLine(doc).monthlyUsd],
             [3 * 3 * hoursPerMonth, 65.7],
         );
-        assert.strictEqual(doc.cost.monthlyUsd, 67.7);
+        assert.strictEqual(doc.cost.monthlyUsd, 70.71);
     });
 
     it("prints a readable report by default: tree, counts, verdicts, cost", async () => {
@@ -124,7 +124,7 @@ describe("offline plan (npm run plan)", () => {
         );
         assert.match(stdout, /\n {2}3 {2}aws:ec2:VpcEndpoint\n/);
         assert.match(stdout, /\n {2}no violations\n/);
-        assert.match(stdout, /\n {2}Total +\$16\.60\n/);
+        assert.match(stdout, /\n {2}Total +\$23\.32\n/);
         assert.match(stdout, /us-east-1 list prices; prices in eu-west-1 may differ/);
     });
 
@@ -223,6 +223,14 @@ describe("offline plan (npm run plan)", () => {
             stderr,
             /availabilityZoneCount is 4, but the Region has only 3 available zones \(eu-west-1a, eu-west-1b, eu-west-1c\): set availabilityZoneCount to 3 or fewer/,
         );
+    });
+
+    it("writes the report to --out instead of stdout", async () => {
+        const file = path.join(tmp, "plan.json");
+        const { status, stdout, stderr } = await runPlan(["--stack", "dev", "--json", "--out", file]);
+        assert.strictEqual(status, ExitCode.success, stderr);
+        assert.strictEqual(stdout, "");
+        assertPlanDocument(fs.readFileSync(file, "utf8"), "dev");
     });
 
     it("exits 2 on a missing stack file, naming the file and the stacks there", async () => {
