@@ -27,6 +27,7 @@ function runRows(detail: Fields): [string, string][] {
  * window, its status and the console page that shows the change, then the kind's own rows.
  */
 function windowDescriber(
+    /** What changed, between the window and its status in the subject: "run", "task"; "" for the window itself. */
     what: string,
     headline: (windowId: string, status: string, detail: Fields) => string,
     page: typeof maintenanceWindowUrl,
@@ -37,7 +38,7 @@ function windowDescriber(
         const windowId = field(detail, "window-id");
         const status = field(detail, "status");
         return notice(
-            `${tag("SSM", region)} Maintenance window ${windowId} ${what}${status}`,
+            `${tag("SSM", region)} Maintenance window ${windowId} ${what ? `${what} ` : ""}${status}`,
             headline(windowId, status, detail),
             [
                 ["Window", windowId],
@@ -58,28 +59,28 @@ export const maintenanceWindowNotices: Record<string, Describer> = {
         () => [],
     ),
     [maintenanceWindowTargetRegistrationDetailType]: windowDescriber(
-        "target ",
+        "target",
         (windowId, status, detail) =>
             `Target ${field(detail, "window-target-id")} of maintenance window ${windowId} is ${status}.`,
         maintenanceWindowUrl,
         detail => [["Target", field(detail, "window-target-id")]],
     ),
     [maintenanceWindowExecutionStateChangeDetailType]: windowDescriber(
-        "run ",
+        "run",
         (windowId, status, detail) =>
             `Run ${field(detail, "window-execution-id")} of maintenance window ${windowId} has status ${status}.`,
         maintenanceWindowHistoryUrl,
         runRows,
     ),
     [maintenanceWindowTaskExecutionStateChangeDetailType]: windowDescriber(
-        "task ",
+        "task",
         (windowId, status, detail) =>
             `Task ${field(detail, "task-execution-id")} of a run of maintenance window ${windowId} has status ${status}.`,
         maintenanceWindowHistoryUrl,
         detail => [["Task execution", field(detail, "task-execution-id")], ...runRows(detail)],
     ),
     [maintenanceWindowTaskTargetInvocationStateChangeDetailType]: windowDescriber(
-        "task on target ",
+        "task on target",
         (windowId, status, detail) =>
             `A task of maintenance window ${windowId} has status ${status} on target ${field(detail, "window-target-id")}.`,
         maintenanceWindowHistoryUrl,

@@ -18,6 +18,8 @@ export const none = "(none)";
 
 /** Summary lines stay short; the raw event below them carries every value in full. */
 const maxFieldLength = 1000;
+/** JSON inside a string is decoded up to this length (a target list of many nodes), and shown cut as any field. */
+const maxDecodedLength = 10_000;
 
 export function isObject(value: unknown): value is Fields {
     return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -39,11 +41,11 @@ export function shown(value: unknown): string {
 
 /**
  * A field that AWS sends as JSON inside a string (State Manager's `targets` and status counts), parsed;
- * undefined when it is not such a string. Long strings stay unparsed: the raw event shows them.
+ * undefined when it is not such a string. Longer strings stay unparsed: the raw event shows them.
  */
 export function encodedJson(from: Fields, name: string): unknown {
     const value = from[name];
-    if (typeof value !== "string" || value.length > maxFieldLength) {
+    if (typeof value !== "string" || value.length > maxDecodedLength) {
         return undefined;
     }
     try {

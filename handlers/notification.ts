@@ -85,10 +85,14 @@ function describeUnknownEvent(event: unknown): Notice {
     }
     const source = field(event, "source");
     const ids = idsIn(event);
+    const eventTag = Object.hasOwn(sourceTags, source)
+        ? tag(sourceTags[source], field(event, "region"))
+        : "[SSM notice]";
     const firstDetailId = ids.find(([label]) => label !== "Resource");
     return notice(
-        `${Object.hasOwn(sourceTags, source) ? tag(sourceTags[source], field(event, "region")) : "[SSM notice]"} Unrecognized event: ${detailType}${firstDetailId ? ` (${firstDetailId[1]})` : ""}`,
-        `The notifier has no summary for this kind of event (${detailType}, source ${source}); it is attached as received.${ids.length > 0 ? " It names:" : ""}`,
+        `${eventTag} Unrecognized event: ${detailType}${firstDetailId ? ` (${firstDetailId[1]})` : ""}`,
+        `The notifier has no summary for this kind of event (${detailType}, source ${source}); it is attached as received.` +
+            (ids.length > 0 ? " It names:" : ""),
         ids,
     );
 }
@@ -123,10 +127,11 @@ function idsIn(event: Fields): [string, string][] {
                 add(key, id);
             }
         } else if (typeof value === "object" && value !== null && pending.length < maxValuesRead) {
+            const room = maxValuesRead - pending.length;
             const children: [string, unknown][] = Array.isArray(value)
-                ? value.map(item => [key, item])
-                : Object.entries(value);
-            pending.push(...children.slice(0, maxValuesRead - pending.length));
+                ? value.slice(0, room).map(item => [key, item])
+                : Object.entries(value).slice(0, room);
+            pending.push(...children);
         }
     }
     if (Array.isArray(event.resources)) {

@@ -269,6 +269,12 @@ describe("notification e-mails", () => {
             const undecodable = loadFixture("ssm-state-manager-association-state-change.json");
             undecodable.detail.targets = "not [json";
             assert.ok(linesOf(describeEvent(undecodable).message).includes("Targets: not [json"));
+            const many = loadFixture("ssm-state-manager-association-state-change.json");
+            const nodes = Array.from({ length: 60 }, (_, n) => `i-${String(n).padStart(17, "0")}`);
+            many.detail.targets = JSON.stringify([{ key: "InstanceIds", values: nodes }]);
+            const targets = linesOf(describeEvent(many).message).find(line => line.startsWith("Targets: "));
+            assert.ok(targets?.startsWith(`Targets: InstanceIds = ${nodes[0]}, ${nodes[1]}, `), targets);
+            assert.ok(targets?.endsWith("... (see the raw event)"), "decoded, then cut as any field");
         });
 
         it("keep the instance association's result fields and leave empty ones out", () => {
