@@ -1,7 +1,15 @@
-// Turns EventBridge events into readable e-mails. Pure and free of @pulumi imports: Pulumi's
-// closure serializer copies this module by value into the notification Lambda.
-import { consoleUrl, nodeConsoleUrl } from "../aws/console";
-import { associationStateChangeDetailType, complianceChangeDetailType } from "../aws/events";
+// Turns EventBridge events into readable e-mails: one describer per kind of event (the *Notices
+// modules beside this one), and for any other kind a notice with the ids it names. Every e-mail
+// ends with the raw event. Pure and free of @pulumi imports: Pulumi's closure serializer copies
+// this module by value into the notification Lambda.
+import { configEventSource, ec2EventSource, healthEventSource, ssmEventSource } from "../aws/events";
+import { automationNotices } from "./automationNotices";
+import { complianceNotices } from "./complianceNotices";
+import { maintenanceWindowNotices } from "./maintenanceWindowNotices";
+import { nodeNotices } from "./nodeNotices";
+import { Describer, Fields, field, isObject, none, Notice, notice, shown, tag } from "./noticeText";
+import { runCommandNotices } from "./runCommandNotices";
+import { stateManagerNotices } from "./stateManagerNotices";
 
 /** SNS: a subject must be "less than 100 characters long", with no line breaks or control characters. */
 const maxSubjectLength = 99;
@@ -13,14 +21,27 @@ export interface Notification {
     readonly message: string;
 }
 
-/** Summary lines stay short; the raw event below them carries every value in full. */
-const maxFieldLength = 1000;
+/** Every kind of event the notifier words, by detail type. */
+const describers: Record<string, Describer> = {
+    ...stateManagerNotices,
+    ...runCommandNotices,
+    ...automationNotices,
+    ...complianceNotices,
+    ...maintenanceWindowNotices,
+    ...nodeNotices,
+};
 
-type Fields = Record<string, unknown>;
+/** The subject tag of an event of a kind the notifier does not know, by its source. */
+const sourceTags: Record<string, string> = {
+    [ssmEventSource]: "SSM",
+    [ec2EventSource]: "EC2",
+    [configEventSource]: "Config",
+    [healthEventSource]: "SSM",
+};
 
 /** Describes any event; never throws. An unknown or malformed event still yields a notice with its raw JSON. */
 export function describeEvent(event: unknown): Notification {
-    let described: { subject: string; summary: string[] };
+    let described: Notice;
     try {
         described = describeKnownEvent(event) ?? describeUnknownEvent(event);
     } catch (error) {
@@ -43,132 +64,82 @@ export async function notifyEvent(
     await publish(describeEvent(event));
 }
 
-function describeKnownEvent(event: unknown): { subject: string; summary: string[] } | undefined {
+function describeKnownEvent(event: unknown): Notice | undefined {
     if (!isObject(event) || !isObject(event.detail)) {
         return undefined;
     }
-    switch (event["detail-type"]) {
-        case associationStateChangeDetailType:
-            return describeAssociationResult(event, event.detail);
-        case complianceChangeDetailType:
-            return describeComplianceChange(event, event.detail);
-        default:
-            return undefined;
-    }
+    const detailType = event["detail-type"];
+    // Own properties only: a detail type such as "constructor" is not a describer.
+    return typeof detailType === "string" && Object.hasOwn(describers, detailType)
+        ? describers[detailType](event, event.detail)
+        : undefined;
 }
 
-function describeAssociationResult(event: Fields, detail: Fields) {
-    const region = field(event, "region");
-    const node = field(detail, "instance-id");
-    const document = field(detail, "document-name");
-    const status = field(detail, "status");
-    const associationId = field(detail, "association-id");
-    const version = field(detail, "document-version");
-    return {
-        subject: `[SSM ${region}] ${document} ${status} on ${node}`,
-        summary: [
-            `State Manager association ${document} finished with status ${status} on node ${node}.`,
-            "",
-            ...table([
-                ["Node", node],
-                ["Association", associationId],
-                ["Document", version === "(none)" ? document : `${document} (version ${version})`],
-                ["Status", status],
-                ["Detailed status", field(detail, "detailed-status")],
-                ["Error", field(detail, "error-code")],
-                ["Execution summary", field(detail, "execution-summary")],
-                ["Output", field(detail, "output-url")],
-                ["Account / region", `${field(event, "account")} / ${region}`],
-                ["Time", field(event, "time")],
-                [
-                    "Association console",
-                    consoleLink(
-                        region,
-                        `/systems-manager/state-manager/${encodeURIComponent(associationId)}/description`,
-                    ),
-                ],
-                ["Node console", nodeConsoleLink(region, node)],
-            ]),
-        ],
-    };
-}
-
-function describeComplianceChange(event: Fields, detail: Fields) {
-    const region = field(event, "region") !== "(none)" ? field(event, "region") : field(detail, "awsRegion");
-    const rule = field(detail, "configRuleName");
-    const resource = field(detail, "resourceId");
-    const newResult = isObject(detail.newEvaluationResult) ? detail.newEvaluationResult : {};
-    const oldResult = isObject(detail.oldEvaluationResult) ? detail.oldEvaluationResult : {};
-    const compliance = field(newResult, "complianceType");
-    const previous = field(oldResult, "complianceType");
-    const recovered = compliance === "COMPLIANT" && previous === "NON_COMPLIANT";
-    const headline = recovered
-        ? `Recovered: ${resource} is COMPLIANT again with ${rule}`
-        : `${resource} is ${compliance} with ${rule}`;
-    return {
-        // Compact, so that a 17-digit instance id, a long region and the default rule name fit in 99 characters.
-        subject: `[Config ${region}] ${resource} ${recovered ? "COMPLIANT again" : compliance}: ${rule}`,
-        summary: [
-            `${headline} (was ${previous}).`,
-            "",
-            ...table([
-                ["Resource", `${field(detail, "resourceType")} ${resource}`],
-                ["Rule", rule],
-                ["Compliance", `${compliance} (was ${previous})`],
-                ["Annotation", field(newResult, "annotation")],
-                ["Recorded", field(newResult, "resultRecordedTime")],
-                ["Account / region", `${field(detail, "awsAccountId")} / ${region}`],
-                [
-                    "Rule console",
-                    consoleLink(region, "/config/home", `#/rules/details?configRuleName=${encodeURIComponent(rule)}`),
-                ],
-                ["Node console", nodeConsoleLink(region, resource)],
-            ]),
-        ],
-    };
-}
-
-function describeUnknownEvent(event: unknown) {
+function describeUnknownEvent(event: unknown): Notice {
     const detailType = isObject(event) && typeof event["detail-type"] === "string" ? event["detail-type"] : undefined;
-    return {
-        subject: detailType
-            ? `[SSM notice] Unrecognized event: ${detailType}`
-            : "[SSM notice] Malformed event received",
-        summary: [
-            detailType
-                ? `The notifier received an event type it has no summary for (${detailType}); it is attached as received.`
-                : "The notifier received something that is not an EventBridge event; it is attached as received.",
-        ],
-    };
-}
-
-function isObject(value: unknown): value is Fields {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** A field as display text: "(none)" when absent, null or empty. */
-function field(from: Fields, name: string): string {
-    const value = from[name];
-    if (value === undefined || value === null || value === "") {
-        return "(none)";
+    if (!isObject(event) || detailType === undefined) {
+        return {
+            subject: "[SSM notice] Malformed event received",
+            summary: ["The notifier received something that is not an EventBridge event; it is attached as received."],
+        };
     }
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    return text.length <= maxFieldLength ? text : `${text.slice(0, maxFieldLength)}... (see the raw event)`;
+    const source = field(event, "source");
+    const ids = idsIn(event);
+    const eventTag = Object.hasOwn(sourceTags, source)
+        ? tag(sourceTags[source], field(event, "region"))
+        : "[SSM notice]";
+    const firstDetailId = ids.find(([label]) => label !== "Resource");
+    return notice(
+        `${eventTag} Unrecognized event: ${detailType}${firstDetailId ? ` (${firstDetailId[1]})` : ""}`,
+        `The notifier has no summary for this kind of event (${detailType}, source ${source}); it is attached as received.` +
+            (ids.length > 0 ? " It names:" : ""),
+        ids,
+    );
 }
 
-function table(rows: [string, string][]): string[] {
-    const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-    return rows
-        .filter(([, value]) => value !== "(none)")
-        .map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
-}
+/** An unknown event's ids are listed up to this many; at most this many of its values are read to find them. */
+const maxIdsListed = 20;
+const maxValuesRead = 5000;
+/** Keys that hold ids: instance-id, window-id, ExecutionId, resourceId, nodeId... */
+const idKey = /(?:^|[-_])[iI][dD]$|[a-z0-9](?:Id|ID)$/;
+/** Node and window ids, wherever they appear; they are what an operator looks for first. */
+const nodeOrWindowId = /\b(?:i|mi|mw)-[0-9a-f]{8,18}\b/g;
+/** Long strings are searched only this far, so that an oversized field costs no more than a short one. */
+const searchedLength = 10_000;
 
-function consoleLink(region: string, path: string, fragment = ""): string {
-    return region === "(none)" ? "(none)" : consoleUrl(region, path, fragment);
-}
-
-function nodeConsoleLink(region: string, node: string): string {
-    return (region !== "(none)" && nodeConsoleUrl(region, node)) || "(none)";
+/** The ids an event names: its detail's id fields, node and window ids anywhere in its detail, and its resources. */
+function idsIn(event: Fields): [string, string][] {
+    const found = new Map<string, string>();
+    const add = (label: string, id: string) => {
+        if (found.size < maxIdsListed && !found.has(id)) {
+            found.set(id, label);
+        }
+    };
+    // Breadth first, with a budget: nested, huge or circular details end the search, never the notice.
+    const pending: [string, unknown][] = [["detail", event.detail]];
+    for (let next = 0; next < pending.length && next < maxValuesRead; next++) {
+        const [key, value] = pending[next];
+        if (typeof value === "string") {
+            if (idKey.test(key)) {
+                add(key, shown(value));
+            }
+            for (const [id] of value.slice(0, searchedLength).matchAll(nodeOrWindowId)) {
+                add(key, id);
+            }
+        } else if (typeof value === "object" && value !== null && pending.length < maxValuesRead) {
+            const room = maxValuesRead - pending.length;
+            const children: [string, unknown][] = Array.isArray(value)
+                ? value.slice(0, room).map(item => [key, item])
+                : Object.entries(value).slice(0, room);
+            pending.push(...children);
+        }
+    }
+    if (Array.isArray(event.resources)) {
+        for (const resource of event.resources.slice(0, maxIdsListed)) {
+            add("Resource", shown(resource));
+        }
+    }
+    return [...found].filter(([id]) => id !== none).map(([id, label]) => [label, id]);
 }
 
 /** An SNS-safe subject: one line, no control characters, under 100 characters. */

@@ -1,6 +1,7 @@
 // Runs the notification Lambda exactly as Pulumi serializes it against fauxqs, a local endpoint
-// speaking the SNS and SQS wire protocols. The official sample events come from
-// test/fixtures/events (AWS Systems Manager User Guide, monitoring-systems-manager-event-examples).
+// speaking the SNS and SQS wire protocols, on one sample of every kind of event it words: AWS's
+// official samples from test/fixtures/events (its README gives each source) and the two kinds AWS
+// prints none of, built from documented fields by test/support/fixtures.ts.
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import {
     CreateQueueCommand,
@@ -14,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { NotificationPipeline } from "../../components/notificationPipeline";
 import { describeEvent } from "../../handlers/notification";
-import { associationSample } from "../support/fixtures";
+import { describedSamples, loadFixture } from "../support/fixtures";
 import { archiveOf, loadHandler } from "../support/lambdaArchive";
 import { underMocks, valueOf } from "../support/program";
 
@@ -150,30 +151,46 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
         assert.strictEqual(functionInputs.environment.variables.TOPIC_ARN, pipelineTopicArn);
     });
 
-    it("e-mails a readable summary of the official association state-change sample", async () => {
-        const event = associationSample();
+    for (const { name, event } of describedSamples()) {
+        it(`e-mails what the notifier words for ${name}`, async () => {
+            await loadWithRuntime(moduleText)(event, {});
+
+            const envelopes = await receiveEnvelopes();
+            assert.strictEqual(envelopes.length, 1, "one e-mail per event");
+            const [{ Type, TopicArn, Subject, Message }] = envelopes;
+            assert.strictEqual(Type, "Notification");
+            assert.strictEqual(TopicArn, topicArn);
+            // The serialized code words the event exactly as the module does (test/handlers/notification.test.ts).
+            const expected = describeEvent(event);
+            assert.strictEqual(Subject, expected.subject);
+            assert.strictEqual(Message, expected.message);
+            // SNS rejects subjects of 100 characters or more, or with line breaks.
+            assert.ok(Subject.length < 100 && !/[\r\n]/.test(Subject), Subject);
+            assert.ok(!Subject.includes("Unrecognized"), `${name} is a kind the notifier words: ${Subject}`);
+            const region = event.region;
+            assert.match(
+                Message,
+                new RegExp(
+                    `^\\S[^:]* console: +https://${region}\\.console\\.aws\\.amazon\\.com/\\S+\\?region=${region}\\b`,
+                    "m",
+                ),
+            );
+            assert.ok(
+                Message.endsWith(`Raw event:\n${JSON.stringify(event, null, 2)}`),
+                "the raw event closes the message",
+            );
+        });
+    }
+
+    it("e-mails an event of a kind it does not know with the ids it names and its raw JSON", async () => {
+        const event = loadFixture("ssm-parameter-store-change-create.json");
         await loadWithRuntime(moduleText)(event, {});
 
-        const envelopes = await receiveEnvelopes();
-        assert.strictEqual(envelopes.length, 1);
-        const [{ Type, TopicArn, Subject, Message }] = envelopes;
-        assert.strictEqual(Type, "Notification");
-        assert.strictEqual(TopicArn, topicArn);
-
-        const expected = describeEvent(event);
-        assert.strictEqual(Subject, expected.subject);
-        assert.strictEqual(Message, expected.message);
-        for (const part of ["my-custom-document", "Success", "i-12345678"]) {
-            assert.ok(Subject.includes(part), `subject ${JSON.stringify(Subject)} lacks ${part}`);
-        }
-        // SNS rejects subjects of 100 characters or more, or with line breaks.
-        assert.ok(Subject.length < 100);
-        assert.ok(!/[\r\n]/.test(Subject));
-
-        assert.match(Message, /^Association:\s+34fcb7e0-9a14-4984-9989-0e04e3f60bd8$/m);
-        assert.match(Message, /^Output:\s+sampleurl$/m);
-        assert.ok(Message.includes('"detail-type": "EC2 State Manager Instance Association State Change"'));
-        assert.ok(Message.endsWith(JSON.stringify(event, null, 2)), "the raw event closes the message");
+        const [{ Subject, Message }, ...more] = await receiveEnvelopes();
+        assert.strictEqual(more.length, 0);
+        assert.strictEqual(Subject, "[SSM us-east-2] Unrecognized event: Parameter Store Change");
+        assert.match(Message, /^Resource: +arn:aws:ssm:us-east-2:123456789012:parameter\/MyExampleParameter$/m);
+        assert.ok(Message.endsWith(JSON.stringify(event, null, 2)));
     });
 
     it("still e-mails a malformed event, attaching its raw JSON", async () => {

@@ -1,6 +1,8 @@
 // Official AWS sample events, copied unchanged into test/fixtures/events (its README gives each source).
 import * as fs from "fs";
 import * as path from "path";
+import { healthEventDetailType, healthEventSource } from "../../aws/events";
+import type { Transition } from "../../handlers/nodeHealth";
 import { projectRoot } from "./program";
 
 const eventsDir = path.join(projectRoot, "test", "fixtures", "events");
@@ -26,4 +28,61 @@ export function complianceChangeSample(): any {
             .replace(/"detail":\s*\{\s*specific message type\s*\}/, '"detail": {}'),
     );
     return { ...envelope, "detail-type": "Config Rules Compliance Change", detail: notification.Message };
+}
+
+/**
+ * This program's own "Managed Node Health Change" event, which AWS prints no sample of: the detail
+ * handlers/healthSweep.ts puts (a Transition, plus the diagnosis it started, if any) in the envelope
+ * EventBridge gives every event (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html).
+ */
+export function healthChangeSample(change: Partial<Transition> & { diagnosis?: string } = {}): any {
+    const transition: Transition = {
+        nodeId: "i-0abc1234def567890",
+        kind: "ec2",
+        change: "unhealthy",
+        status: "connection-lost",
+        previous: "online",
+        detail: "ping ConnectionLost, last ping 2024-05-01T11:40:00.000Z, agent 3.3.1142.0",
+    };
+    return {
+        version: "0",
+        id: "3b7f3f4e-5a1c-4d39-9a57-0c1d2e3f4a5b",
+        "detail-type": healthEventDetailType,
+        source: healthEventSource,
+        account: "123456789012",
+        time: "2024-05-01T12:00:00Z",
+        region: "eu-west-1",
+        resources: [],
+        detail: { ...transition, ...change },
+    };
+}
+
+/**
+ * One sample of every kind of event the notifier words: AWS's official samples unchanged (their
+ * file names), and the two that AWS prints none of, built from documented fields.
+ */
+export function describedSamples(): { name: string; event: any }[] {
+    const official = [
+        "ssm-state-manager-instance-association-state-change.json",
+        "ssm-state-manager-association-state-change.json",
+        "ssm-run-command-status-change.json",
+        "ssm-run-command-invocation-status-change.json",
+        "ssm-automation-execution-status-change.json",
+        "ssm-automation-step-status-change.json",
+        "ssm-compliance-association-compliant.json",
+        "ssm-compliance-association-non-compliant.json",
+        "ssm-compliance-patch-compliant.json",
+        "ssm-compliance-patch-non-compliant.json",
+        "ssm-maintenance-window-state-change.json",
+        "ssm-maintenance-window-target-registration.json",
+        "ssm-maintenance-window-execution-state-change.json",
+        "ssm-maintenance-window-task-execution-state-change.json",
+        "ssm-maintenance-window-task-target-invocation-state-change.json",
+        "ec2-instance-state-change.json",
+    ];
+    return [
+        ...official.map(name => ({ name, event: loadFixture(name) })),
+        { name: "Config Rules Compliance Change (composed)", event: complianceChangeSample() },
+        { name: "Managed Node Health Change (this program's)", event: healthChangeSample() },
+    ];
 }
