@@ -18,13 +18,13 @@ import { SsmEndpointsSettings } from "./components/ssmEndpoints";
 export const projectName = "ssm-fleet-baseline";
 
 /**
- * Every project config key with its Pulumi.yaml type and default. Pulumi.yaml declares the same
- * keys (a test keeps the two in step); the defaults here also apply under mocks, where the CLI
- * does not fill them in.
+ * Every project config key with its Pulumi.yaml type and default, and for whole numbers the range
+ * accepted. Pulumi.yaml and the README's table declare the same (a test keeps the three in step);
+ * the defaults here also apply under mocks, where the CLI does not fill them in.
  */
 export const configKeys = {
     notificationEmails: { type: "array", default: undefined },
-    availabilityZoneCount: { type: "integer", default: 2 },
+    availabilityZoneCount: { type: "integer", default: 2, range: [1, 6] },
     vpcCidr: { type: "string", default: "10.42.0.0/16" },
     existingVpcId: { type: "string", default: "" },
     existingVpcCidr: { type: "string", default: "" },
@@ -36,20 +36,23 @@ export const configKeys = {
     regionalSettingsProtection: { type: "string", default: "retain" },
     agentUpdateSchedule: { type: "string", default: "rate(14 days)" },
     agentVersion: { type: "string", default: "" },
-    logRetentionDays: { type: "integer", default: 90 },
+    logRetentionDays: { type: "integer", default: 90, range: [1, 3650] },
     configRuleName: { type: "string", default: managedNodeRuleDefaultName },
     createConfigRecorder: { type: "boolean", default: false },
     inventoryAssociation: { type: "boolean", default: true },
     canary: { type: "boolean", default: false },
     healthWatch: { type: "boolean", default: true },
     healthWatchSchedule: { type: "string", default: "rate(5 minutes)" },
-    healthWatchGraceMinutes: { type: "integer", default: 15 },
-    healthWatchDebounceSweeps: { type: "integer", default: 2 },
+    healthWatchGraceMinutes: { type: "integer", default: 15, range: [0, 1440] },
+    healthWatchDebounceSweeps: { type: "integer", default: 2, range: [1, 10] },
     healthWatchExcludeTagKey: { type: "string", default: "ssm-fleet-baseline:unwatched" },
     healthWatchDiagnose: { type: "boolean", default: false },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
+type IntegerKey = {
+    [K in ConfigKey]: (typeof configKeys)[K] extends { range: readonly [number, number] } ? K : never;
+}[ConfigKey];
 
 /**
  * The project's config as Pulumi hands it over, keys without the project namespace: every value a
@@ -171,7 +174,9 @@ class ConfigReader {
         return value === "true";
     }
 
-    integer(k: ConfigKey, min: number, max: number): number {
+    /** A whole number within the key's declared range. */
+    integer(k: IntegerKey): number {
+        const [min, max] = configKeys[k].range;
         const value = this.text(k);
         const n = Number(value);
         if (!/^\d+$/.test(value) || n < min || n > max) {
@@ -256,7 +261,7 @@ export function parseBaselineConfig(
         );
     }
     const inRegion = region ?? "";
-    const logRetentionDays = read.integer("logRetentionDays", 1, 3650);
+    const logRetentionDays = read.integer("logRetentionDays");
     const config: BaselineConfig = {
         region: inRegion,
         network: parseNetwork(read),
@@ -319,7 +324,7 @@ function parseNetwork(read: ConfigReader): BaselineConfig["network"] {
         }
         return {
             mode: "create",
-            vpc: { cidrBlock, availabilityZoneCount: read.integer("availabilityZoneCount", 1, 6) },
+            vpc: { cidrBlock, availabilityZoneCount: read.integer("availabilityZoneCount") },
         };
     }
     return { mode: "adopt", vpc: parseAdoptedVpc(read, vpcId) };
@@ -465,8 +470,8 @@ function parseHealthWatch(read: ConfigReader, region: string): ManagedNodeHealth
     if (!rate || rate.unit !== "minute" || rateMinutes(rate) > 60) {
         read.problem("healthWatchSchedule", schedule, "rate(N minutes) with N from 1 to 60, such as rate(5 minutes)");
     }
-    const graceMinutes = read.integer("healthWatchGraceMinutes", 0, 1440);
-    const debounceSweeps = read.integer("healthWatchDebounceSweeps", 1, 10);
+    const graceMinutes = read.integer("healthWatchGraceMinutes");
+    const debounceSweeps = read.integer("healthWatchDebounceSweeps");
     const excludeTagKey = read.text("healthWatchExcludeTagKey");
     // EC2 tag keys: 1 to 128 characters, not starting with "aws:".
     if (excludeTagKey.length < 1 || excludeTagKey.length > 128 || excludeTagKey.startsWith("aws:")) {

@@ -9,14 +9,16 @@ import { projectRoot } from "./support/program";
 const sourceFolders = ["aws", "handlers", "components", "harness", "cli", "plan", "ci", "bench", "policy"];
 
 function sourceFiles(): string[] {
+    const inFolder = (folder: string): string[] =>
+        fs.readdirSync(path.join(projectRoot, folder), { withFileTypes: true }).flatMap(entry => {
+            const file = `${folder}/${entry.name}`;
+            if (entry.isDirectory()) {
+                return entry.name === "node_modules" ? [] : inFolder(file);
+            }
+            return entry.name.endsWith(".ts") ? [file] : [];
+        });
     const top = fs.readdirSync(projectRoot).filter(f => f.endsWith(".ts"));
-    const nested = sourceFolders.flatMap(folder =>
-        fs
-            .readdirSync(path.join(projectRoot, folder))
-            .filter(f => f.endsWith(".ts"))
-            .map(f => `${folder}/${f}`),
-    );
-    return [...top, ...nested];
+    return [...top, ...sourceFolders.flatMap(inFolder)];
 }
 
 /** Every module a file imports or requires at the top level: relative ones as project paths, packages by name. */
