@@ -1,16 +1,18 @@
 // The ssm-fleet-baseline CrossGuard policies. Only this array lives here; policy/index.ts turns it
 // into a PolicyPack (whose constructor starts the analyzer server, so tests never construct one).
-// Identifiers and rules: ../shared/docs/aws-facts.md (sections cited beside each policy).
+// The AWS documentation behind each rule is cited beside it.
 import * as aws from "@pulumi/aws";
 import { Resource } from "@pulumi/pulumi";
 import { Policies, PolicyResource, ReportViolation, validateResourceOfType } from "@pulumi/policy";
-import { dhmcManagedPolicyName, dhmcSettingId, ssmInterfaceEndpointServices } from "../functions/awsIdentifiers";
+import { dhmcManagedPolicyName, dhmcSettingId, ssmInterfaceEndpointServices } from "./awsIdentifiers";
 import { allowsAction, deniesInsecureTransport, trustsService } from "./iamDocuments";
 
 /**
  * AWS managed policies that allow ssm:UpdateInstanceInformation, which makes the agent use the
- * instance profile instead of DHMC (aws-facts §1.4): the SSM instance policies (§1.2, §6), and the
- * broad ones that allow every SSM action.
+ * instance profile instead of DHMC: the SSM instance policies and the broad ones that allow every
+ * SSM action.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html
  */
 export const managedPoliciesAllowingRegistration = [
     "AmazonSSMManagedInstanceCore",
@@ -21,7 +23,10 @@ export const managedPoliciesAllowingRegistration = [
     "PowerUserAccess",
 ];
 
-/** Managed policies no Lambda role should carry: what CallbackFunction attaches without a role (aws-facts §7). */
+/**
+ * Managed policies no Lambda role should carry: what CallbackFunction attaches without a role.
+ * https://github.com/pulumi/pulumi-aws/blob/master/sdk/nodejs/lambda/lambdaMixins.ts
+ */
 const broadPolicyName = /FullAccess|PowerUser|AdministratorAccess/;
 
 const policyName = (arn: string) => arn.split(":policy/").pop()?.split("/").pop() ?? arn;
@@ -107,7 +112,8 @@ function reportIngress(
 
 export const policies: Policies = [
     {
-        // aws-facts §1.3: DHMC supports IMDSv2 only.
+        // DHMC supports IMDSv2 only:
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
         name: "dhmc-imdsv2-required",
         description: "EC2 instances and launch templates must require IMDSv2, which DHMC needs.",
         enforcementLevel: "mandatory",
@@ -129,7 +135,8 @@ export const policies: Policies = [
         ],
     },
     {
-        // aws-facts §1.4: the agent tries the instance profile first; if it allows ssm:UpdateInstanceInformation, DHMC is never used.
+        // The agent tries the instance profile first; if it allows ssm:UpdateInstanceInformation, DHMC is never used:
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
         name: "dhmc-instance-profile-without-ssm",
         description:
             "Roles of instance profiles must not allow ssm:UpdateInstanceInformation, or the instance profile silently takes DHMC's place.",
@@ -163,7 +170,8 @@ export const policies: Policies = [
         },
     },
     {
-        // aws-facts §1.1 and §1.2: the value is a path-qualified role name, the role trusts ssm.amazonaws.com and carries the DHMC managed policy.
+        // The value is a path-qualified role name; the role trusts ssm.amazonaws.com and carries the DHMC managed policy:
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
         name: "dhmc-service-setting",
         description:
             "The DHMC service setting must name (not give the ARN of) a role that trusts ssm.amazonaws.com and carries AmazonSSMManagedEC2InstanceDefaultPolicy; one setting per stack.",
@@ -256,7 +264,9 @@ export const policies: Policies = [
         ],
     },
     {
-        // aws-facts §4.2: Pulumi defaults vpcEndpointType to Gateway and privateDnsEnabled to false.
+        // Pulumi defaults vpcEndpointType to Gateway and privateDnsEnabled to false; agents in a closed VPC need private DNS:
+        // https://www.pulumi.com/registry/packages/aws/api-docs/ec2/vpcendpoint/
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
         name: "ssm-endpoints-interface-private-dns",
         description:
             "SSM endpoints (ssm, ssmmessages, ec2messages) must be Interface endpoints with private DNS, or agents resolve the public names and fail.",
@@ -273,7 +283,7 @@ export const policies: Policies = [
         }),
     },
     {
-        // aws-facts §7: a CallbackFunction without a role gets *FullAccess and PowerUser managed policies.
+        // A CallbackFunction without a role gets *FullAccess and PowerUser managed policies (see broadPolicyName).
         name: "lambda-role-least-privilege",
         description:
             "Lambda roles must not carry FullAccess, PowerUser or AdministratorAccess managed policies; give CallbackFunctions an explicit role.",
