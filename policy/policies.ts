@@ -7,6 +7,9 @@ import { Policies, PolicyResource, ReportViolation, validateResourceOfType } fro
 import { dhmcManagedPolicyName, dhmcSettingId, ssmInterfaceEndpointServices } from "./awsIdentifiers";
 import { allowsAction, deniesInsecureTransport, trustsService } from "./iamDocuments";
 
+/** The pack's name, as the analyzer and `pulumi policy publish` report it. */
+export const packName = "ssm-fleet-baseline";
+
 /**
  * AWS managed policies that allow ssm:UpdateInstanceInformation, which makes the agent use the
  * instance profile instead of DHMC: the SSM instance policies and the broad ones that allow every

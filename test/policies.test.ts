@@ -1,16 +1,13 @@
 // Each policy against passing and failing resources built from real @pulumi/aws argument types,
 // run through policy/evaluate.ts (the engine's semantics); facts cited beside each group.
 import * as aws from "@pulumi/aws";
-import { Policies, validateResourceOfType } from "@pulumi/policy";
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { DefaultHostManagement } from "../components/defaultHostManagement";
 import { PrivateBucket } from "../components/privateBucket";
 import { plannedResources } from "../plan/synthesize";
 import { AnalyzedResource, evaluatePolicies, PackConfig } from "../policy/evaluate";
 import { policies } from "../policy/policies";
-import { projectRoot, runProgram, underMocks } from "./support/program";
+import { runProgram, underMocks } from "./support/program";
 
 const typeOf = (cls: unknown) => (cls as { __pulumiType: string }).__pulumiType;
 
@@ -475,92 +472,5 @@ describe("policies", () => {
                 assert.deepStrictEqual(await evaluatePolicies(policies, resources), []);
             });
         }
-    });
-});
-
-describe("policy evaluation follows the engine", () => {
-    const sample = (extra: Partial<Policies[number]> = {}): Policies => [
-        {
-            name: "sample",
-            description: "Sample policy.",
-            validateResource: validateResourceOfType(aws.sns.Topic, async (_topic, args, reportViolation) => {
-                await new Promise(resolve => setImmediate(resolve));
-                reportViolation(`async finding for ${args.name}`);
-            }),
-            ...extra,
-        } as Policies[number],
-    ];
-    const topic = resource(aws.sns.Topic, "t", {});
-
-    it("defaults to advisory, reports the description then the message, and awaits async validations", async () => {
-        assert.deepStrictEqual(await evaluatePolicies(sample(), [topic, resource(aws.sqs.Queue, "q", {})]), [
-            { policy: "sample", level: "advisory", urn: topic.urn, message: "Sample policy.\nasync finding for t" },
-        ]);
-    });
-
-    it("takes the level from pack config over the policy over the pack, with remediate reported as mandatory", async () => {
-        const level = async (policyLevel?: string, config?: PackConfig, pack?: string) =>
-            (
-                await evaluatePolicies(sample({ enforcementLevel: policyLevel as any }), [topic], {
-                    config,
-                    packEnforcementLevel: pack as any,
-                })
-            ).map(v => v.level);
-        assert.deepStrictEqual(await level("mandatory"), ["mandatory"]);
-        assert.deepStrictEqual(await level(undefined, undefined, "mandatory"), ["mandatory"]);
-        assert.deepStrictEqual(await level("mandatory", { sample: "advisory" }), ["advisory"]);
-        assert.deepStrictEqual(await level("advisory", { sample: { enforcementLevel: "mandatory" } }), ["mandatory"]);
-        assert.deepStrictEqual(await level("remediate"), ["mandatory"]);
-        assert.deepStrictEqual(await level("mandatory", { sample: "disabled" }), []);
-        assert.deepStrictEqual(await level("mandatory", { all: "advisory" }), ["advisory"]);
-        assert.deepStrictEqual(await level("advisory", { all: "advisory", sample: "mandatory" }), ["mandatory"]);
-    });
-
-    it("ends a validation quietly on notApplicable, and gives config with schema defaults", async () => {
-        const seen: unknown[] = [];
-        const policy: Policies = [
-            {
-                name: "configured",
-                description: "Configured.",
-                configSchema: { properties: { limit: { type: "integer", default: 3 }, label: { type: "string" } } },
-                validateResource: (args, reportViolation) => {
-                    seen.push(args.getConfig());
-                    args.notApplicable("nothing to check");
-                    reportViolation("unreachable");
-                },
-            },
-        ];
-        assert.deepStrictEqual(
-            await evaluatePolicies(policy, [topic], {
-                config: { configured: { enforcementLevel: "mandatory", label: "x" } },
-            }),
-            [],
-        );
-        assert.deepStrictEqual(seen, [{ limit: 3, label: "x" }]);
-    });
-
-    it("turns the DHMC policies advisory with policy/dhmc-advisory.json and leaves the others mandatory", async () => {
-        const preset = JSON.parse(
-            fs.readFileSync(path.join(projectRoot, "policy", "dhmc-advisory.json"), "utf8"),
-        ) as PackConfig;
-        const found = await evaluatePolicies(
-            policies,
-            [resource(aws.ec2.Instance, "web", { ami: "ami-1" }), resource(aws.sns.Topic, "plain", {})],
-            { config: preset },
-        );
-        assert.deepStrictEqual(
-            found.map(v => [v.policy, v.level]),
-            [
-                ["dhmc-imdsv2-required", "advisory"],
-                ["encrypted-topics-and-queues", "mandatory"],
-            ],
-        );
-        assert.deepStrictEqual(
-            Object.keys(preset).sort(),
-            policies
-                .map(p => p.name)
-                .filter(name => name.startsWith("dhmc-"))
-                .sort(),
-        );
     });
 });
