@@ -82,23 +82,27 @@ export class PolicyAnalyzer {
         child.stderr.setEncoding("utf8").on("data", chunk => (stderr += chunk));
         const port = await new Promise<number>((resolve, reject) => {
             let stdout = "";
+            const onExit = (code: number | null) => fail(`exited with code ${code} before it printed a port`);
+            const settle = () => {
+                clearTimeout(timer);
+                child.off("exit", onExit);
+            };
             const fail = (why: string) => {
+                settle();
                 child.kill();
                 reject(new Error(`the policy analyzer in ${dir} ${why}\n${stderr}`));
             };
             const timer = setTimeout(() => fail(`printed no port within ${startTimeoutMs} ms`), startTimeoutMs);
+            // Later output, if any, keeps flowing into this listener, so the pipe never fills up.
             child.stdout.setEncoding("utf8").on("data", chunk => {
                 stdout += chunk;
                 const line = /^(\d+)\s*\n/.exec(stdout);
                 if (line) {
-                    clearTimeout(timer);
+                    settle();
                     resolve(Number(line[1]));
                 }
             });
-            child.once("exit", code => {
-                clearTimeout(timer);
-                fail(`exited with code ${code} before it printed a port`);
-            });
+            child.once("exit", onExit);
         });
         const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
         const analyzer = new PolicyAnalyzer(mode, child, client, () => stderr);
