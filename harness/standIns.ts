@@ -26,9 +26,11 @@ export interface RecordedResource {
     readonly type: string;
     readonly name: string;
     readonly inputs: Record<string, any>;
-    /** What the stand-in provider returned: the inputs plus provider-computed outputs. */
+    /** What the stand-in provider returned: the inputs plus provider-computed outputs (only the inputs in a preview). */
     readonly outputs: Record<string, any>;
     readonly custom: boolean;
+    /** The outputs the provider computes when it creates the resource (id, ARNs, autonamed names): unknown in a preview. */
+    readonly computed: readonly string[];
 }
 
 /** Resource options as the engine receives them, which the Mocks interface does not show. */
@@ -40,6 +42,10 @@ export interface RecordedOptions {
     readonly dependencies: string[];
     /** The aliases the resource declares, as the SDK sends them to the engine. */
     readonly aliases: AliasSpec[];
+    /** The URNs each input property depends on, which the engine hands stack policies (known even in a preview). */
+    readonly propertyDependencies: Record<string, string[]>;
+    /** The inputs as the SDK sent them: serialized, with unknown values as the engine's unknown sentinel. */
+    readonly serializedInputs: Record<string, unknown>;
 }
 
 /** One alias as the engine receives it: a whole URN, or the parts that differ from the resource's own. */
@@ -48,7 +54,11 @@ export type AliasSpec =
     | { readonly name?: string; readonly type?: string; readonly parentUrn?: string; readonly noParent?: boolean };
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
-    constructor(readonly region = "eu-west-1") {}
+    /** With preview, the program runs as in `pulumi preview` of a new stack: nothing provider-computed is known. */
+    constructor(
+        readonly region = "eu-west-1",
+        readonly preview = false,
+    ) {}
 
     readonly resources: RecordedResource[] = [];
     readonly invokes: { token: string; inputs: Record<string, any> }[] = [];
@@ -67,6 +77,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
             register(req, (err: any, resp: any) => {
+                const propertyDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+                    propertyDependencies[key] = deps.getUrnsList();
+                });
                 this.options.set(`${req.getType()}::${req.getName()}`, {
                     urn: resp?.getUrn?.() ?? "",
                     parentUrn: req.getParent(),
@@ -74,6 +88,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                     retainOnDelete: req.getRetainondelete() === true,
                     dependencies: req.getDependenciesList(),
                     aliases: req.getAliasesList().map(aliasSpecOf),
+                    propertyDependencies,
+                    serializedInputs: req.getObject()?.toJavaScript() ?? {},
                 });
                 callback(err, resp);
             });
@@ -89,18 +105,25 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-        const state = { ...args.inputs, ...providerOutputs(args, this.region) };
+        const computedOutputs = providerOutputs(args, this.region);
+        const state = { ...args.inputs, ...computedOutputs };
         // S3 reports a bucket's name as its id; other stand-in ids are derived from the logical name.
         const id = args.type === "aws:s3/bucket:Bucket" ? (state.bucket as string) : `${args.name}-id`;
         const custom = args.custom ?? true;
+        const computed = custom
+            ? [...Object.keys(computedOutputs).filter(key => args.inputs[key] === undefined), "id"]
+            : [];
+        // A preview returns the inputs alone, so the SDK leaves every computed output (and the id) unknown.
+        const returned = this.preview ? { ...args.inputs } : state;
         this.resources.push({
             type: args.type,
             name: args.name,
             inputs: args.inputs,
-            outputs: custom ? { ...state, id } : state,
+            outputs: custom && !this.preview ? { ...returned, id } : returned,
             custom,
+            computed,
         });
-        return { id: custom ? id : undefined, state };
+        return { id: custom && !this.preview ? id : undefined, state: returned };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {

@@ -24,9 +24,13 @@ export interface PlannedResource {
     readonly inputs: Record<string, any>;
     /** The stand-in provider's resulting state: what stack policies see. */
     readonly outputs: Record<string, any>;
+    /** URNs of every resource it depends on. */
+    readonly dependencies?: string[];
+    /** URNs each input property depends on: how stack policies link resources. */
+    readonly propertyDependencies?: Record<string, string[]>;
 }
 
-/** Resolves an Output's value (outputs are never unknown here: mocks run with preview=false). */
+/** Resolves an Output's value (never unknown unless the mocks run as a preview). */
 export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
     return new Promise(resolve =>
         pulumi.output(output).apply(value => {
@@ -43,7 +47,7 @@ export async function underMocks<T>(
     stack = "test",
     mocks = new RecordingMocks(),
 ): Promise<{ mocks: RecordingMocks; result: T }> {
-    await pulumi.runtime.setMocks(mocks, projectName, stack, false);
+    await pulumi.runtime.setMocks(mocks, projectName, stack, mocks.preview);
     mocks.recordOptionsOf(pulumi.runtime.getMonitor());
     pulumi.runtime.setAllConfig(config, secretKeysOf(config));
     const result = build();
@@ -121,7 +125,8 @@ export async function runProgram(
             mocks,
         );
         const outputs: Record<string, unknown> = {};
-        for (const [name, value] of Object.entries(result)) {
+        // A preview leaves stack outputs that come from providers unknown, and an unknown Output never resolves.
+        for (const [name, value] of mocks.preview ? [] : Object.entries(result)) {
             outputs[name] = await valueOf(value);
         }
         return { mocks, outputs, resources: plannedResources(mocks) };
@@ -131,7 +136,7 @@ export async function runProgram(
 /** The registered resources in registration order, with their URNs and parents. */
 export function plannedResources(mocks: RecordingMocks): PlannedResource[] {
     return mocks.resources.map(resource => {
-        const { urn, parentUrn } = mocks.optionsOf(resource.name, resource.type);
+        const { urn, parentUrn, dependencies, propertyDependencies } = mocks.optionsOf(resource.name, resource.type);
         return {
             urn,
             type: resource.type,
@@ -140,6 +145,8 @@ export function plannedResources(mocks: RecordingMocks): PlannedResource[] {
             custom: resource.custom,
             inputs: resource.inputs,
             outputs: resource.outputs,
+            dependencies,
+            propertyDependencies,
         };
     });
 }

@@ -1,10 +1,15 @@
-// Runs CrossGuard policies in-process the way the Pulumi engine's analyzer does
-// (@pulumi/policy 1.21 server.js): per-resource policies see each resource's inputs, stack
-// policies see every resource's outputs; the enforcement level comes from the pack config, then
-// the policy, then the pack (advisory by default); "disabled" skips a policy and "remediate"
-// reports as "mandatory"; the pack config's "all" entry sets every level; a validation typed with validateResourceOfType skips other types;
+// Runs CrossGuard policies in-process the way the Pulumi engine and the pack's analyzer server do
+// (@pulumi/policy 1.21 server.js, the CLI's policy config reconciliation), for the offline plan,
+// which cannot start the analyzer: per-resource policies see each resource's inputs, stack policies
+// see every resource's outputs with parent, dependencies and propertyDependencies resolved to
+// resources; props are wrapped in unknownCheckingProxy, so reading a value that is unknown in a
+// preview ends that validation with the analyzer's advisory "can't run policy ... during preview";
+// the enforcement level comes from the pack config, then the policy, then the pack (advisory by
+// default); "disabled" skips a policy and "remediate" reports as "mandatory"; the pack config's
+// "all" entry sets every level; a validation typed with validateResourceOfType skips other types;
 // notApplicable() ends a validation quietly; validations may be async; getConfig() returns the
 // policy's config (schema defaults applied, as the CLI does) without enforcementLevel.
+// test/policy/policies.test.ts checks that this and the real analyzer agree on every case.
 import {
     EnforcementLevel,
     Policies,
@@ -14,8 +19,11 @@ import {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { version as packVersion } from "./package.json";
+import { packName } from "./policies";
+import { unknownCheckingProxy, UnknownValueError } from "./unknowns";
 
-/** A resource as the analyzer receives it. */
+/** A resource as the analyzer receives it; values unknown in a preview are the engine's unknown sentinel. */
 export interface AnalyzedResource {
     readonly urn: string;
     readonly type: string;
@@ -25,6 +33,10 @@ export interface AnalyzedResource {
     readonly inputs: Record<string, any>;
     /** Outputs, for stack policies. */
     readonly outputs: Record<string, any>;
+    /** URNs of the resources it depends on, for stack policies. */
+    readonly dependencies?: readonly string[];
+    /** URNs each property depends on, for stack policies. */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Violation {
@@ -87,21 +99,29 @@ export async function evaluatePolicies(
                 throw new NotApplicable(reason);
             },
         };
+        // The engine files a resource's diagnostics under that resource, whatever URN a validation names.
         const reporter =
-            (urn?: string): ReportViolation =>
+            (resourceUrn?: string): ReportViolation =>
             (message, reportedUrn) => {
                 violations.push({
                     policy: policy.name,
                     level: reportLevel,
-                    urn: reportedUrn ?? urn,
+                    urn: resourceUrn ?? reportedUrn,
                     message: message ? `${policy.description}\n${message}` : policy.description,
                 });
             };
-        const run = async (validation: () => Promise<void> | void) => {
+        const run = async (validation: () => Promise<void> | void, urn?: string) => {
             try {
                 await validation();
             } catch (error) {
-                if (!(error instanceof NotApplicable)) {
+                if (error instanceof UnknownValueError) {
+                    violations.push({
+                        policy: policy.name,
+                        level: "advisory",
+                        urn,
+                        message: `can't run policy '${policy.name}' from policy pack '${packName}@v${packVersion}' during preview: ${error.message}`,
+                    });
+                } else if (!(error instanceof NotApplicable)) {
                     throw new Error(
                         `policy ${policy.name} failed: ${error instanceof Error ? error.message : String(error)}`,
                         { cause: error },
@@ -118,9 +138,15 @@ export async function evaluatePolicies(
                 byUrn.set(resource.urn, policyResource);
                 return policyResource;
             });
-            // The engine hands stack policies each resource's parent as a resource, not a URN.
+            // The engine hands stack policies parents and dependencies as resources, dropping URNs it does not know.
+            const known = (urns: readonly string[] = []) =>
+                urns.map(urn => byUrn.get(urn)).filter(found => found !== undefined);
             resources.forEach((resource, i) => {
                 stackResources[i].parent = byUrn.get(resource.parent ?? "");
+                stackResources[i].dependencies = known(resource.dependencies);
+                stackResources[i].propertyDependencies = Object.fromEntries(
+                    Object.entries(resource.propertyDependencies ?? {}).map(([key, urns]) => [key, known(urns)]),
+                );
             });
             await run(() => policy.validateStack({ ...common, resources: stackResources }, reporter()));
             continue;
@@ -136,22 +162,9 @@ export async function evaluatePolicies(
                 continue;
             }
             for (const validation of validations) {
-                await run(() =>
-                    validation(
-                        {
-                            ...common,
-                            ...describe(resource, resource.inputs),
-                            opts: {
-                                protect: false,
-                                ignoreChanges: [],
-                                aliases: [],
-                                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-                                additionalSecretOutputs: [],
-                                parent: resource.parent || undefined,
-                            },
-                        },
-                        reporter(resource.urn),
-                    ),
+                await run(
+                    () => validation({ ...common, ...describe(resource, resource.inputs) }, reporter(resource.urn)),
+                    resource.urn,
                 );
             }
         }
@@ -159,7 +172,8 @@ export async function evaluatePolicies(
     return violations;
 }
 
-function describe(resource: AnalyzedResource, props: Record<string, any>) {
+function describe(resource: AnalyzedResource, values: Record<string, any>) {
+    const props = unknownCheckingProxy(values);
     const isType = (cls: unknown) => typeOf(cls) === resource.type;
     return {
         type: resource.type,

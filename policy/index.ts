@@ -1,6 +1,6 @@
 // The CrossGuard pack: `pulumi preview --policy-pack <path-to>/policy`. The PolicyPack
 // constructor starts the analyzer server, which is why the policies live in policies.ts.
 import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./policies";
+import { packName, policies } from "./policies";
 
-new PolicyPack("ssm-fleet-baseline", { policies });
+new PolicyPack(packName, { policies });

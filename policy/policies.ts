@@ -1,16 +1,36 @@
 // The ssm-fleet-baseline CrossGuard policies. Only this array lives here; policy/index.ts turns it
 // into a PolicyPack (whose constructor starts the analyzer server, so tests never construct one).
-// Identifiers and rules: ../shared/docs/aws-facts.md (sections cited beside each policy).
+//
+// They hold in `pulumi preview` of a new stack, where what providers compute (ids, ARNs, autonamed
+// names, and whatever is built from them) is not known yet:
+// - Per-resource checks read a value only once it is known. A value the preview does not know is
+//   checked by `pulumi up`, which analyzes each resource with its known inputs before creating it.
+// - Stack checks find related resources through what they depend on (stackLinks.ts). What they
+//   still cannot check, such as a role this stack does not define, is reported by the advisory
+//   `unverifiable` policy: never a silent pass, never "can't run policy ... during preview".
+// The AWS documentation behind each rule is cited beside it.
 import * as aws from "@pulumi/aws";
-import { Resource } from "@pulumi/pulumi";
-import { Policies, PolicyResource, ReportViolation, validateResourceOfType } from "@pulumi/policy";
-import { dhmcManagedPolicyName, dhmcSettingId, ssmInterfaceEndpointServices } from "../aws/identifiers";
+import {
+    Policies,
+    PolicyResource,
+    ReportViolation,
+    StackValidationPolicy,
+    validateResourceOfType,
+} from "@pulumi/policy";
+import { dhmcManagedPolicyName, dhmcSettingId, ssmInterfaceEndpointServices } from "./awsIdentifiers";
 import { allowsAction, deniesInsecureTransport, trustsService } from "./iamDocuments";
+import { known, Reference, StackResources, Target } from "./stackLinks";
+import { notYetKnown, read } from "./unknowns";
+
+/** The pack's name, as the analyzer and `pulumi policy publish` report it. */
+export const packName = "ssm-fleet-baseline";
 
 /**
  * AWS managed policies that allow ssm:UpdateInstanceInformation, which makes the agent use the
- * instance profile instead of DHMC (aws-facts §1.4): the SSM instance policies (§1.2, §6), and the
- * broad ones that allow every SSM action.
+ * instance profile instead of DHMC: the SSM instance policies and the broad ones that allow every
+ * SSM action.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html
  */
 export const managedPoliciesAllowingRegistration = [
     "AmazonSSMManagedInstanceCore",
@@ -21,60 +41,388 @@ export const managedPoliciesAllowingRegistration = [
     "PowerUserAccess",
 ];
 
-/** Managed policies no Lambda role should carry: what CallbackFunction attaches without a role (aws-facts §7). */
+/**
+ * Managed policies no Lambda role should carry: what CallbackFunction attaches without a role.
+ * https://github.com/pulumi/pulumi-aws/blob/master/sdk/nodejs/lambda/lambdaMixins.ts
+ */
 const broadPolicyName = /FullAccess|PowerUser|AdministratorAccess/;
 
-const policyName = (arn: string) => arn.split(":policy/").pop()?.split("/").pop() ?? arn;
-const str = (value: unknown) => (typeof value === "string" ? value : "");
-type ResourceClass = { new (...rest: any[]): Resource };
-const ofType = (resources: PolicyResource[], ...classes: ResourceClass[]) =>
-    resources.filter(r => classes.some(cls => r.isType(cls)));
+const registration = "ssm:UpdateInstanceInformation";
 
-interface RoleGrants {
-    readonly role: PolicyResource;
-    /** ARNs of attached managed (or stack-defined) policies. */
-    readonly policyArns: string[];
-    /** Every policy document that applies to the role: inline, role policies, and stack-defined policies it attaches. */
-    readonly documents: unknown[];
+const roles: Target = { classes: [aws.iam.Role], identities: ["name", "arn", "id"] };
+const stackPolicies: Target = { classes: [aws.iam.Policy], identities: ["arn", "id"] };
+const buckets: Target = { classes: [aws.s3.Bucket, aws.s3.BucketV2], identities: ["bucket", "id"] };
+
+const policyName = (arn: string) => arn.split(":policy/").pop()?.split("/").pop() ?? arn;
+const isAwsManaged = (arn: string) => /^arn:[^:]+:iam::aws:policy\//.test(arn);
+
+/** A violation a stack check found, or what it could not check (reported by the `unverifiable` policy). */
+interface Finding {
+    readonly urn: string;
+    readonly message: string;
+    readonly unverifiable?: true;
 }
 
-/** Each role in the stack with what is attached to it, found by name, id or ARN. */
-function roleGrants(resources: PolicyResource[]): {
-    find(reference: unknown): RoleGrants | undefined;
-    all: RoleGrants[];
-} {
-    const all = ofType(resources, aws.iam.Role).map(role => ({
-        role,
-        policyArns: [...(role.props.managedPolicyArns ?? [])] as string[],
-        documents: (role.props.inlinePolicies ?? []).map((inline: { policy?: unknown }) => inline.policy),
-    }));
-    const find = (reference: unknown) =>
-        all.find(({ role }) =>
-            [role.props.name, role.props.id, role.props.arn].some(key => key !== undefined && key === reference),
-        );
-    const stackPolicies = ofType(resources, aws.iam.Policy);
-    const attach = (reference: unknown, arn: string) => {
-        const grants = find(reference);
-        if (grants) {
-            grants.policyArns.push(arn);
-            const defined = stackPolicies.find(p => p.props.arn === arn);
-            if (defined) {
-                grants.documents.push(defined.props.policy);
+interface StackCheck {
+    readonly name: string;
+    readonly description: string;
+    findings(stack: StackResources): Finding[];
+}
+
+const unverifiable = (urn: string, message: string): Finding => ({ urn, message, unverifiable: true });
+
+/** Something that gives a role permissions. */
+interface Grant {
+    /** How messages name it, e.g. "managed policy AmazonSSMManagedInstanceCore". */
+    readonly source: string;
+    /** The ARN of a policy this stack does not define (AWS managed, or customer managed elsewhere). */
+    readonly arn?: string;
+    /** The document of an inline policy or of a policy this stack defines; notYetKnown in a preview. */
+    readonly document?: unknown;
+}
+
+/** Every grant of a role: its own managed and inline policies, and the stack's attachments and role policies. */
+function grantsOf(stack: StackResources, role: PolicyResource): Grant[] {
+    const byArn = (references: Reference[], via: string, unresolved: string): Grant[] =>
+        references.flatMap(reference => {
+            if (reference.resources.length > 0) {
+                return reference.resources.map(defined => ({
+                    source: `policy ${defined.name}${via}`,
+                    document: read(() => defined.props.policy),
+                }));
             }
+            return reference.value === undefined
+                ? [{ source: unresolved }]
+                : [{ source: `managed policy ${policyName(reference.value)}${via}`, arn: reference.value }];
+        });
+    const attached = (attachment: PolicyResource) =>
+        byArn(
+            stack.references(attachment, "policyArn", stackPolicies),
+            ` (attachment ${attachment.name})`,
+            `policy attached by ${attachment.name}`,
+        );
+    const inline = read(() => role.props.inlinePolicies as unknown[] | undefined);
+    const inlineGrants: Grant[] =
+        inline === notYetKnown
+            ? [{ source: "list of inline policies", document: notYetKnown }]
+            : Array.from({ length: inline?.length ?? 0 }, (_, i) => {
+                  const entries = inline as { name?: unknown; policy?: unknown }[];
+                  const name = read(() => entries[i].name);
+                  return {
+                      source: `inline policy ${typeof name === "string" ? name : i + 1}`,
+                      document: read(() => entries[i].policy),
+                  };
+              });
+    return [
+        ...byArn(stack.references(role, "managedPolicyArns", stackPolicies), "", "policy in its managedPolicyArns"),
+        ...inlineGrants,
+        ...stack
+            .ofType(aws.iam.RolePolicyAttachment)
+            .filter(attachment => stack.refersTo(attachment, "role", roles, role))
+            .flatMap(attached),
+        ...stack
+            .ofType(aws.iam.PolicyAttachment)
+            .filter(attachment => stack.refersTo(attachment, "roles", roles, role))
+            .flatMap(attached),
+        ...stack
+            .ofType(aws.iam.RolePolicy)
+            .filter(rolePolicy => stack.refersTo(rolePolicy, "role", roles, role))
+            .map(rolePolicy => ({
+                source: `role policy ${rolePolicy.name}`,
+                document: read(() => rolePolicy.props.policy),
+            })),
+    ];
+}
+
+/** A grant whose ARN the preview does not know and that links to no policy of this stack. */
+const isUnresolved = (grant: Grant) => grant.arn === undefined && grant.document === undefined;
+const unresolvedWhy = "its ARN is known only after the update and links to no policy of this stack";
+
+/** Whether a grant allows ssm:UpdateInstanceInformation, or why that cannot be told. */
+function allowsRegistration(grant: Grant): boolean | string {
+    if (grant.arn !== undefined) {
+        return isAwsManaged(grant.arn)
+            ? managedPoliciesAllowingRegistration.includes(policyName(grant.arn))
+            : "it is a customer managed policy this stack does not define";
+    }
+    if (isUnresolved(grant)) {
+        return unresolvedWhy;
+    }
+    const verdict =
+        grant.document === notYetKnown ? notYetKnown : read(() => allowsAction(grant.document, registration));
+    return verdict === notYetKnown ? "its document is known only after the update" : verdict;
+}
+
+const instanceProfileWithoutSsm: StackCheck = {
+    // The agent tries the instance profile first; if it allows ssm:UpdateInstanceInformation, DHMC is never used:
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
+    name: "dhmc-instance-profile-without-ssm",
+    description:
+        "Roles of instance profiles must not allow ssm:UpdateInstanceInformation, or the instance profile silently takes DHMC's place.",
+    findings: stack =>
+        stack.ofType(aws.iam.InstanceProfile).flatMap(profile =>
+            stack.references(profile, "role", roles).flatMap((reference): Finding[] => {
+                if (reference.resources.length === 0) {
+                    const which =
+                        reference.value === undefined
+                            ? "a role known only after the update that links to no role of this stack"
+                            : `role "${reference.value}", which this stack does not define`;
+                    return [
+                        unverifiable(
+                            profile.urn,
+                            `Instance profile ${profile.name} uses ${which}, so whether it allows ${registration} (which makes SSM Agent skip DHMC) cannot be checked. Define the role in this stack, or make sure none of its policies allows ${registration}.`,
+                        ),
+                    ];
+                }
+                return reference.resources.flatMap(role => {
+                    const verdicts = grantsOf(stack, role).map(grant => ({
+                        grant,
+                        verdict: allowsRegistration(grant),
+                    }));
+                    const allowing = verdicts
+                        .filter(({ verdict }) => verdict === true)
+                        .map(({ grant }) => grant.source);
+                    return [
+                        ...(allowing.length > 0
+                            ? [
+                                  {
+                                      urn: profile.urn,
+                                      message: `Instance profile ${profile.name} uses role ${role.name}, which allows ${registration} through ${allowing.join(", ")}, so SSM Agent uses the instance profile and never DHMC. Remove that permission from the role (keep only what the application needs).`,
+                                  },
+                              ]
+                            : []),
+                        ...verdicts
+                            .filter(({ verdict }) => typeof verdict === "string")
+                            .map(({ grant, verdict }) =>
+                                unverifiable(
+                                    profile.urn,
+                                    `Instance profile ${profile.name} uses role ${role.name}, and whether its ${grant.source} allows ${registration} cannot be checked: ${verdict}.`,
+                                ),
+                            ),
+                    ];
+                });
+            }),
+        ),
+};
+
+const serviceSetting: StackCheck = {
+    // The value is a path-qualified role name; the role trusts ssm.amazonaws.com and carries the DHMC managed policy:
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
+    name: "dhmc-service-setting",
+    description:
+        "The DHMC service setting must name (not give the ARN of) a role that trusts ssm.amazonaws.com and carries AmazonSSMManagedEC2InstanceDefaultPolicy; one setting per stack.",
+    findings: stack => {
+        const findings: Finding[] = [];
+        const settings = stack.ofType(aws.ssm.ServiceSetting).filter(setting => {
+            const id = known(setting, "settingId");
+            if (typeof id !== "string") {
+                findings.push(
+                    unverifiable(
+                        setting.urn,
+                        `Service setting ${setting.name} has a setting id known only after the update, so whether it sets DHMC cannot be checked.`,
+                    ),
+                );
+                return false;
+            }
+            return id === dhmcSettingId || id.endsWith(`:servicesetting${dhmcSettingId}`);
+        });
+        for (const extra of settings.slice(1)) {
+            findings.push({
+                urn: extra.urn,
+                message: `Service setting ${extra.name} sets DHMC a second time in this stack; keep exactly one.`,
+            });
         }
+        const stackRoles = stack.ofType(aws.iam.Role);
+        for (const setting of settings) {
+            const value = known(setting, "settingValue");
+            if (typeof value !== "string") {
+                const linked = stack.references(setting, "settingValue", roles).flatMap(r => r.resources);
+                findings.push(
+                    unverifiable(
+                        setting.urn,
+                        `Service setting ${setting.name} takes its value from ${linked.length > 0 ? `role ${linked.map(r => r.name).join(", ")}` : "outputs"} known only after the update, so whether it is the role's path-qualified name (not its ARN) cannot be checked before the update.`,
+                    ),
+                );
+                linked.forEach(role => findings.push(...dhmcRoleFindings(stack, role)));
+                continue;
+            }
+            if (value.startsWith("arn:")) {
+                findings.push({
+                    urn: setting.urn,
+                    message: `Service setting ${setting.name} has the value ${value}, an ARN: DHMC expects the role's name, e.g. service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole.`,
+                });
+                continue;
+            }
+            const pathOf = (role: PolicyResource) => String(known(role, "path") ?? "/");
+            const named = stackRoles.find(role => `${pathOf(role).slice(1)}${String(known(role, "name"))}` === value);
+            if (named) {
+                findings.push(...dhmcRoleFindings(stack, named));
+                continue;
+            }
+            const sameName = stackRoles.find(role => known(role, "name") === value.split("/").pop());
+            findings.push(
+                sameName
+                    ? {
+                          urn: setting.urn,
+                          message: `Service setting ${setting.name} names role ${value}, but this stack's role ${sameName.name} of that name has the path ${pathOf(sameName)}: DHMC finds the role by path and name, so set the value to ${pathOf(sameName).slice(1)}${value.split("/").pop()}.`,
+                      }
+                    : unverifiable(
+                          setting.urn,
+                          `Service setting ${setting.name} names role ${value}, which this stack does not define, so whether it trusts ssm.amazonaws.com and carries ${dhmcManagedPolicyName} cannot be checked. Define the role in this stack, or check it yourself.`,
+                      ),
+            );
+        }
+        return findings;
+    },
+};
+
+/** Whether Systems Manager can assume the DHMC role and it carries the DHMC managed policy. */
+function dhmcRoleFindings(stack: StackResources, role: PolicyResource): Finding[] {
+    const findings: Finding[] = [];
+    const trusted = read(() => trustsService(role.props.assumeRolePolicy, "ssm.amazonaws.com"));
+    if (trusted === notYetKnown) {
+        findings.push(
+            unverifiable(
+                role.urn,
+                `Role ${role.name} named by DHMC has a trust policy known only after the update, so whether it trusts ssm.amazonaws.com cannot be checked.`,
+            ),
+        );
+    } else if (!trusted) {
+        findings.push({
+            urn: role.urn,
+            message: `Role ${role.name} named by DHMC does not trust ssm.amazonaws.com, so Systems Manager cannot assume it: its trust policy must allow sts:AssumeRole to the service ssm.amazonaws.com (not ec2.amazonaws.com).`,
+        });
+    }
+    const grants = grantsOf(stack, role);
+    if (!grants.some(grant => grant.arn !== undefined && policyName(grant.arn) === dhmcManagedPolicyName)) {
+        const unresolved = grants.filter(isUnresolved);
+        findings.push(
+            unresolved.length > 0
+                ? unverifiable(
+                      role.urn,
+                      `Role ${role.name} named by DHMC may carry ${dhmcManagedPolicyName} through the ${unresolved.map(g => g.source).join(", the ")}, which cannot be checked: ${unresolvedWhy}.`,
+                  )
+                : {
+                      urn: role.urn,
+                      message: `Role ${role.name} named by DHMC lacks the managed policy ${dhmcManagedPolicyName}: attach arn:aws:iam::aws:policy/${dhmcManagedPolicyName}.`,
+                  },
+        );
+    }
+    return findings;
+}
+
+const lambdaRoleLeastPrivilege: StackCheck = {
+    // A CallbackFunction without a role gets *FullAccess and PowerUser managed policies (see broadPolicyName).
+    name: "lambda-role-least-privilege",
+    description:
+        "Lambda roles must not carry FullAccess, PowerUser or AdministratorAccess managed policies; give CallbackFunctions an explicit role.",
+    findings: stack => {
+        const functionRoles = stack
+            .ofType(aws.lambda.Function)
+            .flatMap(fn => stack.references(fn, "role", roles).flatMap(reference => reference.resources));
+        return stack
+            .ofType(aws.iam.Role)
+            .filter(
+                role =>
+                    functionRoles.includes(role) ||
+                    read(() => trustsService(role.props.assumeRolePolicy, "lambda.amazonaws.com")) === true,
+            )
+            .flatMap(role => {
+                const grants = grantsOf(stack, role);
+                const broad = grants
+                    .flatMap(grant => (grant.arn === undefined ? [] : [policyName(grant.arn)]))
+                    .filter(name => broadPolicyName.test(name));
+                return [
+                    ...(broad.length > 0
+                        ? [
+                              {
+                                  urn: role.urn,
+                                  message: `Lambda role ${role.name} carries ${broad.join(", ")}. Pass a least-privilege role (for a CallbackFunction, its role argument).`,
+                              },
+                          ]
+                        : []),
+                    ...grants
+                        .filter(isUnresolved)
+                        .map(grant =>
+                            unverifiable(
+                                role.urn,
+                                `Lambda role ${role.name} has a ${grant.source} that cannot be checked against the broad managed policies: ${unresolvedWhy}.`,
+                            ),
+                        ),
+                ];
+            });
+    },
+};
+
+const publicAccessBlocks = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+
+const privateTlsOnlyBuckets: StackCheck = {
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+    name: "private-tls-only-buckets",
+    description:
+        "S3 buckets must turn on all four public-access blocks and have a bucket policy, which tls-only-bucket-policies makes deny requests without TLS.",
+    findings: stack => {
+        const blocks = stack.ofType(aws.s3.BucketPublicAccessBlock);
+        const bucketPolicies = stack.ofType(aws.s3.BucketPolicy);
+        return stack.ofType(...buckets.classes).flatMap(bucket => {
+            const findings: Finding[] = [];
+            const own = blocks.filter(block => stack.refersTo(block, "bucket", buckets, bucket));
+            if (own.length === 0) {
+                findings.push({
+                    urn: bucket.urn,
+                    message: `Bucket ${bucket.name} has no BucketPublicAccessBlock: add one with ${publicAccessBlocks.join(", ")} all true.`,
+                });
+            }
+            for (const block of own) {
+                const flags = publicAccessBlocks.map(flag => ({ flag, value: read(() => block.props[flag]) }));
+                const off = flags.filter(({ value }) => value !== true && value !== notYetKnown).map(f => f.flag);
+                const unknown = flags.filter(({ value }) => value === notYetKnown).map(f => f.flag);
+                if (off.length > 0) {
+                    findings.push({
+                        urn: bucket.urn,
+                        message: `Bucket ${bucket.name} has a public-access block (${block.name}) that leaves ${off.join(", ")} off: set all four to true.`,
+                    });
+                }
+                if (unknown.length > 0) {
+                    findings.push(
+                        unverifiable(
+                            bucket.urn,
+                            `Bucket ${bucket.name} has a public-access block (${block.name}) whose ${unknown.join(", ")} are known only after the update, so whether they are on cannot be checked.`,
+                        ),
+                    );
+                }
+            }
+            const inline = read(() => bucket.props.policy);
+            const hasPolicy =
+                (inline !== undefined && inline !== null && inline !== "") ||
+                bucketPolicies.some(policy => stack.refersTo(policy, "bucket", buckets, bucket));
+            if (!hasPolicy) {
+                findings.push({
+                    urn: bucket.urn,
+                    message: `Bucket ${bucket.name} has no bucket policy: add an aws.s3.BucketPolicy that denies requests without TLS (a Deny with Bool aws:SecureTransport "false").`,
+                });
+            }
+            return findings;
+        });
+    },
+};
+
+const stackChecks = [instanceProfileWithoutSsm, serviceSetting, lambdaRoleLeastPrivilege, privateTlsOnlyBuckets];
+
+/** A stack check as a mandatory policy; what it cannot check goes to the advisory `unverifiable` policy. */
+function mandatory(check: StackCheck): StackValidationPolicy {
+    return {
+        name: check.name,
+        description: check.description,
+        enforcementLevel: "mandatory",
+        validateStack: (args, reportViolation) => {
+            for (const finding of check.findings(new StackResources(args.resources))) {
+                if (!finding.unverifiable) {
+                    reportViolation(finding.message, finding.urn);
+                }
+            }
+        },
     };
-    for (const attachment of ofType(resources, aws.iam.RolePolicyAttachment)) {
-        attach(attachment.props.role, str(attachment.props.policyArn));
-    }
-    for (const attachment of ofType(resources, aws.iam.PolicyAttachment)) {
-        for (const role of attachment.props.roles ?? []) {
-            attach(role, str(attachment.props.policyArn));
-        }
-    }
-    for (const inline of ofType(resources, aws.iam.RolePolicy)) {
-        find(inline.props.role)?.documents.push(inline.props.policy);
-    }
-    return { find, all };
 }
 
 /** Whether a port range of a protocol reaches SSH (22/tcp) or RDP (3389/tcp and udp). */
@@ -90,222 +438,177 @@ function opensRemoteLogin(protocol: unknown, fromPort: unknown, toPort: unknown)
     return [22, 3389].find(port => from <= port && port <= to && (tcp || (udp && port === 3389)));
 }
 
-function reportIngress(
+/** What a rule admits traffic from, for the message: CIDRs, prefix lists and security groups. */
+function describeSources(sources: Record<string, () => unknown>): string {
+    const described = Object.entries(sources).flatMap(([kind, get]) => {
+        const value = read(() => JSON.parse(JSON.stringify(get() ?? null)) as unknown);
+        if (value === notYetKnown) {
+            return [`a ${kind} known only after the update`];
+        }
+        return (Array.isArray(value) ? value : [value])
+            .filter(v => v !== null && v !== false && v !== "")
+            .map(v =>
+                v === "0.0.0.0/0"
+                    ? "0.0.0.0/0 (any IPv4 address)"
+                    : v === "::/0"
+                      ? "::/0 (any IPv6 address)"
+                      : kind === "CIDR"
+                        ? String(v)
+                        : `${kind} ${v === true ? "itself" : String(v)}`,
+            );
+    });
+    return described.length > 0 ? ` from ${described.join(", ")}` : "";
+}
+
+/** Reports a rule that admits SSH or RDP; a rule whose ports the preview does not know is checked by `pulumi up`. */
+function reportRemoteLogin(
     reportViolation: ReportViolation,
     where: string,
-    protocol: unknown,
-    fromPort: unknown,
-    toPort: unknown,
+    rule: () => { protocol: unknown; fromPort: unknown; toPort: unknown },
+    sources: Record<string, () => unknown>,
 ) {
-    const port = opensRemoteLogin(protocol, fromPort, toPort);
+    const ports = read(rule);
+    const port = ports === notYetKnown ? undefined : opensRemoteLogin(ports.protocol, ports.fromPort, ports.toPort);
     if (port !== undefined) {
         reportViolation(
-            `${where} admits port ${port} (${protocol} ${fromPort}-${toPort}). Use Session Manager instead of SSH or RDP and remove the rule.`,
+            `${where} admits ${port === 22 ? "SSH (port 22)" : "RDP (port 3389)"}${describeSources(sources)}. Use Session Manager instead of SSH or RDP and remove the rule.`,
         );
     }
 }
 
+/** Reports an instance or launch template that does not require IMDSv2; an unknown setting is checked by `pulumi up`. */
+function requireImdsv2(reportViolation: ReportViolation, what: string, httpTokens: () => unknown) {
+    const tokens = read(httpTokens);
+    if (tokens !== "required" && tokens !== notYetKnown) {
+        reportViolation(`${what} does not require IMDSv2: set metadataOptions.httpTokens to "required".`);
+    }
+}
+
+/** Whether an input is set: a value the preview does not know yet will be. */
+const isSet = (get: () => unknown) => {
+    const value = read(get);
+    return value === notYetKnown || (value !== undefined && value !== null && value !== "");
+};
+
 export const policies: Policies = [
     {
-        // aws-facts §1.3: DHMC supports IMDSv2 only.
+        // DHMC supports IMDSv2 only:
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
         name: "dhmc-imdsv2-required",
         description: "EC2 instances and launch templates must require IMDSv2, which DHMC needs.",
         enforcementLevel: "mandatory",
         validateResource: [
-            validateResourceOfType(aws.ec2.Instance, (instance, args, reportViolation) => {
-                if (instance.metadataOptions?.httpTokens !== "required") {
-                    reportViolation(
-                        `Instance ${args.name} does not require IMDSv2: set metadataOptions.httpTokens to "required".`,
-                    );
-                }
-            }),
-            validateResourceOfType(aws.ec2.LaunchTemplate, (template, args, reportViolation) => {
-                if (template.metadataOptions?.httpTokens !== "required") {
-                    reportViolation(
-                        `Launch template ${args.name} does not require IMDSv2: set metadataOptions.httpTokens to "required".`,
-                    );
-                }
-            }),
+            validateResourceOfType(aws.ec2.Instance, (instance, args, reportViolation) =>
+                requireImdsv2(reportViolation, `Instance ${args.name}`, () => instance.metadataOptions?.httpTokens),
+            ),
+            validateResourceOfType(aws.ec2.LaunchTemplate, (template, args, reportViolation) =>
+                requireImdsv2(
+                    reportViolation,
+                    `Launch template ${args.name}`,
+                    () => template.metadataOptions?.httpTokens,
+                ),
+            ),
         ],
     },
+    mandatory(instanceProfileWithoutSsm),
+    mandatory(serviceSetting),
     {
-        // aws-facts §1.4: the agent tries the instance profile first; if it allows ssm:UpdateInstanceInformation, DHMC is never used.
-        name: "dhmc-instance-profile-without-ssm",
-        description:
-            "Roles of instance profiles must not allow ssm:UpdateInstanceInformation, or the instance profile silently takes DHMC's place.",
-        enforcementLevel: "mandatory",
-        validateStack: (args, reportViolation) => {
-            const roles = roleGrants(args.resources);
-            for (const profile of ofType(args.resources, aws.iam.InstanceProfile)) {
-                const grants = roles.find(profile.props.role);
-                if (!grants) {
-                    continue;
-                }
-                const roleName = str(grants.role.props.name) || grants.role.name;
-                const managed = grants.policyArns
-                    .map(policyName)
-                    .filter(name => managedPoliciesAllowingRegistration.includes(name));
-                const documents = grants.documents.filter(document =>
-                    allowsAction(document, "ssm:UpdateInstanceInformation"),
-                );
-                if (managed.length > 0 || documents.length > 0) {
-                    const through = [
-                        ...managed.map(name => `managed policy ${name}`),
-                        ...(documents.length ? [`${documents.length} policy document(s)`] : []),
-                    ].join(", ");
-                    reportViolation(
-                        `Instance profile ${profile.name} uses role ${roleName}, which allows ssm:UpdateInstanceInformation through ${through}. ` +
-                            "Remove that permission (keep only what the application needs) so that DHMC manages the instance.",
-                        profile.urn,
-                    );
-                }
-            }
-        },
-    },
-    {
-        // aws-facts §1.1 and §1.2: the value is a path-qualified role name, the role trusts ssm.amazonaws.com and carries the DHMC managed policy.
-        name: "dhmc-service-setting",
-        description:
-            "The DHMC service setting must name (not give the ARN of) a role that trusts ssm.amazonaws.com and carries AmazonSSMManagedEC2InstanceDefaultPolicy; one setting per stack.",
-        enforcementLevel: "mandatory",
-        validateStack: (args, reportViolation) => {
-            const roles = roleGrants(args.resources);
-            const settings = ofType(args.resources, aws.ssm.ServiceSetting).filter(
-                setting =>
-                    str(setting.props.settingId) === dhmcSettingId ||
-                    str(setting.props.settingId).endsWith(`:servicesetting${dhmcSettingId}`),
-            );
-            settings
-                .slice(1)
-                .forEach(extra =>
-                    reportViolation(
-                        `Service setting ${extra.name} sets DHMC a second time in this stack; keep exactly one.`,
-                        extra.urn,
-                    ),
-                );
-            for (const setting of settings) {
-                const value = str(setting.props.settingValue);
-                if (value.startsWith("arn:")) {
-                    reportViolation(
-                        `Service setting ${setting.name} has the value ${value}, an ARN: DHMC expects the role's name, e.g. service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole.`,
-                        setting.urn,
-                    );
-                    continue;
-                }
-                const grants = roles.all.find(
-                    ({ role }) => `${str(role.props.path || "/").slice(1)}${str(role.props.name)}` === value,
-                );
-                if (!grants) {
-                    reportViolation(
-                        `Service setting ${setting.name} names role ${value}, which this stack does not define with that path and name, so its trust and policy cannot be checked.`,
-                        setting.urn,
-                    );
-                    continue;
-                }
-                if (!trustsService(grants.role.props.assumeRolePolicy, "ssm.amazonaws.com")) {
-                    reportViolation(
-                        `Role ${value} named by DHMC does not trust ssm.amazonaws.com; Systems Manager cannot assume it.`,
-                        grants.role.urn,
-                    );
-                }
-                if (!grants.policyArns.some(arn => policyName(arn) === dhmcManagedPolicyName)) {
-                    reportViolation(
-                        `Role ${value} named by DHMC lacks the managed policy ${dhmcManagedPolicyName}.`,
-                        grants.role.urn,
-                    );
-                }
-            }
-        },
-    },
-    {
+        // Session Manager needs no inbound port:
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html
         name: "no-ssh-rdp-ingress",
         description: "No security group may admit SSH (22) or RDP (3389): Session Manager replaces them.",
         enforcementLevel: "mandatory",
         validateResource: [
             validateResourceOfType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
-                for (const rule of group.ingress ?? []) {
-                    reportIngress(
+                const ingress = read(() => group.ingress?.length ?? 0);
+                for (let i = 0; i < (ingress === notYetKnown ? 0 : ingress); i++) {
+                    const rule = () => group.ingress![i];
+                    reportRemoteLogin(
                         reportViolation,
                         `Security group ${args.name}`,
-                        rule.protocol,
-                        rule.fromPort,
-                        rule.toPort,
+                        () => ({ protocol: rule().protocol, fromPort: rule().fromPort, toPort: rule().toPort }),
+                        {
+                            CIDR: () => [...(rule().cidrBlocks ?? []), ...(rule().ipv6CidrBlocks ?? [])],
+                            "prefix list": () => rule().prefixListIds,
+                            "security group": () => rule().securityGroups,
+                            "the security group": () => rule().self,
+                        },
                     );
                 }
             }),
             validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
-                if (rule.type === "ingress") {
-                    reportIngress(
+                if (read(() => rule.type) === "ingress") {
+                    reportRemoteLogin(
                         reportViolation,
                         `Security group rule ${args.name}`,
-                        rule.protocol,
-                        rule.fromPort,
-                        rule.toPort,
+                        () => ({ protocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort }),
+                        {
+                            CIDR: () => [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])],
+                            "prefix list": () => rule.prefixListIds,
+                            "security group": () => rule.sourceSecurityGroupId,
+                            "the security group": () => rule.self,
+                        },
                     );
                 }
             }),
+            // https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
             validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
-                reportIngress(
+                reportRemoteLogin(
                     reportViolation,
                     `Security group ingress rule ${args.name}`,
-                    rule.ipProtocol,
-                    rule.fromPort,
-                    rule.toPort,
+                    () => ({ protocol: rule.ipProtocol, fromPort: rule.fromPort, toPort: rule.toPort }),
+                    {
+                        CIDR: () => [rule.cidrIpv4, rule.cidrIpv6],
+                        "prefix list": () => rule.prefixListId,
+                        "security group": () => rule.referencedSecurityGroupId,
+                    },
                 );
             }),
         ],
     },
     {
-        // aws-facts §4.2: Pulumi defaults vpcEndpointType to Gateway and privateDnsEnabled to false.
+        // Pulumi defaults vpcEndpointType to Gateway and privateDnsEnabled to false; agents in a closed VPC need private DNS:
+        // https://www.pulumi.com/registry/packages/aws/api-docs/ec2/vpcendpoint/
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
         name: "ssm-endpoints-interface-private-dns",
         description:
             "SSM endpoints (ssm, ssmmessages, ec2messages) must be Interface endpoints with private DNS, or agents resolve the public names and fail.",
         enforcementLevel: "mandatory",
         validateResource: validateResourceOfType(aws.ec2.VpcEndpoint, (endpoint, args, reportViolation) => {
-            if (!ssmInterfaceEndpointServices.some(service => str(endpoint.serviceName).endsWith(`.${service}`))) {
+            const settings = read(() => ({
+                service: String(endpoint.serviceName),
+                type: endpoint.vpcEndpointType,
+                privateDns: endpoint.privateDnsEnabled,
+            }));
+            if (settings === notYetKnown) {
+                return;
+            }
+            if (!ssmInterfaceEndpointServices.some(service => settings.service.endsWith(`.${service}`))) {
                 args.notApplicable("not an SSM endpoint");
             }
-            if (endpoint.vpcEndpointType !== "Interface" || endpoint.privateDnsEnabled !== true) {
+            if (settings.type !== "Interface" || settings.privateDns !== true) {
                 reportViolation(
-                    `Endpoint ${args.name} for ${endpoint.serviceName} must set vpcEndpointType: "Interface" and privateDnsEnabled: true.`,
+                    `Endpoint ${args.name} for ${settings.service} must set vpcEndpointType: "Interface" and privateDnsEnabled: true.`,
                 );
             }
         }),
     },
-    {
-        // aws-facts §7: a CallbackFunction without a role gets *FullAccess and PowerUser managed policies.
-        name: "lambda-role-least-privilege",
-        description:
-            "Lambda roles must not carry FullAccess, PowerUser or AdministratorAccess managed policies; give CallbackFunctions an explicit role.",
-        enforcementLevel: "mandatory",
-        validateStack: (args, reportViolation) => {
-            for (const { role, policyArns } of roleGrants(args.resources).all) {
-                if (!trustsService(role.props.assumeRolePolicy, "lambda.amazonaws.com")) {
-                    continue;
-                }
-                for (const arn of policyArns.filter(a => broadPolicyName.test(policyName(a)))) {
-                    reportViolation(
-                        `Lambda role ${role.name} carries ${policyName(arn)}. Pass a least-privilege role (for a CallbackFunction, its role argument).`,
-                        role.urn,
-                    );
-                }
-            }
-        },
-    },
+    mandatory(lambdaRoleLeastPrivilege),
     {
         name: "encrypted-topics-and-queues",
         description: "SNS topics and SQS queues must be encrypted at rest.",
         enforcementLevel: "mandatory",
         validateResource: [
             validateResourceOfType(aws.sns.Topic, (topic, args, reportViolation) => {
-                if (!topic.kmsMasterKeyId) {
+                if (!isSet(() => topic.kmsMasterKeyId)) {
                     reportViolation(
                         `SNS topic ${args.name} is not encrypted: set kmsMasterKeyId to a KMS key (a customer-managed key if AWS services publish to it).`,
                     );
                 }
             }),
             validateResourceOfType(aws.sqs.Queue, (queue, args, reportViolation) => {
-                if (!queue.kmsMasterKeyId && queue.sqsManagedSseEnabled !== true) {
+                const managed = read(() => queue.sqsManagedSseEnabled);
+                if (!isSet(() => queue.kmsMasterKeyId) && managed !== true && managed !== notYetKnown) {
                     reportViolation(
                         `SQS queue ${args.name} is not encrypted: set kmsMasterKeyId or sqsManagedSseEnabled: true.`,
                     );
@@ -313,39 +616,41 @@ export const policies: Policies = [
             }),
         ],
     },
+    mandatory(privateTlsOnlyBuckets),
     {
-        name: "private-tls-only-buckets",
-        description: "S3 buckets must turn on all four public-access blocks and deny requests without TLS.",
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
+        name: "tls-only-bucket-policies",
+        description: "S3 bucket policies must deny requests without TLS.",
         enforcementLevel: "mandatory",
-        validateStack: (args, reportViolation) => {
-            const blocks = ofType(args.resources, aws.s3.BucketPublicAccessBlock);
-            const bucketPolicies = ofType(args.resources, aws.s3.BucketPolicy);
-            for (const bucket of ofType(args.resources, aws.s3.Bucket, aws.s3.BucketV2)) {
-                const names = [bucket.props.id, bucket.props.bucket].filter(Boolean);
-                const block = blocks.find(b => names.includes(b.props.bucket))?.props;
-                if (
-                    !block ||
-                    !(
-                        block.blockPublicAcls &&
-                        block.blockPublicPolicy &&
-                        block.ignorePublicAcls &&
-                        block.restrictPublicBuckets
-                    )
-                ) {
+        validateResource: [
+            validateResourceOfType(aws.s3.BucketPolicy, (bucketPolicy, args, reportViolation) => {
+                if (read(() => deniesInsecureTransport(bucketPolicy.policy)) === false) {
                     reportViolation(
-                        `Bucket ${bucket.name} lacks a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.`,
-                        bucket.urn,
+                        `Bucket policy ${args.name} does not deny requests without TLS: add a Deny statement for the bucket and its objects with the condition Bool aws:SecureTransport "false".`,
                     );
                 }
-                const documents = [
-                    bucket.props.policy,
-                    ...bucketPolicies.filter(p => names.includes(p.props.bucket)).map(p => p.props.policy),
-                ];
-                if (!documents.some(deniesInsecureTransport)) {
+            }),
+            validateResourceOfType(aws.s3.Bucket, (bucket, args, reportViolation) => {
+                if (isSet(() => bucket.policy) && read(() => deniesInsecureTransport(bucket.policy)) === false) {
                     reportViolation(
-                        `Bucket ${bucket.name} has no policy denying requests without TLS (a Deny with Bool aws:SecureTransport "false").`,
-                        bucket.urn,
+                        `Bucket ${args.name} has an inline policy that does not deny requests without TLS: add a Deny statement with the condition Bool aws:SecureTransport "false".`,
                     );
+                }
+            }),
+        ],
+    },
+    {
+        name: "unverifiable",
+        description:
+            "What the stack policies cannot check, because it refers to something this stack does not define or to values known only after the update: check it yourself, or define it in this stack.",
+        enforcementLevel: "advisory",
+        validateStack: (args, reportViolation) => {
+            const stack = new StackResources(args.resources);
+            for (const check of stackChecks) {
+                for (const finding of check.findings(stack)) {
+                    if (finding.unverifiable) {
+                        reportViolation(`${check.name}: ${finding.message}`, finding.urn);
+                    }
                 }
             }
         },

@@ -70,6 +70,18 @@ describe("the layout", () => {
         }
     });
 
+    it("keeps policy/ self-contained, as the Pulumi CLI loads it from its own folder", () => {
+        for (const [file, imports] of graph) {
+            if (file.startsWith("policy/")) {
+                assert.deepStrictEqual(
+                    imports.filter(i => i.endsWith(".ts") && !i.startsWith("policy/")),
+                    [],
+                    `${file} imports from outside policy/`,
+                );
+            }
+        }
+    });
+
     it("has no import loop", () => {
         const state = new Map<string, "visiting" | "done">();
         const visit = (file: string, trail: string[]) => {
