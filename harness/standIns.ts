@@ -8,6 +8,9 @@ export const standInAccountId = "123456789012";
 /** The S3 prefix-list id the gateway-endpoint stand-in reports. */
 export const standInS3PrefixListId = "pl-6da54004";
 
+/** The code the hybrid-activation stand-in reports: tests look for it in plain outputs and inputs. */
+export const standInActivationCode = "StandInActivationCode7f3kQ9zR";
+
 /** Six zones, region + a..f, the most any configuration asks for. */
 export function standInZones(region: string): string[] {
     return ["a", "b", "c", "d", "e", "f"].map(letter => `${region}${letter}`);
@@ -166,6 +169,8 @@ function providerOutputs(args: pulumi.runtime.MockResourceArgs, region: string):
             return inputs.vpcEndpointType === "Gateway" ? { ...common, prefixListId: standInS3PrefixListId } : common;
         case "aws:ssm/association:Association":
             return { ...common, associationId: `${name}-association-id` };
+        case "aws:ssm/activation:Activation":
+            return { ...common, activationCode: standInActivationCode, expired: false, registrationCount: 0 };
         default:
             return common;
     }
