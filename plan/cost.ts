@@ -1,6 +1,7 @@
 // The plan's monthly cost estimate: one table of unit prices with their sources, and a pure
 // function that counts the priced resources of a synthesized stack. Prices are us-east-1 list
 // prices from ../shared/docs/aws-facts.md §8, where each figure's confidence is recorded.
+import { activationTierSettingId } from "../aws/identifiers";
 
 /** A resource as the estimate needs it: a Pulumi type token and the program's inputs. */
 export interface CostedResource {
@@ -47,6 +48,8 @@ export const hoursPerMonth = 730;
 export const assumed = {
     configRuleEvaluationsPerRule: 1_000,
     configItemsRecorded: 1_000,
+    /** What a log group holds at rest: session logs of a small fleet, or a Lambda's logs. */
+    logGigabytesPerGroup: 1,
 } as const;
 
 const facts = "aws-facts §8";
@@ -100,6 +103,18 @@ const unitPrices = {
         usd: 0,
         source: `${facts}: AWS service events on the default bus are free [M]`,
     },
+    logStorage: {
+        item: "CloudWatch Logs storage",
+        unit: "GB-month",
+        usd: 0.03,
+        source: `https://aws.amazon.com/cloudwatch/pricing/ (read 2026-12-01): $0.03 per GB-month stored, us-east-1, as the AWS Price List gave it to infracost on 2024-07-01 (secondary); ${assumed.logGigabytesPerGroup} GB per log group assumed`,
+    },
+    advancedInstance: {
+        item: "SSM advanced-instances tier",
+        unit: "advanced-instance-hour",
+        usd: 0.00695,
+        source: "https://aws.amazon.com/systems-manager/pricing/ (read 2026-12-01): $0.00695 per advanced instance per hour, us-east-1, as the AWS Price List gave it to infracost on 2024-07-01 (secondary)",
+    },
     sqsQueue: {
         item: "SQS queues",
         unit: "queue",
@@ -117,6 +132,9 @@ const types = {
     snsTopic: "aws:sns/topic:Topic",
     eventRule: "aws:cloudwatch/eventRule:EventRule",
     sqsQueue: "aws:sqs/queue:Queue",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    serviceSetting: "aws:ssm/serviceSetting:ServiceSetting",
+    activation: "aws:ssm/activation:Activation",
 } as const;
 
 /** Resources that cost money but have no verified price in aws-facts §8: named in the notes, left out of the total. */
@@ -181,11 +199,32 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
     add(unitPrices.snsTopic, ofType(types.snsTopic).length);
     add(unitPrices.eventRule, ofType(types.eventRule).length);
     add(unitPrices.sqsQueue, ofType(types.sqsQueue).length);
+    const logGroups = ofType(types.logGroup).length;
+    add(
+        unitPrices.logStorage,
+        logGroups * assumed.logGigabytesPerGroup,
+        `${unitPrices.logStorage.item} (${logGroups} log group${logGroups === 1 ? "" : "s"}, assumed)`,
+    );
+    // The advanced tier bills every hybrid node of the region; the activations' limits bound the ones this stack registers.
+    const advancedTier = ofType(types.serviceSetting).some(
+        r => r.inputs.settingId === activationTierSettingId && r.inputs.settingValue === "advanced",
+    );
+    const registrable = ofType(types.activation).reduce((sum, r) => sum + Number(r.inputs.registrationLimit ?? 1), 0);
+    add(
+        unitPrices.advancedInstance,
+        advancedTier ? registrable * hoursPerMonth : 0,
+        `${unitPrices.advancedInstance.item} (${registrable} hybrid nodes assumed, the activations' registration limit, × ${hoursPerMonth} h)`,
+    );
 
     const notes = [
         `Unit prices are ${pricingRegion} list prices; prices in ${stackRegion && stackRegion !== pricingRegion ? stackRegion : "other regions"} may differ.`,
         "Usage charges are not included: endpoint data processed ($0.01/GB), KMS requests, S3 storage, CloudWatch Logs.",
     ];
+    if (advancedTier) {
+        notes.push(
+            `The advanced tier costs $${unitPrices.advancedInstance.usd} per hybrid node per hour ($${cents(unitPrices.advancedInstance.usd * hoursPerMonth).toFixed(2)} per node-month) for every hybrid node in the region, whoever registered it.`,
+        );
+    }
     for (const [type, what] of Object.entries(unpriced)) {
         const count = ofType(type).length;
         if (count > 0) {
