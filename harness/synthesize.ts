@@ -73,7 +73,10 @@ export function stackConfig(stack: string, root = projectRoot): Record<string, s
     );
 }
 
-/** Runs a program (index.ts by default), as `pulumi up --stack <stack>` would, and resolves its stack outputs. */
+/**
+ * Runs a program (index.ts by default), as `pulumi up --stack <stack>` would, and resolves its stack
+ * outputs; `exports` are the outputs as the program exported them (secret or not).
+ */
 export async function runProgram(
     stack: string,
     config = stackConfig(stack),
@@ -92,7 +95,7 @@ export async function runProgram(
     for (const [name, value] of Object.entries(result)) {
         outputs[name] = await valueOf(value);
     }
-    return { mocks, outputs, resources: plannedResources(mocks) };
+    return { mocks, outputs, exports: result, resources: plannedResources(mocks) };
 }
 
 /** The registered resources in registration order, with their URNs and parents. */
