@@ -3,16 +3,26 @@
 // fails before any resource is registered, with a message naming the key and the form it expects.
 import * as pulumi from "@pulumi/pulumi";
 import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "./aws/agentVersion";
-import { dhmcDefaultRoleName, managedNodeRuleDefaultName } from "./aws/identifiers";
+import {
+    activationRegistrationLimit,
+    activationTiers,
+    dhmcDefaultRoleName,
+    idleSessionTimeoutMinutes,
+    logGroupRetentionDays,
+    managedNodeRuleDefaultName,
+    maxSessionDurationMinutes,
+} from "./aws/identifiers";
 import { isKnownRegion } from "./aws/regions";
 import { associationScheduleProblem, parseRate, rateMinutes } from "./aws/schedules";
 import { AgentAutoUpdateSettings } from "./components/agentAutoUpdate";
 import { AdoptedVpcArgs, ClosedVpcArgs } from "./components/closedVpc";
 import { DefaultHostManagementArgs } from "./components/defaultHostManagement";
+import { activationExpiryProblem, HybridActivationSettings, InstanceTier } from "./components/hybridActivation";
 import { isNetworkAddress, parseIpv4Cidr } from "./components/ipv4";
 import { ManagedNodeComplianceSettings } from "./components/managedNodeCompliance";
 import { ManagedNodeHealthWatchSettings } from "./components/managedNodeHealthWatch";
 import { NotificationPipelineSettings } from "./components/notificationPipeline";
+import { SessionManagerPreferencesSettings } from "./components/sessionManagerPreferences";
 import { SsmEndpointsSettings } from "./components/ssmEndpoints";
 
 export const projectName = "ssm-fleet-baseline";
@@ -47,6 +57,30 @@ export const configKeys = {
     healthWatchDebounceSweeps: { type: "integer", default: 2, range: [1, 10] },
     healthWatchExcludeTagKey: { type: "string", default: "ssm-fleet-baseline:unwatched" },
     healthWatchDiagnose: { type: "boolean", default: false },
+    sessionPreferences: { type: "boolean", default: true },
+    sessionPreferencesAdopt: { type: "boolean", default: false },
+    sessionS3Logging: { type: "boolean", default: true },
+    sessionCloudWatchLogging: { type: "boolean", default: true },
+    sessionLogGroupRetentionDays: { type: "integer", default: 90 },
+    sessionEncryption: { type: "boolean", default: true },
+    sessionIdleTimeoutMinutes: {
+        type: "integer",
+        default: idleSessionTimeoutMinutes.default,
+        range: [idleSessionTimeoutMinutes.min, idleSessionTimeoutMinutes.max],
+    },
+    sessionMaxDurationMinutes: { type: "integer", default: 0 },
+    sessionRunAs: { type: "boolean", default: false },
+    sessionRunAsUser: { type: "string", default: "" },
+    sessionShellProfileLinux: { type: "string", default: "" },
+    sessionShellProfileWindows: { type: "string", default: "" },
+    hybridActivation: { type: "boolean", default: false },
+    hybridActivationExpiry: { type: "string", default: "" },
+    hybridRegistrationLimit: {
+        type: "integer",
+        default: 10,
+        range: [activationRegistrationLimit.min, activationRegistrationLimit.max],
+    },
+    hybridInstanceTier: { type: "string", default: "standard" },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
@@ -63,6 +97,8 @@ export type RawConfig = Partial<Record<ConfigKey, string>> & Readonly<Record<str
 export interface ParseOptions {
     /** Keys (without the namespace) whose values are stored encrypted (secure:) in the stack file. */
     readonly secretKeys?: readonly string[];
+    /** The clock the hybrid activation's expiry is checked against; the time of this run by default. */
+    readonly now?: Date;
 }
 
 /** The validated configuration: one section per component. */
@@ -81,6 +117,10 @@ export interface BaselineConfig {
     readonly healthWatch?: ManagedNodeHealthWatchSettings;
     /** Launch a canary instance that `up --verify` checks. */
     readonly canary: boolean;
+    /** Undefined when the stack leaves the region's Session Manager preferences alone. */
+    readonly sessionManager?: SessionManagerPreferencesSettings;
+    /** Undefined when hybrid activations are off. */
+    readonly hybrid?: HybridActivationSettings;
 }
 
 /** Thrown with every problem found, one line each, so a user fixes them in one round. */
@@ -99,6 +139,8 @@ const routeTableIdPattern = /^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const roleNamePattern = /^[\w+=,.@-]{1,64}$/;
 // Config rule names: up to 128 characters; kept to characters that are safe in console links.
 const ruleNamePattern = /^[A-Za-z0-9._-]{1,128}$/;
+// Linux user names as useradd accepts them portably: up to 32 letters, digits, _ . -, not starting with - or a digit.
+const linuxUserPattern = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 
 /** How YAML reads an unquoted scalar as a number (YAML 1.2 core schema). */
 const yamlNumber = /^[-+]?(\.inf|\.nan|0x[0-9a-f]+|0o[0-7]+|(\d+\.?\d*|\.\d+)(e[-+]?\d+)?)$/i;
@@ -262,11 +304,19 @@ export function parseBaselineConfig(
     }
     const inRegion = region ?? "";
     const logRetentionDays = read.integer("logRetentionDays");
+    const dhmc = parseDhmc(read, inRegion);
+    const sessionManager = parseSessionManager(read, dhmc, logRetentionDays);
     const config: BaselineConfig = {
         region: inRegion,
         network: parseNetwork(read),
-        endpoints: { region: inRegion, includeEc2Messages: read.bool("ec2MessagesEndpoint") },
-        dhmc: parseDhmc(read, inRegion),
+        endpoints: {
+            region: inRegion,
+            includeEc2Messages: read.bool("ec2MessagesEndpoint"),
+            // Closed VPCs reach what session logging and encryption use only through endpoints.
+            includeLogs: sessionManager?.cloudWatchLogging ?? false,
+            includeKms: sessionManager?.encryption ?? false,
+        },
+        dhmc,
         agentUpdate: parseAgentUpdate(read, inRegion, logRetentionDays),
         compliance: {
             region: inRegion,
@@ -278,6 +328,8 @@ export function parseBaselineConfig(
         notifications: { region: inRegion, emails: parseEmails(read) },
         healthWatch: parseHealthWatch(read, inRegion),
         canary: read.bool("canary"),
+        sessionManager,
+        hybrid: parseHybridActivation(read, dhmc, options.now ?? new Date()),
     };
     if (read.problems.length > 0) {
         throw new ConfigError(read.problems);
@@ -483,6 +535,96 @@ function parseHealthWatch(read: ConfigReader, region: string): ManagedNodeHealth
     }
     const diagnose = read.bool("healthWatchDiagnose");
     return enabled ? { region, schedule, graceMinutes, debounceSweeps, excludeTagKey, diagnose } : undefined;
+}
+
+function parseSessionManager(
+    read: ConfigReader,
+    dhmc: DefaultHostManagementArgs,
+    logRetentionDays: number,
+): SessionManagerPreferencesSettings | undefined {
+    const enabled = read.bool("sessionPreferences");
+    const adoptExisting = read.bool("sessionPreferencesAdopt");
+    if (adoptExisting && !enabled) {
+        read.report(
+            `${read.key("sessionPreferencesAdopt")}: only applies when ${read.key("sessionPreferences")} is true, since adopting makes this stack manage the document`,
+        );
+    }
+    const retention = read.text("sessionLogGroupRetentionDays");
+    if (!/^\d+$/.test(retention) || !(logGroupRetentionDays as readonly number[]).includes(Number(retention))) {
+        read.problem(
+            "sessionLogGroupRetentionDays",
+            retention,
+            `a retention CloudWatch Logs accepts: one of ${logGroupRetentionDays.join(", ")} days`,
+        );
+    }
+    const idle = read.integer("sessionIdleTimeoutMinutes");
+    const maxDuration = read.text("sessionMaxDurationMinutes");
+    const maxMinutes = Number(maxDuration);
+    if (!/^\d+$/.test(maxDuration) || maxMinutes > maxSessionDurationMinutes.max) {
+        read.problem(
+            "sessionMaxDurationMinutes",
+            maxDuration,
+            `0 (no maximum) or a whole number of minutes from ${maxSessionDurationMinutes.min} to ${maxSessionDurationMinutes.max}`,
+        );
+    }
+    const runAs = read.bool("sessionRunAs");
+    const runAsUser = read.text("sessionRunAsUser");
+    if (runAs && runAsUser === "") {
+        read.report(
+            `${read.key("sessionRunAsUser")}: missing; expected the Linux user sessions run as when ${read.key("sessionRunAs")} is true, such as ec2-user (it must exist on every node, or sessions fail)`,
+        );
+    } else if (runAsUser !== "" && !linuxUserPattern.test(runAsUser)) {
+        read.problem(
+            "sessionRunAsUser",
+            runAsUser,
+            "a Linux user name such as ec2-user: up to 32 letters, digits, _ . or -",
+        );
+    }
+    const settings: SessionManagerPreferencesSettings = {
+        region: dhmc.region,
+        adoptExisting,
+        regionalSettingsProtection: dhmc.regionalSettingsProtection,
+        s3Logging: read.bool("sessionS3Logging"),
+        logRetentionDays,
+        cloudWatchLogging: read.bool("sessionCloudWatchLogging"),
+        logGroupRetentionDays: Number(retention),
+        encryption: read.bool("sessionEncryption"),
+        idleSessionTimeoutMinutes: idle,
+        maxSessionDurationMinutes: maxMinutes > 0 ? maxMinutes : undefined,
+        runAsUser: runAs ? runAsUser : undefined,
+        shellProfile: {
+            linux: read.text("sessionShellProfileLinux"),
+            windows: read.text("sessionShellProfileWindows"),
+        },
+    };
+    return enabled ? settings : undefined;
+}
+
+function parseHybridActivation(
+    read: ConfigReader,
+    dhmc: DefaultHostManagementArgs,
+    now: Date,
+): HybridActivationSettings | undefined {
+    const enabled = read.bool("hybridActivation");
+    const registrationLimit = read.integer("hybridRegistrationLimit");
+    const tier = read.text("hybridInstanceTier");
+    if (!(activationTiers as readonly string[]).includes(tier)) {
+        read.problem("hybridInstanceTier", tier, activationTiers.join(" or "));
+    }
+    const expiry = read.text("hybridActivationExpiry");
+    // Checked only when activations are on: an old date left in a stack that turned them off harms nothing.
+    const expiryProblem = enabled && expiry !== "" ? activationExpiryProblem(expiry, now) : undefined;
+    if (expiryProblem) {
+        read.problem("hybridActivationExpiry", expiry, expiryProblem);
+    }
+    const settings: HybridActivationSettings = {
+        region: dhmc.region,
+        regionalSettingsProtection: dhmc.regionalSettingsProtection,
+        expirationDate: expiry || undefined,
+        registrationLimit,
+        instanceTier: tier as InstanceTier,
+    };
+    return enabled ? settings : undefined;
 }
 
 /** Why an IPv4 CIDR is not a network address, or undefined when it is one. */

@@ -5,10 +5,12 @@ import { AgentAutoUpdate } from "./components/agentAutoUpdate";
 import { Canary } from "./components/canary";
 import { adoptedVpc, ClosedVpc } from "./components/closedVpc";
 import { DefaultHostManagement } from "./components/defaultHostManagement";
+import { HybridActivation } from "./components/hybridActivation";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
 import { ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
 import { NotificationPipeline } from "./components/notificationPipeline";
+import { SessionManagerPreferences } from "./components/sessionManagerPreferences";
 import { SsmEndpoints } from "./components/ssmEndpoints";
 import { loadBaselineConfig } from "./config";
 
@@ -27,6 +29,17 @@ const canary = config.canary
     : undefined;
 const agentUpdate = new AgentAutoUpdate("ssm-agent-update", { ...config.agentUpdate, nodeRoleName: dhmc.roleName });
 const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId });
+const hybrid = config.hybrid ? new HybridActivation("hybrid", { ...config.hybrid, accountId }) : undefined;
+const sessionManager = config.sessionManager
+    ? new SessionManagerPreferences("session-manager", {
+          ...config.sessionManager,
+          accountId,
+          nodeRoles: {
+              dhmc: { name: dhmc.roleName, arn: dhmc.roleArn },
+              ...(hybrid ? { hybrid: { name: hybrid.roleName, arn: hybrid.roleArn } } : {}),
+          },
+      })
+    : undefined;
 
 const notifications = new NotificationPipeline("ssm-notify", {
     ...config.notifications,
@@ -58,3 +71,13 @@ export const agentUpdateOutputBucket = agentUpdate.outputBucketName;
 export const configRuleName = compliance.ruleName;
 export const canaryInstanceId = canary?.instanceId;
 export const healthWatchTableName = healthWatch?.tableName;
+export const sessionPreferencesDocument = sessionManager?.documentName;
+export const sessionLogBucket = sessionManager?.logBucketName;
+export const sessionLogGroup = sessionManager?.logGroupName;
+export const sessionKeyArn = sessionManager?.keyArn;
+export const hybridRoleName = hybrid?.roleName;
+export const hybridInstanceTier = hybrid?.instanceTier;
+export const hybridActivationId = hybrid?.activationId;
+// Secrets: the code registers servers into this account, and the commands contain it.
+export const hybridActivationCode = hybrid?.activationCode;
+export const hybridRegistrationCommands = hybrid?.registrationCommands;

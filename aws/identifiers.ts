@@ -66,3 +66,104 @@ export const diagnosisRunbook = "AWSSupport-TroubleshootManagedInstance";
  * https://docs.aws.amazon.com/linux/al2023/ug/ec2.html
  */
 export const al2023Arm64AmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+
+// Session Manager preferences: the one Session document per account and region that console and CLI
+// sessions use (any other name is a separate document users must pick with --document-name).
+// https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-preferences-cli.html
+// https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html
+export const sessionPreferencesDocument = "SSM-SessionManagerRunShell";
+export const sessionDocumentType = "Session";
+/** The only schema version Session documents accept. */
+export const sessionDocumentSchemaVersion = "1.0";
+export const sessionPreferencesSessionType = "Standard_Stream";
+
+/**
+ * Minutes of inactivity before Session Manager ends a session: 1 to 60, 20 by default.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-timeout.html
+ */
+export const idleSessionTimeoutMinutes = { min: 1, max: 60, default: 20 } as const;
+/**
+ * The longest a session may last, in minutes: 1 to 1440; no maximum by default.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-max-timeout.html
+ */
+export const maxSessionDurationMinutes = { min: 1, max: 1440 } as const;
+
+/**
+ * The interface endpoints Session Manager's optional features need in a VPC without internet:
+ * CloudWatch Logs for session logs, KMS for session encryption.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-privatelink.html
+ */
+export const sessionLogsEndpointService = "logs";
+export const sessionEncryptionEndpointService = "kms";
+
+/**
+ * The retention periods CloudWatch Logs accepts, in days (0, never expire, left out: session logs expire).
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const logGroupRetentionDays = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/**
+ * A KMS key that encrypts a log group must let CloudWatch Logs of the region use it, for that log
+ * group only: the condition key carries the log group's ARN as encryption context.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
+export const logsEncryptionContextKey = "kms:EncryptionContext:aws:logs:arn";
+export const logsKeyActions = [
+    "kms:Encrypt*",
+    "kms:Decrypt*",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:Describe*",
+];
+
+/** CloudWatch Logs' regional service principal, e.g. logs.eu-west-1.amazonaws.com. */
+export function logsServicePrincipal(region: string): string {
+    return `logs.${region}.amazonaws.com`;
+}
+
+/**
+ * The key administrators' statement of the console's default key policy: everything but using the key.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-administrators
+ */
+export const kmsKeyAdministrationActions = [
+    "kms:Create*",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:Delete*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+];
+
+// Hybrid activations: servers outside EC2 register as mi- nodes with an activation code and id.
+// https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-managed-instance-activation.html
+
+/**
+ * The managed policy of a hybrid activation's service role.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-service-role.html
+ */
+export const hybridManagedPolicyName = "AmazonSSMManagedInstanceCore";
+/**
+ * CreateActivation limits: an activation registers 1 to 1000 nodes and expires at most 30 days ahead.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateActivation.html
+ */
+export const activationRegistrationLimit = { min: 1, max: 1000 } as const;
+export const activationMaxExpiryDays = 30;
+
+/**
+ * The service setting that chooses the instance tier of every hybrid node in the account and region;
+ * Session Manager to hybrid nodes needs "advanced".
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateServiceSetting.html
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-managed-instances-tiers.html
+ */
+export const activationTierSettingId = "/ssm/managed-instance/activation-tier";
+export const activationTiers = ["standard", "advanced"] as const;

@@ -273,7 +273,10 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
                 break;
             case "destroy": {
                 const outputs = await stack.outputs();
-                if ("dhmcSettingValue" in outputs && !args.yesIUnderstand) {
+                const ownsRegionWide = ["dhmcSettingValue", "sessionPreferencesDocument", "hybridInstanceTier"].some(
+                    name => name in outputs,
+                );
+                if (ownsRegionWide && !args.yesIUnderstand) {
                     deps.err(regionalSettingsWarning(args.stack));
                     return ExitCode.configurationError;
                 }
@@ -335,11 +338,17 @@ function outcomeName(code: ExitCode): string {
 
 function regionalSettingsWarning(stack: string): string {
     return `Refusing to destroy ${stack}: it owns region-wide settings.
-Destroying removes this stack's endpoints, VPC, Config rule, notifications and agent-update association.
+Destroying removes this stack's endpoints, VPC, Config rule, notifications, agent-update association,
+session-log bucket, log group and key, and hybrid activation.
 It does not undo the region-wide settings: with regionalSettingsProtection "retain" the DHMC setting,
-its role and the IMDSv2 default stay in place (and keep managing every instance in the region);
-with "protect" the destroy stops at them until you unprotect them (pulumi state unprotect).
-To turn DHMC off, reset the setting (aws ssm reset-service-setting) after the destroy.
+its role, the IMDSv2 default, the Session Manager preferences document SSM-SessionManagerRunShell and
+the hybrid instance tier stay in place (and keep applying to every node in the region); with "protect"
+the destroy stops at them until you unprotect them (pulumi state unprotect).
+A retained SSM-SessionManagerRunShell still names the deleted bucket, log group and key, so sessions
+fail until you delete it (aws ssm delete-document --name SSM-SessionManagerRunShell restores the
+console's defaults) or another stack takes it over.
+To turn DHMC off, reset the setting (aws ssm reset-service-setting) after the destroy; the same resets
+the tier (/ssm/managed-instance/activation-tier).
 Run again with --yes-i-understand to proceed.
 `;
 }

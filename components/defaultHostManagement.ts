@@ -7,6 +7,14 @@ import { serviceTrustPolicy } from "./policyDocuments";
 /** How the region-wide settings survive `pulumi destroy`: kept in AWS, or guarded by Pulumi. */
 export type RegionalSettingsProtection = "retain" | "protect";
 
+/** The options of a child resource with a region-wide effect: kept on destroy, or protected from it. */
+export function regionWideOptions(
+    protection: RegionalSettingsProtection,
+    parent: pulumi.Resource,
+): pulumi.CustomResourceOptions {
+    return protection === "protect" ? { parent, protect: true } : { parent, retainOnDelete: true };
+}
+
 export interface DefaultHostManagementArgs {
     readonly region: string;
     /**
@@ -32,10 +40,7 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
 
     constructor(name: string, args: DefaultHostManagementArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:DefaultHostManagement", name, {}, opts);
-        const regionWide: pulumi.CustomResourceOptions =
-            args.regionalSettingsProtection === "protect"
-                ? { parent: this, protect: true }
-                : { parent: this, retainOnDelete: true };
+        const regionWide = regionWideOptions(args.regionalSettingsProtection, this);
 
         const role = args.role === "create" ? this.createRole(name, args, regionWide) : this.adoptRole(args);
         const setting = new aws.ssm.ServiceSetting(

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { endpointServiceName, ssmInterfaceEndpointServices } from "../aws/identifiers";
+import {
+    endpointServiceName,
+    sessionEncryptionEndpointService,
+    sessionLogsEndpointService,
+    ssmInterfaceEndpointServices,
+} from "../aws/identifiers";
 import { VpcNetwork } from "./closedVpc";
 
 /** What stack configuration decides. */
@@ -8,6 +13,10 @@ export interface SsmEndpointsSettings {
     readonly region: string;
     /** Also create ec2messages, which only agents older than 3.3.40.0 use. */
     readonly includeEc2Messages: boolean;
+    /** Also create logs, which nodes need to send session logs to CloudWatch Logs. */
+    readonly includeLogs: boolean;
+    /** Also create kms, which nodes need to decrypt encrypted sessions. */
+    readonly includeKms: boolean;
 }
 
 export interface SsmEndpointsArgs extends SsmEndpointsSettings {
@@ -55,9 +64,11 @@ export class SsmEndpoints extends pulumi.ComponentResource {
         );
 
         this.interfaceEndpointIds = {};
-        for (const service of ssmInterfaceEndpointServices.filter(
-            s => args.includeEc2Messages || s !== "ec2messages",
-        )) {
+        for (const service of [
+            ...ssmInterfaceEndpointServices.filter(s => args.includeEc2Messages || s !== "ec2messages"),
+            ...(args.includeLogs ? [sessionLogsEndpointService] : []),
+            ...(args.includeKms ? [sessionEncryptionEndpointService] : []),
+        ]) {
             this.interfaceEndpointIds[service] = new aws.ec2.VpcEndpoint(
                 `${name}-${service}`,
                 {

@@ -11,6 +11,9 @@ export const standInAccountId = "123456789012";
 /** The S3 prefix-list id the gateway-endpoint stand-in reports. */
 export const standInS3PrefixListId = "pl-6da54004";
 
+/** The code the hybrid-activation stand-in reports: tests look for it in plain outputs and inputs. */
+export const standInActivationCode = "StandInActivationCode7f3kQ9zR";
+
 /** Where the repository does not know a Region's zones, the stand-in offers the most a config may ask for. */
 export const assumedZoneCount = 6;
 
@@ -223,6 +226,8 @@ function providerOutputs(args: pulumi.runtime.MockResourceArgs, region: string):
             return inputs.vpcEndpointType === "Gateway" ? { ...common, prefixListId: standInS3PrefixListId } : common;
         case "aws:ssm/association:Association":
             return { ...common, associationId: `${name}-association-id` };
+        case "aws:ssm/activation:Activation":
+            return { ...common, activationCode: standInActivationCode, expired: false, registrationCount: 0 };
         default:
             return common;
     }

@@ -108,7 +108,10 @@ export async function failingOnUnhandledRejection<T>(work: () => Promise<T>): Pr
     }
 }
 
-/** Runs a program (index.ts by default), as `pulumi up --stack <stack>` would, and resolves its stack outputs. */
+/**
+ * Runs a program (index.ts by default), as `pulumi up --stack <stack>` would, and resolves its stack
+ * outputs; `exports` are the outputs as the program exported them (secret or not).
+ */
 export async function runProgram(
     stack: string,
     config = stackConfig(stack),
@@ -129,7 +132,7 @@ export async function runProgram(
         for (const [name, value] of mocks.preview ? [] : Object.entries(result)) {
             outputs[name] = await valueOf(value);
         }
-        return { mocks, outputs, resources: plannedResources(mocks) };
+        return { mocks, outputs, exports: result, resources: plannedResources(mocks) };
     });
 }
 

@@ -1,6 +1,7 @@
 // The plan's monthly cost estimate of a stack at rest: one table of unit prices, each with the
 // AWS price page it comes from and how the figure was obtained, and a pure function that prices
 // every resource of a synthesized stack. Usage the program cannot know is an assumption, stated.
+import { activationTierSettingId } from "../aws/identifiers";
 import { parseRate, rateMinutes } from "../aws/schedules";
 import { statusMetricNames } from "../handlers/nodeHealth";
 
@@ -56,6 +57,8 @@ export const assumed = {
     logBytesPerRun: 1_000,
     /** The Amazon Linux 2023 AMI's root volume, when the instance does not set one. */
     rootVolumeGb: 8,
+    /** What a log group holds at rest: session logs of a small fleet, or a Lambda's logs. */
+    logGigabytesPerGroup: 1,
 } as const;
 
 // The figures were read on 2026-12-01 from the secondary sources named, which quote AWS's price
@@ -66,79 +69,91 @@ const unitPrices = {
         item: "Interface VPC endpoints",
         unit: "endpoint-AZ-hour",
         usd: 0.01,
-        source: `https://aws.amazon.com/privatelink/pricing/ (${infracost}, 2024-10-18)`,
+        source: `https://aws.amazon.com/privatelink/pricing/ (read 2026-12-01; ${infracost}, 2024-10-18)`,
     },
     gatewayEndpoint: {
         item: "Gateway VPC endpoints (S3)",
         unit: "endpoint",
         usd: 0,
-        source: "https://aws.amazon.com/privatelink/pricing/ (gateway endpoints carry no charge)",
+        source: "https://aws.amazon.com/privatelink/pricing/ (read 2026-12-01; gateway endpoints carry no charge)",
     },
     kmsKey: {
         item: "KMS customer-managed keys",
         unit: "key-month",
         usd: 1,
-        source: "https://aws.amazon.com/kms/pricing/ (secondary: public price tables)",
+        source: "https://aws.amazon.com/kms/pricing/ (read 2026-12-01; secondary: public price tables)",
     },
     configRuleEvaluation: {
         item: "Config rule evaluations",
         unit: "evaluation",
         usd: 0.001,
-        source: "https://aws.amazon.com/config/pricing/ (first 100,000 a month; secondary: write-ups quoting the page)",
+        source: "https://aws.amazon.com/config/pricing/ (read 2026-12-01; first 100,000 a month; secondary: write-ups quoting the page)",
     },
     configItem: {
         item: "Config configuration items",
         unit: "configuration item",
         usd: 0.003,
-        source: "https://aws.amazon.com/config/pricing/ (continuous recording; secondary: write-ups quoting the page)",
+        source: "https://aws.amazon.com/config/pricing/ (read 2026-12-01; continuous recording; secondary: write-ups quoting the page)",
     },
     alarm: {
         item: "CloudWatch alarms",
         unit: "alarm-month",
         usd: 0.1,
-        source: `https://aws.amazon.com/cloudwatch/pricing/ (standard resolution, one metric each; ${infracost}, 2024-07-01)`,
+        source: `https://aws.amazon.com/cloudwatch/pricing/ (read 2026-12-01; standard resolution, one metric each; ${infracost}, 2024-07-01)`,
     },
     customMetric: {
         item: "CloudWatch custom metrics",
         unit: "metric-month",
         usd: 0.3,
-        source: `https://aws.amazon.com/cloudwatch/pricing/ (first 10,000 metrics; ${infracost}, 2024-07-01)`,
+        source: `https://aws.amazon.com/cloudwatch/pricing/ (read 2026-12-01; first 10,000 metrics; ${infracost}, 2024-07-01)`,
     },
     putMetricData: {
         item: "CloudWatch PutMetricData requests",
         unit: "request",
         usd: 0.00001,
-        source: "https://aws.amazon.com/cloudwatch/pricing/ ($0.01 per 1,000; secondary: public write-ups)",
+        source: "https://aws.amazon.com/cloudwatch/pricing/ (read 2026-12-01; $0.01 per 1,000; secondary: public write-ups)",
     },
     logIngestion: {
         item: "CloudWatch Logs ingestion (Lambda logs)",
         unit: "GB",
         usd: 0.5,
-        source: `https://aws.amazon.com/cloudwatch/pricing/ (Standard class; ${infracost}, 2024-07-01)`,
+        source: `https://aws.amazon.com/cloudwatch/pricing/ (read 2026-12-01; Standard class; ${infracost}, 2024-07-01)`,
+    },
+    logStorage: {
+        item: "CloudWatch Logs storage",
+        unit: "GB-month",
+        usd: 0.03,
+        source: `https://aws.amazon.com/cloudwatch/pricing/ (read 2026-12-01; ${infracost}, 2024-07-01)`,
+    },
+    advancedInstance: {
+        item: "SSM advanced-instances tier",
+        unit: "advanced-instance-hour",
+        usd: 0.00695,
+        source: `https://aws.amazon.com/systems-manager/pricing/ (read 2026-12-01; ${infracost}, 2024-07-01)`,
     },
     lambdaRequest: {
         item: "Lambda requests",
         unit: "request",
         usd: 0.0000002,
-        source: "https://aws.amazon.com/lambda/pricing/ ($0.20 per million; secondary: public price tables)",
+        source: "https://aws.amazon.com/lambda/pricing/ (read 2026-12-01; $0.20 per million; secondary: public price tables)",
     },
     lambdaCompute: {
         item: "Lambda compute (arm64)",
         unit: "GB-second",
         usd: 0.0000133334,
-        source: "https://aws.amazon.com/lambda/pricing/ (secondary: public price tables)",
+        source: "https://aws.amazon.com/lambda/pricing/ (read 2026-12-01; secondary: public price tables)",
     },
     t4gNano: {
         item: "EC2 t4g.nano instances (Linux, on demand)",
         unit: "instance-hour",
         usd: 0.0042,
-        source: "https://aws.amazon.com/ec2/pricing/on-demand/ (secondary: several public price tables agree)",
+        source: "https://aws.amazon.com/ec2/pricing/on-demand/ (read 2026-12-01; secondary: several public price tables agree)",
     },
     gp3: {
         item: "EBS gp3 volumes",
         unit: "GB-month",
         usd: 0.08,
-        source: `https://aws.amazon.com/ebs/pricing/ (3,000 IOPS and 125 MB/s included; ${infracost}, 2024-07-01)`,
+        source: `https://aws.amazon.com/ebs/pricing/ (read 2026-12-01; 3,000 IOPS and 125 MB/s included; ${infracost}, 2024-07-01)`,
     },
     free: {
         item: "",
@@ -158,6 +173,9 @@ const types = {
     eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     instance: "aws:ec2/instance:Instance",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    serviceSetting: "aws:ssm/serviceSetting:ServiceSetting",
+    activation: "aws:ssm/activation:Activation",
     healthWatch: "ssm-fleet-baseline:index:ManagedNodeHealthWatch",
 } as const;
 
@@ -263,6 +281,12 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
         Math.round(((requests * assumed.logBytesPerRun) / 1e9) * 1000) / 1000,
         `${unitPrices.logIngestion.item} (${assumed.logBytesPerRun.toLocaleString("en-US")} bytes per run assumed)`,
     );
+    const logGroups = ofType(types.logGroup).length;
+    add(
+        unitPrices.logStorage,
+        logGroups * assumed.logGigabytesPerGroup,
+        `${unitPrices.logStorage.item} (${logGroups} log group${logGroups === 1 ? "" : "s"} × ${assumed.logGigabytesPerGroup} GB assumed)`,
+    );
     // The health watch puts its metrics in one request per sweep.
     const sweeps = [...runs.values()].reduce((sum, n) => sum + n, 0) * (healthWatches > 0 ? 1 : 0);
     add(unitPrices.putMetricData, Math.round(sweeps), `${unitPrices.putMetricData.item} (one per sweep)`);
@@ -282,6 +306,22 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
         0,
     );
     add(unitPrices.gp3, volumeGb, `${unitPrices.gp3.item} (root volumes, ${assumed.rootVolumeGb} GB each unless set)`);
+
+    // The advanced tier bills every hybrid node of the region; the activations' limits bound the ones this stack registers.
+    const advancedTier = ofType(types.serviceSetting).some(
+        r => r.inputs.settingId === activationTierSettingId && r.inputs.settingValue === "advanced",
+    );
+    const registrable = ofType(types.activation).reduce((sum, r) => sum + Number(r.inputs.registrationLimit ?? 1), 0);
+    add(
+        unitPrices.advancedInstance,
+        advancedTier ? registrable * hoursPerMonth : 0,
+        `${unitPrices.advancedInstance.item} (${registrable} hybrid nodes assumed, the activations' registration limit, × ${hoursPerMonth} h)`,
+    );
+    if (advancedTier) {
+        notes.push(
+            `The advanced tier costs $${unitPrices.advancedInstance.usd} per hybrid node per hour ($${cents(unitPrices.advancedInstance.usd * hoursPerMonth).toFixed(2)} per node-month) for every hybrid node in the region, whoever registered it.`,
+        );
+    }
 
     for (const [type, item] of Object.entries(freeAtRest)) {
         add(unitPrices.free, ofType(type).length, item);

@@ -34,7 +34,12 @@ describe("config", () => {
             mode: "create",
             vpc: { cidrBlock: "10.42.0.0/16", availabilityZoneCount: 2 },
         });
-        assert.deepStrictEqual(config.endpoints, { region, includeEc2Messages: true });
+        assert.deepStrictEqual(config.endpoints, {
+            region,
+            includeEc2Messages: true,
+            includeLogs: true,
+            includeKms: true,
+        });
         assert.deepStrictEqual(config.dhmc, {
             region,
             role: "create",
@@ -371,6 +376,206 @@ describe("config", () => {
         );
         assertRejected({ healthWatchDiagnose: "sometimes" }, "ssm-fleet-baseline:healthWatchDiagnose", /true or false/);
         assertRejected({ canary: "on" }, "ssm-fleet-baseline:canary", /true or false/);
+    });
+
+    describe("Session Manager preferences", () => {
+        it("are on by default: logs to S3 and CloudWatch, encryption, 20-minute idle timeout, no Run As", () => {
+            const config = parseBaselineConfig(valid, region);
+            assert.deepStrictEqual(config.sessionManager, {
+                region,
+                adoptExisting: false,
+                regionalSettingsProtection: "retain",
+                s3Logging: true,
+                logRetentionDays: 90,
+                cloudWatchLogging: true,
+                logGroupRetentionDays: 90,
+                encryption: true,
+                idleSessionTimeoutMinutes: 20,
+                maxSessionDurationMinutes: undefined,
+                runAsUser: undefined,
+                shellProfile: { linux: "", windows: "" },
+            });
+            assert.strictEqual(
+                parseBaselineConfig({ ...valid, sessionPreferences: "false" }, region).sessionManager,
+                undefined,
+            );
+        });
+
+        it("add the logs and kms endpoints only for the features that use them", () => {
+            const endpoints = (raw: RawConfig) => {
+                const { includeLogs, includeKms } = parseBaselineConfig({ ...valid, ...raw }, region).endpoints;
+                return [includeLogs, includeKms];
+            };
+            assert.deepStrictEqual(endpoints({ sessionCloudWatchLogging: "false" }), [false, true]);
+            assert.deepStrictEqual(endpoints({ sessionEncryption: "false" }), [true, false]);
+            assert.deepStrictEqual(endpoints({ sessionPreferences: "false" }), [false, false]);
+        });
+
+        it("take the maximum duration, Run As user, shell profile and regional protection from config", () => {
+            const config = parseBaselineConfig(
+                {
+                    ...valid,
+                    sessionMaxDurationMinutes: "1440",
+                    sessionRunAs: "true",
+                    sessionRunAsUser: "ec2-user",
+                    sessionShellProfileLinux: "cd ~",
+                    regionalSettingsProtection: "protect",
+                    sessionPreferencesAdopt: "true",
+                },
+                region,
+            ).sessionManager!;
+            assert.deepStrictEqual(
+                [
+                    config.maxSessionDurationMinutes,
+                    config.runAsUser,
+                    config.shellProfile,
+                    config.regionalSettingsProtection,
+                    config.adoptExisting,
+                ],
+                [1440, "ec2-user", { linux: "cd ~", windows: "" }, "protect", true],
+            );
+        });
+
+        it("reject timeouts out of range", () => {
+            for (const idle of ["0", "61", "twenty"]) {
+                assertRejected(
+                    { sessionIdleTimeoutMinutes: idle },
+                    "ssm-fleet-baseline:sessionIdleTimeoutMinutes",
+                    /expected a whole number from 1 to 60/,
+                );
+            }
+            for (const max of ["1441", "-5", "1.5"]) {
+                assertRejected(
+                    { sessionMaxDurationMinutes: max },
+                    "ssm-fleet-baseline:sessionMaxDurationMinutes",
+                    /expected 0 \(no maximum\) or a whole number of minutes from 1 to 1440/,
+                );
+            }
+        });
+
+        it("reject a log group retention CloudWatch Logs does not accept", () => {
+            for (const days of ["2", "100", "0", "3650"]) {
+                assertRejected(
+                    { sessionLogGroupRetentionDays: days },
+                    "ssm-fleet-baseline:sessionLogGroupRetentionDays",
+                    /a retention CloudWatch Logs accepts: one of 1, 3, 5, 7, 14, 30, 60, 90, .*, 3653 days/,
+                );
+            }
+            assert.deepStrictEqual(problemsOf({ sessionLogGroupRetentionDays: "731" }), []);
+        });
+
+        it("reject Run As on without a user, and a user name Linux does not accept", () => {
+            assertRejected(
+                { sessionRunAs: "true" },
+                "ssm-fleet-baseline:sessionRunAsUser",
+                /missing; expected the Linux user sessions run as when ssm-fleet-baseline:sessionRunAs is true/,
+            );
+            assertRejected(
+                { sessionRunAs: "true", sessionRunAsUser: "root user" },
+                "ssm-fleet-baseline:sessionRunAsUser",
+                /expected a Linux user name/,
+            );
+        });
+
+        it("reject adopting the document while not managing it", () => {
+            assertRejected(
+                { sessionPreferences: "false", sessionPreferencesAdopt: "true" },
+                "ssm-fleet-baseline:sessionPreferencesAdopt",
+                /only applies when ssm-fleet-baseline:sessionPreferences is true/,
+            );
+        });
+    });
+
+    describe("hybrid activations", () => {
+        const clock = { now: new Date("2026-12-01T20:30:00Z") };
+        const on: RawConfig = { ...valid, hybridActivation: "true" };
+        const problemsAt = (raw: RawConfig) => {
+            try {
+                parseBaselineConfig({ ...on, ...raw }, region, clock);
+                return [];
+            } catch (error) {
+                assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+                return [...error.problems];
+            }
+        };
+        const rejectedAt = (raw: RawConfig, key: string, expected: RegExp) => {
+            const problems = problemsAt(raw);
+            assert.ok(
+                problems.some(p => p.startsWith(`ssm-fleet-baseline:${key}`) && expected.test(p)),
+                `no problem for ${key} matching ${expected} in:\n${problems.join("\n")}`,
+            );
+        };
+
+        it("are off by default; on, they take the expiry, limit, tier and regional protection", () => {
+            assert.strictEqual(parseBaselineConfig(valid, region, clock).hybrid, undefined);
+            assert.deepStrictEqual(
+                parseBaselineConfig(
+                    {
+                        ...on,
+                        hybridActivationExpiry: "2026-12-24T00:00:00Z",
+                        hybridRegistrationLimit: "1000",
+                        hybridInstanceTier: "advanced",
+                        regionalSettingsProtection: "protect",
+                    },
+                    region,
+                    clock,
+                ).hybrid,
+                {
+                    region,
+                    regionalSettingsProtection: "protect",
+                    expirationDate: "2026-12-24T00:00:00Z",
+                    registrationLimit: 1000,
+                    instanceTier: "advanced",
+                },
+            );
+            assert.deepStrictEqual(parseBaselineConfig(on, region, clock).hybrid, {
+                region,
+                regionalSettingsProtection: "retain",
+                expirationDate: undefined,
+                registrationLimit: 10,
+                instanceTier: "standard",
+            });
+        });
+
+        it("reject an expiry in the past, telling the user to set a new date", () => {
+            rejectedAt(
+                { hybridActivationExpiry: "2026-11-30T00:00:00Z" },
+                "hybridActivationExpiry",
+                /got "2026-11-30T00:00:00Z"; expected a time in the future: this activation expired; set a new date up to 30 days ahead, such as 2026-12-30T00:00:00Z/,
+            );
+        });
+
+        it("reject an expiry beyond 30 days, or not a whole-second UTC time", () => {
+            rejectedAt(
+                { hybridActivationExpiry: "2027-01-01T00:00:00Z" },
+                "hybridActivationExpiry",
+                /expected a time at most 30 days ahead, no later than 2026-12-31T20:30:00Z/,
+            );
+            rejectedAt(
+                { hybridActivationExpiry: "2026-12-24" },
+                "hybridActivationExpiry",
+                /expected a UTC time in RFC 3339 form such as 2026-12-30T00:00:00Z/,
+            );
+            assert.deepStrictEqual(problemsAt({ hybridActivationExpiry: "2026-12-31T20:30:00Z" }), []);
+        });
+
+        it("leave an old expiry alone while activations are off", () => {
+            assert.strictEqual(
+                parseBaselineConfig({ ...valid, hybridActivationExpiry: "2020-01-01T00:00:00Z" }, region, clock).hybrid,
+                undefined,
+            );
+        });
+
+        it("reject a registration limit out of range and an unknown tier", () => {
+            for (const limit of ["0", "1001"]) {
+                rejectedAt({ hybridRegistrationLimit: limit }, "hybridRegistrationLimit", /from 1 to 1000/);
+            }
+            rejectedAt(
+                { hybridInstanceTier: "premium" },
+                "hybridInstanceTier",
+                /got "premium"; expected standard or advanced/,
+            );
+        });
     });
 
     it("reports every problem at once", () => {

@@ -1,8 +1,10 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { ConfigError } from "../config";
 import { associationResultPattern } from "../components/agentAutoUpdate";
 import { complianceChangePattern } from "../components/managedNodeCompliance";
-import { RecordingMocks } from "../harness/standIns";
+import { RecordingMocks, standInActivationCode } from "../harness/standIns";
+import { SerializedRequestMocks } from "./support/plainValues";
 import { runProgram, stackConfig } from "./support/program";
 
 /** Every resource we register sits under one of our components and is named from it. */
@@ -31,7 +33,12 @@ describe("the program", () => {
     it("synthesizes Pulumi.dev.yaml: one zone, a closed VPC, no ec2messages endpoint", async () => {
         const { mocks, outputs } = await runProgram("dev");
         assert.deepStrictEqual(outputs.subnetIds, ["ssm-vpc-isolated-1-id"]);
-        assert.deepStrictEqual(Object.keys(outputs.interfaceEndpointIds as object), ["ssm", "ssmmessages"]);
+        assert.deepStrictEqual(Object.keys(outputs.interfaceEndpointIds as object), [
+            "ssm",
+            "ssmmessages",
+            "logs",
+            "kms",
+        ]);
         assert.strictEqual(outputs.dhmcSettingValue, "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole");
         assert.strictEqual(outputs.configRuleName, "ec2-instance-managed-by-systems-manager");
         for (const name of [
@@ -57,8 +64,12 @@ describe("the program", () => {
             "ssm",
             "ssmmessages",
             "ec2messages",
+            "logs",
+            "kms",
         ]);
         assert.strictEqual(mocks.optionsOf("dhmc-setting").protect, true);
+        assert.strictEqual(mocks.optionsOf("session-manager-preferences").protect, true);
+        assert.strictEqual(outputs.hybridRoleName, undefined, "hybrid activations are off in prod");
         assert.strictEqual(mocks.ofType("aws:sns/topicSubscription:TopicSubscription").length, 2);
         assertComponentTree(mocks);
     });
@@ -73,6 +84,62 @@ describe("the program", () => {
             JSON.parse(mocks.named("ssm-notify-managed-node-compliance").inputs.eventPattern),
             complianceChangePattern("ec2-instance-managed-by-systems-manager"),
         );
+    });
+
+    it("sets the region's Session Manager preferences, logging with the DHMC and hybrid roles", async () => {
+        const { mocks, outputs } = await runProgram("dev");
+        assert.strictEqual(outputs.sessionPreferencesDocument, "SSM-SessionManagerRunShell");
+        const inputs = JSON.parse(mocks.named("session-manager-preferences").inputs.content).inputs;
+        assert.deepStrictEqual(
+            [inputs.s3BucketName, inputs.cloudWatchLogGroupName, inputs.kmsKeyId],
+            [outputs.sessionLogBucket, outputs.sessionLogGroup, outputs.sessionKeyArn],
+        );
+        assert.deepStrictEqual(
+            mocks
+                .ofType("aws:iam/rolePolicy:RolePolicy")
+                .filter(p => p.name.startsWith("session-manager-"))
+                .map(p => [p.name, p.inputs.role])
+                .sort(),
+            [
+                ["session-manager-dhmc-access", "AWSSystemsManagerDefaultEC2InstanceManagementRole"],
+                ["session-manager-hybrid-access", outputs.hybridRoleName],
+            ],
+        );
+    });
+
+    it("creates dev's hybrid role and tier but no activation while no expiry is set", async () => {
+        const { mocks, outputs } = await runProgram("dev");
+        assert.deepStrictEqual(
+            [outputs.hybridInstanceTier, mocks.ofType("aws:ssm/activation:Activation").length],
+            ["standard", 0],
+        );
+        assert.deepStrictEqual(
+            [outputs.hybridActivationId, outputs.hybridActivationCode, outputs.hybridRegistrationCommands],
+            [undefined, undefined, undefined],
+        );
+    });
+
+    it("with an expiry set for a deployment, exports the activation id plainly and its code only as secrets", async () => {
+        // A week from the real clock: the program checks the expiry against the time it runs.
+        const expiry = `${new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 19)}Z`;
+        const mocks = new SerializedRequestMocks("eu-west-1");
+        const { outputs, exports } = await runProgram(
+            "dev",
+            { ...stackConfig("dev"), "ssm-fleet-baseline:hybridActivationExpiry": expiry },
+            mocks,
+        );
+        assert.strictEqual(mocks.named("hybrid").inputs.expirationDate, expiry);
+        assert.strictEqual(outputs.hybridActivationCode, standInActivationCode);
+        assert.match((outputs.hybridRegistrationCommands as { linux: string }).linux, /-region "eu-west-1"/);
+        const holdingCode: string[] = [];
+        for (const [name, value] of Object.entries(exports)) {
+            if (JSON.stringify(outputs[name] ?? null).includes(standInActivationCode)) {
+                holdingCode.push(`${name}${(await pulumi.isSecret(pulumi.output(value))) ? " (secret)" : ""}`);
+            }
+        }
+        assert.deepStrictEqual(holdingCode, ["hybridActivationCode (secret)", "hybridRegistrationCommands (secret)"]);
+        assert.strictEqual(await pulumi.isSecret(pulumi.output(exports.hybridActivationId)), false);
+        assert.deepStrictEqual(mocks.holdingInPlain(standInActivationCode), []);
     });
 
     it("adopts an existing VPC instead of creating one", async () => {

@@ -54,6 +54,86 @@ const pinned: [keyof typeof identifiers, unknown, string][] = [
         "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
         "https://docs.aws.amazon.com/linux/al2023/ug/ec2.html",
     ],
+    [
+        "sessionPreferencesDocument",
+        "SSM-SessionManagerRunShell",
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-preferences-cli.html",
+    ],
+    [
+        "sessionDocumentType",
+        "Session",
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html",
+    ],
+    ["sessionDocumentSchemaVersion", "1.0", "same page: the only version Session documents accept"],
+    ["sessionPreferencesSessionType", "Standard_Stream", "same page"],
+    [
+        "idleSessionTimeoutMinutes",
+        { min: 1, max: 60, default: 20 },
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-timeout.html",
+    ],
+    [
+        "maxSessionDurationMinutes",
+        { min: 1, max: 1440 },
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-max-timeout.html",
+    ],
+    [
+        "sessionLogsEndpointService",
+        "logs",
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-privatelink.html",
+    ],
+    ["sessionEncryptionEndpointService", "kms", "same page"],
+    [
+        "logGroupRetentionDays",
+        [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
+        "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+    ],
+    [
+        "logsEncryptionContextKey",
+        "kms:EncryptionContext:aws:logs:arn",
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
+    ],
+    [
+        "logsKeyActions",
+        ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        "same page",
+    ],
+    [
+        "kmsKeyAdministrationActions",
+        [
+            "kms:Create*",
+            "kms:Describe*",
+            "kms:Enable*",
+            "kms:List*",
+            "kms:Put*",
+            "kms:Update*",
+            "kms:Revoke*",
+            "kms:Disable*",
+            "kms:Get*",
+            "kms:Delete*",
+            "kms:TagResource",
+            "kms:UntagResource",
+            "kms:ScheduleKeyDeletion",
+            "kms:CancelKeyDeletion",
+        ],
+        "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-administrators",
+    ],
+    [
+        "hybridManagedPolicyName",
+        "AmazonSSMManagedInstanceCore",
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-service-role.html",
+    ],
+    [
+        "activationRegistrationLimit",
+        { min: 1, max: 1000 },
+        "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateActivation.html",
+    ],
+    ["activationMaxExpiryDays", 30, "same page: ExpirationDate up to 30 days in advance"],
+    [
+        "activationTierSettingId",
+        "/ssm/managed-instance/activation-tier",
+        "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateServiceSetting.html",
+    ],
+    ["activationTiers", ["standard", "advanced"], "same page"],
 ];
 
 describe("AWS identifiers", () => {
@@ -73,6 +153,10 @@ describe("AWS identifiers", () => {
             identifiers.dhmcSettingValue("AWSSystemsManagerDefaultEC2InstanceManagementRole"),
             "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
         );
+    });
+
+    it("names CloudWatch Logs' service principal by region", () => {
+        assert.strictEqual(identifiers.logsServicePrincipal("eu-west-1"), "logs.eu-west-1.amazonaws.com");
     });
 
     it("forms endpoint service names and managed-policy ARNs per partition", () => {

@@ -307,6 +307,25 @@ describe("CI driver", function () {
         assert.ok(out.endsWith("destroy prod: 50 delete\n"));
     });
 
+    it("refuses as well for a stack owning only the Session Manager preferences or the hybrid tier, and names them", async () => {
+        for (const owned of [
+            { sessionPreferencesDocument: "SSM-SessionManagerRunShell" },
+            { hybridInstanceTier: "advanced" },
+        ]) {
+            const outputs = { stdout: JSON.stringify(owned) };
+            assert.strictEqual(
+                await run(["destroy", "--stack", "dev"], { "stack output": [outputs] }),
+                ExitCode.configurationError,
+            );
+            assert.match(
+                err,
+                /the Session Manager preferences document SSM-SessionManagerRunShell and\nthe hybrid instance tier stay in place/,
+            );
+            assert.match(err, /aws ssm delete-document --name SSM-SessionManagerRunShell/);
+            assert.strictEqual(commandCall("destroy"), undefined);
+        }
+    });
+
     it("prints outputs with secrets masked", async () => {
         const code = await run(["outputs", "--stack", "dev"], {
             "stack output": [

@@ -10,6 +10,8 @@ import { underMocks, valueOf } from "../support/program";
 
 const endpointArgs = {
     region: "eu-west-1",
+    includeLogs: false,
+    includeKms: false,
     network: {
         vpcId: pulumi.output("vpc-0123456789abcdef0"),
         cidrBlock: pulumi.output("10.0.0.0/16"),
@@ -46,6 +48,54 @@ describe("SSM endpoints", () => {
         );
         assert.deepStrictEqual(mocks.named("ep-ec2messages").inputs.serviceName, "com.amazonaws.eu-west-1.ec2messages");
         assert.strictEqual(mocks.named("ep-ec2messages").inputs.privateDnsEnabled, true);
+    });
+
+    // Session logs to CloudWatch need logs, encrypted sessions need kms
+    // (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-privatelink.html).
+    it("adds logs and kms, like ssm, when session logging and encryption need them", async () => {
+        const { mocks, result } = await underMocks(
+            {},
+            () =>
+                new SsmEndpoints("ep", {
+                    ...endpointArgs,
+                    includeEc2Messages: false,
+                    includeLogs: true,
+                    includeKms: true,
+                }),
+        );
+        for (const [service, name] of [
+            ["logs", "com.amazonaws.eu-west-1.logs"],
+            ["kms", "com.amazonaws.eu-west-1.kms"],
+        ]) {
+            const endpoint = mocks.named(`ep-${service}`).inputs;
+            assert.deepStrictEqual(
+                [
+                    endpoint.serviceName,
+                    endpoint.vpcEndpointType,
+                    endpoint.privateDnsEnabled,
+                    endpoint.subnetIds,
+                    endpoint.securityGroupIds,
+                ],
+                [name, "Interface", true, ["subnet-a", "subnet-b"], ["ep-endpoints-id"]],
+            );
+        }
+        assert.deepStrictEqual(Object.keys(await valueOf(result.interfaceEndpointIds)), [
+            "ssm",
+            "ssmmessages",
+            "logs",
+            "kms",
+        ]);
+        const { mocks: only } = await underMocks(
+            {},
+            () => new SsmEndpoints("ep", { ...endpointArgs, includeEc2Messages: false, includeKms: true }),
+        );
+        assert.deepStrictEqual(
+            only
+                .ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
+                .map(e => e.name)
+                .sort(),
+            ["ep-kms", "ep-s3", "ep-ssm", "ep-ssmmessages"],
+        );
     });
 
     it("puts the S3 gateway endpoint on the nodes' route tables", async () => {

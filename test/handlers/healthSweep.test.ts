@@ -99,6 +99,61 @@ describe("health sweep", () => {
         );
     });
 
+    // A server registered through the hybrid activation is listed by DescribeInstanceInformation as
+    // ResourceType ManagedInstance with an mi- id (mi- and 17 hex digits), and has no EC2 instance.
+    // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_InstanceInformation.html
+    it("alerts on a registered hybrid node that loses its connection as on an EC2 node, in the same e-mail", async () => {
+        const fleet = fleetOf(1);
+        const hybridId = "mi-0123456789abcdef0";
+        fleet.nodes.set(hybridId, {
+            InstanceId: hybridId,
+            ResourceType: "ManagedInstance",
+            PingStatus: "Online",
+            AgentVersion: "3.3.1142.0",
+            LastPingDateTime: dayAgo,
+            ComputerName: "db-01.corp.example.com",
+        });
+        await sweep(fleet);
+        fleet.setPing(hybridId, "ConnectionLost");
+        fleet.setPing("i-00000", "ConnectionLost");
+        await sweep(fleet, now + 300_000);
+        assert.strictEqual(fleet.published.length, 0, "one lost sweep is no alert, for either kind");
+        const report = await sweep(fleet, now + 600_000);
+        assert.deepStrictEqual(report.transitions.map(t => [t.nodeId, t.kind, t.change, t.status]).sort(), [
+            ["i-00000", "ec2", "unhealthy", "connection-lost"],
+            [hybridId, "hybrid", "unhealthy", "hybrid-lost"],
+        ]);
+        assert.strictEqual(fleet.published.length, 1);
+        const [mail] = fleet.published;
+        assert.strictEqual(mail.Subject, "[SSM eu-west-1] 2 nodes not manageable");
+        assert.ok(
+            mail.Message.includes(
+                `- ${hybridId} (hybrid): hybrid node connection lost; ping ConnectionLost, last ping ${dayAgo.toISOString()}, agent 3.3.1142.0, db-01.corp.example.com`,
+            ),
+            mail.Message,
+        );
+        assert.ok(
+            mail.Message.includes(
+                `https://eu-west-1.console.aws.amazon.com/systems-manager/fleet-manager/managed-nodes/${hybridId}/general?region=eu-west-1`,
+            ),
+        );
+        const hybridEvent = fleet.events.map(e => JSON.parse(e.Detail)).find(d => d.nodeId === hybridId);
+        assert.deepStrictEqual(
+            [hybridEvent.kind, hybridEvent.change, hybridEvent.status, hybridEvent.previous],
+            ["hybrid", "unhealthy", "hybrid-lost", "online"],
+        );
+        assert.deepStrictEqual(
+            [fleet.latestMetrics().NodesHybridLost, fleet.latestMetrics().NodesConnectionLost],
+            [1, 1],
+        );
+        fleet.setPing(hybridId, "Online");
+        const recovery = await sweep(fleet, now + 900_000);
+        assert.deepStrictEqual(
+            recovery.transitions.filter(t => t.nodeId === hybridId).map(t => t.change),
+            ["recovered"],
+        );
+    });
+
     it("reports recoveries and nodes that stopped running", async () => {
         const fleet = fleetOf(3);
         fleet.setPing("i-00000", "ConnectionLost");

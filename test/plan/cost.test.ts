@@ -116,6 +116,44 @@ describe("the cost model", () => {
         assert.ok(estimate.notes.includes("Not priced: an EC2 m7g.large instance; plan/cost.ts knows only t4g.nano."));
     });
 
+    it("prices each log group at rest at an assumed gigabyte", () => {
+        const estimate = estimateMonthlyCost(ofType("aws:cloudwatch/logGroup:LogGroup", 3));
+        const logs = line(estimate, "CloudWatch Logs storage");
+        assert.deepStrictEqual(
+            [logs?.item, logs?.quantity, logs?.unit, logs?.unitUsd, logs?.monthlyUsd],
+            ["CloudWatch Logs storage (3 log groups × 1 GB assumed)", 3, "GB-month", 0.03, 0.09],
+        );
+        assert.match(logs!.source, /^https:\/\/aws\.amazon\.com\/cloudwatch\/pricing\/ \(read 2026-12-01\)/);
+    });
+
+    it("prices the advanced tier per hybrid node-hour up to the activations' registration limit, and says what it costs", () => {
+        const tier = (settingValue: string): CostedResource => ({
+            type: "aws:ssm/serviceSetting:ServiceSetting",
+            inputs: { settingId: "/ssm/managed-instance/activation-tier", settingValue },
+        });
+        const activation: CostedResource = { type: "aws:ssm/activation:Activation", inputs: { registrationLimit: 10 } };
+        const advanced = estimateMonthlyCost([tier("advanced"), activation]);
+        const nodes = line(advanced, "SSM advanced-instances tier");
+        assert.deepStrictEqual(
+            [nodes?.quantity, nodes?.unit, nodes?.unitUsd, nodes?.monthlyUsd],
+            [10 * 730, "advanced-instance-hour", 0.00695, 50.74],
+        );
+        assert.ok(
+            advanced.notes.includes(
+                "The advanced tier costs $0.00695 per hybrid node per hour ($5.07 per node-month) for every hybrid node in the region, whoever registered it.",
+            ),
+        );
+        assert.match(nodes!.source, /^https:\/\/aws\.amazon\.com\/systems-manager\/pricing\/ \(read 2026-12-01\)/);
+        // Without an activation there is no node count, but the note still states the price.
+        const noActivation = estimateMonthlyCost([tier("advanced")]);
+        assert.strictEqual(line(noActivation, "SSM advanced-instances tier"), undefined);
+        assert.ok(noActivation.notes.some(note => note.startsWith("The advanced tier costs $0.00695")));
+        // The standard tier and other service settings cost nothing.
+        const standard = estimateMonthlyCost([tier("standard"), activation]);
+        assert.deepStrictEqual([standard.lines, standard.monthlyUsd], [[], 0]);
+        assert.ok(!standard.notes.some(note => note.includes("advanced tier")));
+    });
+
     it("rounds money to cents and sums the rounded lines", () => {
         // 3 × 730 × 0.01 is 21.900000000000002 in floating point.
         const estimate = estimateMonthlyCost([

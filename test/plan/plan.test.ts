@@ -84,22 +84,22 @@ describe("offline plan (npm run plan)", () => {
     });
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-    it("plans dev as exactly one JSON document on stdout and exits 0: 2 interface endpoints × 1 AZ", async () => {
+    it("plans dev as exactly one JSON document on stdout and exits 0: 4 interface endpoints × 1 AZ", async () => {
         const { status, stdout, stderr } = await spawnPlan(["--stack", "dev", "--json"]);
         assert.strictEqual(status, 0, stderr);
         const doc = assertPlanDocument(stdout, "dev");
         assert.deepStrictEqual(doc.policy.violations, []);
         assert.deepStrictEqual(
             [interfaceLine(doc).quantity, interfaceLine(doc).unitUsd, interfaceLine(doc).monthlyUsd],
-            [2 * 1 * hoursPerMonth, 0.01, 14.6],
+            [4 * 1 * hoursPerMonth, 0.01, 29.2],
         );
-        assert.strictEqual(doc.cost.monthlyUsd, 23.32);
+        assert.strictEqual(doc.cost.monthlyUsd, 39.01);
         // The Lambda's archive is rendered as its files' text, not as unresolved promises.
         const handler = doc.resources.find((r: any) => r.type === "aws:lambda/function:Function");
         assert.match(handler.inputs.code.assets["__index.js"].text, /exports\.handler/);
     });
 
-    it("plans prod with no mandatory violation and exits 0: 3 interface endpoints × 3 AZs", async () => {
+    it("plans prod with no mandatory violation and exits 0: 5 interface endpoints × 3 AZs", async () => {
         const { status, stdout, stderr } = await runPlan(["--stack", "prod", "--json"]);
         assert.strictEqual(status, ExitCode.success, stderr);
         const doc = assertPlanDocument(stdout, "prod");
@@ -109,9 +109,9 @@ describe("offline plan (npm run plan)", () => {
         );
         assert.deepStrictEqual(
             [interfaceLine(doc).quantity, interfaceLine(doc).monthlyUsd],
-            [3 * 3 * hoursPerMonth, 65.7],
+            [5 * 3 * hoursPerMonth, 109.5],
         );
-        assert.strictEqual(doc.cost.monthlyUsd, 70.71);
+        assert.strictEqual(doc.cost.monthlyUsd, 115.6);
     });
 
     it("prints a readable report by default: tree, counts, verdicts, cost", async () => {
@@ -122,9 +122,9 @@ describe("offline plan (npm run plan)", () => {
             stdout,
             /\n {2}ssm-fleet-baseline:index:SsmEndpoints +ssm-endpoints\n(?: {4}.*\n)* {4}aws:ec2:VpcEndpoint +ssm-endpoints-ssm\n/,
         );
-        assert.match(stdout, /\n {2}3 {2}aws:ec2:VpcEndpoint\n/);
+        assert.match(stdout, /\n {2}5 {2}aws:ec2:VpcEndpoint\n/);
         assert.match(stdout, /\n {2}no violations\n/);
-        assert.match(stdout, /\n {2}Total +\$23\.32\n/);
+        assert.match(stdout, /\n {2}Total +\$39\.01\n/);
         assert.match(stdout, /us-east-1 list prices; prices in eu-west-1 may differ/);
     });
 

@@ -1,0 +1,288 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    kmsKeyAdministrationActions,
+    logsEncryptionContextKey,
+    logsKeyActions,
+    logsServicePrincipal,
+    sessionDocumentSchemaVersion,
+    sessionDocumentType,
+    sessionPreferencesDocument,
+    sessionPreferencesSessionType,
+} from "../aws/identifiers";
+import { partitionOf } from "../aws/partition";
+import { RegionalSettingsProtection, regionWideOptions } from "./defaultHostManagement";
+import { policyDocument, Statement } from "./policyDocuments";
+import { PrivateBucket } from "./privateBucket";
+
+/** The key prefix of session logs in the bucket. */
+export const sessionLogPrefix = "sessions";
+
+/** What stack configuration decides. */
+export interface SessionManagerPreferencesSettings {
+    readonly region: string;
+    /** Take over an SSM-SessionManagerRunShell that already exists (the console creates one) instead of creating it. */
+    readonly adoptExisting: boolean;
+    /** The document is region-wide: kept on destroy ("retain") or guarded by Pulumi ("protect"), as DHMC is. */
+    readonly regionalSettingsProtection: RegionalSettingsProtection;
+    /** Upload each session's log to a private bucket of the stack when the session ends. */
+    readonly s3Logging: boolean;
+    /** Days the bucket keeps session logs. */
+    readonly logRetentionDays: number;
+    /** Stream session logs to a KMS-encrypted log group while the session runs. */
+    readonly cloudWatchLogging: boolean;
+    /** Days the log group keeps session logs: a retention period CloudWatch Logs accepts. */
+    readonly logGroupRetentionDays: number;
+    /** Encrypt session data between client and node with a customer-managed key, on top of TLS. */
+    readonly encryption: boolean;
+    readonly idleSessionTimeoutMinutes: number;
+    /** Omitted: sessions have no maximum duration. */
+    readonly maxSessionDurationMinutes?: number;
+    /** Linux sessions run as this OS user instead of ssm-user; omitted: Run As is off. */
+    readonly runAsUser?: string;
+    /** Commands each session runs first; empty runs none. */
+    readonly shellProfile: { readonly linux: string; readonly windows: string };
+}
+
+/** A role whose credentials managed nodes run with. */
+export interface NodeRole {
+    readonly name: pulumi.Input<string>;
+    readonly arn: pulumi.Input<string>;
+}
+
+export interface SessionManagerPreferencesArgs extends SessionManagerPreferencesSettings {
+    readonly accountId: pulumi.Input<string>;
+    /**
+     * The roles nodes run with (the DHMC role; a hybrid activation's role), keyed by a short name
+     * for their policies. The agent writes session logs with the node's own credentials, so each
+     * gets exactly the permissions the logging and encryption that are on need.
+     */
+    readonly nodeRoles: Readonly<Record<string, NodeRole>>;
+}
+
+/** Where the sessions' logs and key are; each is undefined when its feature is off. */
+interface SessionStores {
+    readonly bucket?: PrivateBucket;
+    readonly logGroup?: aws.cloudwatch.LogGroup;
+    readonly logGroupArn?: pulumi.Output<string>;
+    /** The key of session data (encryption on) and of the log group (CloudWatch logging on). */
+    readonly key?: aws.kms.Key;
+}
+
+/**
+ * The account's and region's Session Manager preferences (the document SSM-SessionManagerRunShell
+ * that every console and CLI session uses): session logs to a private bucket and to a
+ * KMS-encrypted log group, session data encrypted with a customer-managed key, timeouts, Run As
+ * and shell profile. The nodes' roles get exactly the permissions AWS lists for what is on.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html
+ */
+export class SessionManagerPreferences extends pulumi.ComponentResource {
+    public readonly documentName: pulumi.Output<string>;
+    public readonly logBucketName?: pulumi.Output<string>;
+    public readonly logGroupName?: pulumi.Output<string>;
+    public readonly keyArn?: pulumi.Output<string>;
+
+    constructor(name: string, args: SessionManagerPreferencesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ssm-fleet-baseline:index:SessionManagerPreferences", name, {}, opts);
+        const logGroupArn = args.cloudWatchLogging ? this.logGroupArn(args) : undefined;
+        const key = args.encryption || logGroupArn ? this.key(name, args, logGroupArn) : undefined;
+        const stores: SessionStores = {
+            bucket: args.s3Logging
+                ? new PrivateBucket(`${name}-logs`, { expirationDays: args.logRetentionDays }, { parent: this })
+                : undefined,
+            logGroup: logGroupArn && key ? this.logGroup(name, args, key) : undefined,
+            logGroupArn,
+            key,
+        };
+        const nodeAccess = this.nodeAccess(name, args, stores);
+        const document = this.document(name, args, stores, nodeAccess);
+
+        this.documentName = document.name;
+        this.logBucketName = stores.bucket?.bucketName;
+        this.logGroupName = stores.logGroup?.name;
+        this.keyArn = key?.arn;
+        this.registerOutputs({
+            documentName: this.documentName,
+            logBucketName: this.logBucketName,
+            logGroupName: this.logGroupName,
+            keyArn: this.keyArn,
+        });
+    }
+
+    /**
+     * The log group's name is fixed rather than generated, because the key policy must name the
+     * group before the group can be created with the key.
+     */
+    private logGroupArn(args: SessionManagerPreferencesArgs): pulumi.Output<string> {
+        return pulumi.interpolate`arn:${partitionOf(args.region)}:logs:${args.region}:${args.accountId}:log-group:${sessionLogGroupName()}`;
+    }
+
+    /**
+     * The account administers the key but cannot use it through the key policy alone: session data
+     * is decrypted only by the nodes' roles, and the log group's data only by CloudWatch Logs of
+     * this region for this log group. The people who start sessions need kms:GenerateDataKey on
+     * the key (AWS: "Both the users who start sessions and the managed nodes that they connect to
+     * must have permission to use the key"), which their IAM policies grant.
+     * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html
+     */
+    private key(name: string, args: SessionManagerPreferencesArgs, logGroupArn?: pulumi.Output<string>): aws.kms.Key {
+        const account = pulumi.interpolate`arn:${partitionOf(args.region)}:iam::${args.accountId}:root`;
+        const statements: pulumi.Input<Statement>[] = [
+            {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: account },
+                Action: kmsKeyAdministrationActions,
+                Resource: "*",
+            },
+        ];
+        if (args.encryption) {
+            statements.push(
+                {
+                    Sid: "SessionStartersThroughIam",
+                    Effect: "Allow",
+                    Principal: { AWS: account },
+                    Action: "kms:GenerateDataKey",
+                    Resource: "*",
+                },
+                {
+                    Sid: "NodesDecryptSessionData",
+                    Effect: "Allow",
+                    Principal: { AWS: Object.values(args.nodeRoles).map(role => role.arn) },
+                    Action: "kms:Decrypt",
+                    Resource: "*",
+                },
+            );
+        }
+        if (logGroupArn) {
+            statements.push({
+                Sid: "CloudWatchLogsEncryptSessionLogs",
+                Effect: "Allow",
+                Principal: { Service: logsServicePrincipal(args.region) },
+                Action: logsKeyActions,
+                Resource: "*",
+                Condition: { ArnEquals: { [logsEncryptionContextKey]: logGroupArn } },
+            });
+        }
+        return new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: "Encrypts Session Manager session data and session logs",
+                enableKeyRotation: true,
+                policy: policyDocument(statements),
+            },
+            { parent: this },
+        );
+    }
+
+    private logGroup(name: string, args: SessionManagerPreferencesArgs, key: aws.kms.Key): aws.cloudwatch.LogGroup {
+        return new aws.cloudwatch.LogGroup(
+            `${name}-log-group`,
+            { name: sessionLogGroupName(), retentionInDays: args.logGroupRetentionDays, kmsKeyId: key.arn },
+            { parent: this },
+        );
+    }
+
+    /**
+     * One policy per node role, with the actions AWS lists for the features that are on, on this
+     * stack's bucket prefix, log group and key. DescribeLogGroups is evaluated against the
+     * account's and region's log groups, never one group, so that is its narrowest resource.
+     * https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+     */
+    private nodeAccess(name: string, args: SessionManagerPreferencesArgs, stores: SessionStores): aws.iam.RolePolicy[] {
+        const statements: pulumi.Input<Statement>[] = [];
+        if (stores.bucket) {
+            statements.push(
+                {
+                    Effect: "Allow",
+                    Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${stores.bucket.bucketArn}/${sessionLogPrefix}/*`,
+                },
+                // The agent checks the bucket is encrypted before it uploads (s3EncryptionEnabled).
+                { Effect: "Allow", Action: "s3:GetEncryptionConfiguration", Resource: stores.bucket.bucketArn },
+            );
+        }
+        if (stores.logGroupArn) {
+            statements.push(
+                {
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    Resource: pulumi.interpolate`${stores.logGroupArn}:*`,
+                },
+                {
+                    Effect: "Allow",
+                    Action: "logs:DescribeLogGroups",
+                    Resource: pulumi.interpolate`arn:${partitionOf(args.region)}:logs:${args.region}:${args.accountId}:log-group:*`,
+                },
+            );
+        }
+        if (args.encryption && stores.key) {
+            statements.push({ Effect: "Allow", Action: "kms:Decrypt", Resource: stores.key.arn });
+        }
+        if (statements.length === 0) {
+            return [];
+        }
+        return Object.entries(args.nodeRoles).map(
+            ([roleKey, role]) =>
+                new aws.iam.RolePolicy(
+                    `${name}-${roleKey}-access`,
+                    { role: role.name, policy: policyDocument(statements) },
+                    { parent: this },
+                ),
+        );
+    }
+
+    /**
+     * The preferences document, written as AWS's schema has it: booleans as JSON booleans, the
+     * timeouts as strings of minutes, and an empty string for what is not used (as AWS's own
+     * template does). It has a fixed name and applies to the whole region, so it takes the
+     * regional-settings protection; adopting imports the one the console created.
+     */
+    private document(
+        name: string,
+        args: SessionManagerPreferencesArgs,
+        stores: SessionStores,
+        nodeAccess: aws.iam.RolePolicy[],
+    ): aws.ssm.Document {
+        const content = {
+            schemaVersion: sessionDocumentSchemaVersion,
+            description: "Session Manager preferences of this account and region, managed by ssm-fleet-baseline",
+            sessionType: sessionPreferencesSessionType,
+            inputs: {
+                s3BucketName: stores.bucket?.bucketName ?? "",
+                s3KeyPrefix: stores.bucket ? sessionLogPrefix : "",
+                s3EncryptionEnabled: true,
+                cloudWatchLogGroupName: stores.logGroup?.name ?? "",
+                cloudWatchEncryptionEnabled: true,
+                // Streamed logs reach the log group as the session runs, so a node that dies keeps its log.
+                cloudWatchStreamingEnabled: stores.logGroup !== undefined,
+                kmsKeyId: args.encryption && stores.key ? stores.key.arn : "",
+                runAsEnabled: args.runAsUser !== undefined,
+                runAsDefaultUser: args.runAsUser ?? "",
+                idleSessionTimeout: String(args.idleSessionTimeoutMinutes),
+                maxSessionDuration:
+                    args.maxSessionDurationMinutes === undefined ? "" : String(args.maxSessionDurationMinutes),
+                shellProfile: { linux: args.shellProfile.linux, windows: args.shellProfile.windows },
+            },
+        };
+        return new aws.ssm.Document(
+            `${name}-preferences`,
+            {
+                name: sessionPreferencesDocument,
+                documentType: sessionDocumentType,
+                documentFormat: "JSON",
+                content: pulumi.jsonStringify(content),
+            },
+            {
+                ...regionWideOptions(args.regionalSettingsProtection, this),
+                ...(args.adoptExisting ? { import: sessionPreferencesDocument } : {}),
+                dependsOn: nodeAccess,
+            },
+        );
+    }
+}
+
+/** The session log group of this stack: fixed, so that the key policy can name it. */
+function sessionLogGroupName(): string {
+    return `/${pulumi.getProject()}/${pulumi.getStack()}/sessions`;
+}

@@ -1,0 +1,332 @@
+// Session Manager preferences facts: the account/region document is SSM-SessionManagerRunShell,
+// type Session, schemaVersion "1.0" (the only one), sessionType Standard_Stream; booleans are JSON
+// booleans and the timeouts strings of minutes, idle 1 to 60, maximum 1 to 1440
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html).
+// The node's credentials (here the DHMC role) need s3:PutObject on the prefix and
+// s3:GetEncryptionConfiguration, the four CloudWatch Logs actions, and kms:Decrypt on the session
+// key (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html,
+// https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html);
+// a log group's key must let logs.<region>.amazonaws.com use it for that group only
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+import * as pulumi from "@pulumi/pulumi";
+import * as assert from "assert";
+import {
+    SessionManagerPreferences,
+    SessionManagerPreferencesSettings,
+} from "../../components/sessionManagerPreferences";
+import { RecordingMocks, standInAccountId } from "../../harness/standIns";
+import { underMocks, valueOf } from "../support/program";
+
+const dhmcRoleArn = `arn:aws:iam::${standInAccountId}:role/service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole`;
+const hybridRoleArn = `arn:aws:iam::${standInAccountId}:role/hybrid-role-1234567`;
+const allOn: SessionManagerPreferencesSettings = {
+    region: "eu-west-1",
+    adoptExisting: false,
+    regionalSettingsProtection: "retain",
+    s3Logging: true,
+    logRetentionDays: 30,
+    cloudWatchLogging: true,
+    logGroupRetentionDays: 90,
+    encryption: true,
+    idleSessionTimeoutMinutes: 20,
+    shellProfile: { linux: "", windows: "" },
+};
+
+/** Also records the id a resource is imported with. */
+class ImportRecordingMocks extends RecordingMocks {
+    readonly importIds = new Map<string, string | undefined>();
+    newResource(args: pulumi.runtime.MockResourceArgs) {
+        this.importIds.set(args.name, args.id);
+        return super.newResource(args);
+    }
+}
+
+const build = (settings: Partial<SessionManagerPreferencesSettings> = {}, mocks = new ImportRecordingMocks()) =>
+    underMocks(
+        {},
+        () =>
+            new SessionManagerPreferences("sm", {
+                ...allOn,
+                ...settings,
+                accountId: standInAccountId,
+                nodeRoles: {
+                    dhmc: { name: "AWSSystemsManagerDefaultEC2InstanceManagementRole", arn: dhmcRoleArn },
+                    hybrid: { name: "hybrid-role-1234567", arn: hybridRoleArn },
+                },
+            }),
+        "test",
+        mocks,
+    );
+
+const content = (mocks: RecordingMocks) => JSON.parse(mocks.named("sm-preferences").inputs.content);
+const statementsOf = (mocks: RecordingMocks, name: string) => JSON.parse(mocks.named(name).inputs.policy).Statement;
+
+// The inputs of a Standard_Stream document as session-manager-schema.html lists them.
+const schema: Record<string, { type: "string" | "boolean" | "shellProfile"; required: boolean }> = {
+    s3BucketName: { type: "string", required: false },
+    s3KeyPrefix: { type: "string", required: false },
+    s3EncryptionEnabled: { type: "boolean", required: true },
+    cloudWatchLogGroupName: { type: "string", required: false },
+    cloudWatchEncryptionEnabled: { type: "boolean", required: true },
+    cloudWatchStreamingEnabled: { type: "boolean", required: true },
+    kmsKeyId: { type: "string", required: false },
+    runAsEnabled: { type: "boolean", required: true },
+    runAsDefaultUser: { type: "string", required: false },
+    idleSessionTimeout: { type: "string", required: false },
+    maxSessionDuration: { type: "string", required: false },
+    shellProfile: { type: "shellProfile", required: false },
+};
+
+function assertMatchesSchema(document: any) {
+    assert.deepStrictEqual(Object.keys(document).sort(), ["description", "inputs", "schemaVersion", "sessionType"]);
+    assert.deepStrictEqual([document.schemaVersion, document.sessionType], ["1.0", "Standard_Stream"]);
+    for (const [key, value] of Object.entries(document.inputs)) {
+        const field = schema[key];
+        assert.ok(field, `${key} is not a Standard_Stream input`);
+        if (field.type === "shellProfile") {
+            assert.deepStrictEqual(Object.keys(value as object).sort(), ["linux", "windows"]);
+            assert.ok(Object.values(value as object).every(v => typeof v === "string"));
+        } else {
+            assert.strictEqual(typeof value, field.type, key);
+        }
+    }
+    for (const key of Object.keys(schema).filter(k => schema[k].required)) {
+        assert.ok(key in document.inputs, `required input ${key} is missing`);
+    }
+    const idle = document.inputs.idleSessionTimeout;
+    assert.ok(/^\d+$/.test(idle) && Number(idle) >= 1 && Number(idle) <= 60, `idleSessionTimeout ${idle}`);
+    const max = document.inputs.maxSessionDuration;
+    assert.ok(
+        max === "" || (/^\d+$/.test(max) && Number(max) >= 1 && Number(max) <= 1440),
+        `maxSessionDuration ${max}`,
+    );
+}
+
+describe("Session Manager preferences", () => {
+    it("writes the region's SSM-SessionManagerRunShell as a JSON Session document of schema 1.0", async () => {
+        const { mocks, result } = await build();
+        const document = mocks.named("sm-preferences").inputs;
+        assert.deepStrictEqual(
+            [document.name, document.documentType, document.documentFormat],
+            ["SSM-SessionManagerRunShell", "Session", "JSON"],
+        );
+        assertMatchesSchema(content(mocks));
+        assert.strictEqual(await valueOf(result.documentName), "SSM-SessionManagerRunShell");
+    });
+
+    it("logs sessions to the private bucket under sessions/ and streams them to the encrypted log group", async () => {
+        const { mocks, result } = await build();
+        assert.deepStrictEqual(content(mocks).inputs, {
+            s3BucketName: "sm-logs-1234567",
+            s3KeyPrefix: "sessions",
+            s3EncryptionEnabled: true,
+            cloudWatchLogGroupName: "/ssm-fleet-baseline/test/sessions",
+            cloudWatchEncryptionEnabled: true,
+            cloudWatchStreamingEnabled: true,
+            kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:sm-key",
+            runAsEnabled: false,
+            runAsDefaultUser: "",
+            idleSessionTimeout: "20",
+            maxSessionDuration: "",
+            shellProfile: { linux: "", windows: "" },
+        });
+        const logGroup = mocks.named("sm-log-group").inputs;
+        assert.deepStrictEqual(
+            [logGroup.name, logGroup.retentionInDays, logGroup.kmsKeyId],
+            ["/ssm-fleet-baseline/test/sessions", 90, "arn:aws:kms:eu-west-1:123456789012:sm-key"],
+        );
+        assert.deepStrictEqual(
+            await Promise.all([valueOf(result.logBucketName), valueOf(result.logGroupName), valueOf(result.keyArn)]),
+            ["sm-logs-1234567", "/ssm-fleet-baseline/test/sessions", "arn:aws:kms:eu-west-1:123456789012:sm-key"],
+        );
+    });
+
+    it("keeps the S3 session logs private, encrypted, versioned, TLS-only and for logRetentionDays", async () => {
+        const { mocks } = await build();
+        const block = mocks.named("sm-logs-public-access").inputs;
+        assert.deepStrictEqual(
+            [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+            [true, true, true, true],
+        );
+        assert.strictEqual(
+            mocks.named("sm-logs-encryption").inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm,
+            "AES256",
+        );
+        assert.strictEqual(mocks.named("sm-logs-versioning").inputs.versioningConfiguration.status, "Enabled");
+        assert.strictEqual(mocks.named("sm-logs-lifecycle").inputs.rules[0].expiration.days, 30);
+        assert.strictEqual(
+            JSON.parse(mocks.named("sm-logs-policy").inputs.policy).Statement[0].Condition.Bool["aws:SecureTransport"],
+            "false",
+        );
+    });
+
+    it("encrypts with a rotating key that the account administers, the node roles decrypt and CloudWatch Logs uses for the session log group only", async () => {
+        const { mocks } = await build();
+        const key = mocks.named("sm-key").inputs;
+        assert.strictEqual(key.enableKeyRotation, true);
+        const account = `arn:aws:iam::${standInAccountId}:root`;
+        assert.deepStrictEqual(JSON.parse(key.policy).Statement, [
+            {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: account },
+                Action: [
+                    "kms:Create*",
+                    "kms:Describe*",
+                    "kms:Enable*",
+                    "kms:List*",
+                    "kms:Put*",
+                    "kms:Update*",
+                    "kms:Revoke*",
+                    "kms:Disable*",
+                    "kms:Get*",
+                    "kms:Delete*",
+                    "kms:TagResource",
+                    "kms:UntagResource",
+                    "kms:ScheduleKeyDeletion",
+                    "kms:CancelKeyDeletion",
+                ],
+                Resource: "*",
+            },
+            {
+                Sid: "SessionStartersThroughIam",
+                Effect: "Allow",
+                Principal: { AWS: account },
+                Action: "kms:GenerateDataKey",
+                Resource: "*",
+            },
+            {
+                Sid: "NodesDecryptSessionData",
+                Effect: "Allow",
+                Principal: { AWS: [dhmcRoleArn, hybridRoleArn] },
+                Action: "kms:Decrypt",
+                Resource: "*",
+            },
+            {
+                Sid: "CloudWatchLogsEncryptSessionLogs",
+                Effect: "Allow",
+                Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                Resource: "*",
+                Condition: {
+                    ArnEquals: {
+                        "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${standInAccountId}:log-group:/ssm-fleet-baseline/test/sessions`,
+                    },
+                },
+            },
+        ]);
+    });
+
+    it("gives every node role exactly the documented logging and decryption actions, none on *", async () => {
+        const { mocks } = await build();
+        const expected = [
+            { Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::sm-logs-1234567/sessions/*" },
+            { Effect: "Allow", Action: "s3:GetEncryptionConfiguration", Resource: "arn:aws:s3:::sm-logs-1234567" },
+            {
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: `arn:aws:logs:eu-west-1:${standInAccountId}:log-group:/ssm-fleet-baseline/test/sessions:*`,
+            },
+            {
+                Effect: "Allow",
+                Action: "logs:DescribeLogGroups",
+                Resource: `arn:aws:logs:eu-west-1:${standInAccountId}:log-group:*`,
+            },
+            { Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:eu-west-1:123456789012:sm-key" },
+        ];
+        assert.deepStrictEqual(
+            mocks.ofType("aws:iam/rolePolicy:RolePolicy").map(p => [p.name, p.inputs.role]),
+            [
+                ["sm-dhmc-access", "AWSSystemsManagerDefaultEC2InstanceManagementRole"],
+                ["sm-hybrid-access", "hybrid-role-1234567"],
+            ],
+        );
+        for (const name of ["sm-dhmc-access", "sm-hybrid-access"]) {
+            assert.deepStrictEqual(statementsOf(mocks, name), expected, name);
+        }
+        const dependencies = mocks.optionsOf("sm-preferences").dependencies;
+        assert.ok(
+            ["sm-dhmc-access", "sm-hybrid-access"].every(name => dependencies.some(urn => urn.endsWith(`::${name}`))),
+            "the preferences take effect only once the nodes may log",
+        );
+    });
+
+    it("switches each store off on its own: no bucket, no log group, no session key", async () => {
+        const { mocks: noS3 } = await build({ s3Logging: false });
+        assert.deepStrictEqual(
+            [content(noS3).inputs.s3BucketName, content(noS3).inputs.s3KeyPrefix, noS3.ofType("aws:s3/bucket:Bucket")],
+            ["", "", []],
+        );
+        assert.ok(statementsOf(noS3, "sm-dhmc-access").every((s: any) => !String(s.Action).startsWith("s3:")));
+
+        const { mocks: noLogs } = await build({ cloudWatchLogging: false });
+        assert.deepStrictEqual(
+            [content(noLogs).inputs.cloudWatchLogGroupName, content(noLogs).inputs.cloudWatchStreamingEnabled],
+            ["", false],
+        );
+        assert.deepStrictEqual(noLogs.ofType("aws:cloudwatch/logGroup:LogGroup"), []);
+        assert.deepStrictEqual(
+            statementsOf(noLogs, "sm-key").map((s: any) => s.Sid),
+            ["AccountAdministers", "SessionStartersThroughIam", "NodesDecryptSessionData"],
+        );
+
+        // The log group stays KMS-encrypted without session encryption; the nodes get no key access.
+        const { mocks: noEncryption } = await build({ encryption: false });
+        assert.strictEqual(content(noEncryption).inputs.kmsKeyId, "");
+        assert.deepStrictEqual(
+            statementsOf(noEncryption, "sm-key").map((s: any) => s.Sid),
+            ["AccountAdministers", "CloudWatchLogsEncryptSessionLogs"],
+        );
+        assert.ok(statementsOf(noEncryption, "sm-dhmc-access").every((s: any) => !String(s.Action).startsWith("kms:")));
+
+        const { mocks: none } = await build({ s3Logging: false, cloudWatchLogging: false, encryption: false });
+        assert.deepStrictEqual(
+            ["aws:kms/key:Key", "aws:iam/rolePolicy:RolePolicy"].map(type => none.ofType(type).length),
+            [0, 0],
+        );
+        assertMatchesSchema(content(none));
+    });
+
+    it("writes the timeouts as strings of minutes, Run As with its user and the shell profile", async () => {
+        const { mocks } = await build({
+            idleSessionTimeoutMinutes: 60,
+            maxSessionDurationMinutes: 1440,
+            runAsUser: "ops",
+            shellProfile: { linux: "cd ~ && bash", windows: "date" },
+        });
+        const inputs = content(mocks).inputs;
+        assert.deepStrictEqual(
+            [
+                inputs.idleSessionTimeout,
+                inputs.maxSessionDuration,
+                inputs.runAsEnabled,
+                inputs.runAsDefaultUser,
+                inputs.shellProfile,
+            ],
+            ["60", "1440", true, "ops", { linux: "cd ~ && bash", windows: "date" }],
+        );
+        assertMatchesSchema(content(mocks));
+    });
+
+    it("keeps the region-wide document on destroy, or has Pulumi refuse to delete it", async () => {
+        const { mocks: retained } = await build();
+        assert.deepStrictEqual(
+            [retained.optionsOf("sm-preferences").retainOnDelete, retained.optionsOf("sm-preferences").protect],
+            [true, false],
+        );
+        const { mocks: protectedOne } = await build({ regionalSettingsProtection: "protect" });
+        assert.deepStrictEqual(
+            [protectedOne.optionsOf("sm-preferences").retainOnDelete, protectedOne.optionsOf("sm-preferences").protect],
+            [false, true],
+        );
+    });
+
+    it("imports the document the console created when told to adopt it, and creates it otherwise", async () => {
+        const adopting = new ImportRecordingMocks();
+        await build({ adoptExisting: true }, adopting);
+        assert.strictEqual(adopting.importIds.get("sm-preferences"), "SSM-SessionManagerRunShell");
+        const creating = new ImportRecordingMocks();
+        await build({}, creating);
+        assert.ok(!creating.importIds.get("sm-preferences"));
+    });
+});
