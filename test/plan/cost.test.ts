@@ -123,7 +123,7 @@ describe("the cost model", () => {
             [logs?.item, logs?.quantity, logs?.unit, logs?.unitUsd, logs?.monthlyUsd],
             ["CloudWatch Logs storage (3 log groups × 1 GB assumed)", 3, "GB-month", 0.03, 0.09],
         );
-        assert.match(logs!.source, /^https:\/\/aws\.amazon\.com\/cloudwatch\/pricing\/ \(read 2026-12-01\)/);
+        assert.match(logs!.source, /^https:\/\/aws\.amazon\.com\/cloudwatch\/pricing\/ \(read 2026-12-01; secondary/);
     });
 
     it("prices the advanced tier per hybrid node-hour up to the activations' registration limit, and says what it costs", () => {
@@ -143,7 +143,10 @@ describe("the cost model", () => {
                 "The advanced tier costs $0.00695 per hybrid node per hour ($5.07 per node-month) for every hybrid node in the region, whoever registered it.",
             ),
         );
-        assert.match(nodes!.source, /^https:\/\/aws\.amazon\.com\/systems-manager\/pricing\/ \(read 2026-12-01\)/);
+        assert.match(
+            nodes!.source,
+            /^https:\/\/aws\.amazon\.com\/systems-manager\/pricing\/ \(read 2026-12-01; secondary/,
+        );
         // Without an activation there is no node count, but the note still states the price.
         const noActivation = estimateMonthlyCost([tier("advanced")]);
         assert.strictEqual(line(noActivation, "SSM advanced-instances tier"), undefined);
