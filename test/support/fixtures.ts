@@ -27,3 +27,9 @@ export function complianceChangeSample(): any {
     );
     return { ...envelope, "detail-type": "Config Rules Compliance Change", detail: notification.Message };
 }
+
+/** "EC2 Automation Execution Status-change Notification", of the runbook runcommand1 (same AWS page). */
+export const automationExecutionSample = () => loadFixture("ssm-automation-execution-status-change.json");
+
+/** "EC2 Automation Step Status-change Notification", a step of the same execution. */
+export const automationStepSample = () => loadFixture("ssm-automation-step-status-change.json");
