@@ -6,7 +6,7 @@ import { Canary } from "./components/canary";
 import { adoptedVpc, ClosedVpc } from "./components/closedVpc";
 import { DefaultHostManagement } from "./components/defaultHostManagement";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
-import { ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
+import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
 import { NotificationPipeline } from "./components/notificationPipeline";
 import { SsmEndpoints } from "./components/ssmEndpoints";
@@ -31,7 +31,7 @@ const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compli
 const notifications = new NotificationPipeline("ssm-notify", {
     ...config.notifications,
     accountId,
-    routes: [agentUpdate.notificationRoute, compliance.notificationRoute],
+    routes: [agentUpdate.notificationRoute, compliance.notificationRoute, ...diagnosisRoutes(config.healthWatch)],
 });
 
 const healthWatch = config.healthWatch

@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import { ConfigError } from "../config";
 import { associationResultPattern } from "../components/agentAutoUpdate";
+import { automationCompletionPattern } from "../components/eventDrivenRunbook";
 import { complianceChangePattern } from "../components/managedNodeCompliance";
+import { diagnosisPattern } from "../components/managedNodeHealthWatch";
 import { RecordingMocks } from "../harness/standIns";
 import { runProgram, stackConfig } from "./support/program";
 
@@ -73,6 +75,22 @@ describe("the program", () => {
             JSON.parse(mocks.named("ssm-notify-managed-node-compliance").inputs.eventPattern),
             complianceChangePattern("ec2-instance-managed-by-systems-manager"),
         );
+    });
+
+    it("with healthWatchDiagnose, starts the runbook from health events and routes its completions to the notifier", async () => {
+        const { mocks } = await runProgram("dev", {
+            ...stackConfig("dev"),
+            "ssm-fleet-baseline:healthWatchDiagnose": "true",
+        });
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("node-health-diagnosis").inputs.eventPattern),
+            diagnosisPattern(),
+        );
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("ssm-notify-node-diagnosis").inputs.eventPattern),
+            automationCompletionPattern("AWSSupport-TroubleshootManagedInstance"),
+        );
+        assertComponentTree(mocks);
     });
 
     it("adopts an existing VPC instead of creating one", async () => {
