@@ -9,6 +9,7 @@ import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
 import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
 import { NotificationPipeline } from "./components/notificationPipeline";
+import { PatchManager } from "./components/patchManager";
 import { SsmEndpoints } from "./components/ssmEndpoints";
 import { loadBaselineConfig } from "./config";
 
@@ -27,11 +28,24 @@ const canary = config.canary
     : undefined;
 const agentUpdate = new AgentAutoUpdate("ssm-agent-update", { ...config.agentUpdate, nodeRoleName: dhmc.roleName });
 const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId });
+const patching = config.patching
+    ? new PatchManager("patching", {
+          ...config.patching,
+          accountId,
+          nodeRoleName: dhmc.roleName,
+          regionalSettingsProtection: config.dhmc.regionalSettingsProtection,
+      })
+    : undefined;
 
 const notifications = new NotificationPipeline("ssm-notify", {
     ...config.notifications,
     accountId,
-    routes: [agentUpdate.notificationRoute, compliance.notificationRoute, ...diagnosisRoutes(config.healthWatch)],
+    routes: [
+        agentUpdate.notificationRoute,
+        compliance.notificationRoute,
+        ...diagnosisRoutes(config.healthWatch),
+        ...(patching?.notificationRoutes ?? []),
+    ],
 });
 
 const healthWatch = config.healthWatch
@@ -58,3 +72,6 @@ export const agentUpdateOutputBucket = agentUpdate.outputBucketName;
 export const configRuleName = compliance.ruleName;
 export const canaryInstanceId = canary?.instanceId;
 export const healthWatchTableName = healthWatch?.tableName;
+export const patchBaselineId = patching?.baselineId;
+export const patchWindowId = patching?.maintenanceWindowId;
+export const patchOutputBucket = patching?.outputBucketName;

@@ -7,6 +7,14 @@ import { serviceTrustPolicy } from "./policyDocuments";
 /** How the region-wide settings survive `pulumi destroy`: kept in AWS, or guarded by Pulumi. */
 export type RegionalSettingsProtection = "retain" | "protect";
 
+/** Options for a child resource with a region-wide effect, under the stack's protection. */
+export function regionWideOptions(
+    parent: pulumi.Resource,
+    protection: RegionalSettingsProtection,
+): pulumi.CustomResourceOptions {
+    return protection === "protect" ? { parent, protect: true } : { parent, retainOnDelete: true };
+}
+
 export interface DefaultHostManagementArgs {
     readonly region: string;
     readonly roleName: string;
@@ -26,10 +34,7 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
 
     constructor(name: string, args: DefaultHostManagementArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:DefaultHostManagement", name, {}, opts);
-        const regionWide: pulumi.CustomResourceOptions =
-            args.regionalSettingsProtection === "protect"
-                ? { parent: this, protect: true }
-                : { parent: this, retainOnDelete: true };
+        const regionWide = regionWideOptions(this, args.regionalSettingsProtection);
 
         const role = new aws.iam.Role(
             `${name}-role`,

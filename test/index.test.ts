@@ -4,6 +4,7 @@ import { associationResultPattern } from "../components/agentAutoUpdate";
 import { automationCompletionPattern } from "../components/eventDrivenRunbook";
 import { complianceChangePattern } from "../components/managedNodeCompliance";
 import { diagnosisPattern } from "../components/managedNodeHealthWatch";
+import { patchNonCompliancePattern, windowFailurePattern } from "../components/patchManager";
 import { RecordingMocks } from "../harness/standIns";
 import { runProgram, stackConfig } from "./support/program";
 
@@ -91,6 +92,27 @@ describe("the program", () => {
             automationCompletionPattern("AWSSupport-TroubleshootManagedInstance"),
         );
         assertComponentTree(mocks);
+    });
+
+    it("patches by default, routing this baseline's non-compliant nodes and this window's failures to the notifier", async () => {
+        const { mocks, outputs } = await runProgram("dev");
+        const baseline = mocks.named("patching-baseline").outputs;
+        assert.deepStrictEqual([outputs.patchBaselineId, outputs.patchWindowId], [baseline.id, "patching-window-id"]);
+        assert.ok(typeof outputs.patchOutputBucket === "string" && outputs.patchOutputBucket !== "");
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("ssm-notify-patch-compliance").inputs.eventPattern),
+            patchNonCompliancePattern([baseline.id, baseline.arn]),
+        );
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("ssm-notify-patch-window").inputs.eventPattern),
+            windowFailurePattern("patching-window-id"),
+        );
+        const { mocks: unpatched, outputs: without } = await runProgram("dev", {
+            ...stackConfig("dev"),
+            "ssm-fleet-baseline:patching": "false",
+        });
+        assert.deepStrictEqual(unpatched.ofType("ssm-fleet-baseline:index:PatchManager"), []);
+        assert.strictEqual(without.patchBaselineId, undefined);
     });
 
     it("adopts an existing VPC instead of creating one", async () => {
