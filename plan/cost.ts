@@ -47,7 +47,14 @@ export const hoursPerMonth = 730;
 export const assumed = {
     configRuleEvaluationsPerRule: 1_000,
     configItemsRecorded: 1_000,
+    // A runbook started by EventBridge (the health watch's diagnosis) runs when a node is lost: ten
+    // a month, each of about fifteen steps (the troubleshooting runbook's checks and branches).
+    runbookRunsPerMonth: 10,
+    stepsPerRunbookRun: 15,
 } as const;
+
+/** Systems Manager's price page, which could not be read from this machine (2026-12-01): its figures below are unconfirmed. */
+const ssmPricing = "https://aws.amazon.com/systems-manager/pricing/ (not readable here on 2026-12-01; unconfirmed)";
 
 const facts = "aws-facts §8";
 
@@ -106,6 +113,18 @@ const unitPrices = {
         usd: 0,
         source: "not in aws-facts; assumed within the SQS free tier at dead-letter volumes (unverified)",
     },
+    maintenanceWindow: {
+        item: "Maintenance windows (Patch Manager, State Manager and Run Command on EC2)",
+        unit: "window",
+        usd: 0,
+        source: `${ssmPricing}: no charge for these capabilities on EC2 instances`,
+    },
+    automationStep: {
+        item: "Automation steps",
+        unit: "step",
+        usd: 0.002,
+        source: `${ssmPricing}: $0.002 per step; no free tier for accounts new to Automation since 2025-08-14 (https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-automation.html); ${assumed.runbookRunsPerMonth} runs of ${assumed.stepsPerRunbookRun} steps per runbook a month assumed`,
+    },
 } as const satisfies Record<string, UnitPrice>;
 
 const types = {
@@ -117,6 +136,8 @@ const types = {
     snsTopic: "aws:sns/topic:Topic",
     eventRule: "aws:cloudwatch/eventRule:EventRule",
     sqsQueue: "aws:sqs/queue:Queue",
+    maintenanceWindow: "aws:ssm/maintenanceWindow:MaintenanceWindow",
+    eventDrivenRunbook: "ssm-fleet-baseline:index:EventDrivenRunbook",
 } as const;
 
 /** Resources that cost money but have no verified price in aws-facts §8: named in the notes, left out of the total. */
@@ -181,6 +202,13 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
     add(unitPrices.snsTopic, ofType(types.snsTopic).length);
     add(unitPrices.eventRule, ofType(types.eventRule).length);
     add(unitPrices.sqsQueue, ofType(types.sqsQueue).length);
+    add(unitPrices.maintenanceWindow, ofType(types.maintenanceWindow).length);
+    const runbooks = ofType(types.eventDrivenRunbook).length;
+    add(
+        unitPrices.automationStep,
+        runbooks * assumed.runbookRunsPerMonth * assumed.stepsPerRunbookRun,
+        `${unitPrices.automationStep.item} (${runbooks} runbook${runbooks === 1 ? "" : "s"}, ${assumed.runbookRunsPerMonth} runs × ${assumed.stepsPerRunbookRun} steps a month, assumed)`,
+    );
 
     const notes = [
         `Unit prices are ${pricingRegion} list prices; prices in ${stackRegion && stackRegion !== pricingRegion ? stackRegion : "other regions"} may differ.`,
