@@ -86,6 +86,8 @@ export const configKeys = {
     patchRebootOption: { type: "string", default: "RebootIfNeeded" },
     patchMaxConcurrency: { type: "string", default: "10%" },
     patchMaxErrors: { type: "string", default: "10%" },
+    s3EndpointPolicy: { type: "boolean", default: false },
+    s3EndpointAllowedBuckets: { type: "array", default: [] },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
@@ -130,6 +132,9 @@ const routeTableIdPattern = /^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const roleNamePattern = /^[\w+=,.@-]{1,64}$/;
 // Config rule names: up to 128 characters; kept to characters that are safe in console links.
 const ruleNamePattern = /^[A-Za-z0-9._-]{1,128}$/;
+// S3 general purpose bucket names: 3 to 63 lower-case letters, digits, dots and hyphens, starting
+// and ending with a letter or digit, no two dots in a row, not an IPv4 address.
+const bucketNamePattern = /^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // Patch group names: 1 to 256 letters, spaces, digits or _.:/=+-@ (API PatchGroup pattern).
 const patchGroupPattern = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
@@ -210,7 +215,11 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
     const config: BaselineConfig = {
         region: inRegion,
         network: parseNetwork(read),
-        endpoints: { region: inRegion, includeEc2Messages: read.bool("ec2MessagesEndpoint") },
+        endpoints: {
+            region: inRegion,
+            includeEc2Messages: read.bool("ec2MessagesEndpoint"),
+            ...parseS3EndpointPolicy(read),
+        },
         dhmc: parseDhmc(read, inRegion),
         agentUpdate: parseAgentUpdate(read, inRegion, logRetentionDays),
         compliance: {
@@ -388,6 +397,25 @@ function parseHealthWatch(read: ConfigReader, region: string): ManagedNodeHealth
     const excludeTagKey = parseTagKey(read, "healthWatchExcludeTagKey");
     const diagnose = read.bool("healthWatchDiagnose");
     return enabled ? { region, schedule, graceMinutes, debounceSweeps, excludeTagKey, diagnose } : undefined;
+}
+
+/** The S3 gateway endpoint's optional policy: absent unless s3EndpointPolicy is on. */
+function parseS3EndpointPolicy(read: ConfigReader): Pick<SsmEndpointsSettings, "s3EndpointPolicy"> {
+    const restricted = read.bool("s3EndpointPolicy");
+    const allowedBuckets = read.list("s3EndpointAllowedBuckets", "S3 bucket names");
+    allowedBuckets.forEach((bucket, i) => {
+        if (!bucketNamePattern.test(bucket)) {
+            read.report(
+                `${read.key("s3EndpointAllowedBuckets")}[${i}]: got ${JSON.stringify(bucket)}; expected an S3 bucket name (3 to 63 lower-case letters, digits, dots or hyphens), not an ARN`,
+            );
+        }
+    });
+    if (!restricted && allowedBuckets.length > 0) {
+        read.report(
+            `${read.key("s3EndpointAllowedBuckets")}: only applies with s3EndpointPolicy: true; without it the endpoint allows all of S3`,
+        );
+    }
+    return restricted ? { s3EndpointPolicy: { allowedBuckets } } : {};
 }
 
 /** An EC2 tag key: 1 to 128 characters, not starting with "aws:". */

@@ -18,14 +18,7 @@ const accountId = aws.getCallerIdentityOutput().accountId;
 
 const network =
     config.network.mode === "create" ? new ClosedVpc("ssm-vpc", config.network.vpc) : adoptedVpc(config.network.vpc);
-const endpoints = new SsmEndpoints("ssm-endpoints", { ...config.endpoints, network });
 const dhmc = new DefaultHostManagement("dhmc", config.dhmc);
-const launchTemplate = new ManagedNodeLaunchTemplate("managed-node", {
-    securityGroupId: endpoints.managedNodeSecurityGroupId,
-});
-const canary = config.canary
-    ? new Canary("canary", { subnetId: network.subnetIds[0], securityGroupId: endpoints.managedNodeSecurityGroupId })
-    : undefined;
 const agentUpdate = new AgentAutoUpdate("ssm-agent-update", { ...config.agentUpdate, nodeRoleName: dhmc.roleName });
 const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId });
 const patching = config.patching
@@ -35,6 +28,18 @@ const patching = config.patching
           nodeRoleName: dhmc.roleName,
           regionalSettingsProtection: config.dhmc.regionalSettingsProtection,
       })
+    : undefined;
+// After the components whose buckets the nodes upload to, which a restricted S3 endpoint must let through.
+const endpoints = new SsmEndpoints("ssm-endpoints", {
+    ...config.endpoints,
+    network,
+    outputBucketArns: [agentUpdate.outputBucketArn, ...(patching ? [patching.outputBucketArn] : [])],
+});
+const launchTemplate = new ManagedNodeLaunchTemplate("managed-node", {
+    securityGroupId: endpoints.managedNodeSecurityGroupId,
+});
+const canary = config.canary
+    ? new Canary("canary", { subnetId: network.subnetIds[0], securityGroupId: endpoints.managedNodeSecurityGroupId })
     : undefined;
 
 const notifications = new NotificationPipeline("ssm-notify", {

@@ -551,6 +551,30 @@ describe("config", () => {
         });
     });
 
+    it("restricts the S3 gateway endpoint only when asked, to valid bucket names", () => {
+        assert.strictEqual(parseBaselineConfig(valid, region).endpoints.s3EndpointPolicy, undefined);
+        assert.deepStrictEqual(
+            parseBaselineConfig(
+                { ...valid, s3EndpointPolicy: "true", s3EndpointAllowedBuckets: JSON.stringify(["my.data-bucket"]) },
+                region,
+            ).endpoints.s3EndpointPolicy,
+            { allowedBuckets: ["my.data-bucket"] },
+        );
+        for (const bucket of ["arn:aws:s3:::data", "Data", "ab", "a..b", "-data", "192.168.1.1", "x".repeat(64)]) {
+            assertRejected(
+                { s3EndpointPolicy: "true", s3EndpointAllowedBuckets: JSON.stringify([bucket]) },
+                "ssm-fleet-baseline:s3EndpointAllowedBuckets[0]",
+                /expected an S3 bucket name/,
+            );
+        }
+        assertRejected(
+            { s3EndpointAllowedBuckets: JSON.stringify(["data"]) },
+            "ssm-fleet-baseline:s3EndpointAllowedBuckets",
+            /only applies with s3EndpointPolicy: true/,
+        );
+        assertRejected({ s3EndpointPolicy: "yes" }, "ssm-fleet-baseline:s3EndpointPolicy", /true or false/);
+    });
+
     it("reports every problem at once", () => {
         const problems = problemsOf({ vpcCidr: "nope", agentVersion: "1", ec2MessagesEndpoint: "maybe" });
         assert.strictEqual(problems.length, 3, problems.join("\n"));

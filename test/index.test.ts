@@ -115,6 +115,19 @@ describe("the program", () => {
         assert.strictEqual(without.patchBaselineId, undefined);
     });
 
+    it("with s3EndpointPolicy, lets the nodes upload to the agent-update and patch output buckets through the endpoint", async () => {
+        const { mocks, outputs } = await runProgram("prod", {
+            ...stackConfig("prod"),
+            "ssm-fleet-baseline:s3EndpointPolicy": "true",
+        });
+        const statements = JSON.parse(mocks.named("ssm-endpoints-s3").inputs.policy).Statement;
+        assert.deepStrictEqual(statements.find((s: any) => s.Sid === "StackOutput").Resource, [
+            `arn:aws:s3:::${outputs.agentUpdateOutputBucket}/*`,
+            `arn:aws:s3:::${outputs.patchOutputBucket}/*`,
+        ]);
+        assert.strictEqual((await runProgram("prod")).mocks.named("ssm-endpoints-s3").inputs.policy, undefined);
+    });
+
     it("adopts an existing VPC instead of creating one", async () => {
         const { mocks, outputs } = await runProgram("dev", {
             ...stackConfig("dev"),
