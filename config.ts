@@ -9,11 +9,23 @@ import {
     dhmcDefaultRoleName,
     idleSessionTimeoutMinutes,
     logGroupRetentionDays,
+    maintenanceWindowLimits,
     managedNodeRuleDefaultName,
     maxSessionDurationMinutes,
+    patchComplianceLevels,
+    patchFilterKeysByOs,
+    patchRebootOptions,
+    patchRuleLimits,
+    patchSeveritiesByOs,
 } from "./aws/identifiers";
 import { isKnownRegion } from "./aws/regions";
-import { associationScheduleProblem, parseRate, rateMinutes } from "./aws/schedules";
+import {
+    associationScheduleProblem,
+    isIanaTimeZone,
+    maintenanceWindowScheduleProblem,
+    parseRate,
+    rateMinutes,
+} from "./aws/schedules";
 import { AgentAutoUpdateSettings } from "./components/agentAutoUpdate";
 import { AdoptedVpcArgs, ClosedVpcArgs } from "./components/closedVpc";
 import { DefaultHostManagementArgs } from "./components/defaultHostManagement";
@@ -23,6 +35,13 @@ import { ManagedNodeComplianceSettings } from "./components/managedNodeComplianc
 import { ManagedNodeHealthWatchSettings } from "./components/managedNodeHealthWatch";
 import { NotificationPipelineSettings } from "./components/notificationPipeline";
 import { SessionManagerPreferencesSettings } from "./components/sessionManagerPreferences";
+import {
+    PatchApprovalRule,
+    PatchComplianceLevel,
+    PatchManagerSettings,
+    PatchOperatingSystem,
+    PatchRebootOption,
+} from "./components/patchManager";
 import { SsmEndpointsSettings } from "./components/ssmEndpoints";
 
 export const projectName = "ssm-fleet-baseline";
@@ -81,6 +100,35 @@ export const configKeys = {
         range: [activationRegistrationLimit.min, activationRegistrationLimit.max],
     },
     hybridInstanceTier: { type: "string", default: "standard" },
+    patching: { type: "boolean", default: true },
+    patchOperatingSystem: { type: "string", default: "AMAZON_LINUX_2023" },
+    patchApprovalRules: {
+        type: "array",
+        default: [
+            "CLASSIFICATION=Security SEVERITY=Critical,Important approveAfterDays=7 complianceLevel=CRITICAL",
+            "CLASSIFICATION=Bugfix approveAfterDays=14 complianceLevel=MEDIUM",
+        ],
+    },
+    patchGroup: { type: "string", default: "" },
+    patchScanSchedule: { type: "string", default: "rate(1 day)" },
+    patchInstallTagKey: { type: "string", default: "ssm-fleet-baseline:patch" },
+    patchWindowSchedule: { type: "string", default: "cron(0 3 ? * SUN *)" },
+    patchWindowTimezone: { type: "string", default: "UTC" },
+    patchWindowDurationHours: {
+        type: "integer",
+        default: 3,
+        range: [maintenanceWindowLimits.durationHours.min, maintenanceWindowLimits.durationHours.max],
+    },
+    patchWindowCutoffHours: {
+        type: "integer",
+        default: 1,
+        range: [maintenanceWindowLimits.cutoffHours.min, maintenanceWindowLimits.cutoffHours.max],
+    },
+    patchRebootOption: { type: "string", default: "RebootIfNeeded" },
+    patchMaxConcurrency: { type: "string", default: "10%" },
+    patchMaxErrors: { type: "string", default: "10%" },
+    s3EndpointPolicy: { type: "boolean", default: false },
+    s3EndpointAllowedBuckets: { type: "array", default: [] },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
@@ -115,6 +163,8 @@ export interface BaselineConfig {
     readonly notifications: NotificationPipelineSettings;
     /** Undefined when the health watch is off. */
     readonly healthWatch?: ManagedNodeHealthWatchSettings;
+    /** Undefined when patching is off. */
+    readonly patching?: PatchManagerSettings;
     /** Launch a canary instance that `up --verify` checks. */
     readonly canary: boolean;
     /** Undefined when the stack leaves the region's Session Manager preferences alone. */
@@ -141,6 +191,11 @@ const roleNamePattern = /^[\w+=,.@-]{1,64}$/;
 const ruleNamePattern = /^[A-Za-z0-9._-]{1,128}$/;
 // Linux user names as useradd accepts them portably: up to 32 letters, digits, _ . -, not starting with - or a digit.
 const linuxUserPattern = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+// S3 general purpose bucket names: 3 to 63 lower-case letters, digits, dots and hyphens, starting
+// and ending with a letter or digit, no two dots in a row, not an IPv4 address.
+const bucketNamePattern = /^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// Patch group names: 1 to 256 letters, spaces, digits or _.:/=+-@ (API PatchGroup pattern).
+const patchGroupPattern = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
 /** How YAML reads an unquoted scalar as a number (YAML 1.2 core schema). */
 const yamlNumber = /^[-+]?(\.inf|\.nan|0x[0-9a-f]+|0o[0-7]+|(\d+\.?\d*|\.\d+)(e[-+]?\d+)?)$/i;
@@ -315,6 +370,7 @@ export function parseBaselineConfig(
             // Closed VPCs reach what session logging and encryption use only through endpoints.
             includeLogs: sessionManager?.cloudWatchLogging ?? false,
             includeKms: sessionManager?.encryption ?? false,
+            ...parseS3EndpointPolicy(read),
         },
         dhmc,
         agentUpdate: parseAgentUpdate(read, inRegion, logRetentionDays),
@@ -327,6 +383,7 @@ export function parseBaselineConfig(
         },
         notifications: { region: inRegion, emails: parseEmails(read) },
         healthWatch: parseHealthWatch(read, inRegion),
+        patching: parsePatching(read, inRegion, logRetentionDays),
         canary: read.bool("canary"),
         sessionManager,
         hybrid: parseHybridActivation(read, dhmc, options.now ?? new Date()),
@@ -524,15 +581,7 @@ function parseHealthWatch(read: ConfigReader, region: string): ManagedNodeHealth
     }
     const graceMinutes = read.integer("healthWatchGraceMinutes");
     const debounceSweeps = read.integer("healthWatchDebounceSweeps");
-    const excludeTagKey = read.text("healthWatchExcludeTagKey");
-    // EC2 tag keys: 1 to 128 characters, not starting with "aws:".
-    if (excludeTagKey.length < 1 || excludeTagKey.length > 128 || excludeTagKey.startsWith("aws:")) {
-        read.problem(
-            "healthWatchExcludeTagKey",
-            excludeTagKey,
-            "an EC2 tag key of 1 to 128 characters that does not start with aws:",
-        );
-    }
+    const excludeTagKey = parseTagKey(read, "healthWatchExcludeTagKey");
     const diagnose = read.bool("healthWatchDiagnose");
     return enabled ? { region, schedule, graceMinutes, debounceSweeps, excludeTagKey, diagnose } : undefined;
 }
@@ -625,6 +674,192 @@ function parseHybridActivation(
         instanceTier: tier as InstanceTier,
     };
     return enabled ? settings : undefined;
+}
+
+/** The S3 gateway endpoint's optional policy: absent unless s3EndpointPolicy is on. */
+function parseS3EndpointPolicy(read: ConfigReader): Pick<SsmEndpointsSettings, "s3EndpointPolicy"> {
+    const restricted = read.bool("s3EndpointPolicy");
+    const allowedBuckets = read.list("s3EndpointAllowedBuckets", "S3 bucket names") ?? [];
+    allowedBuckets.forEach((bucket, i) => {
+        if (!bucketNamePattern.test(bucket)) {
+            read.report(
+                `${read.key("s3EndpointAllowedBuckets")}[${i}]: got ${JSON.stringify(bucket)}; expected an S3 bucket name (3 to 63 lower-case letters, digits, dots or hyphens), not an ARN`,
+            );
+        }
+    });
+    if (!restricted && allowedBuckets.length > 0) {
+        read.report(
+            `${read.key("s3EndpointAllowedBuckets")}: only applies with s3EndpointPolicy: true; without it the endpoint allows all of S3`,
+        );
+    }
+    return restricted ? { s3EndpointPolicy: { allowedBuckets } } : {};
+}
+
+/** An EC2 tag key: 1 to 128 characters, not starting with "aws:". */
+function parseTagKey(read: ConfigReader, k: ConfigKey): string {
+    const key = read.text(k);
+    if (key.length < 1 || key.length > 128 || key.startsWith("aws:")) {
+        read.problem(k, key, "an EC2 tag key of 1 to 128 characters that does not start with aws:");
+    }
+    return key;
+}
+
+function parsePatching(read: ConfigReader, region: string, logRetentionDays: number): PatchManagerSettings | undefined {
+    const enabled = read.bool("patching");
+    const operatingSystem = read.text("patchOperatingSystem");
+    const operatingSystems = Object.keys(patchFilterKeysByOs);
+    if (!operatingSystems.includes(operatingSystem)) {
+        read.problem("patchOperatingSystem", operatingSystem, operatingSystems.join(" or "));
+    }
+    const os = operatingSystem as PatchOperatingSystem;
+    // Filter keys and severities depend on the OS: without a known one, the rules cannot be checked.
+    const approvalRules = operatingSystems.includes(operatingSystem) ? parseApprovalRules(read, os) : [];
+
+    const patchGroup = read.text("patchGroup");
+    if (patchGroup !== "" && !patchGroupPattern.test(patchGroup)) {
+        read.problem("patchGroup", patchGroup, "empty, or 1 to 256 letters, spaces, digits or _.:/=+-@");
+    }
+    const installTagKey = parseTagKey(read, "patchInstallTagKey");
+    if (patchGroup !== "" && read.isSet("patchInstallTagKey")) {
+        read.report(
+            `${read.key("patchInstallTagKey")}: only applies without patchGroup; the window installs on the patch group's nodes, so remove one of the two`,
+        );
+    }
+
+    const scanSchedule = read.text("patchScanSchedule");
+    const scanProblem = associationScheduleProblem(scanSchedule);
+    if (scanProblem) {
+        read.problem("patchScanSchedule", scanSchedule, scanProblem);
+    }
+    const schedule = read.text("patchWindowSchedule");
+    const scheduleProblem = maintenanceWindowScheduleProblem(schedule);
+    if (scheduleProblem) {
+        read.problem("patchWindowSchedule", schedule, scheduleProblem);
+    }
+    const timeZone = read.text("patchWindowTimezone");
+    if (!isIanaTimeZone(timeZone)) {
+        read.problem("patchWindowTimezone", timeZone, "an IANA time zone such as UTC or Europe/Paris (case-sensitive)");
+    }
+    const durationHours = read.integer("patchWindowDurationHours");
+    const cutoffHours = read.integer("patchWindowCutoffHours");
+    if (cutoffHours >= durationHours) {
+        read.report(
+            `${read.key("patchWindowCutoffHours")}: got ${cutoffHours}; expected fewer hours than patchWindowDurationHours (${durationHours}), or no task could ever start`,
+        );
+    }
+
+    const rebootOption = read.text("patchRebootOption");
+    if (!(patchRebootOptions as readonly string[]).includes(rebootOption)) {
+        read.problem("patchRebootOption", rebootOption, patchRebootOptions.join(" or "));
+    }
+    const maxConcurrency = read.text("patchMaxConcurrency");
+    if (!maintenanceWindowLimits.maxConcurrency.test(maxConcurrency)) {
+        read.problem(
+            "patchMaxConcurrency",
+            maxConcurrency,
+            "a number of nodes from 1, or a percentage from 1% to 100%",
+        );
+    }
+    const maxErrors = read.text("patchMaxErrors");
+    if (!maintenanceWindowLimits.maxErrors.test(maxErrors)) {
+        read.problem("patchMaxErrors", maxErrors, "a number of nodes from 0, or a percentage from 0% to 100%");
+    }
+    return enabled
+        ? {
+              region,
+              operatingSystem: os,
+              approvalRules,
+              patchGroup: patchGroup || undefined,
+              scanSchedule,
+              installTagKey,
+              window: { schedule, timeZone, durationHours, cutoffHours },
+              rebootOption: rebootOption as PatchRebootOption,
+              maxConcurrency,
+              maxErrors,
+              logRetentionDays,
+          }
+        : undefined;
+}
+
+function parseApprovalRules(read: ConfigReader, os: PatchOperatingSystem): PatchApprovalRule[] {
+    const key = read.key("patchApprovalRules");
+    const entries = read.list("patchApprovalRules", "approval rules");
+    if (entries === undefined) {
+        return [];
+    }
+    if (entries.length < 1 || entries.length > patchRuleLimits.rules) {
+        read.report(`${key}: got ${entries.length} rules; expected 1 to ${patchRuleLimits.rules}`);
+    }
+    const rules: PatchApprovalRule[] = [];
+    entries.forEach((entry, i) => {
+        const parsed = parseApprovalRule(entry, os);
+        if (typeof parsed === "string") {
+            read.report(`${key}[${i}]: got ${JSON.stringify(entry)}; expected ${parsed}`);
+        } else {
+            rules.push(parsed);
+        }
+    });
+    return rules;
+}
+
+/**
+ * One approval rule, written as KEY=value,value ... approveAfterDays=N [complianceLevel=LEVEL]:
+ * filters by the OS's patch filter keys, each at most once. Returns the rule, or what was expected.
+ */
+function parseApprovalRule(text: string, os: PatchOperatingSystem): PatchApprovalRule | string {
+    const filterKeys: readonly string[] = patchFilterKeysByOs[os];
+    const form = `KEY=value[,value...] ... approveAfterDays=0..${patchRuleLimits.approveAfterDays} [complianceLevel=LEVEL], with KEY one of ${filterKeys.join(", ")}`;
+    const filters: { key: string; values: string[] }[] = [];
+    const seen = new Set<string>();
+    let approveAfterDays: number | undefined;
+    let complianceLevel: PatchComplianceLevel = "UNSPECIFIED";
+    for (const token of text.trim().split(/\s+/)) {
+        const [name, value, ...rest] = token.split("=");
+        if (value === undefined || value === "" || rest.length > 0) {
+            return form;
+        }
+        if (seen.has(name)) {
+            return `${form}; ${name} appears twice`;
+        }
+        seen.add(name);
+        if (name === "approveAfterDays") {
+            if (!/^\d+$/.test(value) || Number(value) > patchRuleLimits.approveAfterDays) {
+                return `approveAfterDays from 0 to ${patchRuleLimits.approveAfterDays}`;
+            }
+            approveAfterDays = Number(value);
+        } else if (name === "complianceLevel") {
+            if (!(patchComplianceLevels as readonly string[]).includes(value)) {
+                return `complianceLevel one of ${patchComplianceLevels.join(", ")}`;
+            }
+            complianceLevel = value as PatchComplianceLevel;
+        } else if (filterKeys.includes(name)) {
+            const values = value.split(",");
+            const problem = filterValuesProblem(name, values, os);
+            if (problem) {
+                return problem;
+            }
+            filters.push({ key: name, values });
+        } else {
+            return `${form}; ${name} is not a patch filter key for ${os}`;
+        }
+    }
+    if (approveAfterDays === undefined || filters.length === 0) {
+        return `${form}; a rule needs at least one filter and approveAfterDays`;
+    }
+    return { filters, approveAfterDays, complianceLevel };
+}
+
+/** Why a filter's values are not ones the API takes, or undefined: 1 to 20 values of 1 to 64 characters, known severities. */
+function filterValuesProblem(key: string, values: string[], os: PatchOperatingSystem): string | undefined {
+    const { valuesPerFilter, valueLength } = patchRuleLimits;
+    if (values.length > valuesPerFilter || values.some(v => v.length < 1 || v.length > valueLength)) {
+        return `${key} with 1 to ${valuesPerFilter} values of 1 to ${valueLength} characters, separated by commas`;
+    }
+    const severities: readonly string[] = patchSeveritiesByOs[os];
+    if (key === "SEVERITY" && !values.every(v => v === "*" || severities.includes(v))) {
+        return `SEVERITY values among ${severities.join(", ")} (or *) for ${os}`;
+    }
+    return undefined;
 }
 
 /** Why an IPv4 CIDR is not a network address, or undefined when it is one. */

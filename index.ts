@@ -7,9 +7,10 @@ import { adoptedVpc, ClosedVpc } from "./components/closedVpc";
 import { DefaultHostManagement } from "./components/defaultHostManagement";
 import { HybridActivation } from "./components/hybridActivation";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
-import { ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
+import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
 import { NotificationPipeline } from "./components/notificationPipeline";
+import { PatchManager } from "./components/patchManager";
 import { SessionManagerPreferences } from "./components/sessionManagerPreferences";
 import { SsmEndpoints } from "./components/ssmEndpoints";
 import { loadBaselineConfig } from "./config";
@@ -19,14 +20,7 @@ const accountId = aws.getCallerIdentityOutput().accountId;
 
 const network =
     config.network.mode === "create" ? new ClosedVpc("ssm-vpc", config.network.vpc) : adoptedVpc(config.network.vpc);
-const endpoints = new SsmEndpoints("ssm-endpoints", { ...config.endpoints, network });
 const dhmc = new DefaultHostManagement("dhmc", config.dhmc);
-const launchTemplate = new ManagedNodeLaunchTemplate("managed-node", {
-    securityGroupId: endpoints.managedNodeSecurityGroupId,
-});
-const canary = config.canary
-    ? new Canary("canary", { subnetId: network.subnetIds[0], securityGroupId: endpoints.managedNodeSecurityGroupId })
-    : undefined;
 const agentUpdate = new AgentAutoUpdate("ssm-agent-update", { ...config.agentUpdate, nodeRoleName: dhmc.roleName });
 const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId });
 const hybrid = config.hybrid ? new HybridActivation("hybrid", { ...config.hybrid, accountId }) : undefined;
@@ -40,11 +34,40 @@ const sessionManager = config.sessionManager
           },
       })
     : undefined;
+const patching = config.patching
+    ? new PatchManager("patching", {
+          ...config.patching,
+          accountId,
+          nodeRoleName: dhmc.roleName,
+          regionalSettingsProtection: config.dhmc.regionalSettingsProtection,
+      })
+    : undefined;
+// After the components whose buckets the nodes upload to, which a restricted S3 endpoint must let through.
+const endpoints = new SsmEndpoints("ssm-endpoints", {
+    ...config.endpoints,
+    network,
+    outputBucketArns: [
+        agentUpdate.outputBucketArn,
+        ...(patching ? [patching.outputBucketArn] : []),
+        ...(sessionManager?.logBucketArn ? [sessionManager.logBucketArn] : []),
+    ],
+});
+const launchTemplate = new ManagedNodeLaunchTemplate("managed-node", {
+    securityGroupId: endpoints.managedNodeSecurityGroupId,
+});
+const canary = config.canary
+    ? new Canary("canary", { subnetId: network.subnetIds[0], securityGroupId: endpoints.managedNodeSecurityGroupId })
+    : undefined;
 
 const notifications = new NotificationPipeline("ssm-notify", {
     ...config.notifications,
     accountId,
-    routes: [agentUpdate.notificationRoute, compliance.notificationRoute],
+    routes: [
+        agentUpdate.notificationRoute,
+        compliance.notificationRoute,
+        ...diagnosisRoutes(config.healthWatch),
+        ...(patching?.notificationRoutes ?? []),
+    ],
 });
 
 const healthWatch = config.healthWatch
@@ -81,3 +104,6 @@ export const hybridActivationId = hybrid?.activationId;
 // Secrets: the code registers servers into this account, and the commands contain it.
 export const hybridActivationCode = hybrid?.activationCode;
 export const hybridRegistrationCommands = hybrid?.registrationCommands;
+export const patchBaselineId = patching?.baselineId;
+export const patchWindowId = patching?.maintenanceWindowId;
+export const patchOutputBucket = patching?.outputBucketName;

@@ -167,3 +167,178 @@ export const activationMaxExpiryDays = 30;
  */
 export const activationTierSettingId = "/ssm/managed-instance/activation-tier";
 export const activationTiers = ["standard", "advanced"] as const;
+// Patch Manager.
+
+/**
+ * The Command document that scans for or installs patches; `Operation` (Scan or Install) is
+ * required, `RebootOption` is RebootIfNeeded (the default) or NoReboot.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-aws-runpatchbaseline.html
+ */
+export const patchBaselineDocument = "AWS-RunPatchBaseline";
+export const patchRebootOptions = ["RebootIfNeeded", "NoReboot"] as const;
+
+/**
+ * The operating systems a baseline of this stack may be for (of the API's OperatingSystem enum),
+ * with the patch filter keys DescribePatchProperties lists for each.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribePatchProperties.html
+ */
+export const patchFilterKeysByOs = {
+    AMAZON_LINUX_2023: ["PRODUCT", "CLASSIFICATION", "SEVERITY"],
+    AMAZON_LINUX_2: ["PRODUCT", "CLASSIFICATION", "SEVERITY"],
+} as const;
+
+/**
+ * Severity values Patch Manager knows on Amazon Linux; AL2023 adds None.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-installing-patches.html
+ */
+export const patchSeveritiesByOs = {
+    AMAZON_LINUX_2023: ["Critical", "Important", "Medium", "Low", "None"],
+    AMAZON_LINUX_2: ["Critical", "Important", "Medium", "Low"],
+} as const;
+
+/**
+ * A rule's compliance level, and the limits of a baseline's rules: 10 rules, 4 filters per rule,
+ * 20 values of 1 to 64 characters per filter, approval 0 to 360 days after release.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PatchRule.html
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PatchFilter.html
+ */
+export const patchComplianceLevels = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED"] as const;
+export const patchRuleLimits = {
+    rules: 10,
+    filtersPerRule: 4,
+    valuesPerFilter: 20,
+    valueLength: 64,
+    approveAfterDays: 360,
+} as const;
+
+/**
+ * The tag that puts a node in a patch group. "Patch Group" is also accepted, but not when tags
+ * are allowed in instance metadata, whose keys cannot hold spaces.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-tag-a-patch-group.html
+ */
+export const patchGroupTagKey = "PatchGroup";
+
+/**
+ * What a Run Command task of a maintenance window needs from its service role: the command
+ * calls of AWS's example policy, and tag:GetResources to resolve tag targets.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/configuring-maintenance-window-permissions-console.html
+ */
+export const runCommandTaskActions = [
+    "ssm:SendCommand",
+    "ssm:CancelCommand",
+    "ssm:ListCommands",
+    "ssm:ListCommandInvocations",
+    "ssm:GetCommandInvocation",
+    "tag:GetResources",
+];
+
+/**
+ * A maintenance window lasts 1 to 24 hours and stops starting tasks `cutoff` (0 to 23) hours
+ * before its end; a task's concurrency cannot be 0, its error threshold can.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateMaintenanceWindow.html
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterTaskWithMaintenanceWindow.html
+ */
+export const maintenanceWindowLimits = {
+    durationHours: { min: 1, max: 24 },
+    cutoffHours: { min: 0, max: 23 },
+    maxConcurrency: /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/,
+    maxErrors: /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/,
+};
+
+// Automation.
+
+/**
+ * The permissions AWSSupport-TroubleshootManagedInstance documents for its assume role.
+ * https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshoot-managed-instance.html
+ */
+export const diagnosisRunbookActions = [
+    "ssm:DescribeAutomationExecutions",
+    "ssm:DescribeAutomationStepExecutions",
+    "ssm:DescribeInstanceInformation",
+    "ssm:DescribeInstanceProperties",
+    "ssm:StartAutomationExecution",
+    "ssm:GetAutomationExecution",
+    "ssm:GetDocument",
+    "ssm:ListDocuments",
+    "iam:ListRoles",
+    "iam:GetInstanceProfile",
+    "iam:ListAttachedRolePolicies",
+    "ec2:DescribeInstances",
+    "ec2:DescribeNetworkAcls",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeVpcEndpoints",
+];
+
+/**
+ * The runbook parameter naming the role an automation runs with; without it, the automation runs
+ * with its starter's permissions (here EventBridge's role).
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/running-automations-event-bridge.html
+ */
+export const automationAssumeRoleParameter = "AutomationAssumeRole";
+
+/**
+ * An Automation runbook as EventBridge targets it: the automation-definition ARN with the account
+ * (a document/ ARN makes EventBridge treat the target as Run Command).
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/running-automations-event-bridge.html
+ */
+export function automationDefinitionArn(partition: string, region: string, account: string, runbook: string): string {
+    return `arn:${partition}:ssm:${region}:${account}:automation-definition/${runbook}`;
+}
+
+/**
+ * The ARNs IAM evaluates ssm:StartAutomationExecution against, any version: with the caller's
+ * account, and with an empty account for an AWS-owned runbook.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+ */
+export function startAutomationResources(
+    partition: string,
+    region: string,
+    account: string,
+    runbook: string,
+): string[] {
+    return [
+        `${automationDefinitionArn(partition, region, account, runbook)}:*`,
+        `${automationDefinitionArn(partition, region, "", runbook)}:*`,
+    ];
+}
+
+// S3 through the gateway endpoint.
+
+/** An AWS-owned bucket nodes read from, and what for. */
+export interface AwsOwnedBucket {
+    readonly bucket: string;
+    readonly purpose: string;
+}
+
+/**
+ * The AWS-owned buckets that SSM Agent updates and Patch Manager read from in a region, with the
+ * documented exceptions of me-south-1 and af-south-1, and the Amazon Linux package repositories
+ * that Install downloads from (AL2023 over HTTPS, AL2 over HTTP, under two names). The agent and
+ * patching buckets are documented:
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html
+ * The repository buckets are not named on an AWS page: they are the hosts of the repository files
+ * that Amazon Linux ships (al2023-repos-...-de612dc2 in AL2023's mirror list; the two AL2 names in
+ * AL2's), and Install needs them because it runs dnf or yum against the node's repositories:
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-prerequisites.html
+ */
+export function patchingAndAgentBuckets(region: string): AwsOwnedBucket[] {
+    const snapshotBucket: Record<string, string> = {
+        "me-south-1": "patch-baseline-snapshot-me-south-1-uduvl7q8",
+        "af-south-1": "patch-baseline-snapshot-af-south-1-tbxdb5b9",
+    };
+    return [
+        { bucket: `amazon-ssm-${region}`, purpose: "SSM Agent packages and the update manifest" },
+        {
+            bucket: region === "me-south-1" ? "aws-patch-manager-me-south-1-a53fc9dce" : `aws-ssm-${region}`,
+            purpose: "document modules, among them Patch Manager's patching code",
+        },
+        {
+            bucket: snapshotBucket[region] ?? `patch-baseline-snapshot-${region}`,
+            purpose: "patch baseline snapshots",
+        },
+        { bucket: `al2023-repos-${region}-de612dc2`, purpose: "Amazon Linux 2023 package repositories" },
+        { bucket: `amazonlinux-2-repos-${region}`, purpose: "Amazon Linux 2 package repositories" },
+        { bucket: `amazonlinux.${region}.amazonaws.com`, purpose: "Amazon Linux 2 repositories at older URLs" },
+    ];
+}

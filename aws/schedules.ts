@@ -144,3 +144,46 @@ export function associationScheduleProblem(schedule: string): string | undefined
     }
     return expected;
 }
+
+const windowExpected =
+    "cron(minutes hours day-of-month month day-of-week year) with ? in one of the two day fields, such as cron(0 3 ? * SUN *), rate(N minutes|hours|days), or at(yyyy-mm-ddThh:mm:ss)";
+
+/**
+ * Why a maintenance window schedule is invalid, or undefined when it is valid: a cron of six
+ * fields (seven with a leading seconds field) whose day-of-month or day-of-week, not both, is ?,
+ * a rate, or a one-time at(...).
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+ */
+export function maintenanceWindowScheduleProblem(schedule: string): string | undefined {
+    if (schedule.startsWith("rate(")) {
+        return parseRate(schedule) ? undefined : windowExpected;
+    }
+    if (schedule.startsWith("at(")) {
+        return /^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/.test(schedule) ? undefined : windowExpected;
+    }
+    const fields = /^cron\((.*)\)$/.exec(schedule)?.[1].split(" ") ?? [];
+    if ((fields.length !== 6 && fields.length !== 7) || fields.some(field => field === "")) {
+        return windowExpected;
+    }
+    const offset = fields.length - 6;
+    const [dayOfMonth, dayOfWeek] = [fields[2 + offset], fields[4 + offset]];
+    return (dayOfMonth === "?") !== (dayOfWeek === "?") ? undefined : windowExpected;
+}
+
+/**
+ * Whether a name is an IANA time zone, as a maintenance window's time zone must be, such as UTC
+ * or Europe/Paris. The runtime's time-zone database decides which names exist; it matches them
+ * case-insensitively, IANA names are not, so a name must also be cased as IANA writes them.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateMaintenanceWindow.html
+ */
+export function isIanaTimeZone(name: string): boolean {
+    let resolved: string;
+    try {
+        resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    } catch {
+        return false;
+    }
+    // The database answers with its canonical name: an alias resolves to another zone's name, a miscased name to its own.
+    const miscased = resolved !== name && resolved.toLowerCase() === name.toLowerCase();
+    return /^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/.test(name) && !miscased;
+}

@@ -29,7 +29,6 @@ const operations = [
     "Publish",
     "PutEvents",
     "PutMetricData",
-    "StartAutomationExecution",
 ];
 
 const settings: SweepSettings = {
@@ -39,7 +38,7 @@ const settings: SweepSettings = {
     graceMs: 15 * 60_000,
     debounce: 2,
     excludeTagKey: "ssm-fleet-baseline:unwatched",
-    automationRoleArn: undefined,
+    diagnose: false,
     maxDiagnoses: 5,
 };
 

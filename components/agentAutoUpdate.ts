@@ -44,6 +44,7 @@ export function associationResultPattern(associationId: pulumi.Input<string>) {
 export class AgentAutoUpdate extends pulumi.ComponentResource {
     public readonly associationId: pulumi.Output<string>;
     public readonly outputBucketName: pulumi.Output<string>;
+    public readonly outputBucketArn: pulumi.Output<string>;
     public readonly notificationRoute: NotificationRoute;
 
     constructor(name: string, args: AgentAutoUpdateArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -84,6 +85,7 @@ export class AgentAutoUpdate extends pulumi.ComponentResource {
 
         this.associationId = association.associationId;
         this.outputBucketName = bucket.bucketName;
+        this.outputBucketArn = bucket.bucketArn;
         this.notificationRoute = {
             name: "agent-update",
             description: "Results of this stack's SSM Agent update association",

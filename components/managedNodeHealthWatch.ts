@@ -1,38 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { diagnosisRunbook } from "../aws/identifiers";
+import { healthEventDetailType, healthEventSource } from "../aws/events";
+import { diagnosisRunbook, diagnosisRunbookActions } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
 import { parseRate, rateMinutes } from "../aws/schedules";
 import { environmentVariables } from "../handlers/environment";
 import { createHealthSweepHandler, healthSweepEnvironment } from "../handlers/healthSweepLambda";
 import { metricNamespace } from "../handlers/nodeHealth";
 import { alarm } from "./alarm";
+import { automationCompletionRoute, EventDrivenRunbook } from "./eventDrivenRunbook";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
-import { policyDocument, serviceTrustPolicy, Statement } from "./policyDocuments";
+import { NotificationRoute } from "./notificationPipeline";
 import { ruleInvokesFunction } from "./ruleInvokesFunction";
-
-/**
- * The permissions AWSSupport-TroubleshootManagedInstance documents for its assume role.
- * https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshoot-managed-instance.html
- */
-const diagnosisRunbookActions = [
-    "ssm:DescribeAutomationExecutions",
-    "ssm:DescribeAutomationStepExecutions",
-    "ssm:DescribeInstanceInformation",
-    "ssm:DescribeInstanceProperties",
-    "ssm:StartAutomationExecution",
-    "ssm:GetAutomationExecution",
-    "ssm:GetDocument",
-    "ssm:ListDocuments",
-    "iam:ListRoles",
-    "iam:GetInstanceProfile",
-    "iam:ListAttachedRolePolicies",
-    "ec2:DescribeInstances",
-    "ec2:DescribeNetworkAcls",
-    "ec2:DescribeRouteTables",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeVpcEndpoints",
-];
 
 /** What stack configuration decides. */
 export interface ManagedNodeHealthWatchSettings {
@@ -47,6 +26,27 @@ export interface ManagedNodeHealthWatchSettings {
     readonly excludeTagKey: string;
     /** Start the troubleshooting runbook for each instance newly lost. */
     readonly diagnose: boolean;
+}
+
+/**
+ * The health events that start a diagnosis: a node newly lost, marked by the sweep (at most a few
+ * per sweep), with an EC2 instance id, the only kind AWSSupport-TroubleshootManagedInstance takes.
+ */
+export function diagnosisPattern() {
+    return {
+        source: [healthEventSource],
+        "detail-type": [healthEventDetailType],
+        detail: { change: ["unhealthy"], diagnose: [true], nodeId: [{ prefix: "i-" }] },
+    };
+}
+
+/**
+ * The routes of the health watch's own diagnoses: each completion, with the execution's console
+ * link. A function of the settings rather than a property, because the health watch is built after
+ * the pipeline whose topic it publishes to, and the pipeline takes its routes when it is built.
+ */
+export function diagnosisRoutes(settings: ManagedNodeHealthWatchSettings | undefined): NotificationRoute[] {
+    return settings?.diagnose ? [automationCompletionRoute("node-diagnosis", diagnosisRunbook)] : [];
 }
 
 export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettings {
@@ -74,8 +74,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         const intervalSeconds = rateMinutes(rate) * 60;
 
         const table = this.stateTable(name);
-        const diagnosisRole = args.diagnose ? this.diagnosisRole(name) : undefined;
-        const sweep = this.sweepFunction(name, args, table, intervalSeconds, diagnosisRole);
+        const sweep = this.sweepFunction(name, args, table, intervalSeconds);
         ruleInvokesFunction(
             `${name}-schedule`,
             {
@@ -86,6 +85,9 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             this,
         );
         this.alarms(name, sweep, intervalSeconds, args.topicArn);
+        if (args.diagnose) {
+            this.diagnosis(name, args);
+        }
 
         this.tableName = table.name;
         this.registerOutputs({ tableName: this.tableName });
@@ -107,20 +109,19 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         );
     }
 
-    /** The role the troubleshooting runbook runs with: exactly the read permissions it documents. */
-    private diagnosisRole(name: string): aws.iam.Role {
-        return new aws.iam.Role(
-            `${name}-diagnosis-role`,
+    /** EventBridge starts the troubleshooting runbook for each node the sweep marks, with exactly the permissions it documents. */
+    private diagnosis(name: string, args: ManagedNodeHealthWatchArgs): void {
+        new EventDrivenRunbook(
+            `${name}-diagnosis`,
             {
-                description: `Assumed by ${diagnosisRunbook} to inspect a lost node's network and permissions`,
-                assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
-                inlinePolicies: [
-                    {
-                        name: "troubleshoot-managed-instance",
-                        // The runbook's read calls support no resource-level permissions.
-                        policy: policyDocument([{ Effect: "Allow", Action: diagnosisRunbookActions, Resource: "*" }]),
-                    },
-                ],
+                region: args.region,
+                accountId: args.accountId,
+                runbook: diagnosisRunbook,
+                description: `Starts ${diagnosisRunbook} for each EC2 node the health watch finds newly lost`,
+                eventPattern: pulumi.jsonStringify(diagnosisPattern()),
+                parameters: { InstanceId: "$.detail.nodeId" },
+                // The runbook's read calls support no resource-level permissions.
+                runbookPermissions: [{ Effect: "Allow", Action: diagnosisRunbookActions, Resource: "*" }],
             },
             { parent: this },
         );
@@ -131,26 +132,8 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         args: ManagedNodeHealthWatchArgs,
         table: aws.dynamodb.Table,
         intervalSeconds: number,
-        diagnosisRole: aws.iam.Role | undefined,
     ): LeastPrivilegeFunction<unknown, unknown> {
         const partition = partitionOf(args.region);
-        const diagnosis: Statement[] = diagnosisRole
-            ? [
-                  // An AWS-owned runbook: its ARN carries no account of ours.
-                  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
-                  {
-                      Effect: "Allow",
-                      Action: "ssm:StartAutomationExecution",
-                      Resource: `arn:${partition}:ssm:${args.region}:*:automation-definition/${diagnosisRunbook}:*`,
-                  },
-                  {
-                      Effect: "Allow",
-                      Action: "iam:PassRole",
-                      Resource: diagnosisRole.arn,
-                      Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
-                  },
-              ]
-            : [];
         return new LeastPrivilegeFunction(
             `${name}-sweep`,
             {
@@ -176,7 +159,6 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                         Resource: "*",
                         Condition: { StringEquals: { "cloudwatch:namespace": metricNamespace } },
                     },
-                    ...diagnosis,
                 ],
                 memorySize: 512,
                 // The sweep must end well before the next one starts.
@@ -189,7 +171,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                     graceMinutes: String(args.graceMinutes),
                     debounceSweeps: String(args.debounceSweeps),
                     excludeTagKey: args.excludeTagKey,
-                    automationRoleArn: diagnosisRole ? diagnosisRole.arn : "",
+                    diagnose: String(args.diagnose),
                 }),
                 callbackFactory: createHealthSweepHandler,
             },

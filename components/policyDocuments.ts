@@ -34,3 +34,26 @@ export function denyInsecureTransport(action: string, resources: pulumi.Input<st
         Condition: { Bool: { "aws:SecureTransport": "false" } },
     };
 }
+
+/**
+ * A trust policy that lets one AWS service principal assume the role only on behalf of this
+ * account and of sources matching `sourceArn`: the confused-deputy conditions AWS documents.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+export function scopedServiceTrustPolicy(
+    service: string,
+    sourceAccount: pulumi.Input<string>,
+    sourceArn: pulumi.Input<string>,
+): pulumi.Output<string> {
+    return policyDocument([
+        {
+            Effect: "Allow",
+            Principal: { Service: service },
+            Action: "sts:AssumeRole",
+            Condition: {
+                StringEquals: { "aws:SourceAccount": sourceAccount },
+                ArnLike: { "aws:SourceArn": sourceArn },
+            },
+        },
+    ]);
+}

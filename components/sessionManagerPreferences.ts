@@ -79,6 +79,8 @@ interface SessionStores {
 export class SessionManagerPreferences extends pulumi.ComponentResource {
     public readonly documentName: pulumi.Output<string>;
     public readonly logBucketName?: pulumi.Output<string>;
+    /** Nodes upload session logs here: a restricted S3 endpoint policy must let them through. */
+    public readonly logBucketArn?: pulumi.Output<string>;
     public readonly logGroupName?: pulumi.Output<string>;
     public readonly keyArn?: pulumi.Output<string>;
 
@@ -99,6 +101,7 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
 
         this.documentName = document.name;
         this.logBucketName = stores.bucket?.bucketName;
+        this.logBucketArn = stores.bucket?.bucketArn;
         this.logGroupName = stores.logGroup?.name;
         this.keyArn = key?.arn;
         this.registerOutputs({

@@ -2,11 +2,20 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     endpointServiceName,
+    patchingAndAgentBuckets,
     sessionEncryptionEndpointService,
     sessionLogsEndpointService,
     ssmInterfaceEndpointServices,
 } from "../aws/identifiers";
+import { partitionOf } from "../aws/partition";
 import { VpcNetwork } from "./closedVpc";
+import { policyDocument, Statement } from "./policyDocuments";
+
+/** A restricted S3 gateway endpoint: what the workloads need through it besides Systems Manager and this stack. */
+export interface S3EndpointPolicySettings {
+    /** Buckets, by name, that anything in the VPC may use through the endpoint. */
+    readonly allowedBuckets: readonly string[];
+}
 
 /** What stack configuration decides. */
 export interface SsmEndpointsSettings {
@@ -17,6 +26,8 @@ export interface SsmEndpointsSettings {
     readonly includeLogs: boolean;
     /** Also create kms, which nodes need to decrypt encrypted sessions. */
     readonly includeKms: boolean;
+    /** Restrict the S3 gateway endpoint; absent keeps AWS's default policy, which allows all of S3. */
+    readonly s3EndpointPolicy?: S3EndpointPolicySettings;
 }
 
 export interface SsmEndpointsArgs extends SsmEndpointsSettings {
@@ -25,6 +36,62 @@ export interface SsmEndpointsArgs extends SsmEndpointsSettings {
      * subnet per zone, and the S3 gateway endpoint goes on the managed nodes' route tables.
      */
     readonly network: VpcNetwork;
+    /** The stack's buckets that nodes upload command output to: a restricted endpoint lets them through. */
+    readonly outputBucketArns?: pulumi.Input<string>[];
+}
+
+/**
+ * The S3 gateway endpoint's policy when restricted: reading the AWS-owned buckets that agent
+ * updates and patching need in the region, uploading into the stack's output buckets, and anything
+ * on the buckets named in config. An endpoint policy applies to every request through the
+ * endpoint, AWS's anonymous HTTP downloads included, so its principal is "*".
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
+ */
+export function s3EndpointStatements(
+    region: string,
+    outputBucketArns: readonly pulumi.Input<string>[],
+    allowedBuckets: readonly string[],
+): Statement[] {
+    const arn = (bucket: string) => `arn:${partitionOf(region)}:s3:::${bucket}`;
+    return [
+        {
+            Sid: "SystemsManagerAndRepositories",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: patchingAndAgentBuckets(region).map(({ bucket }) => `${arn(bucket)}/*`),
+        },
+        ...(outputBucketArns.length > 0
+            ? [
+                  {
+                      Sid: "StackOutput",
+                      Effect: "Allow" as const,
+                      Principal: "*",
+                      Action: "s3:PutObject",
+                      Resource: outputBucketArns.map(bucketArn => pulumi.interpolate`${bucketArn}/*`),
+                  },
+                  // Session Manager checks the log bucket's encryption before it uploads a session log.
+                  {
+                      Sid: "StackOutputEncryption",
+                      Effect: "Allow" as const,
+                      Principal: "*",
+                      Action: "s3:GetEncryptionConfiguration",
+                      Resource: [...outputBucketArns],
+                  },
+              ]
+            : []),
+        ...(allowedBuckets.length > 0
+            ? [
+                  {
+                      Sid: "ConfiguredBuckets",
+                      Effect: "Allow" as const,
+                      Principal: "*",
+                      Action: "s3:*",
+                      Resource: allowedBuckets.flatMap(bucket => [arn(bucket), `${arn(bucket)}/*`]),
+                  },
+              ]
+            : []),
+    ];
 }
 
 /**
@@ -90,6 +157,15 @@ export class SsmEndpoints extends pulumi.ComponentResource {
                 serviceName: endpointServiceName(args.region, "s3"),
                 vpcEndpointType: "Gateway",
                 routeTableIds: args.network.routeTableIds,
+                policy: args.s3EndpointPolicy
+                    ? policyDocument(
+                          s3EndpointStatements(
+                              args.region,
+                              args.outputBucketArns ?? [],
+                              args.s3EndpointPolicy.allowedBuckets,
+                          ),
+                      )
+                    : undefined,
                 tags: { Name: `${name}-s3` },
             },
             child,

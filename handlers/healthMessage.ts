@@ -1,6 +1,7 @@
 // The e-mail of one health sweep. Pure: serialized by value into the sweep Lambda.
 import { nodeConsoleUrl } from "../aws/console";
 import { healthEventDetailType } from "../aws/events";
+import { diagnosisRunbook } from "../aws/identifiers";
 import { describeStatus, metricNamespace, Transition } from "./nodeHealth";
 import { maxMessageBytes, toSubject } from "./notification";
 
@@ -11,7 +12,8 @@ import { maxMessageBytes, toSubject } from "./notification";
  */
 export function healthMessage(
     transitions: readonly Transition[],
-    diagnoses: ReadonlyMap<string, string>,
+    /** Nodes the troubleshooting runbook will diagnose (EventBridge starts it from their events). */
+    diagnosed: ReadonlySet<string>,
     region: string,
     unreadable: number,
 ): { Subject: string; Message: string } {
@@ -40,7 +42,11 @@ export function healthMessage(
         return [
             `- ${t.nodeId} (${t.kind}): ${status}; ${t.detail}`,
             `  ${link}`,
-            ...(diagnoses.has(t.nodeId) ? [`  Diagnosis: ${diagnoses.get(t.nodeId)}`] : []),
+            ...(diagnosed.has(t.nodeId)
+                ? [
+                      `  Diagnosis: EventBridge starts ${diagnosisRunbook} for this node; its outcome follows in a separate e-mail with the execution's console link.`,
+                  ]
+                : []),
         ].join("\n");
     };
 

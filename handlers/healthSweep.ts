@@ -1,10 +1,8 @@
 // One health sweep: list running instances and managed nodes, classify them, advance the stored
-// state, and report transitions (one e-mail, one EventBridge event each), metrics and optional
-// diagnoses. AWS calls are injected so the Lambda passes SDK clients and tests pass stand-ins.
-// Pure of @pulumi imports: serialized by value into the sweep Lambda.
-import { automationExecutionUrl } from "../aws/console";
+// state, and report transitions (one e-mail, one EventBridge event each, marked when the node is
+// to be diagnosed) and metrics. AWS calls are injected so the Lambda passes SDK clients and tests
+// pass stand-ins. Pure of @pulumi imports: serialized by value into the sweep Lambda.
 import { healthEventDetailType, healthEventSource } from "../aws/events";
-import { diagnosisRunbook } from "../aws/identifiers";
 import { healthMessage } from "./healthMessage";
 import {
     advanceStates,
@@ -36,7 +34,6 @@ export interface HealthSweepAws {
         Entries: Item[];
     }): Promise<{ FailedEntryCount?: number; Entries?: { EventId?: string; ErrorCode?: string }[] }>;
     putMetricData(input: Item): Promise<unknown>;
-    startAutomationExecution(input: Item): Promise<{ AutomationExecutionId?: string }>;
 }
 
 export interface SweepSettings {
@@ -46,10 +43,15 @@ export interface SweepSettings {
     readonly graceMs: number;
     readonly debounce: number;
     readonly excludeTagKey: string;
-    /** Role for the diagnosis runbook; no diagnosis without it. */
-    readonly automationRoleArn?: string;
-    /** At most this many runbooks per sweep, so a region-wide outage does not start hundreds. */
+    /** Mark newly lost EC2 nodes for diagnosis: an EventBridge rule starts the runbook for each marked event. */
+    readonly diagnose: boolean;
+    /** At most this many marked per sweep, so a region-wide outage does not start hundreds of runbooks. */
     readonly maxDiagnoses: number;
+}
+
+/** The detail of a health event: the transition, and whether the troubleshooting runbook is to diagnose the node. */
+export interface HealthEventDetail extends Transition {
+    readonly diagnose: boolean;
 }
 
 export interface SweepReport {
@@ -141,15 +143,15 @@ export async function runSweep(
     // Report before recording: if a report fails, the sweep fails and the next one reports again.
     let messages = 0;
     if (transitions.length > 0) {
-        const diagnoses = await diagnose(transitions);
+        const diagnosed = toDiagnose(transitions);
         await retry(() =>
             aws.publish({
                 TopicArn: settings.topicArn,
-                ...healthMessage(transitions, diagnoses, settings.region, unreadable + unreadableStates),
+                ...healthMessage(transitions, diagnosed, settings.region, unreadable + unreadableStates),
             }),
         );
         messages = 1;
-        await putTransitionEvents(transitions, diagnoses);
+        await putTransitionEvents(transitions, diagnosed);
     }
     for (const batch of chunks(writes, 25)) {
         let request: Record<string, Item[]> | undefined = {
@@ -192,50 +194,20 @@ export async function runSweep(
         messages,
     };
 
-    /** Starts the troubleshooting runbook for EC2 nodes that just became unhealthy; a failure to start is reported, not fatal. */
-    async function diagnose(found: readonly Transition[]): Promise<Map<string, string>> {
-        const results = new Map<string, string>();
-        if (!settings.automationRoleArn) {
-            return results;
+    /** The EC2 nodes that just became unhealthy, up to maxDiagnoses; the troubleshooting runbook takes EC2 ids only. */
+    function toDiagnose(found: readonly Transition[]): Set<string> {
+        if (!settings.diagnose) {
+            return new Set();
         }
-        const candidates = found
-            .filter(t => t.change === "unhealthy" && t.kind === "ec2")
-            .slice(0, settings.maxDiagnoses);
-        for (const transition of candidates) {
-            try {
-                const started = await retry(() =>
-                    aws.startAutomationExecution({
-                        DocumentName: diagnosisRunbook,
-                        Parameters: {
-                            InstanceId: [transition.nodeId],
-                            AutomationAssumeRole: [settings.automationRoleArn],
-                        },
-                    }),
-                );
-                const id = started.AutomationExecutionId ?? "";
-                results.set(
-                    transition.nodeId,
-                    `${diagnosisRunbook} execution ${id}: ${automationExecutionUrl(settings.region, id)}`,
-                );
-            } catch (error) {
-                results.set(
-                    transition.nodeId,
-                    `${diagnosisRunbook} could not start: ${(error as Error)?.message ?? String(error)}`,
-                );
-            }
-        }
-        return results;
+        const candidates = found.filter(t => t.change === "unhealthy" && t.kind === "ec2");
+        return new Set(candidates.slice(0, settings.maxDiagnoses).map(t => t.nodeId));
     }
 
-    async function putTransitionEvents(
-        found: readonly Transition[],
-        diagnoses: ReadonlyMap<string, string>,
-    ): Promise<void> {
-        const entries = found.map(t => ({
-            Source: healthEventSource,
-            DetailType: healthEventDetailType,
-            Detail: JSON.stringify({ ...t, diagnosis: diagnoses.get(t.nodeId) }),
-        }));
+    async function putTransitionEvents(found: readonly Transition[], diagnosed: ReadonlySet<string>): Promise<void> {
+        const entries = found.map(t => {
+            const detail: HealthEventDetail = { ...t, diagnose: diagnosed.has(t.nodeId) };
+            return { Source: healthEventSource, DetailType: healthEventDetailType, Detail: JSON.stringify(detail) };
+        });
         for (const batch of chunks(entries, 10)) {
             const result = await retry(() => aws.putEvents({ Entries: batch }));
             if ((result.FailedEntryCount ?? 0) > 0) {

@@ -12,21 +12,17 @@ export const healthSweepEnvironment = {
     graceMinutes: "GRACE_MINUTES",
     debounceSweeps: "DEBOUNCE_SWEEPS",
     excludeTagKey: "EXCLUDE_TAG_KEY",
-    /** Empty when diagnosis is off. */
-    automationRoleArn: "AUTOMATION_ROLE_ARN",
+    /** "true" when newly lost EC2 nodes are marked for the troubleshooting runbook. */
+    diagnose: "DIAGNOSE",
 } as const;
 
-/** At most this many runbooks per sweep, so a region-wide outage does not start hundreds. */
+/** At most this many nodes marked for diagnosis per sweep, so a region-wide outage does not start hundreds of runbooks. */
 const maxDiagnosesPerSweep = 5;
 
 /** The CallbackFunction's factory: runs once per Lambda container and returns the handler. */
 export function createHealthSweepHandler(): () => Promise<unknown> {
     const { EC2Client, DescribeInstancesCommand } = require("@aws-sdk/client-ec2");
-    const {
-        SSMClient,
-        DescribeInstanceInformationCommand,
-        StartAutomationExecutionCommand,
-    } = require("@aws-sdk/client-ssm");
+    const { SSMClient, DescribeInstanceInformationCommand } = require("@aws-sdk/client-ssm");
     const { DynamoDBClient, ScanCommand, BatchWriteItemCommand } = require("@aws-sdk/client-dynamodb");
     const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
     const { EventBridgeClient, PutEventsCommand } = require("@aws-sdk/client-eventbridge");
@@ -47,7 +43,6 @@ export function createHealthSweepHandler(): () => Promise<unknown> {
         publish: input => sns.send(new PublishCommand(input)),
         putEvents: input => events.send(new PutEventsCommand(input)),
         putMetricData: input => cloudwatch.send(new PutMetricDataCommand(input)),
-        startAutomationExecution: input => ssm.send(new StartAutomationExecutionCommand(input)),
     };
     const env = readEnvironment(healthSweepEnvironment, process.env);
     const settings = {
@@ -58,7 +53,7 @@ export function createHealthSweepHandler(): () => Promise<unknown> {
         graceMs: Number(env.graceMinutes) * 60_000,
         debounce: Number(env.debounceSweeps),
         excludeTagKey: env.excludeTagKey,
-        automationRoleArn: env.automationRoleArn || undefined,
+        diagnose: env.diagnose === "true",
         maxDiagnoses: maxDiagnosesPerSweep,
     };
     return async () => runSweep(calls, settings, Date.now(), ms => new Promise(resolve => setTimeout(resolve, ms)));

@@ -59,7 +59,14 @@ export const assumed = {
     rootVolumeGb: 8,
     /** What a log group holds at rest: session logs of a small fleet, or a Lambda's logs. */
     logGigabytesPerGroup: 1,
+    // A runbook started by EventBridge (the health watch's diagnosis) runs when a node is lost: ten
+    // a month, each of about fifteen steps (the troubleshooting runbook's checks and branches).
+    runbookRunsPerMonth: 10,
+    stepsPerRunbookRun: 15,
 } as const;
+
+/** Systems Manager's price page, which could not be read from this machine (2026-12-01): its figures below are unconfirmed. */
+const ssmPricing = "https://aws.amazon.com/systems-manager/pricing/ (not readable here on 2026-12-01; unconfirmed)";
 
 // The figures were read on 2026-12-01 from the secondary sources named, which quote AWS's price
 // pages or derive from the AWS Price List; check them in the AWS Pricing Calculator.
@@ -161,6 +168,18 @@ const unitPrices = {
         usd: 0,
         source: "no charge at rest: billed per request or delivery, none of which happen while nothing changes",
     },
+    maintenanceWindow: {
+        item: "Maintenance windows (Patch Manager, State Manager and Run Command on EC2)",
+        unit: "window",
+        usd: 0,
+        source: `${ssmPricing}: no charge for these capabilities on EC2 instances`,
+    },
+    automationStep: {
+        item: "Automation steps",
+        unit: "step",
+        usd: 0.002,
+        source: `${ssmPricing}: $0.002 per step; no free tier for accounts new to Automation since 2025-08-14 (https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-automation.html); ${assumed.runbookRunsPerMonth} runs of ${assumed.stepsPerRunbookRun} steps per runbook a month assumed`,
+    },
 } as const satisfies Record<string, UnitPrice>;
 
 const types = {
@@ -177,6 +196,8 @@ const types = {
     serviceSetting: "aws:ssm/serviceSetting:ServiceSetting",
     activation: "aws:ssm/activation:Activation",
     healthWatch: "ssm-fleet-baseline:index:ManagedNodeHealthWatch",
+    maintenanceWindow: "aws:ssm/maintenanceWindow:MaintenanceWindow",
+    eventDrivenRunbook: "ssm-fleet-baseline:index:EventDrivenRunbook",
 } as const;
 
 /** Resources with no charge at rest, by type, with the name of their line. */
@@ -246,6 +267,13 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
         unitPrices.configItem,
         ofType(types.configRecorder).length > 0 ? assumed.configItemsRecorded : 0,
         `${unitPrices.configItem.item} (assumed)`,
+    );
+    add(unitPrices.maintenanceWindow, ofType(types.maintenanceWindow).length);
+    const runbooks = ofType(types.eventDrivenRunbook).length;
+    add(
+        unitPrices.automationStep,
+        runbooks * assumed.runbookRunsPerMonth * assumed.stepsPerRunbookRun,
+        `${unitPrices.automationStep.item} (${runbooks} runbook${runbooks === 1 ? "" : "s"}, ${assumed.runbookRunsPerMonth} runs × ${assumed.stepsPerRunbookRun} steps a month, assumed)`,
     );
 
     const alarms = ofType(types.alarm).length;

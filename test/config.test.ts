@@ -578,6 +578,227 @@ describe("config", () => {
         });
     });
 
+    describe("patching", () => {
+        const patchKey = (k: string) => `ssm-fleet-baseline:${k}`;
+        const rules = (...list: string[]) => JSON.stringify(list);
+
+        it("is on by default with AL2023, the two default rules, a daily scan and a weekly window that reboots as AWS does", () => {
+            assert.deepStrictEqual(parseBaselineConfig(valid, region).patching, {
+                region,
+                operatingSystem: "AMAZON_LINUX_2023",
+                approvalRules: [
+                    {
+                        filters: [
+                            { key: "CLASSIFICATION", values: ["Security"] },
+                            { key: "SEVERITY", values: ["Critical", "Important"] },
+                        ],
+                        approveAfterDays: 7,
+                        complianceLevel: "CRITICAL",
+                    },
+                    {
+                        filters: [{ key: "CLASSIFICATION", values: ["Bugfix"] }],
+                        approveAfterDays: 14,
+                        complianceLevel: "MEDIUM",
+                    },
+                ],
+                patchGroup: undefined,
+                scanSchedule: "rate(1 day)",
+                installTagKey: "ssm-fleet-baseline:patch",
+                window: { schedule: "cron(0 3 ? * SUN *)", timeZone: "UTC", durationHours: 3, cutoffHours: 1 },
+                rebootOption: "RebootIfNeeded",
+                maxConcurrency: "10%",
+                maxErrors: "10%",
+                logRetentionDays: 90,
+            });
+            assert.strictEqual(parseBaselineConfig({ ...valid, patching: "false" }, region).patching, undefined);
+        });
+
+        it("takes Amazon Linux 2, a patch group, a rule without a compliance level, and the other reboot option", () => {
+            const patching = parseBaselineConfig(
+                {
+                    ...valid,
+                    patchOperatingSystem: "AMAZON_LINUX_2",
+                    patchGroup: "web servers",
+                    patchApprovalRules: rules("PRODUCT=* SEVERITY=Critical approveAfterDays=0"),
+                    patchRebootOption: "NoReboot",
+                    patchMaxErrors: "0",
+                },
+                region,
+            ).patching;
+            assert.deepStrictEqual(
+                [patching?.operatingSystem, patching?.patchGroup, patching?.rebootOption, patching?.maxErrors],
+                ["AMAZON_LINUX_2", "web servers", "NoReboot", "0"],
+            );
+            assert.deepStrictEqual(patching?.approvalRules, [
+                {
+                    filters: [
+                        { key: "PRODUCT", values: ["*"] },
+                        { key: "SEVERITY", values: ["Critical"] },
+                    ],
+                    approveAfterDays: 0,
+                    complianceLevel: "UNSPECIFIED",
+                },
+            ]);
+        });
+
+        it("rejects an unknown operating system", () => {
+            assertRejected(
+                { patchOperatingSystem: "WINDOWS" },
+                patchKey("patchOperatingSystem"),
+                /expected AMAZON_LINUX_2023 or AMAZON_LINUX_2/,
+            );
+        });
+
+        it("rejects approval days out of 0 to 360, unknown levels, and filter keys or severities the OS does not have", () => {
+            const rule = (text: string) => ({
+                patchApprovalRules: rules("CLASSIFICATION=Bugfix approveAfterDays=1", text),
+            });
+            assertRejected(
+                rule("CLASSIFICATION=Security approveAfterDays=361"),
+                patchKey("patchApprovalRules[1]"),
+                /approveAfterDays from 0 to 360/,
+            );
+            assertRejected(
+                rule("CLASSIFICATION=Security approveAfterDays=-1"),
+                patchKey("patchApprovalRules[1]"),
+                /approveAfterDays from 0 to 360/,
+            );
+            assertRejected(
+                rule("CLASSIFICATION=Security approveAfterDays=7 complianceLevel=SEVERE"),
+                patchKey("patchApprovalRules[1]"),
+                /complianceLevel one of CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNSPECIFIED/,
+            );
+            assertRejected(
+                rule("MSRC_SEVERITY=Critical approveAfterDays=7"),
+                patchKey("patchApprovalRules[1]"),
+                /MSRC_SEVERITY is not a patch filter key for AMAZON_LINUX_2023/,
+            );
+            assertRejected(
+                rule("SEVERITY=High approveAfterDays=7"),
+                patchKey("patchApprovalRules[1]"),
+                /SEVERITY values among Critical, Important, Medium, Low, None/,
+            );
+            assertRejected(
+                { patchOperatingSystem: "AMAZON_LINUX_2", ...rule("SEVERITY=None approveAfterDays=7") },
+                patchKey("patchApprovalRules[1]"),
+                /SEVERITY values among Critical, Important, Medium, Low \(or \*\) for AMAZON_LINUX_2/,
+            );
+        });
+
+        it("rejects rules that repeat a key, lack a filter or the days, or pass the API's value limits, and more than 10 rules", () => {
+            const problem = (text: string) => problemsOf({ patchApprovalRules: rules(text) });
+            for (const text of [
+                "CLASSIFICATION=Security CLASSIFICATION=Bugfix approveAfterDays=7",
+                "approveAfterDays=7",
+                "CLASSIFICATION=Security",
+                "CLASSIFICATION= approveAfterDays=7",
+                "CLASSIFICATION:Security approveAfterDays=7",
+                `PRODUCT=${Array.from({ length: 21 }, (_, i) => `P${i}`).join(",")} approveAfterDays=7`,
+                `PRODUCT=${"x".repeat(65)} approveAfterDays=7`,
+            ]) {
+                assert.ok(
+                    problem(text).some(p => p.startsWith(patchKey("patchApprovalRules[0]"))),
+                    `${text}: ${problem(text).join("; ")}`,
+                );
+            }
+            assertRejected(
+                {
+                    patchApprovalRules: rules(
+                        ...Array.from({ length: 11 }, () => "CLASSIFICATION=Bugfix approveAfterDays=1"),
+                    ),
+                },
+                patchKey("patchApprovalRules"),
+                /got 11 rules; expected 1 to 10/,
+            );
+            assertRejected({ patchApprovalRules: "[]" }, patchKey("patchApprovalRules"), /got 0 rules/);
+        });
+
+        it("rejects a bad scan schedule, window schedule or time zone", () => {
+            assertRejected(
+                { patchScanSchedule: "rate(10 minutes)" },
+                patchKey("patchScanSchedule"),
+                /from 30 minutes to 30 days/,
+            );
+            assertRejected(
+                { patchWindowSchedule: "cron(0 3 * * SUN *)" },
+                patchKey("patchWindowSchedule"),
+                /\? in one of the two day fields/,
+            );
+            assertRejected({ patchWindowSchedule: "weekly" }, patchKey("patchWindowSchedule"), /cron\(minutes hours/);
+            assertRejected(
+                { patchWindowTimezone: "Europe/Atlantis" },
+                patchKey("patchWindowTimezone"),
+                /an IANA time zone such as UTC or Europe\/Paris/,
+            );
+            assertRejected({ patchWindowTimezone: "utc" }, patchKey("patchWindowTimezone"), /case-sensitive/);
+            assert.strictEqual(
+                parseBaselineConfig({ ...valid, patchWindowTimezone: "America/Los_Angeles" }, region).patching?.window
+                    .timeZone,
+                "America/Los_Angeles",
+            );
+        });
+
+        it("rejects a duration out of 1 to 24 hours, a cutoff out of 0 to 23, and a cutoff not shorter than the duration", () => {
+            assertRejected({ patchWindowDurationHours: "0" }, patchKey("patchWindowDurationHours"), /from 1 to 24/);
+            assertRejected({ patchWindowDurationHours: "25" }, patchKey("patchWindowDurationHours"), /from 1 to 24/);
+            assertRejected({ patchWindowCutoffHours: "24" }, patchKey("patchWindowCutoffHours"), /from 0 to 23/);
+            assertRejected(
+                { patchWindowDurationHours: "2", patchWindowCutoffHours: "2" },
+                patchKey("patchWindowCutoffHours"),
+                /got 2; expected fewer hours than patchWindowDurationHours \(2\)/,
+            );
+        });
+
+        it("rejects an unknown reboot option and limits the API does not take", () => {
+            assertRejected(
+                { patchRebootOption: "RebootAlways" },
+                patchKey("patchRebootOption"),
+                /expected RebootIfNeeded or NoReboot/,
+            );
+            assertRejected({ patchMaxConcurrency: "0" }, patchKey("patchMaxConcurrency"), /from 1/);
+            assertRejected({ patchMaxConcurrency: "101%" }, patchKey("patchMaxConcurrency"), /percentage/);
+            assertRejected({ patchMaxErrors: "ten" }, patchKey("patchMaxErrors"), /from 0/);
+        });
+
+        it("rejects a bad patch group or install tag key, and an install tag key beside a patch group", () => {
+            assertRejected({ patchGroup: "web;db" }, patchKey("patchGroup"), /1 to 256 letters/);
+            assertRejected(
+                { patchInstallTagKey: "aws:patch" },
+                patchKey("patchInstallTagKey"),
+                /does not start with aws:/,
+            );
+            assertRejected(
+                { patchGroup: "web", patchInstallTagKey: "patch-me" },
+                patchKey("patchInstallTagKey"),
+                /only applies without patchGroup/,
+            );
+        });
+    });
+
+    it("restricts the S3 gateway endpoint only when asked, to valid bucket names", () => {
+        assert.strictEqual(parseBaselineConfig(valid, region).endpoints.s3EndpointPolicy, undefined);
+        assert.deepStrictEqual(
+            parseBaselineConfig(
+                { ...valid, s3EndpointPolicy: "true", s3EndpointAllowedBuckets: JSON.stringify(["my.data-bucket"]) },
+                region,
+            ).endpoints.s3EndpointPolicy,
+            { allowedBuckets: ["my.data-bucket"] },
+        );
+        for (const bucket of ["arn:aws:s3:::data", "Data", "ab", "a..b", "-data", "192.168.1.1", "x".repeat(64)]) {
+            assertRejected(
+                { s3EndpointPolicy: "true", s3EndpointAllowedBuckets: JSON.stringify([bucket]) },
+                "ssm-fleet-baseline:s3EndpointAllowedBuckets[0]",
+                /expected an S3 bucket name/,
+            );
+        }
+        assertRejected(
+            { s3EndpointAllowedBuckets: JSON.stringify(["data"]) },
+            "ssm-fleet-baseline:s3EndpointAllowedBuckets",
+            /only applies with s3EndpointPolicy: true/,
+        );
+        assertRejected({ s3EndpointPolicy: "yes" }, "ssm-fleet-baseline:s3EndpointPolicy", /true or false/);
+    });
+
     it("reports every problem at once", () => {
         const problems = problemsOf({ vpcCidr: "nope", agentVersion: "1", ec2MessagesEndpoint: "maybe" });
         assert.strictEqual(problems.length, 3, problems.join("\n"));

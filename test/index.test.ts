@@ -2,7 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { ConfigError } from "../config";
 import { associationResultPattern } from "../components/agentAutoUpdate";
+import { automationCompletionPattern } from "../components/eventDrivenRunbook";
 import { complianceChangePattern } from "../components/managedNodeCompliance";
+import { diagnosisPattern } from "../components/managedNodeHealthWatch";
+import { patchNonCompliancePattern, windowFailurePattern } from "../components/patchManager";
 import { RecordingMocks, standInActivationCode } from "../harness/standIns";
 import { SerializedRequestMocks } from "./support/plainValues";
 import { runProgram, stackConfig } from "./support/program";
@@ -140,6 +143,62 @@ describe("the program", () => {
         assert.deepStrictEqual(holdingCode, ["hybridActivationCode (secret)", "hybridRegistrationCommands (secret)"]);
         assert.strictEqual(await pulumi.isSecret(pulumi.output(exports.hybridActivationId)), false);
         assert.deepStrictEqual(mocks.holdingInPlain(standInActivationCode), []);
+    });
+
+    it("with healthWatchDiagnose, starts the runbook from health events and routes its completions to the notifier", async () => {
+        const { mocks } = await runProgram("dev", {
+            ...stackConfig("dev"),
+            "ssm-fleet-baseline:healthWatchDiagnose": "true",
+        });
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("node-health-diagnosis").inputs.eventPattern),
+            diagnosisPattern(),
+        );
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("ssm-notify-node-diagnosis").inputs.eventPattern),
+            automationCompletionPattern("AWSSupport-TroubleshootManagedInstance"),
+        );
+        assertComponentTree(mocks);
+    });
+
+    it("patches by default, routing this baseline's non-compliant nodes and this window's failures to the notifier", async () => {
+        const { mocks, outputs } = await runProgram("dev");
+        const baseline = mocks.named("patching-baseline").outputs;
+        assert.deepStrictEqual([outputs.patchBaselineId, outputs.patchWindowId], [baseline.id, "patching-window-id"]);
+        assert.ok(typeof outputs.patchOutputBucket === "string" && outputs.patchOutputBucket !== "");
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("ssm-notify-patch-compliance").inputs.eventPattern),
+            patchNonCompliancePattern([baseline.id, baseline.arn]),
+        );
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("ssm-notify-patch-window").inputs.eventPattern),
+            windowFailurePattern("patching-window-id"),
+        );
+        const { mocks: unpatched, outputs: without } = await runProgram("dev", {
+            ...stackConfig("dev"),
+            "ssm-fleet-baseline:patching": "false",
+        });
+        assert.deepStrictEqual(unpatched.ofType("ssm-fleet-baseline:index:PatchManager"), []);
+        assert.strictEqual(without.patchBaselineId, undefined);
+    });
+
+    it("with s3EndpointPolicy, lets the nodes upload agent-update and patch output and session logs through the endpoint", async () => {
+        const { mocks, outputs } = await runProgram("prod", {
+            ...stackConfig("prod"),
+            "ssm-fleet-baseline:s3EndpointPolicy": "true",
+        });
+        const statements = JSON.parse(mocks.named("ssm-endpoints-s3").inputs.policy).Statement;
+        assert.deepStrictEqual(statements.find((s: any) => s.Sid === "StackOutput").Resource, [
+            `arn:aws:s3:::${outputs.agentUpdateOutputBucket}/*`,
+            `arn:aws:s3:::${outputs.patchOutputBucket}/*`,
+            `arn:aws:s3:::${outputs.sessionLogBucket}/*`,
+        ]);
+        assert.deepStrictEqual(statements.find((s: any) => s.Sid === "StackOutputEncryption").Resource, [
+            `arn:aws:s3:::${outputs.agentUpdateOutputBucket}`,
+            `arn:aws:s3:::${outputs.patchOutputBucket}`,
+            `arn:aws:s3:::${outputs.sessionLogBucket}`,
+        ]);
+        assert.strictEqual((await runProgram("prod")).mocks.named("ssm-endpoints-s3").inputs.policy, undefined);
     });
 
     it("adopts an existing VPC instead of creating one", async () => {

@@ -134,6 +134,92 @@ const pinned: [keyof typeof identifiers, unknown, string][] = [
         "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateServiceSetting.html",
     ],
     ["activationTiers", ["standard", "advanced"], "same page"],
+    [
+        "patchBaselineDocument",
+        "AWS-RunPatchBaseline",
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-aws-runpatchbaseline.html",
+    ],
+    ["patchRebootOptions", ["RebootIfNeeded", "NoReboot"], "same page: RebootIfNeeded is the default"],
+    [
+        "patchFilterKeysByOs",
+        {
+            AMAZON_LINUX_2023: ["PRODUCT", "CLASSIFICATION", "SEVERITY"],
+            AMAZON_LINUX_2: ["PRODUCT", "CLASSIFICATION", "SEVERITY"],
+        },
+        "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribePatchProperties.html",
+    ],
+    [
+        "patchSeveritiesByOs",
+        {
+            AMAZON_LINUX_2023: ["Critical", "Important", "Medium", "Low", "None"],
+            AMAZON_LINUX_2: ["Critical", "Important", "Medium", "Low"],
+        },
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-installing-patches.html",
+    ],
+    [
+        "patchComplianceLevels",
+        ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED"],
+        "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PatchRule.html",
+    ],
+    [
+        "patchRuleLimits",
+        { rules: 10, filtersPerRule: 4, valuesPerFilter: 20, valueLength: 64, approveAfterDays: 360 },
+        "API_PatchRule, API_PatchRuleGroup, API_PatchFilterGroup and API_PatchFilter in the same reference",
+    ],
+    [
+        "patchGroupTagKey",
+        "PatchGroup",
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-tag-a-patch-group.html",
+    ],
+    [
+        "runCommandTaskActions",
+        [
+            "ssm:SendCommand",
+            "ssm:CancelCommand",
+            "ssm:ListCommands",
+            "ssm:ListCommandInvocations",
+            "ssm:GetCommandInvocation",
+            "tag:GetResources",
+        ],
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/configuring-maintenance-window-permissions-console.html",
+    ],
+    [
+        "maintenanceWindowLimits",
+        {
+            durationHours: { min: 1, max: 24 },
+            cutoffHours: { min: 0, max: 23 },
+            maxConcurrency: /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/,
+            maxErrors: /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/,
+        },
+        "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterTaskWithMaintenanceWindow.html",
+    ],
+    [
+        "diagnosisRunbookActions",
+        [
+            "ssm:DescribeAutomationExecutions",
+            "ssm:DescribeAutomationStepExecutions",
+            "ssm:DescribeInstanceInformation",
+            "ssm:DescribeInstanceProperties",
+            "ssm:StartAutomationExecution",
+            "ssm:GetAutomationExecution",
+            "ssm:GetDocument",
+            "ssm:ListDocuments",
+            "iam:ListRoles",
+            "iam:GetInstanceProfile",
+            "iam:ListAttachedRolePolicies",
+            "ec2:DescribeInstances",
+            "ec2:DescribeNetworkAcls",
+            "ec2:DescribeRouteTables",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeVpcEndpoints",
+        ],
+        "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshoot-managed-instance.html",
+    ],
+    [
+        "automationAssumeRoleParameter",
+        "AutomationAssumeRole",
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/running-automations-event-bridge.html",
+    ],
 ];
 
 describe("AWS identifiers", () => {
@@ -175,5 +261,58 @@ describe("AWS identifiers", () => {
             awsManagedPolicyArn("eu-west-1", identifiers.configRecorderPolicyPath),
             "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
         );
+    });
+
+    it("keeps every Amazon Linux rule within the API's 4 filters: each key appears once, and Amazon Linux has 3", () => {
+        for (const keys of Object.values(identifiers.patchFilterKeysByOs)) {
+            assert.ok(keys.length <= identifiers.patchRuleLimits.filtersPerRule);
+        }
+    });
+
+    it("targets a runbook by its automation-definition ARN with the account, and grants both ARN forms IAM evaluates", () => {
+        assert.strictEqual(
+            identifiers.automationDefinitionArn(
+                "aws",
+                "eu-west-1",
+                "123456789012",
+                "AWSSupport-TroubleshootManagedInstance",
+            ),
+            "arn:aws:ssm:eu-west-1:123456789012:automation-definition/AWSSupport-TroubleshootManagedInstance",
+        );
+        assert.deepStrictEqual(
+            identifiers.startAutomationResources(
+                "aws-us-gov",
+                "us-gov-west-1",
+                "123456789012",
+                "AWS-RestartEC2Instance",
+            ),
+            [
+                "arn:aws-us-gov:ssm:us-gov-west-1:123456789012:automation-definition/AWS-RestartEC2Instance:*",
+                "arn:aws-us-gov:ssm:us-gov-west-1::automation-definition/AWS-RestartEC2Instance:*",
+            ],
+        );
+    });
+
+    it("names the AWS-owned buckets of agent updates, patching and the Amazon Linux repositories, with the regional exceptions", () => {
+        assert.deepStrictEqual(
+            identifiers.patchingAndAgentBuckets("eu-west-1").map(b => b.bucket),
+            [
+                "amazon-ssm-eu-west-1",
+                "aws-ssm-eu-west-1",
+                "patch-baseline-snapshot-eu-west-1",
+                "al2023-repos-eu-west-1-de612dc2",
+                "amazonlinux-2-repos-eu-west-1",
+                "amazonlinux.eu-west-1.amazonaws.com",
+            ],
+        );
+        const names = (region: string) => identifiers.patchingAndAgentBuckets(region).map(b => b.bucket);
+        assert.deepStrictEqual(names("me-south-1").slice(1, 3), [
+            "aws-patch-manager-me-south-1-a53fc9dce",
+            "patch-baseline-snapshot-me-south-1-uduvl7q8",
+        ]);
+        assert.deepStrictEqual(names("af-south-1").slice(1, 3), [
+            "aws-ssm-af-south-1",
+            "patch-baseline-snapshot-af-south-1-tbxdb5b9",
+        ]);
     });
 });

@@ -3,7 +3,14 @@
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
 import * as assert from "assert";
 import * as fc from "fast-check";
-import { associationScheduleProblem, cronProblem, parseRate, rateMinutes } from "../../aws/schedules";
+import {
+    associationScheduleProblem,
+    cronProblem,
+    isIanaTimeZone,
+    maintenanceWindowScheduleProblem,
+    parseRate,
+    rateMinutes,
+} from "../../aws/schedules";
 
 const units = fc.constantFrom("minute", "hour", "day");
 
@@ -87,5 +94,38 @@ describe("schedule expressions", () => {
                 );
             }),
         );
+    });
+
+    it("accept maintenance window crons of six or seven fields with ? in exactly one day field, rates and at(...)", () => {
+        for (const good of [
+            "cron(0 3 ? * SUN *)",
+            "cron(0 30 23 ? * TUE#3 *)",
+            "cron(0 2 1 * ? *)",
+            "rate(1 day)",
+            "rate(12 hours)",
+            "at(2027-01-31T02:00:00)",
+        ]) {
+            assert.strictEqual(maintenanceWindowScheduleProblem(good), undefined, good);
+        }
+        for (const bad of [
+            "cron(0 3 * * SUN *)",
+            "cron(0 3 ? * ? *)",
+            "cron(0 3 ? * SUN)",
+            "cron(0  3 ? * SUN *)",
+            "rate(1 days)",
+            "at(2027-01-31 02:00)",
+            "Sundays at 3",
+        ]) {
+            assert.match(maintenanceWindowScheduleProblem(bad) ?? "", /cron\(minutes hours day-of-month/, bad);
+        }
+    });
+
+    it("accept IANA time-zone names, case-sensitively", () => {
+        for (const zone of ["UTC", "Etc/UTC", "Europe/Paris", "America/Los_Angeles", "Asia/Kolkata"]) {
+            assert.ok(isIanaTimeZone(zone), zone);
+        }
+        for (const zone of ["utc", "europe/paris", "Europe/PARIS", "CET+1", "Mars/Olympus_Mons", "+01:00", ""]) {
+            assert.ok(!isIanaTimeZone(zone), zone);
+        }
     });
 });

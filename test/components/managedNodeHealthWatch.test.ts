@@ -2,8 +2,11 @@
 // run against the simulated fleet. Runbook permissions:
 // https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshoot-managed-instance.html
 import * as assert from "assert";
-import { ManagedNodeHealthWatch } from "../../components/managedNodeHealthWatch";
+import { automationCompletionPattern } from "../../components/eventDrivenRunbook";
+import { diagnosisPattern, diagnosisRoutes, ManagedNodeHealthWatch } from "../../components/managedNodeHealthWatch";
 import { standInAccountId } from "../../harness/standIns";
+import { matchesPattern } from "../support/eventPattern";
+import { transformInput } from "../support/inputTransformer";
 import { archiveOf, loadHandler } from "../support/lambdaArchive";
 import { SimulatedFleet } from "../support/simulatedFleet";
 import { underMocks, valueOf } from "../support/program";
@@ -87,17 +90,24 @@ describe("managed-node health watch", () => {
             StringEquals: { "cloudwatch:namespace": "SsmFleetBaseline/HealthWatch" },
         });
         assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
-        assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.AUTOMATION_ROLE_ARN, "");
+        assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.DIAGNOSE, "false");
+        assert.deepStrictEqual(mocks.ofType("ssm-fleet-baseline:index:EventDrivenRunbook"), []);
     });
 
-    it("with diagnosis on, adds a runbook role with the documented permissions, and lets the sweep start only that runbook", async () => {
+    it("with diagnosis on, lets EventBridge start the runbook for marked health events, with exactly its documented permissions", async () => {
         const { mocks } = await build({ diagnose: true });
-        const role = mocks.named("health-diagnosis-role").inputs;
-        assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Principal, {
-            Service: "ssm.amazonaws.com",
-        });
+        assert.deepStrictEqual(JSON.parse(mocks.named("health-diagnosis").inputs.eventPattern), diagnosisPattern());
+        const target = mocks.named("health-diagnosis-target").inputs;
+        assert.strictEqual(
+            target.arn,
+            "arn:aws:ssm:eu-west-1:123456789012:automation-definition/AWSSupport-TroubleshootManagedInstance",
+        );
+        assert.deepStrictEqual(target.inputTransformer.inputPaths, { InstanceId: "$.detail.nodeId" });
+        const role = mocks.named("health-diagnosis-automation-role").inputs;
         // The runbook reference's list of permissions for AutomationAssumeRole.
-        assert.deepStrictEqual([...JSON.parse(role.inlinePolicies[0].policy).Statement[0].Action].sort(), [
+        const [statement] = JSON.parse(role.inlinePolicies[0].policy).Statement;
+        assert.strictEqual(statement.Resource, "*");
+        assert.deepStrictEqual([...statement.Action].sort(), [
             "ec2:DescribeInstances",
             "ec2:DescribeNetworkAcls",
             "ec2:DescribeRouteTables",
@@ -115,28 +125,69 @@ describe("managed-node health watch", () => {
             "ssm:ListDocuments",
             "ssm:StartAutomationExecution",
         ]);
-        const statements = JSON.parse(mocks.named("health-sweep-policy").inputs.policy).Statement;
-        const granted = (action: string) => statements.find((s: any) => s.Action === action);
+        // One mechanism: the sweep itself starts nothing and passes no role.
+        const actions = JSON.parse(mocks.named("health-sweep-policy").inputs.policy).Statement.flatMap((s: any) =>
+            [s.Action].flat(),
+        );
+        assert.ok(!actions.includes("ssm:StartAutomationExecution") && !actions.includes("iam:PassRole"));
+        assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.DIAGNOSE, "true");
+    });
+
+    it("routes the diagnoses' completions to the notifier only when diagnosis is on", () => {
+        const settings = { ...baseArgs, diagnose: true };
         assert.deepStrictEqual(
-            ["ssm:StartAutomationExecution", "iam:PassRole"]
-                .map(granted)
-                .map((s: any) => [s.Action, s.Resource, s.Condition]),
+            diagnosisRoutes(settings).map(route => route.name),
+            ["node-diagnosis"],
+        );
+        assert.deepStrictEqual(diagnosisRoutes({ ...settings, diagnose: false }), []);
+        assert.deepStrictEqual(diagnosisRoutes(undefined), []);
+    });
+
+    it("starts the runbook for the events the serialized sweep puts for a lost EC2 node, and for no other", async () => {
+        const { mocks } = await build({ diagnose: true });
+        const { text } = await archiveOf(mocks, "health-sweep");
+        const fleet = new SimulatedFleet();
+        const launched = new Date(Date.now() - 86_400_000);
+        fleet.addInstance("i-0123456789abcdef0", launched);
+        fleet.addInstance("i-0fedcba9876543210", launched);
+        fleet.setPing("i-0123456789abcdef0", "ConnectionLost");
+        fleet.nodes.set("mi-0123456789abcdef0", { InstanceId: "mi-0123456789abcdef0", PingStatus: "ConnectionLost" });
+        const variables = mocks.named("health-sweep").inputs.environment.variables;
+        const handler = loadHandler(text, {
+            require: fleetRequire(fleet),
+            process: { env: { ...variables, AWS_REGION: "eu-west-1" } },
+        });
+        await handler({}, {});
+        await handler({}, {});
+        fleet.setPing("i-0123456789abcdef0", "Online");
+        await handler({}, {});
+
+        // Events as EventBridge delivers them: the entry's fields in the envelope, the detail parsed.
+        const delivered = fleet.events.map(e => ({
+            source: e.Source,
+            "detail-type": e.DetailType,
+            detail: JSON.parse(e.Detail),
+        }));
+        const started = delivered.filter(event => matchesPattern(diagnosisPattern(), event));
+        assert.deepStrictEqual(
+            delivered.map(event => [event.detail.nodeId, event.detail.change]),
             [
-                [
-                    "ssm:StartAutomationExecution",
-                    "arn:aws:ssm:eu-west-1:*:automation-definition/AWSSupport-TroubleshootManagedInstance:*",
-                    undefined,
-                ],
-                [
-                    "iam:PassRole",
-                    "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567",
-                    { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
-                ],
+                ["i-0123456789abcdef0", "unhealthy"],
+                ["mi-0123456789abcdef0", "unhealthy"],
+                ["i-0123456789abcdef0", "recovered"],
             ],
         );
-        assert.strictEqual(
-            mocks.named("health-sweep").inputs.environment.variables.AUTOMATION_ROLE_ARN,
-            "arn:aws:iam::123456789012:role/health-diagnosis-role-1234567",
+        assert.strictEqual(started.length, 1);
+        const { inputPaths, inputTemplate } = mocks.named("health-diagnosis-target").inputs.inputTransformer;
+        assert.deepStrictEqual(JSON.parse(transformInput(inputPaths, inputTemplate, started[0])).InstanceId, [
+            "i-0123456789abcdef0",
+        ]);
+        assert.ok(
+            fleet.published[0].Message.includes("Diagnosis: EventBridge starts AWSSupport-TroubleshootManagedInstance"),
+        );
+        assert.deepStrictEqual(
+            JSON.parse(await valueOf(diagnosisRoutes({ ...baseArgs, diagnose: true })[0].eventPattern)),
+            automationCompletionPattern("AWSSupport-TroubleshootManagedInstance"),
         );
     });
 

@@ -173,4 +173,88 @@ describe("SSM endpoints", () => {
         );
         assert.strictEqual(await valueOf(result.managedNodeSecurityGroupId), "ep-managed-nodes-id");
     });
+
+    it("keeps AWS's default, all-of-S3 endpoint policy unless asked to restrict it", async () => {
+        const { mocks } = await underMocks(
+            {},
+            () => new SsmEndpoints("ep", { ...endpointArgs, includeEc2Messages: false }),
+        );
+        assert.strictEqual(mocks.named("ep-s3").inputs.policy, undefined);
+    });
+
+    it("restricted, lets through exactly SSM's and the repositories' buckets in the region, the stack's output and the named buckets", async () => {
+        const { mocks } = await underMocks(
+            {},
+            () =>
+                new SsmEndpoints("ep", {
+                    ...endpointArgs,
+                    includeEc2Messages: false,
+                    s3EndpointPolicy: { allowedBuckets: ["workload-data"] },
+                    outputBucketArns: [
+                        pulumi.output("arn:aws:s3:::agent-output"),
+                        pulumi.output("arn:aws:s3:::patch-output"),
+                    ],
+                }),
+        );
+        assert.deepStrictEqual(JSON.parse(mocks.named("ep-s3").inputs.policy), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "SystemsManagerAndRepositories",
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: "s3:GetObject",
+                    Resource: [
+                        "arn:aws:s3:::amazon-ssm-eu-west-1/*",
+                        "arn:aws:s3:::aws-ssm-eu-west-1/*",
+                        "arn:aws:s3:::patch-baseline-snapshot-eu-west-1/*",
+                        "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/*",
+                        "arn:aws:s3:::amazonlinux-2-repos-eu-west-1/*",
+                        "arn:aws:s3:::amazonlinux.eu-west-1.amazonaws.com/*",
+                    ],
+                },
+                {
+                    Sid: "StackOutput",
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: "s3:PutObject",
+                    Resource: ["arn:aws:s3:::agent-output/*", "arn:aws:s3:::patch-output/*"],
+                },
+                {
+                    Sid: "StackOutputEncryption",
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: "s3:GetEncryptionConfiguration",
+                    Resource: ["arn:aws:s3:::agent-output", "arn:aws:s3:::patch-output"],
+                },
+                {
+                    Sid: "ConfiguredBuckets",
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::workload-data", "arn:aws:s3:::workload-data/*"],
+                },
+            ],
+        });
+    });
+
+    it("restricted without named buckets, allows nothing beyond SSM's buckets and the stack's, in the region's partition", async () => {
+        const { mocks } = await underMocks(
+            {},
+            () =>
+                new SsmEndpoints("ep", {
+                    ...endpointArgs,
+                    region: "us-gov-west-1",
+                    includeEc2Messages: false,
+                    s3EndpointPolicy: { allowedBuckets: [] },
+                    outputBucketArns: [pulumi.output("arn:aws-us-gov:s3:::agent-output")],
+                }),
+        );
+        const statements = JSON.parse(mocks.named("ep-s3").inputs.policy).Statement;
+        assert.deepStrictEqual(
+            statements.map((s: any) => s.Sid),
+            ["SystemsManagerAndRepositories", "StackOutput", "StackOutputEncryption"],
+        );
+        assert.strictEqual(statements[0].Resource[0], "arn:aws-us-gov:s3:::amazon-ssm-us-gov-west-1/*");
+    });
 });

@@ -14,7 +14,7 @@ describe("health e-mail", () => {
                     detail: "",
                 },
             ],
-            new Map(),
+            new Set(),
             "ap-southeast-2",
             0,
         );

@@ -13,6 +13,7 @@ const settings: SweepSettings = {
     graceMs: 15 * 60_000,
     debounce: 2,
     excludeTagKey: "ssm-fleet-baseline:unwatched",
+    diagnose: false,
     maxDiagnoses: 5,
 };
 const noSleep = async () => undefined;
@@ -87,6 +88,8 @@ describe("health sweep", () => {
                     status: "connection-lost",
                     previous: "online",
                     detail: `ping ConnectionLost, last ping ${dayAgo.toISOString()}, agent 3.3.1142.0`,
+                    // Whether EventBridge starts the troubleshooting runbook for it: only with healthWatchDiagnose.
+                    diagnose: false,
                 },
             },
         );
@@ -214,29 +217,46 @@ describe("health sweep", () => {
         assert.strictEqual(fleet.table.size, 0);
     });
 
-    it("starts the troubleshooting runbook for newly lost EC2 nodes, at most maxDiagnoses per sweep, and links it", async () => {
+    it("marks at most maxDiagnoses newly lost EC2 nodes for diagnosis in their events, and says so in the e-mail", async () => {
         const fleet = fleetOf(8);
         for (let i = 0; i < 7; i++) {
             fleet.setPing(`i-${String(i).padStart(5, "0")}`, "ConnectionLost");
         }
-        const role = "arn:aws:iam::123456789012:role/diagnosis";
-        await sweep(fleet, now, { debounce: 1, automationRoleArn: role, maxDiagnoses: 3 });
-        assert.deepStrictEqual(fleet.automations[0], {
-            DocumentName: "AWSSupport-TroubleshootManagedInstance",
-            Parameters: { InstanceId: ["i-00000"], AutomationAssumeRole: [role] },
-        });
-        assert.strictEqual(fleet.automations.length, 3);
+        await sweep(fleet, now, { debounce: 1, diagnose: true, maxDiagnoses: 3 });
+        const details = fleet.events.map(e => JSON.parse(e.Detail));
+        assert.deepStrictEqual(
+            details.filter(d => d.diagnose).map(d => d.nodeId),
+            ["i-00000", "i-00001", "i-00002"],
+        );
+        assert.strictEqual(details.length, 7);
+        assert.ok(details.every(d => typeof d.diagnose === "boolean"));
+        const message = fleet.published[0].Message;
+        assert.strictEqual(message.split("Diagnosis: ").length - 1, 3);
         assert.ok(
-            fleet.published[0].Message.includes(
-                "Diagnosis: AWSSupport-TroubleshootManagedInstance execution exec-1: https://eu-west-1.console.aws.amazon.com/systems-manager/automation/execution/exec-1?region=eu-west-1",
+            message.includes(
+                "  Diagnosis: EventBridge starts AWSSupport-TroubleshootManagedInstance for this node; its outcome follows in a separate e-mail with the execution's console link.",
             ),
         );
-        assert.strictEqual(
-            JSON.parse(fleet.events[0].Detail).diagnosis.startsWith(
-                "AWSSupport-TroubleshootManagedInstance execution exec-1",
-            ),
-            true,
+    });
+
+    it("marks no hybrid node (the runbook takes EC2 ids only), no recovery, and nothing when diagnosis is off", async () => {
+        const fleet = fleetOf(2);
+        fleet.setPing("i-00000", "ConnectionLost");
+        fleet.nodes.set("mi-0123456789abcdef0", { InstanceId: "mi-0123456789abcdef0", PingStatus: "ConnectionLost" });
+        await sweep(fleet, now, { debounce: 1 });
+        fleet.setPing("i-00000", "Online");
+        fleet.setPing("i-00001", "ConnectionLost");
+        await sweep(fleet, now + 300_000, { debounce: 1, diagnose: true });
+        assert.deepStrictEqual(
+            fleet.events.map(e => JSON.parse(e.Detail)).map(d => [d.nodeId, d.change, d.diagnose]),
+            [
+                ["i-00000", "unhealthy", false],
+                ["mi-0123456789abcdef0", "unhealthy", false],
+                ["i-00000", "recovered", false],
+                ["i-00001", "unhealthy", true],
+            ],
         );
+        assert.ok(!fleet.published[0].Message.includes("Diagnosis"));
     });
 
     it("says in the e-mail how many records it could not read", async () => {

@@ -157,6 +157,28 @@ describe("the cost model", () => {
         assert.ok(!standard.notes.some(note => note.includes("advanced tier")));
     });
 
+    it("lists maintenance windows at $0 and prices a runbook's assumed steps, saying both figures are unconfirmed", () => {
+        const estimate = estimateMonthlyCost([
+            ...ofType("aws:ssm/maintenanceWindow:MaintenanceWindow"),
+            ...ofType("ssm-fleet-baseline:index:EventDrivenRunbook"),
+        ]);
+        assert.deepStrictEqual(
+            estimate.lines.map(l => [l.item, l.quantity, l.unitUsd, l.monthlyUsd]),
+            [
+                ["Maintenance windows (Patch Manager, State Manager and Run Command on EC2)", 1, 0, 0],
+                ["Automation steps (1 runbook, 10 runs × 15 steps a month, assumed)", 150, 0.002, 0.3],
+            ],
+        );
+        assert.strictEqual(estimate.monthlyUsd, 0.3);
+        for (const l of estimate.lines) {
+            assert.match(
+                l.source,
+                /^https:\/\/aws\.amazon\.com\/systems-manager\/pricing\/ \(not readable here on 2026-12-01; unconfirmed\)/,
+            );
+        }
+        assert.strictEqual(line(estimateMonthlyCost([]), "Automation steps"), undefined);
+    });
+
     it("rounds money to cents and sums the rounded lines", () => {
         // 3 × 730 × 0.01 is 21.900000000000002 in floating point.
         const estimate = estimateMonthlyCost([

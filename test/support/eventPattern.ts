@@ -31,6 +31,11 @@ function matchesLeaf(alternatives: unknown[], value: unknown, present: boolean):
                     return operand === present;
                 case "prefix":
                     return present && values.some(v => typeof v === "string" && v.startsWith(operand as string));
+                case "equals-ignore-case":
+                    return (
+                        present &&
+                        values.some(v => typeof v === "string" && v.toLowerCase() === (operand as string).toLowerCase())
+                    );
                 case "anything-but":
                     return present && values.every(v => !(Array.isArray(operand) ? operand : [operand]).includes(v));
                 default:

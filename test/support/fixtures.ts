@@ -86,3 +86,17 @@ export function describedSamples(): { name: string; event: any }[] {
         { name: "Managed Node Health Change (this program's)", event: healthChangeSample() },
     ];
 }
+/** "EC2 Automation Execution Status-change Notification", of the runbook runcommand1 (same AWS page). */
+export const automationExecutionSample = () => loadFixture("ssm-automation-execution-status-change.json");
+
+/** "EC2 Automation Step Status-change Notification", a step of the same execution. */
+export const automationStepSample = () => loadFixture("ssm-automation-step-status-change.json");
+
+/** "Configuration Compliance State Change" samples (same AWS page); the compliant one's source is AWS's typo aws.123456789012. */
+export const patchNonCompliantSample = () => loadFixture("ssm-compliance-patch-non-compliant.json");
+export const patchCompliantSample = () => loadFixture("ssm-compliance-patch-compliant.json");
+export const associationNonCompliantSample = () => loadFixture("ssm-compliance-association-non-compliant.json");
+
+/** "Maintenance Window Execution State-change Notification" (TIMED_OUT) and one of its task executions (same AWS page). */
+export const windowExecutionSample = () => loadFixture("ssm-maintenance-window-execution-state-change.json");
+export const windowTaskExecutionSample = () => loadFixture("ssm-maintenance-window-task-execution-state-change.json");

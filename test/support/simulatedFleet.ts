@@ -24,7 +24,6 @@ export class SimulatedFleet implements HealthSweepAws {
     readonly published: { TopicArn: string; Subject: string; Message: string }[] = [];
     readonly events: Item[] = [];
     readonly metrics: Item[][] = [];
-    readonly automations: Item[] = [];
     readonly calls: Record<string, number> = {};
     /** Added to every call, as a network round trip would. */
     latencyMs = 0;
@@ -178,12 +177,6 @@ export class SimulatedFleet implements HealthSweepAws {
         }
         this.metrics.push(input.MetricData);
         return {};
-    }
-
-    async startAutomationExecution(input: Item) {
-        await this.call("StartAutomationExecution");
-        this.automations.push(input);
-        return { AutomationExecutionId: `exec-${this.automations.length}` };
     }
 
     /** The metric values of the latest sweep, by name. */
