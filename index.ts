@@ -5,6 +5,7 @@ import { AgentAutoUpdate } from "./components/agentAutoUpdate";
 import { Canary } from "./components/canary";
 import { adoptedVpc, ClosedVpc } from "./components/closedVpc";
 import { DefaultHostManagement } from "./components/defaultHostManagement";
+import { LogEncryptionKey } from "./components/logEncryptionKey";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
 import { ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
@@ -14,6 +15,7 @@ import { loadBaselineConfig } from "./config";
 
 const config = loadBaselineConfig();
 const accountId = aws.getCallerIdentityOutput().accountId;
+const logEncryption = new LogEncryptionKey("log-encryption", { region: config.region, accountId });
 
 const network =
     config.network.mode === "create" ? new ClosedVpc("ssm-vpc", config.network.vpc) : adoptedVpc(config.network.vpc);
@@ -32,6 +34,7 @@ const notifications = new NotificationPipeline("ssm-notify", {
     ...config.notifications,
     accountId,
     routes: [agentUpdate.notificationRoute, compliance.notificationRoute],
+    logKeyArn: logEncryption.keyArn,
 });
 
 const healthWatch = config.healthWatch
@@ -40,6 +43,7 @@ const healthWatch = config.healthWatch
           accountId,
           topicArn: notifications.topicArn,
           topicKeyArn: notifications.topicKeyArn,
+          logKeyArn: logEncryption.keyArn,
       })
     : undefined;
 

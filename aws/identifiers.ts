@@ -66,3 +66,58 @@ export const diagnosisRunbook = "AWSSupport-TroubleshootManagedInstance";
  * https://docs.aws.amazon.com/linux/al2023/ug/ec2.html
  */
 export const al2023Arm64AmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+
+/**
+ * VPC flow logs assume their publishing role as this service; the trust takes aws:SourceAccount
+ * and aws:SourceArn (the flow log's ARN, arn:<partition>:ec2:<region>:<account>:vpc-flow-log/<id>).
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+ */
+export const flowLogsServicePrincipal = "vpc-flow-logs.amazonaws.com";
+
+/**
+ * The traffic types a flow log may record that Security Hub EC2.6 accepts: it checks for REJECT,
+ * and its remediation says to choose Reject or All (ACCEPT alone would fail it).
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-6
+ */
+export const flowLogTrafficTypes = ["REJECT", "ALL"] as const;
+
+/**
+ * S3 server access log delivery writes as this service; a destination bucket with ACLs disabled
+ * grants it s3:PutObject in its bucket policy, conditioned on aws:SourceArn (the source bucket)
+ * and aws:SourceAccount. The destination may only use SSE-S3 default encryption, not SSE-KMS.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+ */
+export const s3LoggingServicePrincipal = "logging.s3.amazonaws.com";
+
+/**
+ * CloudWatch Logs of one region uses a customer-managed key as this regional service principal;
+ * the key policy scopes it with the kms:EncryptionContext:aws:logs:arn condition (the log group's
+ * ARN). China regions use other DNS suffixes and are not verified here.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
+export function logsServicePrincipal(region: string): string {
+    return `logs.${region}.amazonaws.com`;
+}
+
+/** The encryption-context key CloudWatch Logs sends with the log group's ARN (same page). */
+export const logsEncryptionContextKey = "kms:EncryptionContext:aws:logs:arn";
+
+/**
+ * The attributes EventBridge puts on each message it dead-letters; the message body is the event.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ */
+export const deadLetterAttributes = {
+    ruleArn: "RULE_ARN",
+    targetArn: "TARGET_ARN",
+    errorCode: "ERROR_CODE",
+    errorMessage: "ERROR_MESSAGE",
+    exhaustedRetryCondition: "EXHAUSTED_RETRY_CONDITION",
+    retryAttempts: "RETRY_ATTEMPTS",
+} as const;
+
+/**
+ * Lambda's invocation type for an asynchronous invoke: Lambda queues the event, answers 202, and
+ * applies the function's retries and on-failure destination to it.
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+ */
+export const asyncInvocationType = "Event";

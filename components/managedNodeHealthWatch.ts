@@ -54,6 +54,8 @@ export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettin
     /** The notification topic and the KMS key that encrypts it. */
     readonly topicArn: pulumi.Input<string>;
     readonly topicKeyArn: pulumi.Input<string>;
+    /** The key that encrypts the sweep's log group. */
+    readonly logKeyArn: pulumi.Input<string>;
 }
 
 /**
@@ -191,6 +193,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                     excludeTagKey: args.excludeTagKey,
                     automationRoleArn: diagnosisRole ? diagnosisRole.arn : "",
                 }),
+                logKeyArn: args.logKeyArn,
                 callbackFactory: createHealthSweepHandler,
             },
             { parent: this },

@@ -33,6 +33,8 @@ export interface NotificationPipelineSettings {
 export interface NotificationPipelineArgs extends NotificationPipelineSettings {
     readonly accountId: pulumi.Input<string>;
     readonly routes: readonly NotificationRoute[];
+    /** The key that encrypts the handler's log group. */
+    readonly logKeyArn: pulumi.Input<string>;
 }
 
 /**
@@ -58,7 +60,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
             { kmsMasterKeyId: key.arn, messageRetentionSeconds: 14 * 24 * 3600 },
             { parent: this },
         );
-        const handler = this.handler(name, topic, deadLetterQueue, key);
+        const handler = this.handler(name, topic, deadLetterQueue, key, args.logKeyArn);
         const rules = args.routes.map(route =>
             ruleInvokesFunction(
                 `${name}-${route.name}`,
@@ -169,6 +171,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         topic: aws.sns.Topic,
         deadLetterQueue: aws.sqs.Queue,
         key: aws.kms.Key,
+        logKeyArn: pulumi.Input<string>,
     ): LeastPrivilegeFunction<unknown, void> {
         return new LeastPrivilegeFunction(
             `${name}-handler`,
@@ -184,6 +187,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                 timeout: 30,
                 maximumRetryAttempts: 2,
                 onFailureDestinationArn: deadLetterQueue.arn,
+                logKeyArn,
                 callbackFactory: createNotifierHandler,
             },
             { parent: this },

@@ -54,6 +54,39 @@ const pinned: [keyof typeof identifiers, unknown, string][] = [
         "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
         "https://docs.aws.amazon.com/linux/al2023/ug/ec2.html",
     ],
+    [
+        "flowLogsServicePrincipal",
+        "vpc-flow-logs.amazonaws.com",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
+    ],
+    [
+        "flowLogTrafficTypes",
+        ["REJECT", "ALL"],
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-6",
+    ],
+    [
+        "s3LoggingServicePrincipal",
+        "logging.s3.amazonaws.com",
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html",
+    ],
+    [
+        "logsEncryptionContextKey",
+        "kms:EncryptionContext:aws:logs:arn",
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
+    ],
+    [
+        "deadLetterAttributes",
+        {
+            ruleArn: "RULE_ARN",
+            targetArn: "TARGET_ARN",
+            errorCode: "ERROR_CODE",
+            errorMessage: "ERROR_MESSAGE",
+            exhaustedRetryCondition: "EXHAUSTED_RETRY_CONDITION",
+            retryAttempts: "RETRY_ATTEMPTS",
+        },
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
+    ],
+    ["asyncInvocationType", "Event", "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html"],
 ];
 
 describe("AWS identifiers", () => {
@@ -73,6 +106,10 @@ describe("AWS identifiers", () => {
             identifiers.dhmcSettingValue("AWSSystemsManagerDefaultEC2InstanceManagementRole"),
             "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
         );
+    });
+
+    it("names CloudWatch Logs by its regional service principal", () => {
+        assert.strictEqual(identifiers.logsServicePrincipal("eu-west-1"), "logs.eu-west-1.amazonaws.com");
     });
 
     it("forms endpoint service names and managed-policy ARNs per partition", () => {

@@ -17,6 +17,7 @@ const baseArgs = {
     excludeTagKey: "ssm-fleet-baseline:unwatched",
     topicArn: "arn:aws:sns:eu-west-1:123456789012:notify",
     topicKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/notify",
+    logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
 };
 const build = (overrides: Partial<typeof baseArgs & { diagnose: boolean }> = {}) =>
     underMocks({}, () => new ManagedNodeHealthWatch("health", { diagnose: false, ...baseArgs, ...overrides }));
@@ -88,6 +89,7 @@ describe("managed-node health watch", () => {
         });
         assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
         assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.AUTOMATION_ROLE_ARN, "");
+        assert.strictEqual(mocks.named("health-sweep-logs").inputs.kmsKeyId, baseArgs.logKeyArn);
     });
 
     it("with diagnosis on, adds a runbook role with the documented permissions, and lets the sweep start only that runbook", async () => {

@@ -17,6 +17,7 @@ const build = () =>
                 region: "eu-west-1",
                 accountId: standInAccountId,
                 emails: ["ops@example.com", "oncall@example.com"],
+                logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
                 routes: [
                     { name: "first", description: "first route", eventPattern: '{"source":["aws.ssm"]}' },
                     { name: "second", description: "second route", eventPattern: '{"source":["aws.config"]}' },
@@ -94,6 +95,11 @@ describe("notification pipeline", () => {
         assert.strictEqual(
             handler.loggingConfig.logGroup,
             mocks.named("notify-handler-logs").inputs.name ?? "notify-handler-logs-1234567",
+        );
+        assert.strictEqual(
+            mocks.named("notify-handler-logs").inputs.kmsKeyId,
+            "arn:aws:kms:eu-west-1:123456789012:key/logs",
+            "the log group is encrypted with the stack's log key",
         );
     });
 
