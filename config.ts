@@ -13,6 +13,8 @@ import { ManagedNodeComplianceSettings } from "./components/managedNodeComplianc
 import { ManagedNodeHealthWatchSettings } from "./components/managedNodeHealthWatch";
 import { NotificationPipelineSettings } from "./components/notificationPipeline";
 import { SsmEndpointsSettings } from "./components/ssmEndpoints";
+import { VpcFlowLogsSettings } from "./components/vpcFlowLogs";
+import { flowLogTrafficTypes } from "./aws/identifiers";
 
 export const projectName = "ssm-fleet-baseline";
 
@@ -45,6 +47,8 @@ export const configKeys = {
     healthWatchDebounceSweeps: { type: "integer", default: 2 },
     healthWatchExcludeTagKey: { type: "string", default: "ssm-fleet-baseline:unwatched" },
     healthWatchDiagnose: { type: "boolean", default: false },
+    flowLogTrafficType: { type: "string", default: "REJECT" },
+    existingVpcFlowLogs: { type: "boolean", default: false },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
@@ -68,6 +72,8 @@ export interface BaselineConfig {
     readonly healthWatch?: ManagedNodeHealthWatchSettings;
     /** Launch a canary instance that `up --verify` checks. */
     readonly canary: boolean;
+    /** The VPC's flow log; undefined for an adopted VPC unless asked for. */
+    readonly flowLogs?: VpcFlowLogsSettings;
 }
 
 /** Thrown with every problem found, one line each, so a user fixes them in one round. */
@@ -178,6 +184,7 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
         notifications: { region: inRegion, emails: parseEmails(read) },
         healthWatch: parseHealthWatch(read, inRegion),
         canary: read.bool("canary"),
+        flowLogs: parseFlowLogs(read, inRegion, logRetentionDays),
     };
     if (read.problems.length > 0) {
         throw new ConfigError(read.problems);
@@ -350,6 +357,27 @@ function parseHealthWatch(read: ConfigReader, region: string): ManagedNodeHealth
     }
     const diagnose = read.bool("healthWatchDiagnose");
     return enabled ? { region, schedule, graceMinutes, debounceSweeps, excludeTagKey, diagnose } : undefined;
+}
+
+/** A created VPC always logs; an adopted one only when asked, since its owner may log it already. */
+function parseFlowLogs(read: ConfigReader, region: string, retentionDays: number): VpcFlowLogsSettings | undefined {
+    const trafficType = read.text("flowLogTrafficType");
+    const known = flowLogTrafficTypes.find(type => type === trafficType);
+    if (!known) {
+        read.problem(
+            "flowLogTrafficType",
+            trafficType,
+            `${flowLogTrafficTypes.join(" or ")} (Security Hub EC2.6 checks that rejected traffic is logged)`,
+        );
+    }
+    const adopted = read.text("existingVpcId") !== "";
+    const logAdopted = read.bool("existingVpcFlowLogs");
+    if (!adopted && read.isSet("existingVpcFlowLogs")) {
+        read.report(
+            `${read.key("existingVpcFlowLogs")}: only applies to an adopted VPC (existingVpcId); the created VPC always has a flow log, so remove it`,
+        );
+    }
+    return !adopted || logAdopted ? { region, trafficType: known ?? "REJECT", retentionDays } : undefined;
 }
 
 /** Why an IPv4 CIDR is not a network address, or undefined when it is one. */

@@ -11,6 +11,7 @@ import { ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
 import { NotificationPipeline } from "./components/notificationPipeline";
 import { SsmEndpoints } from "./components/ssmEndpoints";
+import { VpcFlowLogs } from "./components/vpcFlowLogs";
 import { loadBaselineConfig } from "./config";
 
 const config = loadBaselineConfig();
@@ -19,6 +20,14 @@ const logEncryption = new LogEncryptionKey("log-encryption", { region: config.re
 
 const network =
     config.network.mode === "create" ? new ClosedVpc("ssm-vpc", config.network.vpc) : adoptedVpc(config.network.vpc);
+const flowLogs = config.flowLogs
+    ? new VpcFlowLogs("vpc-flow-logs", {
+          ...config.flowLogs,
+          accountId,
+          vpcId: network.vpcId,
+          logKeyArn: logEncryption.keyArn,
+      })
+    : undefined;
 const endpoints = new SsmEndpoints("ssm-endpoints", { ...config.endpoints, network });
 const dhmc = new DefaultHostManagement("dhmc", config.dhmc);
 const launchTemplate = new ManagedNodeLaunchTemplate("managed-node", {
@@ -62,3 +71,4 @@ export const agentUpdateOutputBucket = agentUpdate.outputBucketName;
 export const configRuleName = compliance.ruleName;
 export const canaryInstanceId = canary?.instanceId;
 export const healthWatchTableName = healthWatch?.tableName;
+export const flowLogGroupName = flowLogs?.logGroupName;

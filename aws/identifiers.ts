@@ -121,3 +121,19 @@ export const deadLetterAttributes = {
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
  */
 export const asyncInvocationType = "Event";
+
+/**
+ * The retention periods a CloudWatch log group accepts, in days (0, never expire, aside).
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const logRetentionPeriodsDays = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** The shortest retention period a log group accepts that keeps records at least this many days. */
+export function logGroupRetentionDays(days: number): number {
+    return (
+        logRetentionPeriodsDays.find(period => period >= days) ??
+        logRetentionPeriodsDays[logRetentionPeriodsDays.length - 1]
+    );
+}

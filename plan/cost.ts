@@ -6,6 +6,8 @@
 export interface CostedResource {
     readonly type: string;
     readonly inputs: Record<string, any>;
+    /** The provider's outputs, where the estimate follows a reference (a flow log to its log group). */
+    readonly outputs?: Record<string, any>;
 }
 
 export interface UnitPrice {
@@ -47,7 +49,13 @@ export const hoursPerMonth = 730;
 export const assumed = {
     configRuleEvaluationsPerRule: 1_000,
     configItemsRecorded: 1_000,
+    // A closed VPC's rejected traffic is a trickle of scans and misconfigurations; ALL records more.
+    flowLogGbPerMonth: 1,
 } as const;
+
+/** CloudWatch Logs prices, us-east-1, from https://aws.amazon.com/cloudwatch/pricing/ as quoted by secondary sources, read 2026-12-01. */
+const cloudWatchLogsPricing = "aws.amazon.com/cloudwatch/pricing (secondary sources, read 2026-12-01)";
+const flowLogIngestionUsdPerGb = 0.5;
 
 const facts = "aws-facts §8";
 
@@ -106,6 +114,12 @@ const unitPrices = {
         usd: 0,
         source: "not in aws-facts; assumed within the SQS free tier at dead-letter volumes (unverified)",
     },
+    logStorage: {
+        item: "VPC flow log records at rest",
+        unit: "GB-month",
+        usd: 0.03,
+        source: `${cloudWatchLogsPricing}: stored (archived) logs per GB-month; ${assumed.flowLogGbPerMonth} GB ingested a month assumed, kept for the group's retention`,
+    },
 } as const satisfies Record<string, UnitPrice>;
 
 const types = {
@@ -117,6 +131,8 @@ const types = {
     snsTopic: "aws:sns/topic:Topic",
     eventRule: "aws:cloudwatch/eventRule:EventRule",
     sqsQueue: "aws:sqs/queue:Queue",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
 } as const;
 
 /** Resources that cost money but have no verified price in aws-facts §8: named in the notes, left out of the total. */
@@ -181,11 +197,28 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
     add(unitPrices.snsTopic, ofType(types.snsTopic).length);
     add(unitPrices.eventRule, ofType(types.eventRule).length);
     add(unitPrices.sqsQueue, ofType(types.sqsQueue).length);
+    // At steady state a group holds what its retention covers: a month's records per 30 days kept.
+    const flowLogRetentionDays = ofType(types.flowLog).map(
+        flowLog =>
+            ofType(types.logGroup).find(group => group.outputs?.arn === flowLog.inputs.logDestination)?.inputs
+                .retentionInDays ?? 0,
+    );
+    add(
+        unitPrices.logStorage,
+        Math.round(flowLogRetentionDays.reduce((sum, days) => sum + (assumed.flowLogGbPerMonth * days) / 30, 0) * 100) /
+            100,
+        `${unitPrices.logStorage.item} (assumed ${assumed.flowLogGbPerMonth} GB a month, kept ${flowLogRetentionDays.join(", ")} days)`,
+    );
 
     const notes = [
         `Unit prices are ${pricingRegion} list prices; prices in ${stackRegion && stackRegion !== pricingRegion ? stackRegion : "other regions"} may differ.`,
-        "Usage charges are not included: endpoint data processed ($0.01/GB), KMS requests, S3 storage, CloudWatch Logs.",
+        "Usage charges are not included: endpoint data processed ($0.01/GB), KMS requests, S3 storage (including access logs), CloudWatch Logs.",
     ];
+    if (flowLogRetentionDays.length > 0) {
+        notes.push(
+            `VPC flow log ingestion is usage: $${flowLogIngestionUsdPerGb.toFixed(2)} per GB delivered to CloudWatch Logs (vended logs, first 10 TB, ${cloudWatchLogsPricing}); ${assumed.flowLogGbPerMonth} GB a month would add $${(assumed.flowLogGbPerMonth * flowLogIngestionUsdPerGb).toFixed(2)} per flow log.`,
+        );
+    }
     for (const [type, what] of Object.entries(unpriced)) {
         const count = ofType(type).length;
         if (count > 0) {

@@ -107,6 +107,48 @@ describe("the program", () => {
         assert.deepStrictEqual([mocks.resources, mocks.invokes], [[], []]);
     });
 
+    for (const stack of ["dev", "prod"]) {
+        it(`gives ${stack}'s VPC a flow log of rejected traffic into an encrypted group (Security Hub EC2.6)`, async () => {
+            const { mocks, outputs } = await runProgram(stack);
+            const [flowLog, ...others] = mocks.ofType("aws:ec2/flowLog:FlowLog").map(r => r.inputs);
+            assert.deepStrictEqual(others, []);
+            assert.deepStrictEqual([flowLog.vpcId, flowLog.trafficType], [outputs.vpcId, "REJECT"]);
+            const group = mocks.named("vpc-flow-logs-logs").inputs;
+            assert.strictEqual(group.kmsKeyId, mocks.named("log-encryption-key").outputs.arn);
+            assert.strictEqual(group.retentionInDays, stack === "dev" ? 30 : 365);
+        });
+    }
+
+    it("encrypts every log group of the stack with the log key", async () => {
+        const { mocks } = await runProgram("prod");
+        const groups = mocks.ofType("aws:cloudwatch/logGroup:LogGroup");
+        assert.ok(groups.length >= 3, groups.map(g => g.name).join(", "));
+        for (const group of groups) {
+            assert.strictEqual(group.inputs.kmsKeyId, mocks.named("log-encryption-key").outputs.arn, group.name);
+        }
+    });
+
+    it("logs an adopted VPC only when told to", async () => {
+        const adopted = {
+            ...stackConfig("dev"),
+            "ssm-fleet-baseline:existingVpcId": "vpc-0123456789abcdef0",
+            "ssm-fleet-baseline:existingVpcCidr": "10.0.0.0/16",
+            "ssm-fleet-baseline:existingSubnets": JSON.stringify(["subnet-0aaaaaaaaaaaaaaaa@eu-west-1a"]),
+            "ssm-fleet-baseline:existingRouteTableIds": JSON.stringify(["rtb-0123456789abcdef0"]),
+        };
+        const { mocks: unlogged } = await runProgram("dev", adopted);
+        assert.deepStrictEqual(unlogged.ofType("aws:ec2/flowLog:FlowLog"), []);
+        assert.deepStrictEqual(unlogged.ofType("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"), []);
+        const { mocks: logged } = await runProgram("dev", {
+            ...adopted,
+            "ssm-fleet-baseline:existingVpcFlowLogs": "true",
+        });
+        assert.deepStrictEqual(
+            logged.ofType("aws:ec2/flowLog:FlowLog").map(r => r.inputs.vpcId),
+            ["vpc-0123456789abcdef0"],
+        );
+    });
+
     it("opens no SSH or RDP and attaches no instance profile anywhere", async () => {
         const { mocks } = await runProgram("prod");
         for (const group of mocks.ofType("aws:ec2/securityGroup:SecurityGroup")) {

@@ -87,6 +87,11 @@ const pinned: [keyof typeof identifiers, unknown, string][] = [
         "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
     ],
     ["asyncInvocationType", "Event", "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html"],
+    [
+        "logRetentionPeriodsDays",
+        [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
+        "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+    ],
 ];
 
 describe("AWS identifiers", () => {
@@ -105,6 +110,13 @@ describe("AWS identifiers", () => {
         assert.strictEqual(
             identifiers.dhmcSettingValue("AWSSystemsManagerDefaultEC2InstanceManagementRole"),
             "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+        );
+    });
+
+    it("keeps log records at least the configured days, in a period CloudWatch Logs accepts", () => {
+        assert.deepStrictEqual(
+            [1, 2, 30, 31, 45, 365, 366, 3650].map(identifiers.logGroupRetentionDays),
+            [1, 3, 30, 60, 60, 365, 400, 3653],
         );
     });
 

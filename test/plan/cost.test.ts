@@ -86,6 +86,29 @@ describe("the cost model", () => {
         assert.ok(estimate.lines.every(l => l.source !== ""));
     });
 
+    it("prices a flow log's group at rest for its retention, and states the ingestion as usage", () => {
+        const group = (name: string, retentionInDays: number): CostedResource => ({
+            type: "aws:cloudwatch/logGroup:LogGroup",
+            inputs: { retentionInDays },
+            outputs: { arn: `arn:aws:logs:eu-west-1:123456789012:log-group:${name}` },
+        });
+        const flowLog = (group: string): CostedResource => ({
+            type: "aws:ec2/flowLog:FlowLog",
+            inputs: { logDestination: `arn:aws:logs:eu-west-1:123456789012:log-group:${group}` },
+        });
+        const estimate = estimateMonthlyCost([group("lambda", 3653), group("flow", 365), flowLog("flow")]);
+        const atRest = line(estimate, "VPC flow log records at rest");
+        // 1 GB a month kept 365 days is about 12.17 GB stored at $0.03.
+        assert.deepStrictEqual(
+            [atRest?.quantity, atRest?.unit, atRest?.unitUsd, atRest?.monthlyUsd],
+            [12.17, "GB-month", 0.03, 0.37],
+        );
+        assert.match(atRest?.item ?? "", /kept 365 days/);
+        assert.ok(estimate.notes.some(note => /VPC flow log ingestion is usage: \$0\.50 per GB/.test(note)));
+        assert.strictEqual(line(estimateMonthlyCost([group("lambda", 90)]), "VPC flow log"), undefined);
+        assert.ok(!estimateMonthlyCost([]).notes.some(note => note.startsWith("VPC flow log")));
+    });
+
     it("rounds money to cents and sums the rounded lines", () => {
         // 3 × 730 × 0.01 is 21.900000000000002 in floating point.
         const estimate = estimateMonthlyCost([

@@ -93,7 +93,7 @@ describe("offline plan (npm run plan)", () => {
             [interfaceLine(doc).quantity, interfaceLine(doc).unitUsd, interfaceLine(doc).monthlyUsd],
             [2 * 1 * hoursPerMonth, 0.01, 14.6],
         );
-        assert.strictEqual(doc.cost.monthlyUsd, 17.6);
+        assert.strictEqual(doc.cost.monthlyUsd, 17.63);
         // The Lambda's archive is rendered as its files' text, not as unresolved promises.
         const handler = doc.resources.find((r: any) => r.type === "aws:lambda/function:Function");
         assert.match(handler.inputs.code.assets["__index.js"].text, /exports\.handler/);
@@ -111,7 +111,7 @@ describe("offline plan (npm run plan)", () => {
             [interfaceLine(doc).quantity, interfaceLine(doc).monthlyUsd],
             [3 * 3 * hoursPerMonth, 65.7],
         );
-        assert.strictEqual(doc.cost.monthlyUsd, 68.7);
+        assert.strictEqual(doc.cost.monthlyUsd, 69.07);
     });
 
     it("prints a readable report by default: tree, counts, verdicts, cost", async () => {
@@ -124,7 +124,7 @@ describe("offline plan (npm run plan)", () => {
         );
         assert.match(stdout, /\n {2}3 {2}aws:ec2:VpcEndpoint\n/);
         assert.match(stdout, /\n {2}no violations\n/);
-        assert.match(stdout, /\n {2}Total +\$17\.60\n/);
+        assert.match(stdout, /\n {2}Total +\$17\.63\n/);
         assert.match(stdout, /us-east-1 list prices; prices in eu-west-1 may differ/);
     });
 
