@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "./aws/agentVersion";
 import { dhmcDefaultRoleName, managedNodeRuleDefaultName } from "./aws/identifiers";
 import { associationScheduleProblem, parseRate, rateMinutes } from "./aws/schedules";
+import { AccessLogBucketSettings } from "./components/accessLogBucket";
 import { AgentAutoUpdateSettings } from "./components/agentAutoUpdate";
 import { AdoptedVpcArgs, ClosedVpcArgs } from "./components/closedVpc";
 import { DefaultHostManagementArgs } from "./components/defaultHostManagement";
@@ -74,6 +75,8 @@ export interface BaselineConfig {
     readonly canary: boolean;
     /** The VPC's flow log; undefined for an adopted VPC unless asked for. */
     readonly flowLogs?: VpcFlowLogsSettings;
+    /** The bucket every other bucket's server access logs go to. */
+    readonly accessLogs: AccessLogBucketSettings;
 }
 
 /** Thrown with every problem found, one line each, so a user fixes them in one round. */
@@ -185,6 +188,7 @@ export function parseBaselineConfig(raw: RawConfig, region: string | undefined):
         healthWatch: parseHealthWatch(read, inRegion),
         canary: read.bool("canary"),
         flowLogs: parseFlowLogs(read, inRegion, logRetentionDays),
+        accessLogs: { expirationDays: logRetentionDays },
     };
     if (read.problems.length > 0) {
         throw new ConfigError(read.problems);

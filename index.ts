@@ -1,6 +1,7 @@
 // ssm-fleet-baseline: the validated config's sections in, the components, their notification
 // routes wired to the pipeline, and what operators need out.
 import * as aws from "@pulumi/aws";
+import { AccessLogBucket } from "./components/accessLogBucket";
 import { AgentAutoUpdate } from "./components/agentAutoUpdate";
 import { Canary } from "./components/canary";
 import { adoptedVpc, ClosedVpc } from "./components/closedVpc";
@@ -17,6 +18,7 @@ import { loadBaselineConfig } from "./config";
 const config = loadBaselineConfig();
 const accountId = aws.getCallerIdentityOutput().accountId;
 const logEncryption = new LogEncryptionKey("log-encryption", { region: config.region, accountId });
+const accessLogs = new AccessLogBucket("access-logs", { ...config.accessLogs, accountId });
 
 const network =
     config.network.mode === "create" ? new ClosedVpc("ssm-vpc", config.network.vpc) : adoptedVpc(config.network.vpc);
@@ -36,8 +38,12 @@ const launchTemplate = new ManagedNodeLaunchTemplate("managed-node", {
 const canary = config.canary
     ? new Canary("canary", { subnetId: network.subnetIds[0], securityGroupId: endpoints.managedNodeSecurityGroupId })
     : undefined;
-const agentUpdate = new AgentAutoUpdate("ssm-agent-update", { ...config.agentUpdate, nodeRoleName: dhmc.roleName });
-const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId });
+const agentUpdate = new AgentAutoUpdate("ssm-agent-update", {
+    ...config.agentUpdate,
+    nodeRoleName: dhmc.roleName,
+    accessLogs,
+});
+const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId, accessLogs });
 
 const notifications = new NotificationPipeline("ssm-notify", {
     ...config.notifications,
@@ -68,6 +74,7 @@ export const dhmcRoleArn = dhmc.roleArn;
 export const dhmcSettingValue = dhmc.settingValue;
 export const agentUpdateAssociationId = agentUpdate.associationId;
 export const agentUpdateOutputBucket = agentUpdate.outputBucketName;
+export const accessLogBucket = accessLogs.bucketName;
 export const configRuleName = compliance.ruleName;
 export const canaryInstanceId = canary?.instanceId;
 export const healthWatchTableName = healthWatch?.tableName;

@@ -119,6 +119,33 @@ describe("the program", () => {
         });
     }
 
+    for (const [stack, recorder] of [
+        ["dev", "false"],
+        ["prod", "true"],
+    ]) {
+        it(`logs the server access of every bucket of ${stack} into the access-log bucket (S3.9), which logs nowhere`, async () => {
+            const { mocks, outputs } = await runProgram(stack, {
+                ...stackConfig(stack),
+                "ssm-fleet-baseline:createConfigRecorder": recorder,
+            });
+            const logBucket = outputs.accessLogBucket as string;
+            const buckets = mocks.ofType("aws:s3/bucket:Bucket").map(b => b.outputs.bucket as string);
+            const sources = buckets.filter(name => name !== logBucket);
+            assert.strictEqual(buckets.length, sources.length + 1);
+            assert.ok(sources.length >= (recorder === "true" ? 2 : 1));
+            const loggings = mocks.ofType("aws:s3/bucketLogging:BucketLogging").map(r => r.inputs);
+            assert.deepStrictEqual(loggings.map(l => l.bucket).sort(), [...sources].sort());
+            assert.ok(loggings.every(l => l.targetBucket === logBucket));
+            const delivery = JSON.parse(mocks.named("access-logs-bucket-policy").inputs.policy).Statement.find(
+                (s: any) => s.Sid === "S3ServerAccessLogDelivery",
+            );
+            assert.deepStrictEqual(
+                [...delivery.Condition.ArnLike["aws:SourceArn"]].sort(),
+                sources.map(name => `arn:aws:s3:::${name}`).sort(),
+            );
+        });
+    }
+
     it("encrypts every log group of the stack with the log key", async () => {
         const { mocks } = await runProgram("prod");
         const groups = mocks.ofType("aws:cloudwatch/logGroup:LogGroup");
