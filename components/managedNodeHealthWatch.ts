@@ -7,6 +7,7 @@ import { environmentVariables } from "../handlers/environment";
 import { createHealthSweepHandler, healthSweepEnvironment } from "../handlers/healthSweepLambda";
 import { metricNamespace } from "../handlers/nodeHealth";
 import { alarm } from "./alarm";
+import { deadLetterQueue, deadLetterQueuePolicy } from "./deadLetterQueue";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
 import { policyDocument, serviceTrustPolicy, Statement } from "./policyDocuments";
 import { ruleInvokesFunction } from "./ruleInvokesFunction";
@@ -78,19 +79,42 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         const table = this.stateTable(name);
         const diagnosisRole = args.diagnose ? this.diagnosisRole(name) : undefined;
         const sweep = this.sweepFunction(name, args, table, intervalSeconds, diagnosisRole);
-        ruleInvokesFunction(
+        const scheduleDeadLetters = this.scheduleDeadLetters(name, args);
+        const schedule = ruleInvokesFunction(
             `${name}-schedule`,
             {
                 rule: { description: "Runs the managed-node health sweep", scheduleExpression: args.schedule },
                 functionName: sweep.functionName,
                 functionArn: sweep.functionArn,
+                // A sweep older than one period is stale (the next one is due), so EventBridge retries it
+                // only that long and then dead-letters it, where the queue's alarm reports the missed sweep.
+                retryPolicy: { maximumEventAgeInSeconds: intervalSeconds, maximumRetryAttempts: 185 },
+                deadLetterQueueArn: scheduleDeadLetters.arn,
             },
             this,
         );
+        deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters, [schedule.arn], this);
         this.alarms(name, sweep, intervalSeconds, args.topicArn);
 
         this.tableName = table.name;
         this.registerOutputs({ tableName: this.tableName });
+    }
+
+    /**
+     * Sweeps EventBridge could not start within their period. Encrypted with the topic's key, whose
+     * policy lets EventBridge dead-letter with it (NotificationPipeline).
+     */
+    private scheduleDeadLetters(name: string, args: ManagedNodeHealthWatchArgs): aws.sqs.Queue {
+        return deadLetterQueue(
+            `${name}-schedule-dlq`,
+            {
+                keyArn: args.topicKeyArn,
+                topicArn: args.topicArn,
+                alarmDescription:
+                    "A scheduled health sweep could not be started within its period: its event is in the dead-letter queue",
+            },
+            this,
+        );
     }
 
     /** One item per node that is, or recently was, unhealthy; healthy nodes have none. */

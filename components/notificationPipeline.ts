@@ -4,9 +4,9 @@ import * as crypto from "crypto";
 import { partitionOf } from "../aws/partition";
 import { environmentVariables } from "../handlers/environment";
 import { createNotifierHandler, notifierEnvironment } from "../handlers/notifierLambda";
-import { alarm } from "./alarm";
+import { deadLetterQueue, deadLetterQueuePolicy } from "./deadLetterQueue";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
-import { denyInsecureTransport, policyDocument } from "./policyDocuments";
+import { policyDocument } from "./policyDocuments";
 import { ruleInvokesFunction } from "./ruleInvokesFunction";
 
 /**
@@ -55,11 +55,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
 
         const key = this.encryptionKey(name, args);
         const topic = this.topic(name, args.emails, key);
-        const deadLetterQueue = new aws.sqs.Queue(
-            `${name}-dlq`,
-            { kmsMasterKeyId: key.arn, messageRetentionSeconds: 14 * 24 * 3600 },
-            { parent: this },
-        );
+        const deadLetterQueue = this.deadLetterQueue(name, key, topic);
         const handler = this.handler(name, topic, deadLetterQueue, key, args.logKeyArn);
         const rules = args.routes.map(route =>
             ruleInvokesFunction(
@@ -74,26 +70,10 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                 this,
             ),
         );
-        this.deadLetterPolicy(
-            name,
+        deadLetterQueuePolicy(
+            `${name}-dlq`,
             deadLetterQueue,
             rules.map(rule => rule.arn),
-        );
-        alarm(
-            `${name}-dlq-alarm`,
-            {
-                description: "Notifications are waiting in the dead-letter queue: they were not delivered",
-                metric: {
-                    namespace: "AWS/SQS",
-                    metricName: "ApproximateNumberOfMessagesVisible",
-                    dimensions: { QueueName: deadLetterQueue.name },
-                    statistic: "Maximum",
-                },
-                period: 300,
-                evaluationPeriods: 1,
-                topicArn: topic.arn,
-                notifyOnRecovery: false,
-            },
             this,
         );
 
@@ -194,25 +174,16 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         );
     }
 
-    /** Only this stack's rules may dead-letter into the queue, and only over TLS. */
-    private deadLetterPolicy(name: string, queue: aws.sqs.Queue, ruleArns: pulumi.Output<string>[]): void {
-        new aws.sqs.QueuePolicy(
-            `${name}-dlq-policy`,
+    /** Where undeliverable notifications wait for `npm run driver -- redrive` (ci/redrive.ts), with an alarm. */
+    private deadLetterQueue(name: string, key: aws.kms.Key, topic: aws.sns.Topic): aws.sqs.Queue {
+        return deadLetterQueue(
+            `${name}-dlq`,
             {
-                queueUrl: queue.url,
-                policy: policyDocument([
-                    {
-                        Sid: "EventBridgeDeadLetters",
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: "sqs:SendMessage",
-                        Resource: queue.arn,
-                        Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
-                    },
-                    denyInsecureTransport("sqs:*", [queue.arn]),
-                ]),
+                keyArn: key.arn,
+                topicArn: topic.arn,
+                alarmDescription: "Notifications are waiting in the dead-letter queue: they were not delivered",
             },
-            { parent: this },
+            this,
         );
     }
 }

@@ -142,6 +142,34 @@ describe("managed-node health watch", () => {
         );
     });
 
+    it("retries a sweep EventBridge could not start for one period at most, then dead-letters it where an alarm sees it", async () => {
+        const { mocks } = await build();
+        const target = mocks.named("health-schedule-target").inputs;
+        assert.deepStrictEqual(target.retryPolicy, { maximumEventAgeInSeconds: 300, maximumRetryAttempts: 185 });
+        assert.deepStrictEqual(target.deadLetterConfig, {
+            arn: "arn:aws:sqs:eu-west-1:123456789012:health-schedule-dlq",
+        });
+        const queue = mocks.named("health-schedule-dlq").inputs;
+        assert.deepStrictEqual([queue.kmsMasterKeyId, queue.fifoQueue], [baseArgs.topicKeyArn, undefined]);
+        const [allow, tlsOnly] = JSON.parse(mocks.named("health-schedule-dlq-policy").inputs.policy).Statement;
+        assert.deepStrictEqual(
+            [allow.Principal, allow.Action, allow.Condition],
+            [
+                { Service: "events.amazonaws.com" },
+                "sqs:SendMessage",
+                { ArnEquals: { "aws:SourceArn": ["arn:aws:cloudwatch:eu-west-1:123456789012:health-schedule"] } },
+            ],
+        );
+        assert.deepStrictEqual(tlsOnly.Condition, { Bool: { "aws:SecureTransport": "false" } });
+        const alarm = mocks.named("health-schedule-dlq-alarm").inputs;
+        assert.deepStrictEqual(
+            [alarm.metricName, alarm.dimensions, alarm.alarmActions],
+            ["ApproximateNumberOfMessagesVisible", { QueueName: "health-schedule-dlq-1234567" }, [baseArgs.topicArn]],
+        );
+        const { mocks: everyMinute } = await build({ schedule: "rate(1 minute)" });
+        assert.strictEqual(everyMinute.named("health-schedule-target").inputs.retryPolicy.maximumEventAgeInSeconds, 60);
+    });
+
     it("sweeps on the configured schedule without retries, ending before the next sweep", async () => {
         const { mocks } = await build();
         assert.strictEqual(mocks.named("health-schedule").inputs.scheduleExpression, "rate(5 minutes)");
