@@ -64,6 +64,7 @@ const healthWatch = config.healthWatch
 
 export const notificationTopicArn = notifications.topicArn;
 export const deadLetterQueueUrl = notifications.deadLetterQueueUrl;
+export const notifierFunctionName = notifications.notifierFunctionName;
 export const vpcId = network.vpcId;
 export const subnetIds = network.subnetIds;
 export const interfaceEndpointIds = endpoints.interfaceEndpointIds;

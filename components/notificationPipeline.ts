@@ -49,6 +49,8 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     /** The KMS key that encrypts the topic: publishers need to use it. */
     public readonly topicKeyArn: pulumi.Output<string>;
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    /** The notifier Lambda's name: ci/redrive.ts re-delivers dead letters by invoking it. */
+    public readonly notifierFunctionName: pulumi.Output<string>;
 
     constructor(name: string, args: NotificationPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:NotificationPipeline", name, {}, opts);
@@ -80,10 +82,12 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         this.topicArn = topic.arn;
         this.topicKeyArn = key.arn;
         this.deadLetterQueueUrl = deadLetterQueue.url;
+        this.notifierFunctionName = handler.functionName;
         this.registerOutputs({
             topicArn: this.topicArn,
             topicKeyArn: this.topicKeyArn,
             deadLetterQueueUrl: this.deadLetterQueueUrl,
+            notifierFunctionName: this.notifierFunctionName,
         });
     }
 

@@ -155,6 +155,8 @@ describe("notification pipeline", () => {
             await valueOf(result.deadLetterQueueUrl),
             "https://sqs.eu-west-1.amazonaws.com/123456789012/notify-dlq-1234567",
         );
+        // ci/redrive.ts re-delivers what waits there by invoking the notifier.
+        assert.strictEqual(await valueOf(result.notifierFunctionName), "notify-handler-1234567");
     });
 
     it("alarms to the topic as soon as anything waits in the dead-letter queue", async () => {
