@@ -54,7 +54,8 @@ export const assumed = {
 } as const;
 
 /** CloudWatch Logs prices, us-east-1, from https://aws.amazon.com/cloudwatch/pricing/ as quoted by secondary sources, read 2026-12-01. */
-const cloudWatchLogsPricing = "aws.amazon.com/cloudwatch/pricing (secondary sources, read 2026-12-01)";
+const cloudWatchLogsPricing =
+    "https://aws.amazon.com/cloudwatch/pricing/ (us-east-1 as quoted by secondary sources, read 2026-12-01)";
 const flowLogIngestionUsdPerGb = 0.5;
 
 const facts = "aws-facts §8";

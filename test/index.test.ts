@@ -117,6 +117,25 @@ describe("the program", () => {
             assert.strictEqual(group.kmsKeyId, mocks.named("log-encryption-key").outputs.arn);
             assert.strictEqual(group.retentionInDays, stack === "dev" ? 30 : 365);
         });
+
+        it(`takes over ${stack}'s default network ACL so that the internet reaches neither 22 nor 3389 (CIS 5.1/5.2)`, async () => {
+            const { mocks } = await runProgram(stack);
+            const [acl, ...others] = mocks.ofType("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl").map(r => r.inputs);
+            assert.deepStrictEqual(others, []);
+            assert.strictEqual(acl.defaultNetworkAclId, mocks.named("ssm-vpc").outputs.defaultNetworkAclId);
+            const fromInternet = acl.ingress.filter(
+                (rule: any) =>
+                    rule.action === "allow" && (rule.cidrBlock === "0.0.0.0/0" || rule.ipv6CidrBlock === "::/0"),
+            );
+            for (const port of [22, 3389]) {
+                assert.ok(
+                    fromInternet.every(
+                        (rule: any) => rule.protocol !== "-1" && (port < rule.fromPort || port > rule.toPort),
+                    ),
+                    `the internet reaches ${port}`,
+                );
+            }
+        });
     }
 
     for (const [stack, recorder] of [
