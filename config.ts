@@ -7,8 +7,9 @@ import {
     activationRegistrationLimit,
     activationTiers,
     dhmcDefaultRoleName,
+    flowLogTrafficTypes,
     idleSessionTimeoutMinutes,
-    logGroupRetentionDays,
+    logRetentionPeriodsDays,
     maintenanceWindowLimits,
     managedNodeRuleDefaultName,
     maxSessionDurationMinutes,
@@ -26,6 +27,7 @@ import {
     parseRate,
     rateMinutes,
 } from "./aws/schedules";
+import { AccessLogBucketSettings } from "./components/accessLogBucket";
 import { AgentAutoUpdateSettings } from "./components/agentAutoUpdate";
 import { AdoptedVpcArgs, ClosedVpcArgs } from "./components/closedVpc";
 import { DefaultHostManagementArgs } from "./components/defaultHostManagement";
@@ -43,6 +45,7 @@ import {
     PatchRebootOption,
 } from "./components/patchManager";
 import { SsmEndpointsSettings } from "./components/ssmEndpoints";
+import { VpcFlowLogsSettings } from "./components/vpcFlowLogs";
 
 export const projectName = "ssm-fleet-baseline";
 
@@ -129,6 +132,8 @@ export const configKeys = {
     patchMaxErrors: { type: "string", default: "10%" },
     s3EndpointPolicy: { type: "boolean", default: false },
     s3EndpointAllowedBuckets: { type: "array", default: [] },
+    flowLogTrafficType: { type: "string", default: "REJECT" },
+    existingVpcFlowLogs: { type: "boolean", default: false },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
@@ -171,6 +176,10 @@ export interface BaselineConfig {
     readonly sessionManager?: SessionManagerPreferencesSettings;
     /** Undefined when hybrid activations are off. */
     readonly hybrid?: HybridActivationSettings;
+    /** The VPC's flow log; undefined for an adopted VPC unless asked for. */
+    readonly flowLogs?: VpcFlowLogsSettings;
+    /** The bucket every other bucket's server access logs go to. */
+    readonly accessLogs: AccessLogBucketSettings;
 }
 
 /** Thrown with every problem found, one line each, so a user fixes them in one round. */
@@ -387,6 +396,8 @@ export function parseBaselineConfig(
         canary: read.bool("canary"),
         sessionManager,
         hybrid: parseHybridActivation(read, dhmc, options.now ?? new Date()),
+        flowLogs: parseFlowLogs(read, inRegion, logRetentionDays),
+        accessLogs: { expirationDays: logRetentionDays },
     };
     if (read.problems.length > 0) {
         throw new ConfigError(read.problems);
@@ -599,11 +610,11 @@ function parseSessionManager(
         );
     }
     const retention = read.text("sessionLogGroupRetentionDays");
-    if (!/^\d+$/.test(retention) || !(logGroupRetentionDays as readonly number[]).includes(Number(retention))) {
+    if (!/^\d+$/.test(retention) || !(logRetentionPeriodsDays as readonly number[]).includes(Number(retention))) {
         read.problem(
             "sessionLogGroupRetentionDays",
             retention,
-            `a retention CloudWatch Logs accepts: one of ${logGroupRetentionDays.join(", ")} days`,
+            `a retention CloudWatch Logs accepts: one of ${logRetentionPeriodsDays.join(", ")} days`,
         );
     }
     const idle = read.integer("sessionIdleTimeoutMinutes");
@@ -860,6 +871,27 @@ function filterValuesProblem(key: string, values: string[], os: PatchOperatingSy
         return `SEVERITY values among ${severities.join(", ")} (or *) for ${os}`;
     }
     return undefined;
+}
+
+/** A created VPC always logs; an adopted one only when asked, since its owner may log it already. */
+function parseFlowLogs(read: ConfigReader, region: string, retentionDays: number): VpcFlowLogsSettings | undefined {
+    const trafficType = read.text("flowLogTrafficType");
+    const known = flowLogTrafficTypes.find(type => type === trafficType);
+    if (!known) {
+        read.problem(
+            "flowLogTrafficType",
+            trafficType,
+            `${flowLogTrafficTypes.join(" or ")} (Security Hub EC2.6 checks that rejected traffic is logged)`,
+        );
+    }
+    const adopted = read.text("existingVpcId") !== "";
+    const logAdopted = read.bool("existingVpcFlowLogs");
+    if (!adopted && read.isSet("existingVpcFlowLogs")) {
+        read.report(
+            `${read.key("existingVpcFlowLogs")}: only applies to an adopted VPC (existingVpcId); the created VPC always has a flow log, so remove it`,
+        );
+    }
+    return !adopted || logAdopted ? { region, trafficType: known ?? "REJECT", retentionDays } : undefined;
 }
 
 /** Why an IPv4 CIDR is not a network address, or undefined when it is one. */

@@ -1,11 +1,13 @@
 // ssm-fleet-baseline: the validated config's sections in, the components, their notification
 // routes wired to the pipeline, and what operators need out.
 import * as aws from "@pulumi/aws";
+import { AccessLogBucket } from "./components/accessLogBucket";
 import { AgentAutoUpdate } from "./components/agentAutoUpdate";
 import { Canary } from "./components/canary";
 import { adoptedVpc, ClosedVpc } from "./components/closedVpc";
 import { DefaultHostManagement } from "./components/defaultHostManagement";
 import { HybridActivation } from "./components/hybridActivation";
+import { LogEncryptionKey } from "./components/logEncryptionKey";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
 import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
@@ -13,21 +15,37 @@ import { NotificationPipeline } from "./components/notificationPipeline";
 import { PatchManager } from "./components/patchManager";
 import { SessionManagerPreferences } from "./components/sessionManagerPreferences";
 import { SsmEndpoints } from "./components/ssmEndpoints";
+import { VpcFlowLogs } from "./components/vpcFlowLogs";
 import { loadBaselineConfig } from "./config";
 
 const config = loadBaselineConfig();
 const accountId = aws.getCallerIdentityOutput().accountId;
+const logEncryption = new LogEncryptionKey("log-encryption", { region: config.region, accountId });
+const accessLogs = new AccessLogBucket("access-logs", { ...config.accessLogs, accountId });
 
 const network =
     config.network.mode === "create" ? new ClosedVpc("ssm-vpc", config.network.vpc) : adoptedVpc(config.network.vpc);
+const flowLogs = config.flowLogs
+    ? new VpcFlowLogs("vpc-flow-logs", {
+          ...config.flowLogs,
+          accountId,
+          vpcId: network.vpcId,
+          logKeyArn: logEncryption.keyArn,
+      })
+    : undefined;
 const dhmc = new DefaultHostManagement("dhmc", config.dhmc);
-const agentUpdate = new AgentAutoUpdate("ssm-agent-update", { ...config.agentUpdate, nodeRoleName: dhmc.roleName });
-const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId });
+const agentUpdate = new AgentAutoUpdate("ssm-agent-update", {
+    ...config.agentUpdate,
+    nodeRoleName: dhmc.roleName,
+    accessLogs,
+});
+const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId, accessLogs });
 const hybrid = config.hybrid ? new HybridActivation("hybrid", { ...config.hybrid, accountId }) : undefined;
 const sessionManager = config.sessionManager
     ? new SessionManagerPreferences("session-manager", {
           ...config.sessionManager,
           accountId,
+          accessLogs,
           nodeRoles: {
               dhmc: { name: dhmc.roleName, arn: dhmc.roleArn },
               ...(hybrid ? { hybrid: { name: hybrid.roleName, arn: hybrid.roleArn } } : {}),
@@ -38,6 +56,7 @@ const patching = config.patching
     ? new PatchManager("patching", {
           ...config.patching,
           accountId,
+          accessLogs,
           nodeRoleName: dhmc.roleName,
           regionalSettingsProtection: config.dhmc.regionalSettingsProtection,
       })
@@ -68,6 +87,7 @@ const notifications = new NotificationPipeline("ssm-notify", {
         ...diagnosisRoutes(config.healthWatch),
         ...(patching?.notificationRoutes ?? []),
     ],
+    logKeyArn: logEncryption.keyArn,
 });
 
 const healthWatch = config.healthWatch
@@ -76,11 +96,13 @@ const healthWatch = config.healthWatch
           accountId,
           topicArn: notifications.topicArn,
           topicKeyArn: notifications.topicKeyArn,
+          logKeyArn: logEncryption.keyArn,
       })
     : undefined;
 
 export const notificationTopicArn = notifications.topicArn;
 export const deadLetterQueueUrl = notifications.deadLetterQueueUrl;
+export const notifierFunctionName = notifications.notifierFunctionName;
 export const vpcId = network.vpcId;
 export const subnetIds = network.subnetIds;
 export const interfaceEndpointIds = endpoints.interfaceEndpointIds;
@@ -91,6 +113,7 @@ export const dhmcRoleArn = dhmc.roleArn;
 export const dhmcSettingValue = dhmc.settingValue;
 export const agentUpdateAssociationId = agentUpdate.associationId;
 export const agentUpdateOutputBucket = agentUpdate.outputBucketName;
+export const accessLogBucket = accessLogs.bucketName;
 export const configRuleName = compliance.ruleName;
 export const canaryInstanceId = canary?.instanceId;
 export const healthWatchTableName = healthWatch?.tableName;
@@ -107,3 +130,4 @@ export const hybridRegistrationCommands = hybrid?.registrationCommands;
 export const patchBaselineId = patching?.baselineId;
 export const patchWindowId = patching?.maintenanceWindowId;
 export const patchOutputBucket = patching?.outputBucketName;
+export const flowLogGroupName = flowLogs?.logGroupName;

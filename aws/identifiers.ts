@@ -97,14 +97,6 @@ export const sessionLogsEndpointService = "logs";
 export const sessionEncryptionEndpointService = "kms";
 
 /**
- * The retention periods CloudWatch Logs accepts, in days (0, never expire, left out: session logs expire).
- * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
- */
-export const logGroupRetentionDays = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-/**
  * A KMS key that encrypts a log group must let CloudWatch Logs of the region use it, for that log
  * group only: the condition key carries the log group's ARN as encryption context.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
@@ -118,7 +110,34 @@ export const logsKeyActions = [
     "kms:Describe*",
 ];
 
-/** CloudWatch Logs' regional service principal, e.g. logs.eu-west-1.amazonaws.com. */
+/**
+ * VPC flow logs assume their publishing role as this service; the trust takes aws:SourceAccount
+ * and aws:SourceArn (the flow log's ARN, arn:<partition>:ec2:<region>:<account>:vpc-flow-log/<id>).
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+ */
+export const flowLogsServicePrincipal = "vpc-flow-logs.amazonaws.com";
+
+/**
+ * The traffic types a flow log may record that Security Hub EC2.6 accepts: it checks for REJECT,
+ * and its remediation says to choose Reject or All (ACCEPT alone would fail it).
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-6
+ */
+export const flowLogTrafficTypes = ["REJECT", "ALL"] as const;
+
+/**
+ * S3 server access log delivery writes as this service; a destination bucket with ACLs disabled
+ * grants it s3:PutObject in its bucket policy, conditioned on aws:SourceArn (the source bucket)
+ * and aws:SourceAccount. The destination may only use SSE-S3 default encryption, not SSE-KMS.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+ */
+export const s3LoggingServicePrincipal = "logging.s3.amazonaws.com";
+
+/**
+ * CloudWatch Logs of one region uses a customer-managed key as this regional service principal;
+ * the key policy scopes it with the kms:EncryptionContext:aws:logs:arn condition (the log group's
+ * ARN). China regions use other DNS suffixes and are not verified here.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
 export function logsServicePrincipal(region: string): string {
     return `logs.${region}.amazonaws.com`;
 }
@@ -341,4 +360,40 @@ export function patchingAndAgentBuckets(region: string): AwsOwnedBucket[] {
         { bucket: `amazonlinux-2-repos-${region}`, purpose: "Amazon Linux 2 package repositories" },
         { bucket: `amazonlinux.${region}.amazonaws.com`, purpose: "Amazon Linux 2 repositories at older URLs" },
     ];
+}
+
+/**
+ * The attributes EventBridge puts on each message it dead-letters; the message body is the event.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ */
+export const deadLetterAttributes = {
+    ruleArn: "RULE_ARN",
+    targetArn: "TARGET_ARN",
+    errorCode: "ERROR_CODE",
+    errorMessage: "ERROR_MESSAGE",
+    exhaustedRetryCondition: "EXHAUSTED_RETRY_CONDITION",
+    retryAttempts: "RETRY_ATTEMPTS",
+} as const;
+
+/**
+ * Lambda's invocation type for an asynchronous invoke: Lambda queues the event, answers 202, and
+ * applies the function's retries and on-failure destination to it.
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+ */
+export const asyncInvocationType = "Event";
+
+/**
+ * The retention periods a CloudWatch log group accepts, in days (0, never expire, aside).
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const logRetentionPeriodsDays = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** The shortest retention period a log group accepts that keeps records at least this many days. */
+export function logRetentionPeriodAtLeast(days: number): number {
+    return (
+        logRetentionPeriodsDays.find(period => period >= days) ??
+        logRetentionPeriodsDays[logRetentionPeriodsDays.length - 1]
+    );
 }

@@ -15,6 +15,7 @@ import { checkStackName, parseCommandLine, UsageError } from "../cli/arguments";
 import { ExitCode } from "../cli/exitCodes";
 import { stackNames } from "../harness/synthesize";
 import { hasChanges, summaryLine, summaryMarkdown } from "./summary";
+import type { RedriveClients } from "./redrive";
 import { VerifyResult } from "./verify";
 
 export const usage = `usage: npm run driver -- <command> --stack <name> [options]
@@ -25,6 +26,7 @@ commands:
   refresh                         refresh the stack's state
   destroy [--yes-i-understand]    destroy; required for stacks that own region-wide settings
   outputs                         print the stack outputs as JSON (secrets masked)
+  redrive [--dry-run]             re-deliver the notification dead-letter queue's messages to the notifier
 
 options:
   --stack <name>                  an existing stack with a Pulumi.<name>.yaml here (never created)
@@ -57,19 +59,24 @@ export interface DriverDeps {
     readonly sleep?: (ms: number) => Promise<void>;
     /** Proves that the canary is a managed node; see ci/verify.ts. */
     readonly verify?: (instanceId: string, region: string, timeoutMs: number) => Promise<VerifyResult>;
+    /** SQS and Lambda clients for `redrive`; see ci/redrive.ts. */
+    readonly redriveClients?: (region: string) => RedriveClients;
+    /** Interrupts `redrive`; by default the first Ctrl-C does. */
+    readonly signal?: AbortSignal;
 }
 
 interface Arguments {
-    readonly command: "preview" | "up" | "refresh" | "destroy" | "outputs";
+    readonly command: "preview" | "up" | "refresh" | "destroy" | "outputs" | "redrive";
     readonly stack: string;
     readonly local: boolean;
     readonly expectNoChanges: boolean;
     readonly verify: boolean;
     readonly yesIUnderstand: boolean;
     readonly verifyTimeoutMs: number;
+    readonly dryRun: boolean;
 }
 
-const commands = ["preview", "up", "refresh", "destroy", "outputs"] as const;
+const commands = ["preview", "up", "refresh", "destroy", "outputs", "redrive"] as const;
 
 /** The options each command takes besides --stack. */
 const commandOptions: Record<Arguments["command"], string[]> = {
@@ -78,6 +85,7 @@ const commandOptions: Record<Arguments["command"], string[]> = {
     refresh: [],
     destroy: ["yes-i-understand"],
     outputs: [],
+    redrive: ["dry-run"],
 };
 
 export function parseArguments(argv: readonly string[]): Arguments {
@@ -90,6 +98,7 @@ export function parseArguments(argv: readonly string[]): Arguments {
             verify: { type: "boolean" },
             "verify-timeout-minutes": { type: "string" },
             "yes-i-understand": { type: "boolean" },
+            "dry-run": { type: "boolean" },
         },
         true,
     );
@@ -122,6 +131,7 @@ export function parseArguments(argv: readonly string[]): Arguments {
         verify: values.verify ?? false,
         yesIUnderstand: values["yes-i-understand"] ?? false,
         verifyTimeoutMs: verifyTimeoutMinutes * 60_000,
+        dryRun: values["dry-run"] ?? false,
     };
 }
 
@@ -218,6 +228,12 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
                 `${args.stack}\n`,
         );
         return ExitCode.configurationError;
+    }
+
+    if (args.command === "redrive") {
+        // Loaded here so that the other commands never load the SQS and Lambda clients.
+        const { redriveStack } = require("./redrive") as typeof import("./redrive");
+        return redriveStack(args.stack, args.dryRun, { ...deps, envVars, pulumiCommand });
     }
 
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));

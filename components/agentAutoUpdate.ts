@@ -4,7 +4,7 @@ import { associationStateChangeDetailType } from "../aws/events";
 import { agentUpdateDocument } from "../aws/identifiers";
 import { NotificationRoute } from "./notificationPipeline";
 import { policyDocument } from "./policyDocuments";
-import { PrivateBucket } from "./privateBucket";
+import { AccessLogDestination, PrivateBucket } from "./privateBucket";
 
 const outputPrefix = "agent-update";
 
@@ -22,6 +22,8 @@ export interface AgentAutoUpdateSettings {
 export interface AgentAutoUpdateArgs extends AgentAutoUpdateSettings {
     /** The role nodes run with (the DHMC role): it uploads the command output, so it gets write access. */
     readonly nodeRoleName: pulumi.Input<string>;
+    /** Where the output bucket's server access logs go. */
+    readonly accessLogs: AccessLogDestination;
 }
 
 /**
@@ -49,7 +51,11 @@ export class AgentAutoUpdate extends pulumi.ComponentResource {
 
     constructor(name: string, args: AgentAutoUpdateArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:AgentAutoUpdate", name, {}, opts);
-        const bucket = new PrivateBucket(`${name}-output`, { expirationDays: args.logRetentionDays }, { parent: this });
+        const bucket = new PrivateBucket(
+            `${name}-output`,
+            { expirationDays: args.logRetentionDays, accessLogs: args.accessLogs },
+            { parent: this },
+        );
         // The DHMC managed policy has no S3 permission: the agent uploads output with the node's role.
         // https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html
         const outputWrite = new aws.iam.RolePolicy(

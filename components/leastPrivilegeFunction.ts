@@ -18,12 +18,15 @@ export interface LeastPrivilegeFunctionArgs<E, R> {
     readonly maximumRetryAttempts: number;
     /** Where asynchronous invocations go when the retries are spent. */
     readonly onFailureDestinationArn?: pulumi.Input<string>;
+    /** The KMS key that encrypts the function's log group (see LogEncryptionKey). */
+    readonly logKeyArn: pulumi.Input<string>;
 }
 
 /**
  * An inline CallbackFunction (serialized by Pulumi at deploy time) with its own role holding
  * exactly the given statements plus its log group's, never CallbackFunction's default
- * FullAccess policies; arm64, logs kept 90 days, and explicit asynchronous retry behaviour.
+ * FullAccess policies; arm64, logs kept 90 days and encrypted with the given key, and explicit
+ * asynchronous retry behaviour.
  */
 export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
     public readonly functionName: pulumi.Output<string>;
@@ -33,7 +36,11 @@ export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
         super("ssm-fleet-baseline:index:LeastPrivilegeFunction", name, {}, opts);
         const child = { parent: this };
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 90 }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { retentionInDays: 90, kmsKeyId: args.logKeyArn },
+            child,
+        );
         const role = new aws.iam.Role(
             `${name}-role`,
             {

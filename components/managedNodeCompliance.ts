@@ -10,7 +10,7 @@ import {
 import { awsManagedPolicyArn } from "../aws/partition";
 import { NotificationRoute } from "./notificationPipeline";
 import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
-import { PrivateBucket } from "./privateBucket";
+import { AccessLogDestination, PrivateBucket } from "./privateBucket";
 
 /** How often inventory is gathered: the rule can only notice a change this often. */
 const inventorySchedule = "rate(30 minutes)";
@@ -29,6 +29,8 @@ export interface ManagedNodeComplianceSettings {
 
 export interface ManagedNodeComplianceArgs extends ManagedNodeComplianceSettings {
     readonly accountId: pulumi.Input<string>;
+    /** Where the delivery bucket's server access logs go. */
+    readonly accessLogs: AccessLogDestination;
 }
 
 /**
@@ -110,6 +112,7 @@ export class ManagedNodeCompliance extends pulumi.ComponentResource {
             `${name}-delivery`,
             {
                 expirationDays: args.logRetentionDays,
+                accessLogs: args.accessLogs,
                 policyStatements: bucketArn => [
                     {
                         Sid: "AWSConfigBucketPermissionsCheck",

@@ -9,6 +9,7 @@ import { createHealthSweepHandler, healthSweepEnvironment } from "../handlers/he
 import { metricNamespace } from "../handlers/nodeHealth";
 import { alarm } from "./alarm";
 import { automationCompletionRoute, EventDrivenRunbook } from "./eventDrivenRunbook";
+import { deadLetterQueue, deadLetterQueuePolicy } from "./deadLetterQueue";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
 import { NotificationRoute } from "./notificationPipeline";
 import { ruleInvokesFunction } from "./ruleInvokesFunction";
@@ -54,6 +55,8 @@ export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettin
     /** The notification topic and the KMS key that encrypts it. */
     readonly topicArn: pulumi.Input<string>;
     readonly topicKeyArn: pulumi.Input<string>;
+    /** The key that encrypts the sweep's log group. */
+    readonly logKeyArn: pulumi.Input<string>;
 }
 
 /**
@@ -75,15 +78,21 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
 
         const table = this.stateTable(name);
         const sweep = this.sweepFunction(name, args, table, intervalSeconds);
-        ruleInvokesFunction(
+        const scheduleDeadLetters = this.scheduleDeadLetters(name, args);
+        const schedule = ruleInvokesFunction(
             `${name}-schedule`,
             {
                 rule: { description: "Runs the managed-node health sweep", scheduleExpression: args.schedule },
                 functionName: sweep.functionName,
                 functionArn: sweep.functionArn,
+                // A sweep older than one period is stale (the next one is due), so EventBridge retries it
+                // only that long and then dead-letters it, where the queue's alarm reports the missed sweep.
+                retryPolicy: { maximumEventAgeInSeconds: intervalSeconds, maximumRetryAttempts: 185 },
+                deadLetterQueueArn: scheduleDeadLetters.arn,
             },
             this,
         );
+        deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters, [schedule.arn], this);
         this.alarms(name, sweep, intervalSeconds, args.topicArn);
         if (args.diagnose) {
             this.diagnosis(name, args);
@@ -91,6 +100,23 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
 
         this.tableName = table.name;
         this.registerOutputs({ tableName: this.tableName });
+    }
+
+    /**
+     * Sweeps EventBridge could not start within their period. Encrypted with the topic's key, whose
+     * policy lets EventBridge dead-letter with it (NotificationPipeline).
+     */
+    private scheduleDeadLetters(name: string, args: ManagedNodeHealthWatchArgs): aws.sqs.Queue {
+        return deadLetterQueue(
+            `${name}-schedule-dlq`,
+            {
+                keyArn: args.topicKeyArn,
+                topicArn: args.topicArn,
+                alarmDescription:
+                    "A scheduled health sweep could not be started within its period: its event is in the dead-letter queue",
+            },
+            this,
+        );
     }
 
     /** One item per node that is, or recently was, unhealthy; healthy nodes have none. */
@@ -173,6 +199,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                     excludeTagKey: args.excludeTagKey,
                     diagnose: String(args.diagnose),
                 }),
+                logKeyArn: args.logKeyArn,
                 callbackFactory: createHealthSweepHandler,
             },
             { parent: this },

@@ -4,9 +4,9 @@ import * as crypto from "crypto";
 import { partitionOf } from "../aws/partition";
 import { environmentVariables } from "../handlers/environment";
 import { createNotifierHandler, notifierEnvironment } from "../handlers/notifierLambda";
-import { alarm } from "./alarm";
+import { deadLetterQueue, deadLetterQueuePolicy } from "./deadLetterQueue";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
-import { denyInsecureTransport, policyDocument } from "./policyDocuments";
+import { policyDocument } from "./policyDocuments";
 import { ruleInvokesFunction } from "./ruleInvokesFunction";
 
 /**
@@ -33,6 +33,8 @@ export interface NotificationPipelineSettings {
 export interface NotificationPipelineArgs extends NotificationPipelineSettings {
     readonly accountId: pulumi.Input<string>;
     readonly routes: readonly NotificationRoute[];
+    /** The key that encrypts the handler's log group. */
+    readonly logKeyArn: pulumi.Input<string>;
 }
 
 /**
@@ -47,18 +49,16 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     /** The KMS key that encrypts the topic: publishers need to use it. */
     public readonly topicKeyArn: pulumi.Output<string>;
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    /** The notifier Lambda's name: ci/redrive.ts re-delivers dead letters by invoking it. */
+    public readonly notifierFunctionName: pulumi.Output<string>;
 
     constructor(name: string, args: NotificationPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:NotificationPipeline", name, {}, opts);
 
         const key = this.encryptionKey(name, args);
         const topic = this.topic(name, args.emails, key);
-        const deadLetterQueue = new aws.sqs.Queue(
-            `${name}-dlq`,
-            { kmsMasterKeyId: key.arn, messageRetentionSeconds: 14 * 24 * 3600 },
-            { parent: this },
-        );
-        const handler = this.handler(name, topic, deadLetterQueue, key);
+        const deadLetterQueue = this.deadLetterQueue(name, key, topic);
+        const handler = this.handler(name, topic, deadLetterQueue, key, args.logKeyArn);
         const rules = args.routes.map(route =>
             ruleInvokesFunction(
                 `${name}-${route.name}`,
@@ -72,36 +72,22 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                 this,
             ),
         );
-        this.deadLetterPolicy(
-            name,
+        deadLetterQueuePolicy(
+            `${name}-dlq`,
             deadLetterQueue,
             rules.map(rule => rule.arn),
-        );
-        alarm(
-            `${name}-dlq-alarm`,
-            {
-                description: "Notifications are waiting in the dead-letter queue: they were not delivered",
-                metric: {
-                    namespace: "AWS/SQS",
-                    metricName: "ApproximateNumberOfMessagesVisible",
-                    dimensions: { QueueName: deadLetterQueue.name },
-                    statistic: "Maximum",
-                },
-                period: 300,
-                evaluationPeriods: 1,
-                topicArn: topic.arn,
-                notifyOnRecovery: false,
-            },
             this,
         );
 
         this.topicArn = topic.arn;
         this.topicKeyArn = key.arn;
         this.deadLetterQueueUrl = deadLetterQueue.url;
+        this.notifierFunctionName = handler.functionName;
         this.registerOutputs({
             topicArn: this.topicArn,
             topicKeyArn: this.topicKeyArn,
             deadLetterQueueUrl: this.deadLetterQueueUrl,
+            notifierFunctionName: this.notifierFunctionName,
         });
     }
 
@@ -169,6 +155,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         topic: aws.sns.Topic,
         deadLetterQueue: aws.sqs.Queue,
         key: aws.kms.Key,
+        logKeyArn: pulumi.Input<string>,
     ): LeastPrivilegeFunction<unknown, void> {
         return new LeastPrivilegeFunction(
             `${name}-handler`,
@@ -184,31 +171,23 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                 timeout: 30,
                 maximumRetryAttempts: 2,
                 onFailureDestinationArn: deadLetterQueue.arn,
+                logKeyArn,
                 callbackFactory: createNotifierHandler,
             },
             { parent: this },
         );
     }
 
-    /** Only this stack's rules may dead-letter into the queue, and only over TLS. */
-    private deadLetterPolicy(name: string, queue: aws.sqs.Queue, ruleArns: pulumi.Output<string>[]): void {
-        new aws.sqs.QueuePolicy(
-            `${name}-dlq-policy`,
+    /** Where undeliverable notifications wait for `npm run driver -- redrive` (ci/redrive.ts), with an alarm. */
+    private deadLetterQueue(name: string, key: aws.kms.Key, topic: aws.sns.Topic): aws.sqs.Queue {
+        return deadLetterQueue(
+            `${name}-dlq`,
             {
-                queueUrl: queue.url,
-                policy: policyDocument([
-                    {
-                        Sid: "EventBridgeDeadLetters",
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: "sqs:SendMessage",
-                        Resource: queue.arn,
-                        Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
-                    },
-                    denyInsecureTransport("sqs:*", [queue.arn]),
-                ]),
+                keyArn: key.arn,
+                topicArn: topic.arn,
+                alarmDescription: "Notifications are waiting in the dead-letter queue: they were not delivered",
             },
-            { parent: this },
+            this,
         );
     }
 }

@@ -13,7 +13,7 @@ import { partitionOf } from "../aws/partition";
 import { RegionalSettingsProtection, regionWideOptions } from "./defaultHostManagement";
 import { NotificationRoute } from "./notificationPipeline";
 import { policyDocument, scopedServiceTrustPolicy } from "./policyDocuments";
-import { PrivateBucket } from "./privateBucket";
+import { AccessLogDestination, PrivateBucket } from "./privateBucket";
 
 const scanPrefix = "patch-scan";
 const installPrefix = "patch-install";
@@ -72,6 +72,8 @@ export interface PatchManagerArgs extends PatchManagerSettings {
     readonly nodeRoleName: pulumi.Input<string>;
     /** The baseline's registration applies to the whole region, like the DHMC setting. */
     readonly regionalSettingsProtection: RegionalSettingsProtection;
+    /** Where the bucket's server access logs go (Security Hub S3.9). */
+    readonly accessLogs: AccessLogDestination;
 }
 
 /**
@@ -119,7 +121,11 @@ export class PatchManager extends pulumi.ComponentResource {
     constructor(name: string, args: PatchManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:PatchManager", name, {}, opts);
 
-        const bucket = new PrivateBucket(`${name}-output`, { expirationDays: args.logRetentionDays }, { parent: this });
+        const bucket = new PrivateBucket(
+            `${name}-output`,
+            { expirationDays: args.logRetentionDays, accessLogs: args.accessLogs },
+            { parent: this },
+        );
         const outputWrite = this.outputWrite(name, args, bucket);
         const baseline = this.baseline(name, args);
         const registration = this.registration(name, args, baseline);

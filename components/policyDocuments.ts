@@ -15,12 +15,19 @@ export function policyDocument(statements: pulumi.Input<Statement>[]): pulumi.Ou
     return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
 }
 
-/** A trust policy that lets one AWS service principal assume the role. */
-export function serviceTrustPolicy(service: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-    });
+/**
+ * A trust policy that lets one AWS service principal assume the role, under the confused-deputy
+ * condition AWS documents for that service (aws:SourceAccount, aws:SourceArn) where it has one.
+ */
+export function serviceTrustPolicy(service: string, condition?: pulumi.Input<unknown>): pulumi.Output<string> {
+    return policyDocument([
+        {
+            Effect: "Allow",
+            Principal: { Service: service },
+            Action: "sts:AssumeRole",
+            ...(condition === undefined ? {} : { Condition: condition }),
+        },
+    ]);
 }
 
 /** Denies every request that does not use TLS (aws:SecureTransport false) on the given resources. */

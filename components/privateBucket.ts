@@ -2,16 +2,29 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { denyInsecureTransport, policyDocument, Statement } from "./policyDocuments";
 
+/** Where buckets send their server access logs: the stack's AccessLogBucket. */
+export interface AccessLogDestination extends pulumi.Resource {
+    readonly bucketName: pulumi.Output<string>;
+    /** Lets the source bucket's log delivery write to the destination. */
+    admit(sourceName: string, sourceArn: pulumi.Output<string>): void;
+}
+
 export interface PrivateBucketArgs {
     /** Objects (and their old versions) are deleted this many days after they are written. */
     readonly expirationDays: pulumi.Input<number>;
     /** Statements added to the bucket policy after the TLS-only denial, e.g. for a service principal. */
     readonly policyStatements?: (bucketArn: pulumi.Output<string>) => pulumi.Input<Statement>[];
+    /**
+     * Where the bucket's server access logs go (Security Hub S3.9): the stack's access-log bucket,
+     * under a prefix named after this bucket. Every bucket of the stack passes it, except that one.
+     */
+    readonly accessLogs?: AccessLogDestination;
 }
 
 /**
  * An S3 bucket for logs and service output: owner-enforced, every public-access block on,
- * SSE-S3 encrypted, versioned, expiring, and reachable over TLS only.
+ * SSE-S3 encrypted, versioned, expiring, reachable over TLS only, and with `accessLogs` its
+ * server access logged.
  */
 export class PrivateBucket extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
@@ -87,8 +100,22 @@ export class PrivateBucket extends pulumi.ComponentResource {
             { parent: this, dependsOn: [publicAccessBlock] },
         );
 
+        if (args.accessLogs) {
+            this.serverAccessLogging(name, bucket, args.accessLogs);
+        }
+
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+    }
+
+    /** Delivers the bucket's access logs under `<name>/`, once the destination's policy admits them. */
+    private serverAccessLogging(name: string, bucket: aws.s3.Bucket, destination: AccessLogDestination): void {
+        destination.admit(name, bucket.arn);
+        new aws.s3.BucketLogging(
+            `${name}-access-logging`,
+            { bucket: bucket.id, targetBucket: destination.bucketName, targetPrefix: `${name}/` },
+            { parent: this, dependsOn: [destination] },
+        );
     }
 }

@@ -13,7 +13,7 @@ import {
 import { partitionOf } from "../aws/partition";
 import { RegionalSettingsProtection, regionWideOptions } from "./defaultHostManagement";
 import { policyDocument, Statement } from "./policyDocuments";
-import { PrivateBucket } from "./privateBucket";
+import { AccessLogDestination, PrivateBucket } from "./privateBucket";
 
 /** The key prefix of session logs in the bucket. */
 export const sessionLogPrefix = "sessions";
@@ -58,6 +58,8 @@ export interface SessionManagerPreferencesArgs extends SessionManagerPreferences
      * gets exactly the permissions the logging and encryption that are on need.
      */
     readonly nodeRoles: Readonly<Record<string, NodeRole>>;
+    /** Where the bucket's server access logs go (Security Hub S3.9). */
+    readonly accessLogs: AccessLogDestination;
 }
 
 /** Where the sessions' logs and key are; each is undefined when its feature is off. */
@@ -90,7 +92,11 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
         const key = args.encryption || logGroupArn ? this.key(name, args, logGroupArn) : undefined;
         const stores: SessionStores = {
             bucket: args.s3Logging
-                ? new PrivateBucket(`${name}-logs`, { expirationDays: args.logRetentionDays }, { parent: this })
+                ? new PrivateBucket(
+                      `${name}-logs`,
+                      { expirationDays: args.logRetentionDays, accessLogs: args.accessLogs },
+                      { parent: this },
+                  )
                 : undefined,
             logGroup: logGroupArn && key ? this.logGroup(name, args, key) : undefined,
             logGroupArn,

@@ -222,6 +222,8 @@ function providerOutputs(args: pulumi.runtime.MockResourceArgs, region: string):
             return { ...common, bucket: physicalName, arn: `arn:aws:s3:::${physicalName}` };
         case "aws:sqs/queue:Queue":
             return { ...common, url: `https://sqs.${region}.amazonaws.com/${standInAccountId}/${physicalName}` };
+        case "aws:ec2/vpc:Vpc":
+            return { ...common, defaultNetworkAclId: `${name}-default-acl-id` };
         case "aws:ec2/vpcEndpoint:VpcEndpoint":
             return inputs.vpcEndpointType === "Gateway" ? { ...common, prefixListId: standInS3PrefixListId } : common;
         case "aws:ssm/association:Association":

@@ -198,6 +198,7 @@ const types = {
     healthWatch: "ssm-fleet-baseline:index:ManagedNodeHealthWatch",
     maintenanceWindow: "aws:ssm/maintenanceWindow:MaintenanceWindow",
     eventDrivenRunbook: "ssm-fleet-baseline:index:EventDrivenRunbook",
+    flowLog: "aws:ec2/flowLog:FlowLog",
 } as const;
 
 /** Resources with no charge at rest, by type, with the name of their line. */
@@ -355,6 +356,11 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
         add(unitPrices.free, ofType(type).length, item);
     }
 
+    if (ofType(types.flowLog).length > 0) {
+        notes.push(
+            `VPC flow log records are usage: $${unitPrices.logIngestion.usd.toFixed(2)} per GB delivered to CloudWatch Logs; a closed VPC's rejected traffic is a trickle, ALL records much more.`,
+        );
+    }
     notes.unshift(
         `Unit prices are ${pricingRegion} list prices; prices in ${stackRegion && stackRegion !== pricingRegion ? stackRegion : "other regions"} may differ.`,
         "The total is the stack at rest: free tiers are not deducted (they are shared by the whole account), and usage is extra: endpoint data processed ($0.01/GB), KMS requests ($0.03 per 10,000), e-mails and dead letters.",

@@ -775,6 +775,54 @@ describe("config", () => {
         });
     });
 
+    describe("VPC flow logs", () => {
+        const adopted: RawConfig = {
+            existingVpcId: "vpc-0123456789abcdef0",
+            existingVpcCidr: "10.0.0.0/16",
+            existingSubnets: JSON.stringify(["subnet-0aaaaaaaaaaaaaaaa@eu-west-1a"]),
+            existingRouteTableIds: JSON.stringify(["rtb-0123456789abcdef0"]),
+        };
+
+        it("always log the created VPC's rejected traffic, for logRetentionDays", () => {
+            assert.deepStrictEqual(parseBaselineConfig(valid, region).flowLogs, {
+                region,
+                trafficType: "REJECT",
+                retentionDays: 90,
+            });
+            assert.deepStrictEqual(
+                parseBaselineConfig({ ...valid, flowLogTrafficType: "ALL", logRetentionDays: "30" }, region).flowLogs,
+                { region, trafficType: "ALL", retentionDays: 30 },
+            );
+        });
+
+        it("log an adopted VPC only when asked, since its owner may log it already", () => {
+            assert.strictEqual(parseBaselineConfig({ ...valid, ...adopted }, region).flowLogs, undefined);
+            assert.deepStrictEqual(
+                parseBaselineConfig({ ...valid, ...adopted, existingVpcFlowLogs: "true" }, region).flowLogs,
+                { region, trafficType: "REJECT", retentionDays: 90 },
+            );
+        });
+
+        it("take REJECT or ALL only, and existingVpcFlowLogs only with an adopted VPC", () => {
+            assertRejected(
+                { flowLogTrafficType: "ACCEPT" },
+                "ssm-fleet-baseline:flowLogTrafficType",
+                /got "ACCEPT"; expected REJECT or ALL \(Security Hub EC2.6/,
+            );
+            assertRejected({ flowLogTrafficType: "reject" }, "ssm-fleet-baseline:flowLogTrafficType", /REJECT or ALL/);
+            assertRejected(
+                { existingVpcFlowLogs: "false" },
+                "ssm-fleet-baseline:existingVpcFlowLogs",
+                /only applies to an adopted VPC/,
+            );
+            assertRejected(
+                { ...adopted, existingVpcFlowLogs: "yes" },
+                "ssm-fleet-baseline:existingVpcFlowLogs",
+                /true or false/,
+            );
+        });
+    });
+
     it("restricts the S3 gateway endpoint only when asked, to valid bucket names", () => {
         assert.strictEqual(parseBaselineConfig(valid, region).endpoints.s3EndpointPolicy, undefined);
         assert.deepStrictEqual(

@@ -234,6 +234,96 @@ describe("the program", () => {
         assert.deepStrictEqual([mocks.resources, mocks.invokes], [[], []]);
     });
 
+    for (const stack of ["dev", "prod"]) {
+        it(`gives ${stack}'s VPC a flow log of rejected traffic into an encrypted group (Security Hub EC2.6)`, async () => {
+            const { mocks, outputs } = await runProgram(stack);
+            const [flowLog, ...others] = mocks.ofType("aws:ec2/flowLog:FlowLog").map(r => r.inputs);
+            assert.deepStrictEqual(others, []);
+            assert.deepStrictEqual([flowLog.vpcId, flowLog.trafficType], [outputs.vpcId, "REJECT"]);
+            const group = mocks.named("vpc-flow-logs-logs").inputs;
+            assert.strictEqual(group.kmsKeyId, mocks.named("log-encryption-key").outputs.arn);
+            assert.strictEqual(group.retentionInDays, stack === "dev" ? 30 : 365);
+        });
+
+        it(`takes over ${stack}'s default network ACL so that the internet reaches neither 22 nor 3389 (CIS 5.1/5.2)`, async () => {
+            const { mocks } = await runProgram(stack);
+            const [acl, ...others] = mocks.ofType("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl").map(r => r.inputs);
+            assert.deepStrictEqual(others, []);
+            assert.strictEqual(acl.defaultNetworkAclId, mocks.named("ssm-vpc").outputs.defaultNetworkAclId);
+            const fromInternet = acl.ingress.filter(
+                (rule: any) =>
+                    rule.action === "allow" && (rule.cidrBlock === "0.0.0.0/0" || rule.ipv6CidrBlock === "::/0"),
+            );
+            for (const port of [22, 3389]) {
+                assert.ok(
+                    fromInternet.every(
+                        (rule: any) => rule.protocol !== "-1" && (port < rule.fromPort || port > rule.toPort),
+                    ),
+                    `the internet reaches ${port}`,
+                );
+            }
+        });
+    }
+
+    for (const [stack, recorder] of [
+        ["dev", "false"],
+        ["prod", "true"],
+    ]) {
+        it(`logs the server access of every bucket of ${stack} into the access-log bucket (S3.9), which logs nowhere`, async () => {
+            const { mocks, outputs } = await runProgram(stack, {
+                ...stackConfig(stack),
+                "ssm-fleet-baseline:createConfigRecorder": recorder,
+            });
+            const logBucket = outputs.accessLogBucket as string;
+            const buckets = mocks.ofType("aws:s3/bucket:Bucket").map(b => b.outputs.bucket as string);
+            const sources = buckets.filter(name => name !== logBucket);
+            assert.strictEqual(buckets.length, sources.length + 1);
+            assert.ok(sources.length >= (recorder === "true" ? 2 : 1));
+            const loggings = mocks.ofType("aws:s3/bucketLogging:BucketLogging").map(r => r.inputs);
+            assert.deepStrictEqual(loggings.map(l => l.bucket).sort(), [...sources].sort());
+            assert.ok(loggings.every(l => l.targetBucket === logBucket));
+            const delivery = JSON.parse(mocks.named("access-logs-bucket-policy").inputs.policy).Statement.find(
+                (s: any) => s.Sid === "S3ServerAccessLogDelivery",
+            );
+            assert.deepStrictEqual(
+                [...delivery.Condition.ArnLike["aws:SourceArn"]].sort(),
+                sources.map(name => `arn:aws:s3:::${name}`).sort(),
+            );
+        });
+    }
+
+    it("encrypts every log group of the stack: session logs with the session key, the others with the log key", async () => {
+        const { mocks } = await runProgram("prod");
+        const groups = mocks.ofType("aws:cloudwatch/logGroup:LogGroup");
+        assert.ok(groups.length >= 4, groups.map(g => g.name).join(", "));
+        for (const group of groups) {
+            const key = group.name === "session-manager-log-group" ? "session-manager-key" : "log-encryption-key";
+            assert.strictEqual(group.inputs.kmsKeyId, mocks.named(key).outputs.arn, group.name);
+        }
+    });
+
+    it("logs an adopted VPC only when told to", async () => {
+        const { "ssm-fleet-baseline:availabilityZoneCount": _createdOnly, ...dev } = stackConfig("dev");
+        const adopted = {
+            ...dev,
+            "ssm-fleet-baseline:existingVpcId": "vpc-0123456789abcdef0",
+            "ssm-fleet-baseline:existingVpcCidr": "10.0.0.0/16",
+            "ssm-fleet-baseline:existingSubnets": JSON.stringify(["subnet-0aaaaaaaaaaaaaaaa@eu-west-1a"]),
+            "ssm-fleet-baseline:existingRouteTableIds": JSON.stringify(["rtb-0123456789abcdef0"]),
+        };
+        const { mocks: unlogged } = await runProgram("dev", adopted);
+        assert.deepStrictEqual(unlogged.ofType("aws:ec2/flowLog:FlowLog"), []);
+        assert.deepStrictEqual(unlogged.ofType("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"), []);
+        const { mocks: logged } = await runProgram("dev", {
+            ...adopted,
+            "ssm-fleet-baseline:existingVpcFlowLogs": "true",
+        });
+        assert.deepStrictEqual(
+            logged.ofType("aws:ec2/flowLog:FlowLog").map(r => r.inputs.vpcId),
+            ["vpc-0123456789abcdef0"],
+        );
+    });
+
     it("opens no SSH or RDP and attaches no instance profile anywhere", async () => {
         const { mocks } = await runProgram("prod");
         for (const group of mocks.ofType("aws:ec2/securityGroup:SecurityGroup")) {

@@ -83,7 +83,7 @@ const pinned: [keyof typeof identifiers, unknown, string][] = [
     ],
     ["sessionEncryptionEndpointService", "kms", "same page"],
     [
-        "logGroupRetentionDays",
+        "logRetentionPeriodsDays",
         [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
         "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
     ],
@@ -220,6 +220,34 @@ const pinned: [keyof typeof identifiers, unknown, string][] = [
         "AutomationAssumeRole",
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/running-automations-event-bridge.html",
     ],
+    [
+        "flowLogsServicePrincipal",
+        "vpc-flow-logs.amazonaws.com",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
+    ],
+    [
+        "flowLogTrafficTypes",
+        ["REJECT", "ALL"],
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-6",
+    ],
+    [
+        "s3LoggingServicePrincipal",
+        "logging.s3.amazonaws.com",
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html",
+    ],
+    [
+        "deadLetterAttributes",
+        {
+            ruleArn: "RULE_ARN",
+            targetArn: "TARGET_ARN",
+            errorCode: "ERROR_CODE",
+            errorMessage: "ERROR_MESSAGE",
+            exhaustedRetryCondition: "EXHAUSTED_RETRY_CONDITION",
+            retryAttempts: "RETRY_ATTEMPTS",
+        },
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
+    ],
+    ["asyncInvocationType", "Event", "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html"],
 ];
 
 describe("AWS identifiers", () => {
@@ -243,6 +271,13 @@ describe("AWS identifiers", () => {
 
     it("names CloudWatch Logs' service principal by region", () => {
         assert.strictEqual(identifiers.logsServicePrincipal("eu-west-1"), "logs.eu-west-1.amazonaws.com");
+    });
+
+    it("keeps log records at least the configured days, in a period CloudWatch Logs accepts", () => {
+        assert.deepStrictEqual(
+            [1, 2, 30, 31, 45, 365, 366, 3650].map(identifiers.logRetentionPeriodAtLeast),
+            [1, 3, 30, 60, 60, 365, 400, 3653],
+        );
     });
 
     it("forms endpoint service names and managed-policy ARNs per partition", () => {

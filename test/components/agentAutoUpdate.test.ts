@@ -2,24 +2,27 @@
 // (https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html);
 // the DHMC managed policy has no S3 permission, so the node role gets write access to the output
 // (https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html).
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { AgentAutoUpdate, associationResultPattern } from "../../components/agentAutoUpdate";
 import { underMocks, valueOf } from "../support/program";
 import { matchesPattern } from "../support/eventPattern";
 import { associationSample } from "../support/fixtures";
+import { RecordingAccessLogs } from "../support/accessLogs";
 
 const build = (version?: string) =>
-    underMocks(
-        {},
-        () =>
-            new AgentAutoUpdate("update", {
-                region: "eu-west-1",
-                schedule: "rate(14 days)",
-                version,
-                logRetentionDays: 30,
-                nodeRoleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
-            }),
-    );
+    underMocks({}, () => {
+        const accessLogs = new RecordingAccessLogs();
+        const update = new AgentAutoUpdate("update", {
+            region: "eu-west-1",
+            schedule: "rate(14 days)",
+            version,
+            logRetentionDays: 30,
+            nodeRoleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+            accessLogs,
+        });
+        return Object.assign(update, { accessLogs });
+    });
 
 describe("agent auto-update", () => {
     it("associates AWS-UpdateSSMAgent with every node on the configured schedule", async () => {
@@ -87,6 +90,23 @@ describe("agent auto-update", () => {
             Resource: ["arn:aws:s3:::update-output-1234567", "arn:aws:s3:::update-output-1234567/*"],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
         });
+    });
+});
+
+describe("the agent-update output's server access logs (Security Hub S3.9)", () => {
+    it("go to the stack's access-log bucket under the output bucket's name, admitted by that bucket", async () => {
+        const { mocks, result } = await build();
+        const logging = mocks.named("update-output-access-logging").inputs;
+        assert.deepStrictEqual(
+            [logging.bucket, logging.targetBucket, logging.targetPrefix],
+            ["update-output-1234567", "access-logs-bucket", "update-output/"],
+        );
+        assert.deepStrictEqual(
+            await valueOf(
+                result.accessLogs.admitted.map(({ sourceName, sourceArn }) => pulumi.all([sourceName, sourceArn])),
+            ),
+            [["update-output", "arn:aws:s3:::update-output-1234567"]],
+        );
     });
 });
 

@@ -47,6 +47,69 @@ describe("closed VPC", () => {
     });
 });
 
+describe("the closed VPC's default network ACL", () => {
+    /** Whether a rule admits the internet (IPv4 or IPv6) to a port. */
+    const admitsInternetTo = (rule: any, port: number) =>
+        rule.action === "allow" &&
+        (rule.cidrBlock === "0.0.0.0/0" || rule.ipv6CidrBlock === "::/0") &&
+        (rule.protocol === "-1" || rule.protocol === "all" || (rule.fromPort <= port && port <= rule.toPort));
+
+    const build = () =>
+        underMocks({}, () => new ClosedVpc("vpc", { cidrBlock: "10.42.0.0/16", availabilityZoneCount: 2 }));
+
+    it("is taken over for the VPC's subnets, with rules numbered apart", async () => {
+        const { mocks } = await build();
+        const acl = mocks.named("vpc-default-acl").inputs;
+        assert.strictEqual(acl.defaultNetworkAclId, "vpc-default-acl-id");
+        assert.deepStrictEqual(acl.subnetIds, ["vpc-isolated-1-id", "vpc-isolated-2-id"]);
+        for (const rules of [acl.ingress, acl.egress]) {
+            assert.strictEqual(new Set(rules.map((r: any) => r.ruleNo)).size, rules.length);
+        }
+    });
+
+    it("admits nothing from 0.0.0.0/0 or ::/0 to SSH (22) or RDP (3389), not even within a range (CIS 5.1/5.2, EC2.21)", async () => {
+        const { mocks } = await build();
+        const { ingress } = mocks.named("vpc-default-acl").inputs;
+        for (const port of [22, 3389]) {
+            assert.deepStrictEqual(
+                ingress.filter((rule: any) => admitsInternetTo(rule, port)),
+                [],
+                `a rule admits the internet to ${port}`,
+            );
+        }
+    });
+
+    it("still admits the VPC itself and TCP return traffic from S3 on every other ephemeral port", async () => {
+        const { mocks } = await build();
+        const { ingress, egress } = mocks.named("vpc-default-acl").inputs;
+        assert.deepStrictEqual(ingress[0], {
+            ruleNo: 100,
+            protocol: "-1",
+            action: "allow",
+            cidrBlock: "10.42.0.0/16",
+            fromPort: 0,
+            toPort: 0,
+        });
+        const fromInternet = ingress.filter((r: any) => r.cidrBlock === "0.0.0.0/0");
+        assert.ok(fromInternet.every((r: any) => r.protocol === "tcp"));
+        for (const port of [1024, 3388, 3390, 32768, 65535]) {
+            assert.ok(
+                fromInternet.some((r: any) => admitsInternetTo(r, port)),
+                `return traffic to ${port} is refused`,
+            );
+        }
+        assert.ok(!fromInternet.some((r: any) => admitsInternetTo(r, 1023)), "a privileged port is admitted");
+        assert.deepStrictEqual(
+            egress.map((r: any) => [r.protocol, r.cidrBlock, r.fromPort, r.toPort]),
+            [
+                ["-1", "10.42.0.0/16", 0, 0],
+                ["tcp", "0.0.0.0/0", 443, 443],
+                ["tcp", "0.0.0.0/0", 80, 80],
+            ],
+        );
+    });
+});
+
 describe("adopted VPC", () => {
     it("is the configured ids as a network, and registers nothing", async () => {
         const { mocks, result } = await underMocks({}, () =>

@@ -10,6 +10,7 @@ import { standInAccountId } from "../../harness/standIns";
 import { underMocks, valueOf } from "../support/program";
 import { matchesPattern } from "../support/eventPattern";
 import { complianceChangeSample } from "../support/fixtures";
+import { RecordingAccessLogs } from "../support/accessLogs";
 
 const baseArgs = {
     region: "eu-west-1",
@@ -23,7 +24,12 @@ describe("managed-node Config rule", () => {
         const { mocks, result } = await underMocks(
             {},
             () =>
-                new ManagedNodeCompliance("nodes", { ...baseArgs, createRecorder: false, inventoryAssociation: true }),
+                new ManagedNodeCompliance("nodes", {
+                    ...baseArgs,
+                    accessLogs: new RecordingAccessLogs(),
+                    createRecorder: false,
+                    inventoryAssociation: true,
+                }),
         );
         const rule = mocks.named("nodes-rule").inputs;
         assert.strictEqual(rule.name, "ec2-instance-managed-by-systems-manager");
@@ -38,7 +44,12 @@ describe("managed-node Config rule", () => {
         const { mocks } = await underMocks(
             {},
             () =>
-                new ManagedNodeCompliance("nodes", { ...baseArgs, createRecorder: false, inventoryAssociation: true }),
+                new ManagedNodeCompliance("nodes", {
+                    ...baseArgs,
+                    accessLogs: new RecordingAccessLogs(),
+                    createRecorder: false,
+                    inventoryAssociation: true,
+                }),
         );
         const inventory = mocks.named("nodes-inventory").inputs;
         assert.strictEqual(inventory.name, "AWS-GatherSoftwareInventory");
@@ -47,7 +58,12 @@ describe("managed-node Config rule", () => {
         const { mocks: without } = await underMocks(
             {},
             () =>
-                new ManagedNodeCompliance("nodes", { ...baseArgs, createRecorder: false, inventoryAssociation: false }),
+                new ManagedNodeCompliance("nodes", {
+                    ...baseArgs,
+                    accessLogs: new RecordingAccessLogs(),
+                    createRecorder: false,
+                    inventoryAssociation: false,
+                }),
         );
         assert.deepStrictEqual(without.ofType("aws:ssm/association:Association"), []);
     });
@@ -59,6 +75,7 @@ describe("managed-node Config rule", () => {
                 () =>
                     new ManagedNodeCompliance("nodes", {
                         ...baseArgs,
+                        accessLogs: new RecordingAccessLogs(),
                         createRecorder: true,
                         inventoryAssociation: true,
                     }),
@@ -89,6 +106,15 @@ describe("managed-node Config rule", () => {
                     ["s3:GetBucketAcl", "arn:aws:s3:::nodes-delivery-1234567"],
                     ["s3:PutObject", `arn:aws:s3:::nodes-delivery-1234567/AWSLogs/${standInAccountId}/Config/*`],
                 ],
+            );
+        });
+
+        it("logs the delivery bucket's server access into the stack's access-log bucket", async () => {
+            const { mocks } = await build();
+            const logging = mocks.named("nodes-delivery-access-logging").inputs;
+            assert.deepStrictEqual(
+                [logging.bucket, logging.targetBucket, logging.targetPrefix],
+                ["nodes-delivery-1234567", "access-logs-bucket", "nodes-delivery/"],
             );
         });
 

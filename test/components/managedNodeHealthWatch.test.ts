@@ -20,6 +20,7 @@ const baseArgs = {
     excludeTagKey: "ssm-fleet-baseline:unwatched",
     topicArn: "arn:aws:sns:eu-west-1:123456789012:notify",
     topicKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/notify",
+    logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
 };
 const build = (overrides: Partial<typeof baseArgs & { diagnose: boolean }> = {}) =>
     underMocks({}, () => new ManagedNodeHealthWatch("health", { diagnose: false, ...baseArgs, ...overrides }));
@@ -92,6 +93,7 @@ describe("managed-node health watch", () => {
         assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
         assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.DIAGNOSE, "false");
         assert.deepStrictEqual(mocks.ofType("ssm-fleet-baseline:index:EventDrivenRunbook"), []);
+        assert.strictEqual(mocks.named("health-sweep-logs").inputs.kmsKeyId, baseArgs.logKeyArn);
     });
 
     it("with diagnosis on, lets EventBridge start the runbook for marked health events, with exactly its documented permissions", async () => {
@@ -189,6 +191,34 @@ describe("managed-node health watch", () => {
             JSON.parse(await valueOf(diagnosisRoutes({ ...baseArgs, diagnose: true })[0].eventPattern)),
             automationCompletionPattern("AWSSupport-TroubleshootManagedInstance"),
         );
+    });
+
+    it("retries a sweep EventBridge could not start for one period at most, then dead-letters it where an alarm sees it", async () => {
+        const { mocks } = await build();
+        const target = mocks.named("health-schedule-target").inputs;
+        assert.deepStrictEqual(target.retryPolicy, { maximumEventAgeInSeconds: 300, maximumRetryAttempts: 185 });
+        assert.deepStrictEqual(target.deadLetterConfig, {
+            arn: "arn:aws:sqs:eu-west-1:123456789012:health-schedule-dlq",
+        });
+        const queue = mocks.named("health-schedule-dlq").inputs;
+        assert.deepStrictEqual([queue.kmsMasterKeyId, queue.fifoQueue], [baseArgs.topicKeyArn, undefined]);
+        const [allow, tlsOnly] = JSON.parse(mocks.named("health-schedule-dlq-policy").inputs.policy).Statement;
+        assert.deepStrictEqual(
+            [allow.Principal, allow.Action, allow.Condition],
+            [
+                { Service: "events.amazonaws.com" },
+                "sqs:SendMessage",
+                { ArnEquals: { "aws:SourceArn": ["arn:aws:cloudwatch:eu-west-1:123456789012:health-schedule"] } },
+            ],
+        );
+        assert.deepStrictEqual(tlsOnly.Condition, { Bool: { "aws:SecureTransport": "false" } });
+        const alarm = mocks.named("health-schedule-dlq-alarm").inputs;
+        assert.deepStrictEqual(
+            [alarm.metricName, alarm.dimensions, alarm.alarmActions],
+            ["ApproximateNumberOfMessagesVisible", { QueueName: "health-schedule-dlq-1234567" }, [baseArgs.topicArn]],
+        );
+        const { mocks: everyMinute } = await build({ schedule: "rate(1 minute)" });
+        assert.strictEqual(everyMinute.named("health-schedule-target").inputs.retryPolicy.maximumEventAgeInSeconds, 60);
     });
 
     it("sweeps on the configured schedule without retries, ending before the next sweep", async () => {

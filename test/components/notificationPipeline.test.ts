@@ -17,6 +17,7 @@ const build = () =>
                 region: "eu-west-1",
                 accountId: standInAccountId,
                 emails: ["ops@example.com", "oncall@example.com"],
+                logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
                 routes: [
                     { name: "first", description: "first route", eventPattern: '{"source":["aws.ssm"]}' },
                     { name: "second", description: "second route", eventPattern: '{"source":["aws.config"]}' },
@@ -95,6 +96,11 @@ describe("notification pipeline", () => {
             handler.loggingConfig.logGroup,
             mocks.named("notify-handler-logs").inputs.name ?? "notify-handler-logs-1234567",
         );
+        assert.strictEqual(
+            mocks.named("notify-handler-logs").inputs.kmsKeyId,
+            "arn:aws:kms:eu-west-1:123456789012:key/logs",
+            "the log group is encrypted with the stack's log key",
+        );
     });
 
     it("routes each rule to the handler with maximal retries, a dead-letter queue and an invoke permission for that rule", async () => {
@@ -149,6 +155,8 @@ describe("notification pipeline", () => {
             await valueOf(result.deadLetterQueueUrl),
             "https://sqs.eu-west-1.amazonaws.com/123456789012/notify-dlq-1234567",
         );
+        // ci/redrive.ts re-delivers what waits there by invoking the notifier.
+        assert.strictEqual(await valueOf(result.notifierFunctionName), "notify-handler-1234567");
     });
 
     it("alarms to the topic as soon as anything waits in the dead-letter queue", async () => {

@@ -20,8 +20,9 @@ import {
     windowTaskExecutionSample,
 } from "../support/fixtures";
 import { underMocks, valueOf } from "../support/program";
+import { RecordingAccessLogs } from "../support/accessLogs";
 
-const baseArgs: PatchManagerArgs = {
+const baseArgs: Omit<PatchManagerArgs, "accessLogs"> = {
     region: "eu-west-1",
     accountId: standInAccountId,
     nodeRoleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
@@ -47,7 +48,10 @@ const baseArgs: PatchManagerArgs = {
     logRetentionDays: 30,
 };
 const build = (overrides: Partial<PatchManagerArgs> = {}) =>
-    underMocks({}, () => new PatchManager("patch", { ...baseArgs, ...overrides }));
+    underMocks(
+        {},
+        () => new PatchManager("patch", { ...baseArgs, accessLogs: new RecordingAccessLogs(), ...overrides }),
+    );
 const dependsOnGrantAndRegistration = (dependencies: string[], registration: string) => {
     assert.ok(
         dependencies.some(urn => urn.endsWith("::patch-output-write")),

@@ -16,6 +16,7 @@ import {
 } from "../../components/sessionManagerPreferences";
 import { RecordingMocks, standInAccountId } from "../../harness/standIns";
 import { underMocks, valueOf } from "../support/program";
+import { RecordingAccessLogs } from "../support/accessLogs";
 
 const dhmcRoleArn = `arn:aws:iam::${standInAccountId}:role/service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole`;
 const hybridRoleArn = `arn:aws:iam::${standInAccountId}:role/hybrid-role-1234567`;
@@ -49,6 +50,7 @@ const build = (settings: Partial<SessionManagerPreferencesSettings> = {}, mocks 
                 ...allOn,
                 ...settings,
                 accountId: standInAccountId,
+                accessLogs: new RecordingAccessLogs(),
                 nodeRoles: {
                     dhmc: { name: "AWSSystemsManagerDefaultEC2InstanceManagementRole", arn: dhmcRoleArn },
                     hybrid: { name: "hybrid-role-1234567", arn: hybridRoleArn },

@@ -98,6 +98,7 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
                     accountId: "123456789012",
                     emails: ["ops@example.com"],
                     routes: [],
+                    logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
                 }),
         );
         pipelineTopicArn = await valueOf(result.topicArn);

@@ -179,6 +179,15 @@ describe("the cost model", () => {
         assert.strictEqual(line(estimateMonthlyCost([]), "Automation steps"), undefined);
     });
 
+    it("prices a flow log's group at rest like every log group, and states the ingestion as usage", () => {
+        const group: CostedResource = { type: "aws:cloudwatch/logGroup:LogGroup", inputs: { retentionInDays: 90 } };
+        const flowLog: CostedResource = { type: "aws:ec2/flowLog:FlowLog", inputs: {} };
+        const estimate = estimateMonthlyCost([group, flowLog]);
+        assert.deepStrictEqual(line(estimate, "CloudWatch Logs storage")?.quantity, 1);
+        assert.ok(estimate.notes.some(note => /^VPC flow log records are usage: \$0\.50 per GB/.test(note)));
+        assert.ok(!estimateMonthlyCost([group]).notes.some(note => note.startsWith("VPC flow log")));
+    });
+
     it("rounds money to cents and sums the rounded lines", () => {
         // 3 × 730 × 0.01 is 21.900000000000002 in floating point.
         const estimate = estimateMonthlyCost([
