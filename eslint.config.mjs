@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "policy/node_modules/", "test/fixtures/"] },
+    { ignores: ["node_modules/", "policy/node_modules/", "test/fixtures/", ".build/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -21,6 +21,14 @@ export default tseslint.config(
             eqeqeq: ["error", "always"],
             "no-console": "off",
             "prefer-const": "error",
+        },
+    },
+    {
+        // Plain CommonJS tools that run before anything is compiled.
+        files: ["tools/**/*.js"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" },
         },
     },
 );

@@ -1,29 +1,30 @@
 // `npm run bench`: the offline plan's wall time per stack beside the time to load @pulumi/aws
-// alone (most of a plan is that load), and the serialized size of each stack's Lambdas.
-// Informational output, not a test.
+// alone, where the plan's time goes, and the serialized size of each stack's Lambdas. Prints
+// Markdown rows for the README, with the machine they were measured on. Not a test.
 import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { projectRoot, runProgram } from "../harness/synthesize";
 import { renderTable } from "../cli/table";
+import { projectRoot, runProgram } from "../harness/synthesize";
 
 const stacks = ["dev", "prod"];
 const repetitions = 5;
+const built = path.join(projectRoot, ".build");
 const tsNode = require.resolve("ts-node/dist/bin");
 
 /** Wall time of one child process, in seconds; throws if it fails. */
-function timed(args: string[]): number {
+function timed(args: string[]): { seconds: number; stdout: string } {
     const start = process.hrtime.bigint();
     const result = spawnSync(process.execPath, args, {
         cwd: projectRoot,
-        stdio: ["ignore", "ignore", "pipe"],
+        stdio: ["ignore", "pipe", "pipe"],
         encoding: "utf8",
     });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (result.status !== 0) {
         throw new Error(`node ${args.join(" ")} exited with ${result.status}:\n${result.stderr}`);
     }
-    return seconds;
+    return { seconds, stdout: result.stdout };
 }
 
 function median(values: number[]): number {
@@ -32,9 +33,14 @@ function median(values: number[]): number {
     return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-async function lambdaSizes(stack: string): Promise<string[][]> {
+/** A Markdown table, as the README writes them. */
+const markdown = (rows: string[][]) =>
+    [rows[0], rows[0].map(() => "---"), ...rows.slice(1)].map(row => `| ${row.join(" | ")} |`).join("\n");
+
+/** Each Lambda's archive: its files and the bytes of their text. */
+export async function lambdaSizes(stack: string): Promise<{ name: string; files: string[]; bytes: number }[]> {
     const { resources } = await runProgram(stack);
-    const rows: string[][] = [];
+    const sizes = [];
     for (const fn of resources.filter(r => r.type === "aws:lambda/function:Function")) {
         const assets: Record<string, unknown> = await fn.inputs.code.assets;
         let bytes = 0;
@@ -45,56 +51,90 @@ async function lambdaSizes(stack: string): Promise<string[][]> {
             }
             bytes += Buffer.byteLength(text);
         }
-        rows.push([stack, fn.name, Object.keys(assets).join(", "), bytes.toLocaleString("en-US")]);
+        sizes.push({ name: fn.name, files: Object.keys(assets), bytes });
     }
-    return rows;
+    return sizes;
 }
 
 async function bench() {
     const load = ["-e", "require('@pulumi/aws')"];
-    const plan = (stack: string) => [tsNode, "--transpile-only", path.join("plan", "plan.ts"), "--stack", stack];
-    const loadTimes: number[] = [];
-    const planTimes = new Map<string, number[]>(stacks.map(stack => [stack, []]));
+    const plan = (stack: string) => [path.join(built, "plan", "plan.js"), "--stack", stack];
+    const tsNodePlan = (stack: string) => [tsNode, "--transpile-only", path.join("plan", "plan.ts"), "--stack", stack];
+    const times = new Map<string, number[]>();
+    const record = (key: string, seconds: number) => times.set(key, [...(times.get(key) ?? []), seconds]);
     // Interleaved, so that drift in the machine's load affects every column alike.
     for (let i = 0; i < repetitions; i++) {
-        loadTimes.push(timed(load));
+        record("load", timed(load).seconds);
         for (const stack of stacks) {
-            planTimes.get(stack)?.push(timed(plan(stack)));
+            record(`plan ${stack}`, timed(plan(stack)).seconds);
+            record(`ts-node ${stack}`, timed(tsNodePlan(stack)).seconds);
         }
     }
-    const loadMedian = median(loadTimes);
+    const loadMedian = median(times.get("load") ?? []);
     const seconds = (s: number) => `${s.toFixed(2)} s`;
+    const cpu = os.cpus();
+    const machine = `node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${os.platform()}`;
 
+    console.log(`Offline plan: median wall time of ${repetitions} runs per column (${machine})\n`);
     console.log(
-        `Offline plan: median wall time of ${repetitions} runs per column (node ${process.version}, ${os.cpus().length} CPUs)\n`,
+        markdown([
+            ["Stack", "`npm run plan` (compiled)", "ts-node plan/plan.ts", "Load `@pulumi/aws`", "Ratio"],
+            ...stacks.map(stack => {
+                const planMedian = median(times.get(`plan ${stack}`) ?? []);
+                return [
+                    stack,
+                    seconds(planMedian),
+                    seconds(median(times.get(`ts-node ${stack}`) ?? [])),
+                    seconds(loadMedian),
+                    `${(planMedian / loadMedian).toFixed(1)}×`,
+                ];
+            }),
+        ]),
     );
+
+    // Phases of one compiled plan per stack, each in a fresh process (bench/planPhases.ts).
+    const phaseRows = stacks.map(stack => {
+        const phases = JSON.parse(timed([path.join(built, "bench", "planPhases.js"), stack]).stdout);
+        const ms = (value: number) => `${Math.round(value)} ms`;
+        return [
+            stack,
+            ms(phases.load),
+            ms(phases.program),
+            ms(phases.serializeLambdas),
+            ms(phases.lambdaCodePaths),
+            ms(phases.policies),
+            ms(phases.cost),
+        ];
+    });
+    console.log("\nWhere a compiled plan's time goes (one run per stack; serialization is part of the program)\n");
     console.log(
-        renderTable(
+        markdown([
             [
-                ["STACK", "plan (ts-node plan/plan.ts)", "node -e \"require('@pulumi/aws')\"", "RATIO"],
-                ...stacks.map(stack => {
-                    const planMedian = median(planTimes.get(stack) ?? []);
-                    return [
-                        stack,
-                        seconds(planMedian),
-                        seconds(loadMedian),
-                        `${(planMedian / loadMedian).toFixed(1)}×`,
-                    ];
-                }),
+                "Stack",
+                "Load",
+                "Program",
+                "of which serializing the Lambdas",
+                "of which their code paths",
+                "Policies",
+                "Cost",
             ],
-            [1, 2, 3],
-        ).join("\n"),
+            ...phaseRows,
+        ]),
     );
 
     const sizes: string[][] = [];
     for (const stack of stacks) {
-        sizes.push(...(await lambdaSizes(stack)));
+        for (const { name, files, bytes } of await lambdaSizes(stack)) {
+            sizes.push([stack, name, files.join(", "), bytes.toLocaleString("en-US")]);
+        }
     }
     console.log("\nSerialized Lambdas (the CallbackFunction's AssetArchive)\n");
     console.log(renderTable([["STACK", "FUNCTION", "FILES", "BYTES"], ...sizes], [3]).join("\n"));
 }
 
-bench().catch(error => {
-    console.error(error);
-    process.exitCode = 1;
-});
+if (require.main === module) {
+    bench().catch(error => {
+        console.error(error);
+        process.exitCode = 1;
+    });
+}

@@ -7,7 +7,15 @@ import * as path from "path";
 import { projectName } from "../config";
 import { RecordingMocks } from "./standIns";
 
-export const projectRoot = path.resolve(__dirname, "..");
+/** Where this code runs from: the checkout, or its transpiled copy in .build/ (tools/transpile.js). */
+const programRoot = path.resolve(__dirname, "..");
+
+/** The checkout: the folder holding Pulumi.yaml and the stack files, above the running code. */
+export const projectRoot =
+    [programRoot, path.dirname(programRoot)].find(dir => fs.existsSync(path.join(dir, "Pulumi.yaml"))) ?? programRoot;
+
+/** The program, as the running code can load it: index.ts under ts-node, index.js when transpiled. */
+export const programPath = require.resolve(path.join(programRoot, "index"));
 
 // Internal to @pulumi/pulumi: resolves once every outstanding resource registration has settled.
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
@@ -116,9 +124,9 @@ export async function runProgram(
     stack: string,
     config = stackConfig(stack),
     mocks = new RecordingMocks(config["aws:region"]),
-    programPath = path.join(projectRoot, "index.ts"),
+    program = programPath,
 ) {
-    const resolved = require.resolve(programPath);
+    const resolved = require.resolve(program);
     delete require.cache[resolved];
     return failingOnUnhandledRejection(async () => {
         const { result } = await underMocks(

@@ -14,7 +14,7 @@ import { estimateMonthlyCost } from "./cost";
 import { mandatoryFailure, mandatoryViolations, planDocument, PlanReport, renderText } from "./report";
 import { zoneCountOf } from "../aws/regions";
 import { RecordingMocks, standInZones } from "../harness/standIns";
-import { PlannedResource, projectRoot, runProgram, stackConfig, stackNames } from "../harness/synthesize";
+import { PlannedResource, programPath, projectRoot, runProgram, stackConfig, stackNames } from "../harness/synthesize";
 
 const usage = `Usage: npm run plan -- --stack <name> [--json [--out <file>]] [--policy-config <file.json>]
 
@@ -169,7 +169,7 @@ function parseArguments(argv: readonly string[]): Arguments {
             help: values.help ?? false,
             policyConfig: values["policy-config"],
             stackDir: path.resolve(values["stack-dir"] ?? projectRoot),
-            program: path.resolve(values.program ?? path.join(projectRoot, "index.ts")),
+            program: values.program === undefined ? programPath : path.resolve(values.program),
             out: values.out === undefined ? undefined : path.resolve(values.out),
         };
     } catch (error) {

@@ -225,6 +225,24 @@ describe("offline plan (npm run plan)", () => {
         );
     });
 
+    it("prints the same document from the compiled JavaScript that npm run plan runs as from the TypeScript", async () => {
+        const node = (args: string[]) =>
+            new Promise<{ status: number | null; stdout: string }>((resolve, reject) => {
+                const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "ignore"] });
+                let stdout = "";
+                child.stdout.on("data", chunk => {
+                    stdout += chunk;
+                });
+                child.on("error", reject);
+                child.on("close", status => resolve({ status, stdout }));
+            });
+        assert.strictEqual((await node([path.join("tools", "transpile.js")])).status, 0);
+        const compiled = await node([path.join(".build", "plan", "plan.js"), "--stack", "dev", "--json"]);
+        const typescript = await spawnPlan(["--stack", "dev", "--json"]);
+        assert.strictEqual(compiled.status, 0);
+        assert.strictEqual(compiled.stdout, typescript.stdout);
+    });
+
     it("writes the report to --out instead of stdout", async () => {
         const file = path.join(tmp, "plan.json");
         const { status, stdout, stderr } = await runPlan(["--stack", "dev", "--json", "--out", file]);
