@@ -4,8 +4,7 @@
 import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { renderTable } from "../cli/table";
-import { projectRoot, runProgram } from "../harness/synthesize";
+import { PlannedResource, projectRoot, runProgram } from "../harness/synthesize";
 
 const stacks = ["dev", "prod"];
 const repetitions = 5;
@@ -37,9 +36,10 @@ function median(values: number[]): number {
 const markdown = (rows: string[][]) =>
     [rows[0], rows[0].map(() => "---"), ...rows.slice(1)].map(row => `| ${row.join(" | ")} |`).join("\n");
 
-/** Each Lambda's archive: its files and the bytes of their text. */
-export async function lambdaSizes(stack: string): Promise<{ name: string; files: string[]; bytes: number }[]> {
-    const { resources } = await runProgram(stack);
+/** Each Lambda of a synthesized stack: the files of its archive and the bytes of their text. */
+export async function lambdaSizes(
+    resources: readonly PlannedResource[],
+): Promise<{ name: string; files: string[]; bytes: number }[]> {
     const sizes = [];
     for (const fn of resources.filter(r => r.type === "aws:lambda/function:Function")) {
         const assets: Record<string, unknown> = await fn.inputs.code.assets;
@@ -53,7 +53,7 @@ export async function lambdaSizes(stack: string): Promise<{ name: string; files:
         }
         sizes.push({ name: fn.name, files: Object.keys(assets), bytes });
     }
-    return sizes;
+    return sizes.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 async function bench() {
@@ -95,7 +95,7 @@ async function bench() {
     // Phases of one compiled plan per stack, each in a fresh process (bench/planPhases.ts).
     const phaseRows = stacks.map(stack => {
         const phases = JSON.parse(timed([path.join(built, "bench", "planPhases.js"), stack]).stdout);
-        const ms = (value: number) => `${Math.round(value)} ms`;
+        const ms = (value: number) => `${Math.round(value).toLocaleString("en-US")} ms`;
         return [
             stack,
             ms(phases.load),
@@ -122,14 +122,15 @@ async function bench() {
         ]),
     );
 
-    const sizes: string[][] = [];
+    // One row per function and size: the stacks share their handlers, so their archives agree.
+    const sizes = new Set<string>();
     for (const stack of stacks) {
-        for (const { name, files, bytes } of await lambdaSizes(stack)) {
-            sizes.push([stack, name, files.join(", "), bytes.toLocaleString("en-US")]);
+        for (const { name, files, bytes } of await lambdaSizes((await runProgram(stack)).resources)) {
+            sizes.add(`| \`${name}\` | ${files.map(f => `\`${f}\``).join(", ")} | ${bytes.toLocaleString("en-US")} |`);
         }
     }
     console.log("\nSerialized Lambdas (the CallbackFunction's AssetArchive)\n");
-    console.log(renderTable([["STACK", "FUNCTION", "FILES", "BYTES"], ...sizes], [3]).join("\n"));
+    console.log(["| Function | Files | Bytes |", "| --- | --- | --- |", ...sizes].join("\n"));
 }
 
 if (require.main === module) {

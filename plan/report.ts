@@ -165,7 +165,7 @@ function target(report: PlanReport, violation: Violation): string {
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
-const usd = (amount: number) =>
+export const usd = (amount: number) =>
     `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 /** Unit prices keep their sub-cent digits ($0.001). */
 const unitUsd = (amount: number) =>
