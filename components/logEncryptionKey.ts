@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { logsEncryptionContextKey, logsServicePrincipal } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
-import { policyDocument } from "./policyDocuments";
+import { accountAdministersKey, policyDocument } from "./policyDocuments";
 
 export interface LogEncryptionKeyArgs {
     readonly region: string;
@@ -27,13 +27,7 @@ export class LogEncryptionKey extends pulumi.ComponentResource {
                 description: "Encrypts the SSM baseline's CloudWatch log groups",
                 enableKeyRotation: true,
                 policy: policyDocument([
-                    {
-                        Sid: "AccountAdministers",
-                        Effect: "Allow",
-                        Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${args.accountId}:root` },
-                        Action: "kms:*",
-                        Resource: "*",
-                    },
+                    accountAdministersKey(args.region, args.accountId),
                     {
                         Sid: "CloudWatchLogsEncrypts",
                         Effect: "Allow",

@@ -1,12 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
-import { partitionOf } from "../aws/partition";
 import { environmentVariables } from "../handlers/environment";
 import { createNotifierHandler, notifierEnvironment } from "../handlers/notifierLambda";
 import { deadLetterQueue, deadLetterQueuePolicy } from "./deadLetterQueue";
 import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
-import { policyDocument } from "./policyDocuments";
+import { accountAdministersKey, policyDocument } from "./policyDocuments";
 import { ruleInvokesFunction } from "./ruleInvokesFunction";
 
 /**
@@ -93,20 +92,13 @@ export class NotificationPipeline extends pulumi.ComponentResource {
 
     /** The customer-managed key of the topic and the queue, usable by the services that write to them. */
     private encryptionKey(name: string, args: NotificationPipelineArgs): aws.kms.Key {
-        const partition = partitionOf(args.region);
         return new aws.kms.Key(
             `${name}-key`,
             {
                 description: "Encrypts the SSM baseline's notification topic and dead-letter queue",
                 enableKeyRotation: true,
                 policy: policyDocument([
-                    {
-                        Sid: "AccountAdministers",
-                        Effect: "Allow",
-                        Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${args.accountId}:root` },
-                        Action: "kms:*",
-                        Resource: "*",
-                    },
+                    accountAdministersKey(args.region, args.accountId),
                     // CloudWatch alarms publish to the encrypted topic; their KMS requests carry aws:SourceAccount.
                     {
                         Sid: "CloudWatchAlarmsPublish",

@@ -1,5 +1,6 @@
 // IAM policy JSON helpers shared by the components.
 import * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "../aws/partition";
 
 export interface Statement {
     readonly Sid?: string;
@@ -13,6 +14,20 @@ export interface Statement {
 /** A policy document as a JSON string; statements may hold Outputs. */
 export function policyDocument(statements: pulumi.Input<Statement>[]): pulumi.Output<string> {
     return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/**
+ * The statement of AWS's default key policy: the account holds every permission on the key, so its
+ * IAM policies decide who may use it. https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+ */
+export function accountAdministersKey(region: string, accountId: pulumi.Input<string>): Statement {
+    return {
+        Sid: "AccountAdministers",
+        Effect: "Allow",
+        Principal: { AWS: pulumi.interpolate`arn:${partitionOf(region)}:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+    };
 }
 
 /**
