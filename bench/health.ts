@@ -8,7 +8,7 @@ import { performance } from "perf_hooks";
 import * as v8 from "v8";
 import * as vm from "vm";
 import { runSweep, SweepReport, SweepSettings } from "../handlers/healthSweep";
-import { SimulatedFleet } from "../test/support/simulatedFleet";
+import { SimulatedFleet, sweepOperations } from "../test/support/simulatedFleet";
 import { renderTable } from "../cli/table";
 
 const fleetSizes = [1_000, 10_000, 50_000];
@@ -21,15 +21,7 @@ const scheduleMs = 5 * 60_000;
 const wellInside = 0.2;
 const mib = 1024 * 1024;
 
-const operations = [
-    "DescribeInstances",
-    "DescribeInstanceInformation",
-    "Scan",
-    "BatchWriteItem",
-    "Publish",
-    "PutEvents",
-    "PutMetricData",
-];
+const operations: readonly string[] = sweepOperations;
 
 const settings: SweepSettings = {
     region: "eu-west-1",

@@ -2,7 +2,7 @@
 // per transition, metrics, diagnosis, and reporting before recording.
 import * as assert from "assert";
 import { runSweep, SweepSettings } from "../../handlers/healthSweep";
-import { SimulatedFleet } from "../support/simulatedFleet";
+import { SimulatedFleet, sweepOperations } from "../support/simulatedFleet";
 
 const now = Date.parse("2026-11-22T12:00:00Z");
 const dayAgo = new Date(now - 86_400_000);
@@ -180,15 +180,7 @@ describe("health sweep", () => {
     it("rides out throttling on every operation", async () => {
         const fleet = fleetOf(120);
         fleet.setPing("i-00007", "ConnectionLost");
-        for (const operation of [
-            "DescribeInstances",
-            "DescribeInstanceInformation",
-            "Scan",
-            "BatchWriteItem",
-            "Publish",
-            "PutEvents",
-            "PutMetricData",
-        ]) {
+        for (const operation of sweepOperations) {
             fleet.throttle[operation] = 2;
         }
         const report = await sweep(fleet, now, { debounce: 1 });

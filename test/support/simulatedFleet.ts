@@ -15,6 +15,17 @@ export interface SimulatedInstance {
     state: "running" | "stopped";
 }
 
+/** Every operation the stand-in answers, in the order a sweep calls them. */
+export const sweepOperations = [
+    "DescribeInstances",
+    "DescribeInstanceInformation",
+    "Scan",
+    "BatchWriteItem",
+    "Publish",
+    "PutEvents",
+    "PutMetricData",
+] as const;
+
 const throttlingError = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
 
 export class SimulatedFleet implements HealthSweepAws {
