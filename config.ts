@@ -51,8 +51,9 @@ export const projectName = "ssm-fleet-baseline";
 
 /**
  * Every project config key with its Pulumi.yaml type and default, and for whole numbers the range
- * accepted. Pulumi.yaml and the README's table declare the same (a test keeps the three in step);
- * the defaults here also apply under mocks, where the CLI does not fill them in.
+ * accepted. Pulumi.yaml and the README's table declare the same (a test keeps the three in step).
+ * The engine merges Pulumi.yaml's defaults into every stack before the program runs; the program
+ * applies the same ones to a key it does not receive, so that the two mean the same.
  */
 export const configKeys = {
     notificationEmails: { type: "array", default: undefined },
@@ -150,6 +151,8 @@ export type RawConfig = Partial<Record<ConfigKey, string>> & Readonly<Record<str
 export interface ParseOptions {
     /** Keys (without the namespace) whose values are stored encrypted (secure:) in the stack file. */
     readonly secretKeys?: readonly string[];
+    /** Every config key outside the project's namespace, namespaced (aws:region, pulumi:tags, ...). */
+    readonly otherKeys?: readonly string[];
     /** The clock the hybrid activation's expiry is checked against; the time of this run by default. */
     readonly now?: Date;
 }
@@ -251,8 +254,15 @@ class ConfigReader {
         }
     }
 
-    isSet(k: ConfigKey): boolean {
-        return this.raw[k] !== undefined;
+    /**
+     * Whether the stack sets the key to something other than its declared default. The engine
+     * merges every Pulumi.yaml default into the stack before the program runs, so a key at its
+     * default is indistinguishable from one left out, and checks of which keys go together look
+     * only at values that differ.
+     */
+    differsFromDefault(k: ConfigKey): boolean {
+        const value = this.raw[k];
+        return value !== undefined && !isDefaultValue(k, value);
     }
 
     /** Whether the key's problems are already reported, so a check that depends on its value can stay quiet. */
@@ -294,7 +304,7 @@ class ConfigReader {
     /** A list of strings; undefined (with the problem reported) when the value is not one. */
     list(k: ConfigKey, expected: string): string[] | undefined {
         const value = this.text(k);
-        if (!this.isSet(k) || this.isReported(k)) {
+        if (this.raw[k] === undefined || this.isReported(k)) {
             return [...((configKeys[k].default as readonly string[] | undefined) ?? [])];
         }
         let parsed: unknown;
@@ -319,8 +329,25 @@ class ConfigReader {
     }
 }
 
-/** The declared key nearest to an unknown one, when it is near enough to be a typo. */
-function nearestKey(unknown: string): ConfigKey | undefined {
+/** Whether a raw value means the key's declared default: the same text, number, truth value or list. */
+function isDefaultValue(k: ConfigKey, value: string): boolean {
+    const declared = configKeys[k];
+    switch (declared.type) {
+        case "integer":
+            return /^[+-]?\d+$/.test(value) && Number(value) === declared.default;
+        case "array":
+            try {
+                return JSON.stringify(JSON.parse(value)) === JSON.stringify(declared.default ?? null);
+            } catch {
+                return false;
+            }
+        default:
+            return value === String(declared.default);
+    }
+}
+
+/** The candidate nearest to an unknown key, when it is near enough to be a typo. */
+function nearest<K extends string>(unknown: string, candidates: readonly K[]): K | undefined {
     const distance = (a: string, b: string) => {
         const row = Array.from({ length: b.length + 1 }, (_, j) => j);
         for (let i = 1; i <= a.length; i++) {
@@ -334,19 +361,59 @@ function nearestKey(unknown: string): ConfigKey | undefined {
         }
         return row[b.length];
     };
-    const [best] = (Object.keys(configKeys) as ConfigKey[])
+    const [best] = candidates
         .map(k => ({ k, d: distance(unknown.toLowerCase(), k.toLowerCase()) }))
         .sort((a, b) => a.d - b.d);
     return best && best.d <= Math.max(2, Math.floor(unknown.length / 4)) ? best.k : undefined;
 }
 
+const declaredKeys = Object.keys(configKeys) as ConfigKey[];
+
 function reportUnknownKeys(raw: RawConfig): string[] {
     return Object.keys(raw)
         .filter(k => !(k in configKeys))
         .map(k => {
-            const nearest = nearestKey(k);
-            return `${projectName}:${k}: not a setting of this project${nearest ? `; did you mean ${nearest}?` : ""} (Pulumi.yaml lists every setting)`;
+            const suggestion = nearest(k, declaredKeys);
+            return `${projectName}:${k}: not a setting of this project${suggestion ? `; did you mean ${suggestion}?` : ""} (Pulumi.yaml lists every setting)`;
         });
+}
+
+/**
+ * The aws provider's configuration keys, as @pulumi/aws declares them (config/vars), plus the two
+ * the engine reads for any default provider (pulumi/pulumi pkg/resource/deploy/providers/registry.go:
+ * version, pluginDownloadURL). The provider refuses any other aws: key at `pulumi up`
+ * ("`aws:awsAccessKey` is not a valid configuration key for the aws provider";
+ * pulumi/pulumi-aws#5116, pulumi/pulumi-terraform-bridge#1663).
+ */
+const awsProviderKeys: readonly string[] = [
+    ...Object.getOwnPropertyNames(require("@pulumi/aws/config/vars")).filter(k => k !== "__esModule"),
+    "version",
+    "pluginDownloadURL",
+];
+
+/**
+ * Keys outside the project's namespace that `pulumi up` would refuse (an aws: key the provider
+ * does not declare) or silently ignore (a key of this project under another namespace).
+ */
+function reportForeignKeys(keys: readonly string[]): string[] {
+    return keys.flatMap(key => {
+        const [namespace, name] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+        if (namespace === "aws") {
+            if (awsProviderKeys.includes(name)) {
+                return [];
+            }
+            const suggestion = nearest(name, awsProviderKeys);
+            return [
+                `${key}: not a configuration key of the aws provider, which refuses it at pulumi up${suggestion ? `; did you mean aws:${suggestion}?` : ""}`,
+            ];
+        }
+        if (namespace !== projectName && namespace !== "pulumi" && name in configKeys) {
+            return [
+                `${key}: ${namespace} is not this project's namespace, so Pulumi would ignore the key; did you mean ${projectName}:${name}?`,
+            ];
+        }
+        return [];
+    });
 }
 
 /** Validates raw config. Pure: returns the typed config or throws a ConfigError listing every problem. */
@@ -356,7 +423,7 @@ export function parseBaselineConfig(
     options: ParseOptions = {},
 ): BaselineConfig {
     const read = new ConfigReader(raw, region, options);
-    reportUnknownKeys(raw).forEach(problem => read.report(problem));
+    [...reportUnknownKeys(raw), ...reportForeignKeys(options.otherKeys ?? [])].forEach(problem => read.report(problem));
     if (region === undefined) {
         read.report(
             "aws:region: missing; expected the stack's Region, such as eu-west-1 (pulumi config set aws:region eu-west-1)",
@@ -452,7 +519,7 @@ function parseNetwork(read: ConfigReader): BaselineConfig["network"] {
 
 function parseAdoptedVpc(read: ConfigReader, vpcId: string): AdoptedVpcArgs {
     const region = read.region;
-    const createdOnly = (["availabilityZoneCount", "vpcCidr"] as const).filter(k => read.isSet(k));
+    const createdOnly = (["availabilityZoneCount", "vpcCidr"] as const).filter(k => read.differsFromDefault(k));
     if (createdOnly.length > 0) {
         read.report(
             `${read.key("existingVpcId")}: an adopted VPC keeps its own zones and CIDR, so ${createdOnly.join(" and ")} would be ignored; remove ${createdOnly.length > 1 ? "them" : "it"}, or remove existingVpcId to create a closed VPC`,
@@ -731,7 +798,7 @@ function parsePatching(read: ConfigReader, region: string, logRetentionDays: num
         read.problem("patchGroup", patchGroup, "empty, or 1 to 256 letters, spaces, digits or _.:/=+-@");
     }
     const installTagKey = parseTagKey(read, "patchInstallTagKey");
-    if (patchGroup !== "" && read.isSet("patchInstallTagKey")) {
+    if (patchGroup !== "" && read.differsFromDefault("patchInstallTagKey")) {
         read.report(
             `${read.key("patchInstallTagKey")}: only applies without patchGroup; the window installs on the patch group's nodes, so remove one of the two`,
         );
@@ -886,7 +953,7 @@ function parseFlowLogs(read: ConfigReader, region: string, retentionDays: number
     }
     const adopted = read.text("existingVpcId") !== "";
     const logAdopted = read.bool("existingVpcFlowLogs");
-    if (!adopted && read.isSet("existingVpcFlowLogs")) {
+    if (!adopted && read.differsFromDefault("existingVpcFlowLogs")) {
         read.report(
             `${read.key("existingVpcFlowLogs")}: only applies to an adopted VPC (existingVpcId); the created VPC always has a flow log, so remove it`,
         );
@@ -923,5 +990,6 @@ export function loadBaselineConfig(): BaselineConfig {
     const projectKeys = Object.keys(all).filter(k => k.startsWith(prefix));
     const raw = Object.fromEntries(projectKeys.map(k => [k.slice(prefix.length), all[k]]));
     const secretKeys = projectKeys.filter(isConfigSecret).map(k => k.slice(prefix.length));
-    return parseBaselineConfig(raw, all["aws:region"], { secretKeys });
+    const otherKeys = Object.keys(all).filter(k => !k.startsWith(prefix));
+    return parseBaselineConfig(raw, all["aws:region"], { secretKeys, otherKeys });
 }

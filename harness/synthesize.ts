@@ -2,9 +2,9 @@
 // that nothing is left in flight. Shared by the offline plan and the tests.
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as path from "path";
 import { projectName } from "../config";
+import { engineStackConfig, readProjectFile } from "./engineConfig";
 import { RecordingMocks } from "./standIns";
 
 /** Where this code runs from: the checkout, or its transpiled copy in .build/ (tools/transpile.js). */
@@ -71,25 +71,19 @@ export function stackNames(root = projectRoot): string[] {
 }
 
 /**
- * A stack file's config as Pulumi hands it to the program: keys without a namespace belong to the
- * project, scalars are strings as written (an unquoted 2.0 stays "2.0"), lists and objects are JSON,
- * and a secure: value stays its encrypted form (see secretKeysOf).
+ * A stack's config as `pulumi up` hands it to the program (see engineConfig.ts): Pulumi.yaml's
+ * defaults merged in, keys namespaced, scalars as the engine writes them, lists as JSON, and a
+ * secure: value in its encrypted form (see secretKeysOf). The project file is the one beside the
+ * stack file, or this checkout's for stack files kept elsewhere.
  */
 export function stackConfig(stack: string, root = projectRoot): Record<string, string> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new Error(`no stack file ${file}`);
     }
-    const text = fs.readFileSync(file, "utf8");
-    type StackFile = { config?: Record<string, unknown> } | undefined;
-    const typed = (yaml.load(text) as StackFile)?.config ?? {};
-    const written = (yaml.load(text, { schema: yaml.FAILSAFE_SCHEMA }) as StackFile)?.config ?? {};
-    return Object.fromEntries(
-        Object.entries(typed).map(([key, value]) => [
-            key.includes(":") ? key : `${projectName}:${key}`,
-            typeof value === "object" && value !== null ? JSON.stringify(value) : String(written[key] ?? ""),
-        ]),
-    );
+    const beside = path.join(root, "Pulumi.yaml");
+    const project = readProjectFile(fs.existsSync(beside) ? beside : path.join(projectRoot, "Pulumi.yaml"));
+    return engineStackConfig(stack, fs.readFileSync(file, "utf8"), project, file);
 }
 
 /** The keys whose values the stack file stores encrypted (secure:). */

@@ -192,7 +192,10 @@ function readStackConfig(stack: string, dir: string): Record<string, string> {
     try {
         return stackConfig(stack, dir);
     } catch (error) {
-        throw new PlanFailure(ExitCode.configurationError, `plan: cannot read ${file}: ${(error as Error).message}`);
+        // The engine's own checks (missing, mistyped or unencrypted secret keys) stop `pulumi up` the same way.
+        const problem =
+            error instanceof ConfigError ? error.message : `cannot read ${file}: ${(error as Error).message}`;
+        throw new PlanFailure(ExitCode.configurationError, `plan: ${problem}`);
     }
 }
 

@@ -89,6 +89,18 @@ describe("config", () => {
         });
     }
 
+    it("accepts the aws provider's own keys and other namespaces, and refuses what pulumi up would refuse or ignore", () => {
+        const otherKeys = ["aws:region", "aws:profile", "aws:assumeRoles", "aws:version", "pulumi:tags", "random:seed"];
+        assert.deepStrictEqual(problemsOf({}, region, { otherKeys }), []);
+        assert.deepStrictEqual(
+            problemsOf({}, region, { otherKeys: ["aws:awsAccessKey", "ssm-fleet-baselin:canary"] }),
+            [
+                "aws:awsAccessKey: not a configuration key of the aws provider, which refuses it at pulumi up; did you mean aws:accessKey?",
+                "ssm-fleet-baselin:canary: ssm-fleet-baselin is not this project's namespace, so Pulumi would ignore the key; did you mean ssm-fleet-baseline:canary?",
+            ],
+        );
+    });
+
     it("requires at least one well-formed notification e-mail", () => {
         assertRejected(
             { notificationEmails: undefined },
@@ -811,10 +823,12 @@ describe("config", () => {
             );
             assertRejected({ flowLogTrafficType: "reject" }, "ssm-fleet-baseline:flowLogTrafficType", /REJECT or ALL/);
             assertRejected(
-                { existingVpcFlowLogs: "false" },
+                { existingVpcFlowLogs: "true" },
                 "ssm-fleet-baseline:existingVpcFlowLogs",
                 /only applies to an adopted VPC/,
             );
+            // Its default, which `pulumi up` always hands over, means what leaving it out means.
+            assert.deepStrictEqual(problemsOf({ existingVpcFlowLogs: "false" }), []);
             assertRejected(
                 { ...adopted, existingVpcFlowLogs: "yes" },
                 "ssm-fleet-baseline:existingVpcFlowLogs",
