@@ -180,12 +180,18 @@ describe("config", () => {
                 new RegExp(`expected a valid cron expression: ${expected.source}`),
             );
         }
+        assertRejected(
+            { agentUpdateSchedule: "cron(0 2 ? JAN SUN *)" },
+            "ssm-fleet-baseline:agentUpdateSchedule",
+            /expected a valid cron expression: month field "JAN": State Manager doesn't support months/,
+        );
         for (const schedule of [
             "rate(30 minutes)",
             "rate(1 hour)",
             "rate(1 day)",
             "rate(7 days)",
             "cron(0 2 ? * SUN *)",
+            "cron(0 2 ? * TUE#2 *)",
         ]) {
             assert.deepStrictEqual(problemsOf({ agentUpdateSchedule: schedule }), [], schedule);
         }
@@ -719,10 +725,20 @@ describe("config", () => {
                 patchKey("patchScanSchedule"),
                 /from 30 minutes to 30 days/,
             );
+            for (const [schedule, expected] of [
+                ["cron(0 3 * * SUN *)", /exactly one of day-of-month and day-of-week must be \?/],
+                ["cron(99 99 ? * SUN *)", /minutes field "99": 99 is out of range; expected 0 to 59/],
+                ["cron(0 25 ? * SUN *)", /hours field "25": 25 is out of range; expected 0 to 23/],
+                ["cron(0 0 3 ? * SUN *)", /seconds field "0" is the six-field form/],
+                ["at(2020-13-45T99:00:00)", /month 13 is out of range; expected 1 to 12/],
+                ["rate(1 minute)", /of at least 5 minutes/],
+            ] as const) {
+                assertRejected({ patchWindowSchedule: schedule }, patchKey("patchWindowSchedule"), expected);
+            }
             assertRejected(
-                { patchWindowSchedule: "cron(0 3 * * SUN *)" },
-                patchKey("patchWindowSchedule"),
-                /\? in one of the two day fields/,
+                { patchScanSchedule: "cron(0 3 1 * ? *)" },
+                patchKey("patchScanSchedule"),
+                /expected a valid cron expression: one of the cron schedules associations support/,
             );
             assertRejected({ patchWindowSchedule: "weekly" }, patchKey("patchWindowSchedule"), /cron\(minutes hours/);
             assertRejected(
