@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { knownRegions, zoneCountOf } from "../aws/regions";
 import { ConfigError, configKeys, parseBaselineConfig, ParseOptions, RawConfig } from "../config";
 import { projectRoot, stackConfig } from "./support/program";
 
@@ -117,7 +118,45 @@ describe("config", () => {
             "eu-west-4",
         );
         assert.throws(() => parseBaselineConfig(valid, undefined), /aws:region: missing; expected the stack's Region/);
-        assert.deepStrictEqual(problemsOf({}, "us-gov-west-1"), []);
+    });
+
+    it("refuses the Regions of the aws-cn and aws-us-gov partitions, saying why", () => {
+        for (const [inRegion, partition, why] of [
+            ["cn-north-1", "aws-cn \\(China\\)", "amazonaws\\.com\\.cn DNS suffix"],
+            ["cn-northwest-1", "aws-cn \\(China\\)", "amazonaws\\.com\\.cn DNS suffix"],
+            ["us-gov-west-1", "aws-us-gov \\(AWS GovCloud \\(US\\)\\)", "patching .* buckets"],
+            ["us-gov-east-1", "aws-us-gov \\(AWS GovCloud \\(US\\)\\)", "patching .* buckets"],
+        ]) {
+            assertRejected(
+                {},
+                "aws:region",
+                new RegExp(
+                    `${inRegion} is in the ${partition} partition, which this program does not support: .*${why}.*; choose a Region of the aws partition`,
+                ),
+                inRegion,
+            );
+        }
+    });
+
+    it("accepts exactly the known Regions whose zone count it knows, and refuses more zones than the Region has", () => {
+        for (const inRegion of knownRegions) {
+            assert.strictEqual(problemsOf({}, inRegion).length === 0, zoneCountOf(inRegion) !== undefined, inRegion);
+        }
+        // eu-west-3 (Paris) has three zones: https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html
+        assertRejected(
+            { availabilityZoneCount: "6" },
+            "ssm-fleet-baseline:availabilityZoneCount",
+            /got 6; expected at most 3: eu-west-3 has 3 Availability Zones/,
+            "eu-west-3",
+        );
+        assert.deepStrictEqual(problemsOf({ availabilityZoneCount: "3" }, "eu-west-3"), []);
+        assert.deepStrictEqual(problemsOf({ availabilityZoneCount: "6" }, "us-east-1"), []);
+        assertRejected(
+            { availabilityZoneCount: "5" },
+            "ssm-fleet-baseline:availabilityZoneCount",
+            /expected at most 4: us-west-2 has 4 Availability Zones/,
+            "us-west-2",
+        );
     });
 
     it("rejects a VPC CIDR that is malformed, not a network address or of the wrong size", () => {
