@@ -19,7 +19,7 @@ import {
     patchRuleLimits,
     patchSeveritiesByOs,
 } from "./aws/identifiers";
-import { isKnownRegion } from "./aws/regions";
+import { isKnownRegion, unsupportedRegionReason, zoneCountOf } from "./aws/regions";
 import {
     associationScheduleProblem,
     isIanaTimeZone,
@@ -432,6 +432,8 @@ export function parseBaselineConfig(
         read.report(
             `aws:region: got ${JSON.stringify(region)}; expected a Region code such as eu-west-1. The known Regions are in aws/regions.ts; a Region AWS opened since can be added there`,
         );
+    } else if (unsupportedRegionReason(region)) {
+        read.report(`aws:region: ${unsupportedRegionReason(region)}; choose a Region of the aws partition`);
     }
     const inRegion = region ?? "";
     const logRetentionDays = read.integer("logRetentionDays");
@@ -509,10 +511,17 @@ function parseNetwork(read: ConfigReader): BaselineConfig["network"] {
         if (cidrProblem) {
             read.problem("vpcCidr", cidrBlock, cidrProblem);
         }
-        return {
-            mode: "create",
-            vpc: { cidrBlock, availabilityZoneCount: read.integer("availabilityZoneCount") },
-        };
+        const availabilityZoneCount = read.integer("availabilityZoneCount");
+        // The closed VPC takes one subnet per zone (components/subnetCidrs.ts checks the account's zones again at up).
+        const regionZones = zoneCountOf(read.region ?? "");
+        if (regionZones !== undefined && availabilityZoneCount > regionZones) {
+            read.problem(
+                "availabilityZoneCount",
+                availabilityZoneCount,
+                `at most ${regionZones}: ${read.region} has ${regionZones} Availability Zones`,
+            );
+        }
+        return { mode: "create", vpc: { cidrBlock, availabilityZoneCount } };
     }
     return { mode: "adopt", vpc: parseAdoptedVpc(read, vpcId) };
 }

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { knownRegions, zoneCountOf } from "../aws/regions";
 import { ConfigError, configKeys, parseBaselineConfig, ParseOptions, RawConfig } from "../config";
 import { projectRoot, stackConfig } from "./support/program";
 
@@ -129,7 +130,45 @@ describe("config", () => {
             "eu-west-4",
         );
         assert.throws(() => parseBaselineConfig(valid, undefined), /aws:region: missing; expected the stack's Region/);
-        assert.deepStrictEqual(problemsOf({}, "us-gov-west-1"), []);
+    });
+
+    it("refuses the Regions of the aws-cn and aws-us-gov partitions, saying why", () => {
+        for (const [inRegion, partition, why] of [
+            ["cn-north-1", "aws-cn \\(China\\)", "amazonaws\\.com\\.cn DNS suffix"],
+            ["cn-northwest-1", "aws-cn \\(China\\)", "amazonaws\\.com\\.cn DNS suffix"],
+            ["us-gov-west-1", "aws-us-gov \\(AWS GovCloud \\(US\\)\\)", "patching .* buckets"],
+            ["us-gov-east-1", "aws-us-gov \\(AWS GovCloud \\(US\\)\\)", "patching .* buckets"],
+        ]) {
+            assertRejected(
+                {},
+                "aws:region",
+                new RegExp(
+                    `${inRegion} is in the ${partition} partition, which this program does not support: .*${why}.*; choose a Region of the aws partition`,
+                ),
+                inRegion,
+            );
+        }
+    });
+
+    it("accepts exactly the known Regions whose zone count it knows, and refuses more zones than the Region has", () => {
+        for (const inRegion of knownRegions) {
+            assert.strictEqual(problemsOf({}, inRegion).length === 0, zoneCountOf(inRegion) !== undefined, inRegion);
+        }
+        // eu-west-3 (Paris) has three zones: https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html
+        assertRejected(
+            { availabilityZoneCount: "6" },
+            "ssm-fleet-baseline:availabilityZoneCount",
+            /got 6; expected at most 3: eu-west-3 has 3 Availability Zones/,
+            "eu-west-3",
+        );
+        assert.deepStrictEqual(problemsOf({ availabilityZoneCount: "3" }, "eu-west-3"), []);
+        assert.deepStrictEqual(problemsOf({ availabilityZoneCount: "6" }, "us-east-1"), []);
+        assertRejected(
+            { availabilityZoneCount: "5" },
+            "ssm-fleet-baseline:availabilityZoneCount",
+            /expected at most 4: us-west-2 has 4 Availability Zones/,
+            "us-west-2",
+        );
     });
 
     it("rejects a VPC CIDR that is malformed, not a network address or of the wrong size", () => {
@@ -192,12 +231,18 @@ describe("config", () => {
                 new RegExp(`expected a valid cron expression: ${expected.source}`),
             );
         }
+        assertRejected(
+            { agentUpdateSchedule: "cron(0 2 ? JAN SUN *)" },
+            "ssm-fleet-baseline:agentUpdateSchedule",
+            /expected a valid cron expression: month field "JAN": State Manager doesn't support months/,
+        );
         for (const schedule of [
             "rate(30 minutes)",
             "rate(1 hour)",
             "rate(1 day)",
             "rate(7 days)",
             "cron(0 2 ? * SUN *)",
+            "cron(0 2 ? * TUE#2 *)",
         ]) {
             assert.deepStrictEqual(problemsOf({ agentUpdateSchedule: schedule }), [], schedule);
         }
@@ -731,10 +776,20 @@ describe("config", () => {
                 patchKey("patchScanSchedule"),
                 /from 30 minutes to 30 days/,
             );
+            for (const [schedule, expected] of [
+                ["cron(0 3 * * SUN *)", /exactly one of day-of-month and day-of-week must be \?/],
+                ["cron(99 99 ? * SUN *)", /minutes field "99": 99 is out of range; expected 0 to 59/],
+                ["cron(0 25 ? * SUN *)", /hours field "25": 25 is out of range; expected 0 to 23/],
+                ["cron(0 0 3 ? * SUN *)", /seconds field "0" is the six-field form/],
+                ["at(2020-13-45T99:00:00)", /month 13 is out of range; expected 1 to 12/],
+                ["rate(1 minute)", /of at least 5 minutes/],
+            ] as const) {
+                assertRejected({ patchWindowSchedule: schedule }, patchKey("patchWindowSchedule"), expected);
+            }
             assertRejected(
-                { patchWindowSchedule: "cron(0 3 * * SUN *)" },
-                patchKey("patchWindowSchedule"),
-                /\? in one of the two day fields/,
+                { patchScanSchedule: "cron(0 3 1 * ? *)" },
+                patchKey("patchScanSchedule"),
+                /expected a valid cron expression: one of the cron schedules associations support/,
             );
             assertRejected({ patchWindowSchedule: "weekly" }, patchKey("patchWindowSchedule"), /cron\(minutes hours/);
             assertRejected(

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { isKnownRegion, knownRegions, zoneCountOf } from "../../aws/regions";
+import { isKnownRegion, knownRegions, unsupportedRegionReason, zoneCountOf } from "../../aws/regions";
+import { partitionOf } from "../../aws/partition";
 
 describe("Regions", () => {
     it("are the S3 API's LocationConstraint values plus us-east-1, as the SDK lists them", () => {
@@ -19,8 +20,27 @@ describe("Regions", () => {
         }
     });
 
-    it("know the zone count of the committed stacks' Region", () => {
-        assert.strictEqual(zoneCountOf("eu-west-1"), 3);
-        assert.strictEqual(zoneCountOf("ap-southeast-6"), undefined);
+    it("are supported exactly in the aws partition, and each of those has its zone count", () => {
+        for (const region of knownRegions) {
+            const supported = partitionOf(region) === "aws";
+            assert.strictEqual(unsupportedRegionReason(region) === undefined, supported, region);
+            assert.strictEqual(zoneCountOf(region) !== undefined, supported, region);
+        }
+        assert.strictEqual(zoneCountOf("eu-west-4"), undefined);
+    });
+
+    it("count the zones AWS lists per Region: at least three, six in us-east-1", () => {
+        // https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html:
+        // "Each Region has at least three Availability Zones"; AZ IDs use1-az1 to use1-az6,
+        // usw2-az1 to usw2-az4, euw1-az1 to euw1-az3, euw3-az1 to euw3-az3.
+        const counts = knownRegions.map(zoneCountOf).filter(count => count !== undefined);
+        assert.ok(
+            counts.every(count => count >= 3 && count <= 6),
+            counts.join(),
+        );
+        assert.deepStrictEqual(
+            ["us-east-1", "us-west-2", "eu-west-1", "eu-west-3", "ap-northeast-1", "eu-west-2"].map(zoneCountOf),
+            [6, 4, 3, 3, 4, 4],
+        );
     });
 });

@@ -209,20 +209,23 @@ describe("offline plan (npm run plan)", () => {
         assert.match(stderr, /ssm-fleet-baseline:agentUpdateSchedule: got "rate\(5 minutes\)"/);
     });
 
-    it("fails as pulumi up would, naming availabilityZoneCount and the zones, when the Region has fewer zones", async () => {
-        // eu-west-1 has three zones; the stand-in offers exactly those, as AWS would.
+    it("exits 2 without a stack trace, naming availabilityZoneCount, when the Region has fewer zones", async () => {
+        // eu-west-3 has three zones: https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html
         fs.writeFileSync(
             path.join(tmp, "Pulumi.zones.yaml"),
             fs
                 .readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8")
-                .replace("availabilityZoneCount: 1", "availabilityZoneCount: 4"),
+                .replace("aws:region: eu-west-1", "aws:region: eu-west-3")
+                .replace("availabilityZoneCount: 1", "availabilityZoneCount: 6"),
         );
-        const { status, stderr } = await spawnPlan(["--stack", "zones", "--stack-dir", tmp]);
-        assert.strictEqual(status, ExitCode.failure, stderr);
+        const { status, stdout, stderr } = await spawnPlan(["--stack", "zones", "--stack-dir", tmp]);
+        assert.strictEqual(status, ExitCode.configurationError, stderr);
+        assert.strictEqual(stdout, "");
         assert.match(
             stderr,
-            /availabilityZoneCount is 4, but the Region has only 3 available zones \(eu-west-1a, eu-west-1b, eu-west-1c\): set availabilityZoneCount to 3 or fewer/,
+            /ssm-fleet-baseline:availabilityZoneCount: got 6; expected at most 3: eu-west-3 has 3 Availability Zones/,
         );
+        assert.doesNotMatch(stderr, /^\s+at /m);
     });
 
     it("prints the same document from the compiled JavaScript that npm run plan runs as from the TypeScript", async () => {
