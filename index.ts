@@ -11,6 +11,7 @@ import { LogEncryptionKey } from "./components/logEncryptionKey";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
 import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
+import { dhmcNodeRoleKey, NodeRoles } from "./components/nodeRoles";
 import { NotificationPipeline } from "./components/notificationPipeline";
 import { PatchManager } from "./components/patchManager";
 import { SessionManagerPreferences } from "./components/sessionManagerPreferences";
@@ -34,22 +35,20 @@ const flowLogs = config.flowLogs
       })
     : undefined;
 const dhmc = new DefaultHostManagement("dhmc", config.dhmc);
-const agentUpdate = new AgentAutoUpdate("ssm-agent-update", {
-    ...config.agentUpdate,
-    nodeRoleName: dhmc.roleName,
-    accessLogs,
-});
-const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId, accessLogs });
 const hybrid = config.hybrid ? new HybridActivation("hybrid", { ...config.hybrid, accountId }) : undefined;
+// Every role nodes run with: associations and sessions reach EC2 instances and hybrid servers alike.
+const nodeRoles: NodeRoles = {
+    [dhmcNodeRoleKey]: { name: dhmc.roleName, arn: dhmc.roleArn },
+    ...(hybrid ? { hybrid: { name: hybrid.roleName, arn: hybrid.roleArn } } : {}),
+};
+const agentUpdate = new AgentAutoUpdate("ssm-agent-update", { ...config.agentUpdate, nodeRoles, accessLogs });
+const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId, accessLogs });
 const sessionManager = config.sessionManager
     ? new SessionManagerPreferences("session-manager", {
           ...config.sessionManager,
           accountId,
           accessLogs,
-          nodeRoles: {
-              dhmc: { name: dhmc.roleName, arn: dhmc.roleArn },
-              ...(hybrid ? { hybrid: { name: hybrid.roleName, arn: hybrid.roleArn } } : {}),
-          },
+          nodeRoles,
       })
     : undefined;
 const patching = config.patching
@@ -57,7 +56,7 @@ const patching = config.patching
           ...config.patching,
           accountId,
           accessLogs,
-          nodeRoleName: dhmc.roleName,
+          nodeRoles,
           regionalSettingsProtection: config.dhmc.regionalSettingsProtection,
       })
     : undefined;

@@ -1,7 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { associationStateChangeDetailType } from "../aws/events";
+import {
+    associationStateChangeDetailType,
+    associationSummaryStateChangeDetailType,
+    ssmEventSource,
+} from "../aws/events";
 import { agentUpdateDocument } from "../aws/identifiers";
+import { NodeRoles, outputWriteGrants } from "./nodeRoles";
 import { NotificationRoute } from "./notificationPipeline";
 import { policyDocument } from "./policyDocuments";
 import { AccessLogDestination, PrivateBucket } from "./privateBucket";
@@ -20,28 +25,44 @@ export interface AgentAutoUpdateSettings {
 }
 
 export interface AgentAutoUpdateArgs extends AgentAutoUpdateSettings {
-    /** The role nodes run with (the DHMC role): it uploads the command output, so it gets write access. */
-    readonly nodeRoleName: pulumi.Input<string>;
+    /**
+     * The roles nodes run with (the DHMC role; a hybrid activation's role). The association targets
+     * every node, EC2 or hybrid, and each uploads its output with its own role, so each gets write access.
+     */
+    readonly nodeRoles: NodeRoles;
     /** Where the output bucket's server access logs go. */
     readonly accessLogs: AccessLogDestination;
 }
 
 /**
- * The Success and Failed results of one State Manager association, on any node (other tools run
- * their own AWS-UpdateSSMAgent associations, whose results are theirs).
+ * What of one State Manager association is worth an e-mail at fleet scale: the association as a
+ * whole when it ends a run (Success or Failed, with its nodes counted by status), and each node it
+ * failed on. A node's Success is left out: at 1,000 nodes it was 1,000 e-mails a run. Other tools
+ * run their own AWS-UpdateSSMAgent associations, whose results are theirs.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
+ * (State Manager events; the association-level detail carries association-status-aggregated-count)
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html ($or)
  */
-export function associationResultPattern(associationId: pulumi.Input<string>) {
+export function associationRunPattern(associationId: pulumi.Input<string>) {
     return {
-        source: ["aws.ssm"],
-        "detail-type": [associationStateChangeDetailType],
-        detail: { "association-id": [associationId], status: ["Success", "Failed"] },
+        source: [ssmEventSource],
+        $or: [
+            {
+                "detail-type": [associationSummaryStateChangeDetailType],
+                detail: { "association-id": [associationId], status: ["Success", "Failed"] },
+            },
+            {
+                "detail-type": [associationStateChangeDetailType],
+                detail: { "association-id": [associationId], status: ["Failed"] },
+            },
+        ],
     };
 }
 
 /**
  * A State Manager association that keeps the SSM Agent current on every managed node, with its
- * command output in a private bucket that the nodes' DHMC role may write to and nothing else.
- * Each node's result is e-mailed through `notificationRoute`.
+ * command output in a private bucket that the node roles may write to and nothing else. Each run's
+ * counts, and each node it failed on, are e-mailed through `notificationRoute`.
  */
 export class AgentAutoUpdate extends pulumi.ComponentResource {
     public readonly associationId: pulumi.Output<string>;
@@ -56,21 +77,19 @@ export class AgentAutoUpdate extends pulumi.ComponentResource {
             { expirationDays: args.logRetentionDays, accessLogs: args.accessLogs },
             { parent: this },
         );
-        // The DHMC managed policy has no S3 permission: the agent uploads output with the node's role.
+        // The DHMC and hybrid managed policies have no S3 permission: the agent uploads output with the node's role.
         // https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html
-        const outputWrite = new aws.iam.RolePolicy(
-            `${name}-output-write`,
-            {
-                role: args.nodeRoleName,
-                policy: policyDocument([
-                    {
-                        Effect: "Allow",
-                        Action: "s3:PutObject",
-                        Resource: pulumi.interpolate`${bucket.bucketArn}/${outputPrefix}/*`,
-                    },
-                ]),
-            },
-            { parent: this },
+        const outputWrite = outputWriteGrants(
+            name,
+            args.nodeRoles,
+            policyDocument([
+                {
+                    Effect: "Allow",
+                    Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${bucket.bucketArn}/${outputPrefix}/*`,
+                },
+            ]),
+            this,
         );
         const association = new aws.ssm.Association(
             name,
@@ -86,7 +105,7 @@ export class AgentAutoUpdate extends pulumi.ComponentResource {
                 maxErrors: "10%",
                 complianceSeverity: "MEDIUM",
             },
-            { parent: this, dependsOn: [outputWrite] },
+            { parent: this, dependsOn: outputWrite },
         );
 
         this.associationId = association.associationId;
@@ -94,8 +113,8 @@ export class AgentAutoUpdate extends pulumi.ComponentResource {
         this.outputBucketArn = bucket.bucketArn;
         this.notificationRoute = {
             name: "agent-update",
-            description: "Results of this stack's SSM Agent update association",
-            eventPattern: pulumi.jsonStringify(associationResultPattern(association.associationId)),
+            description: "Runs of this stack's SSM Agent update association, and the nodes it failed on",
+            eventPattern: pulumi.jsonStringify(associationRunPattern(association.associationId)),
         };
         this.registerOutputs({ associationId: this.associationId, outputBucketName: this.outputBucketName });
     }

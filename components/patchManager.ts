@@ -1,6 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { complianceStateChangeDetailType, maintenanceWindowExecutionDetailType } from "../aws/events";
+import {
+    complianceStateChangeDetailType,
+    maintenanceWindowExecutionDetailType,
+    maintenanceWindowTaskTargetInvocationStateChangeDetailType,
+} from "../aws/events";
 import {
     patchBaselineDocument,
     patchComplianceLevels,
@@ -11,8 +15,9 @@ import {
 } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
 import { RegionalSettingsProtection, regionWideOptions } from "./defaultHostManagement";
+import { NodeRoles, outputWriteGrants } from "./nodeRoles";
 import { NotificationRoute } from "./notificationPipeline";
-import { policyDocument, scopedServiceTrustPolicy } from "./policyDocuments";
+import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
 import { AccessLogDestination, PrivateBucket } from "./privateBucket";
 
 const scanPrefix = "patch-scan";
@@ -68,8 +73,12 @@ export interface PatchManagerSettings {
 
 export interface PatchManagerArgs extends PatchManagerSettings {
     readonly accountId: pulumi.Input<string>;
-    /** The role nodes run with (the DHMC role): it uploads the command output, so it gets write access. */
-    readonly nodeRoleName: pulumi.Input<string>;
+    /**
+     * The roles nodes run with (the DHMC role; a hybrid activation's role). The scan targets every
+     * node and the window every tagged one, EC2 or hybrid; each uploads its output with its own
+     * role, so each gets write access.
+     */
+    readonly nodeRoles: NodeRoles;
     /** The baseline's registration applies to the whole region, like the DHMC setting. */
     readonly regionalSettingsProtection: RegionalSettingsProtection;
     /** Where the bucket's server access logs go (Security Hub S3.9). */
@@ -105,11 +114,25 @@ export function windowFailurePattern(windowId: pulumi.Input<string>) {
 }
 
 /**
+ * The window's task that failed or timed out on one of its targets. A Run Command task whose
+ * failures stay within maxErrors can leave the window's run SUCCESS, so each target's result is
+ * routed apart from the run's. The page documents IN_PROGRESS, SUCCESS, FAILED and TIMED_OUT; a
+ * target whose install timed out is as unpatched as one that failed (same page).
+ */
+export function installTargetFailurePattern(windowId: pulumi.Input<string>) {
+    return {
+        source: ["aws.ssm"],
+        "detail-type": [maintenanceWindowTaskTargetInvocationStateChangeDetailType],
+        detail: { "window-id": [windowId], status: ["FAILED", "TIMED_OUT"] },
+    };
+}
+
+/**
  * Patch Manager for one Amazon Linux version: a custom baseline registered as its OS's default
  * (or for a patch group), a State Manager association that scans the nodes, and a maintenance
  * window whose Run Command task installs, with a task role of the stack; command output goes to a
- * private bucket the nodes' DHMC role may write to. Nodes that turn non-compliant and window
- * executions that fail or time out are e-mailed through `notificationRoutes`.
+ * private bucket the node roles may write to. Nodes that turn non-compliant, window executions
+ * that fail or time out, and each target the install fails on are e-mailed through `notificationRoutes`.
  */
 export class PatchManager extends pulumi.ComponentResource {
     public readonly baselineId: pulumi.Output<string>;
@@ -129,9 +152,9 @@ export class PatchManager extends pulumi.ComponentResource {
         const outputWrite = this.outputWrite(name, args, bucket);
         const baseline = this.baseline(name, args);
         const registration = this.registration(name, args, baseline);
-        this.scanAssociation(name, args, bucket, [outputWrite, registration]);
+        this.scanAssociation(name, args, bucket, [...outputWrite, registration]);
         const window = this.maintenanceWindow(name, args);
-        this.installTask(name, args, window, bucket, this.taskRole(name, args), [outputWrite, registration]);
+        this.installTask(name, args, window, bucket, this.taskRole(name, args), [...outputWrite, registration]);
 
         this.baselineId = baseline.id;
         this.maintenanceWindowId = window.id;
@@ -148,6 +171,11 @@ export class PatchManager extends pulumi.ComponentResource {
                 description: "Executions of this stack's patch window that fail or time out",
                 eventPattern: pulumi.jsonStringify(windowFailurePattern(window.id)),
             },
+            {
+                name: "patch-install-targets",
+                description: "Targets of this stack's patch window whose install fails or times out",
+                eventPattern: pulumi.jsonStringify(installTargetFailurePattern(window.id)),
+            },
         ];
         this.registerOutputs({
             baselineId: this.baselineId,
@@ -157,25 +185,23 @@ export class PatchManager extends pulumi.ComponentResource {
     }
 
     /**
-     * The DHMC managed policy has no S3 permission: the agent uploads output with the node's role.
+     * The DHMC and hybrid managed policies have no S3 permission: the agent uploads output with the node's role.
      * https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html
      */
-    private outputWrite(name: string, args: PatchManagerArgs, bucket: PrivateBucket): aws.iam.RolePolicy {
-        return new aws.iam.RolePolicy(
-            `${name}-output-write`,
-            {
-                role: args.nodeRoleName,
-                policy: policyDocument([
-                    {
-                        Effect: "Allow",
-                        Action: "s3:PutObject",
-                        Resource: [scanPrefix, installPrefix].map(
-                            prefix => pulumi.interpolate`${bucket.bucketArn}/${prefix}/*`,
-                        ),
-                    },
-                ]),
-            },
-            { parent: this },
+    private outputWrite(name: string, args: PatchManagerArgs, bucket: PrivateBucket): aws.iam.RolePolicy[] {
+        return outputWriteGrants(
+            name,
+            args.nodeRoles,
+            policyDocument([
+                {
+                    Effect: "Allow",
+                    Action: "s3:PutObject",
+                    Resource: [scanPrefix, installPrefix].map(
+                        prefix => pulumi.interpolate`${bucket.bucketArn}/${prefix}/*`,
+                    ),
+                },
+            ]),
+            this,
         );
     }
 
@@ -324,9 +350,13 @@ export class PatchManager extends pulumi.ComponentResource {
     }
 
     /**
-     * The task's role: Run Command on this document and this account's nodes. The maintenance
-     * window pages show no trust condition; these are the confused-deputy conditions Systems
-     * Manager documents for its service roles (this account, Systems Manager sources in the region).
+     * The task's role: Run Command on this document and this account's nodes. Its trust is the one
+     * AWS documents for maintenance window roles, ssm.amazonaws.com without a condition
+     * (mw-role-trust-policy.json). The confused-deputy page gives aws:SourceArn/aws:SourceAccount
+     * examples for hybrid activations and resource data sync only, and nothing documents that a
+     * window sends them when it assumes the role: a condition on a key it does not send would deny
+     * every Install. The permission policy below is what bounds the role.
+     * https://docs.aws.amazon.com/systems-manager/latest/userguide/configuring-maintenance-window-permissions-cli.html
      * https://docs.aws.amazon.com/systems-manager/latest/userguide/cross-service-confused-deputy-prevention.html
      */
     private taskRole(name: string, args: PatchManagerArgs): aws.iam.Role {
@@ -335,11 +365,7 @@ export class PatchManager extends pulumi.ComponentResource {
             `${name}-task-role`,
             {
                 description: `Runs the ${patchBaselineDocument} Install task of the patch window`,
-                assumeRolePolicy: scopedServiceTrustPolicy(
-                    "ssm.amazonaws.com",
-                    args.accountId,
-                    pulumi.interpolate`arn:${partition}:ssm:${args.region}:${args.accountId}:*`,
-                ),
+                assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
                 inlinePolicies: [
                     {
                         name: "run-patch-baseline",

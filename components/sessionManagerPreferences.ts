@@ -12,6 +12,7 @@ import {
 } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
 import { RegionalSettingsProtection, regionWideOptions } from "./defaultHostManagement";
+import { NodeRoles } from "./nodeRoles";
 import { policyDocument, Statement } from "./policyDocuments";
 import { AccessLogDestination, PrivateBucket } from "./privateBucket";
 
@@ -44,12 +45,6 @@ export interface SessionManagerPreferencesSettings {
     readonly shellProfile: { readonly linux: string; readonly windows: string };
 }
 
-/** A role whose credentials managed nodes run with. */
-export interface NodeRole {
-    readonly name: pulumi.Input<string>;
-    readonly arn: pulumi.Input<string>;
-}
-
 export interface SessionManagerPreferencesArgs extends SessionManagerPreferencesSettings {
     readonly accountId: pulumi.Input<string>;
     /**
@@ -57,7 +52,7 @@ export interface SessionManagerPreferencesArgs extends SessionManagerPreferences
      * for their policies. The agent writes session logs with the node's own credentials, so each
      * gets exactly the permissions the logging and encryption that are on need.
      */
-    readonly nodeRoles: Readonly<Record<string, NodeRole>>;
+    readonly nodeRoles: NodeRoles;
     /** Where the bucket's server access logs go (Security Hub S3.9). */
     readonly accessLogs: AccessLogDestination;
 }

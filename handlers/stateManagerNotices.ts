@@ -37,16 +37,31 @@ function targetsText(detail: Fields): string {
     );
 }
 
-/** `association-status-aggregated-count`, a JSON string such as {"Success":1}, as "Success 1". */
-function statusCounts(detail: Fields): string {
+/** How a count of nodes reads for each status State Manager reports; any other status is shown as sent. */
+const statusWords: Record<string, string> = {
+    Success: "succeeded",
+    Failed: "failed",
+    Pending: "pending",
+    InProgress: "in progress",
+    TimedOut: "timed out",
+    Skipped: "skipped",
+};
+
+/**
+ * `association-status-aggregated-count`, a JSON string such as {"Success":997,"Failed":3}, as
+ * "997 succeeded, 3 failed"; undefined when it is not such a string.
+ */
+function statusCounts(detail: Fields): { text: string; total: number } | undefined {
     const counts = encodedJson(detail, "association-status-aggregated-count");
-    return isObject(counts)
-        ? shown(
-              Object.entries(counts)
-                  .map(([status, count]) => `${status} ${shown(count)}`)
-                  .join(", "),
-          )
-        : field(detail, "association-status-aggregated-count");
+    if (!isObject(counts) || Object.keys(counts).length === 0) {
+        return undefined;
+    }
+    const entries = Object.entries(counts);
+    const words = (status: string) => (Object.hasOwn(statusWords, status) ? statusWords[status] : status);
+    return {
+        text: shown(entries.map(([status, count]) => `${shown(count)} ${words(status)}`).join(", ")),
+        total: entries.reduce((sum, [, count]) => sum + (typeof count === "number" ? count : 0), 0),
+    };
 }
 
 const describeInstanceAssociation: Describer = (event, detail) => {
@@ -77,20 +92,31 @@ const describeInstanceAssociation: Describer = (event, detail) => {
     );
 };
 
+/**
+ * The association as a whole: one e-mail per run of a fleet-wide association, so the subject
+ * carries the nodes' counts by status, which is what a reader needs first.
+ */
 const describeAssociation: Describer = (event, detail) => {
     const region = field(event, "region");
     const associationId = field(detail, "association-id");
     const document = field(detail, "document-name");
     const status = field(detail, "status");
+    const counts = statusCounts(detail);
     return notice(
-        `${tag("SSM", region)} Association ${associationId} ${status}: ${document}`,
-        `State Manager association ${associationId} (${document}) has status ${status} across its targets.`,
+        `${tag("SSM", region)} ${document} association ${status}${counts ? `: ${counts.text}` : ""}`,
+        `State Manager association ${associationId} (${document}) has status ${status} across its targets` +
+            (counts ? `: ${counts.text}, of ${counts.total} nodes.` : "."),
         [
             ["Association", associationId],
             ["Status", status],
             ["Document", documentWithVersion(detail)],
             ["Association console", consoleLink(region, associationId, associationUrl)],
-            ["Nodes by status", statusCounts(detail)],
+            [
+                "Nodes",
+                counts
+                    ? `${counts.text} (${counts.total} in all)`
+                    : field(detail, "association-status-aggregated-count"),
+            ],
             ["Targets", targetsText(detail)],
             ["Schedule", field(detail, "schedule-expression")],
             ["Association version", field(detail, "association-version")],

@@ -1,11 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { ConfigError } from "../config";
-import { associationResultPattern } from "../components/agentAutoUpdate";
+import { associationRunPattern } from "../components/agentAutoUpdate";
 import { automationCompletionPattern } from "../components/eventDrivenRunbook";
 import { complianceChangePattern } from "../components/managedNodeCompliance";
 import { diagnosisPattern } from "../components/managedNodeHealthWatch";
-import { patchNonCompliancePattern, windowFailurePattern } from "../components/patchManager";
+import {
+    installTargetFailurePattern,
+    patchNonCompliancePattern,
+    windowFailurePattern,
+} from "../components/patchManager";
 import { RecordingMocks, standInActivationCode } from "../harness/standIns";
 import { SerializedRequestMocks } from "./support/plainValues";
 import { runProgram, stackConfig } from "./support/program";
@@ -81,7 +85,7 @@ describe("the program", () => {
         const { mocks, outputs } = await runProgram("dev");
         assert.deepStrictEqual(
             JSON.parse(mocks.named("ssm-notify-agent-update").inputs.eventPattern),
-            associationResultPattern(outputs.agentUpdateAssociationId as string),
+            associationRunPattern(outputs.agentUpdateAssociationId as string),
         );
         assert.deepStrictEqual(
             JSON.parse(mocks.named("ssm-notify-managed-node-compliance").inputs.eventPattern),
@@ -106,6 +110,24 @@ describe("the program", () => {
             [
                 ["session-manager-dhmc-access", "AWSSystemsManagerDefaultEC2InstanceManagementRole"],
                 ["session-manager-hybrid-access", outputs.hybridRoleName],
+            ],
+        );
+    });
+
+    it("lets the DHMC and hybrid roles upload agent-update and patch output", async () => {
+        const { mocks, outputs } = await runProgram("dev");
+        assert.deepStrictEqual(
+            [
+                "ssm-agent-update-output-write",
+                "ssm-agent-update-hybrid-output-write",
+                "patching-output-write",
+                "patching-hybrid-output-write",
+            ].map(name => mocks.named(name).inputs.role),
+            [
+                mocks.named("dhmc-role").inputs.name,
+                outputs.hybridRoleName,
+                mocks.named("dhmc-role").inputs.name,
+                outputs.hybridRoleName,
             ],
         );
     });
@@ -173,6 +195,10 @@ describe("the program", () => {
         assert.deepStrictEqual(
             JSON.parse(mocks.named("ssm-notify-patch-window").inputs.eventPattern),
             windowFailurePattern("patching-window-id"),
+        );
+        assert.deepStrictEqual(
+            JSON.parse(mocks.named("ssm-notify-patch-install-targets").inputs.eventPattern),
+            installTargetFailurePattern("patching-window-id"),
         );
         const { mocks: unpatched, outputs: without } = await runProgram("dev", {
             ...stackConfig("dev"),

@@ -1,16 +1,25 @@
 // AWS-UpdateSSMAgent parameters are strings, version empty means latest
 // (https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html);
 // the DHMC managed policy has no S3 permission, so the node role gets write access to the output
-// (https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html).
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html), and
+// every node role does: the association targets hybrid servers too. What is e-mailed: each run as a
+// whole and each failed node, against AWS's samples
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html).
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
-import { AgentAutoUpdate, associationResultPattern } from "../../components/agentAutoUpdate";
+import { AgentAutoUpdate, associationRunPattern } from "../../components/agentAutoUpdate";
 import { underMocks, valueOf } from "../support/program";
 import { matchesPattern } from "../support/eventPattern";
-import { associationSample } from "../support/fixtures";
+import { associationSample, associationSummarySample } from "../support/fixtures";
 import { RecordingAccessLogs } from "../support/accessLogs";
 
-const build = (version?: string) =>
+const dhmcRole = {
+    name: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+    arn: "arn:aws:iam::123456789012:role/service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+};
+const hybridRole = { name: "hybrid-role-1234567", arn: "arn:aws:iam::123456789012:role/hybrid-role-1234567" };
+
+const build = (version?: string, nodeRoles: Record<string, typeof dhmcRole> = { dhmc: dhmcRole }) =>
     underMocks({}, () => {
         const accessLogs = new RecordingAccessLogs();
         const update = new AgentAutoUpdate("update", {
@@ -18,7 +27,7 @@ const build = (version?: string) =>
             schedule: "rate(14 days)",
             version,
             logRetentionDays: 30,
-            nodeRoleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+            nodeRoles,
             accessLogs,
         });
         return Object.assign(update, { accessLogs });
@@ -61,6 +70,20 @@ describe("agent auto-update", () => {
             { Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::update-output-1234567/agent-update/*" },
         ]);
         assert.ok(mocks.optionsOf("update").dependencies.some(urn => urn.endsWith("::update-output-write")));
+    });
+
+    it("lets the hybrid role write the same, since hybrid servers run the association too", async () => {
+        const { mocks } = await build(undefined, { dhmc: dhmcRole, hybrid: hybridRole });
+        const grants = mocks.ofType("aws:iam/rolePolicy:RolePolicy");
+        assert.deepStrictEqual(grants.map(grant => grant.name).sort(), [
+            "update-hybrid-output-write",
+            "update-output-write",
+        ]);
+        const hybridGrant = mocks.named("update-hybrid-output-write").inputs;
+        assert.strictEqual(hybridGrant.role, "hybrid-role-1234567");
+        assert.strictEqual(hybridGrant.policy, mocks.named("update-output-write").inputs.policy);
+        const dependencies = mocks.optionsOf("update").dependencies;
+        assert.ok(dependencies.some(urn => urn.endsWith("::update-hybrid-output-write")));
     });
 
     it("keeps the output private, encrypted, versioned, TLS-only and expiring", async () => {
@@ -110,34 +133,54 @@ describe("the agent-update output's server access logs (Security Hub S3.9)", () 
     });
 });
 
-describe("the association result pattern", () => {
-    describe("matched against AWS sample events", () => {
-        // The sample's association, document and status: 34fcb7e0-..., my-custom-document, Success.
-        const sampleAssociation = "34fcb7e0-9a14-4984-9989-0e04e3f60bd8";
+describe("the association run pattern", () => {
+    // The samples' associations: 6e37940a-... as a whole (Success, {"Success":1}); 34fcb7e0-... on one node (Success).
+    const summaryAssociation = "6e37940a-23ba-4ab0-9b96-5d0a1a05464f";
+    const nodeAssociation = "34fcb7e0-9a14-4984-9989-0e04e3f60bd8";
 
-        it("match AWS's sample 'EC2 State Manager Instance Association State Change' event for that association", () => {
-            assert.ok(matchesPattern(associationResultPattern(sampleAssociation), associationSample()));
-        });
+    it("matches AWS's sample of an association as a whole, once it ends Success or Failed", () => {
+        assert.ok(matchesPattern(associationRunPattern(summaryAssociation), associationSummarySample()));
+        const failed = associationSummarySample();
+        failed.detail.status = "Failed";
+        failed.detail["association-status-aggregated-count"] = '{"Success":997,"Failed":3}';
+        assert.ok(matchesPattern(associationRunPattern(summaryAssociation), failed));
+        const pending = associationSummarySample();
+        pending.detail.status = "Pending";
+        assert.ok(!matchesPattern(associationRunPattern(summaryAssociation), pending));
+    });
 
-        it("match Failed results and ignore other statuses", () => {
-            const failed = associationSample();
-            failed.detail.status = "Failed";
-            assert.ok(matchesPattern(associationResultPattern(sampleAssociation), failed));
-            const pending = associationSample();
-            pending.detail.status = "Pending";
-            assert.ok(!matchesPattern(associationResultPattern(sampleAssociation), pending));
-        });
+    it("matches a node's Failed result, not its Success: at fleet scale that was one e-mail per node", () => {
+        assert.ok(!matchesPattern(associationRunPattern(nodeAssociation), associationSample()));
+        const failed = associationSample();
+        failed.detail.status = "Failed";
+        assert.ok(matchesPattern(associationRunPattern(nodeAssociation), failed));
+        for (const status of ["Pending", "InProgress"]) {
+            const unfinished = associationSample();
+            unfinished.detail.status = status;
+            assert.ok(!matchesPattern(associationRunPattern(nodeAssociation), unfinished), status);
+        }
+    });
 
-        it("ignore another tool's association", () => {
-            assert.ok(!matchesPattern(associationResultPattern("another-association-id"), associationSample()));
-        });
+    it("ignores another tool's association", () => {
+        const failed = associationSample();
+        failed.detail.status = "Failed";
+        assert.ok(!matchesPattern(associationRunPattern("another-association-id"), failed));
+        assert.ok(!matchesPattern(associationRunPattern("another-association-id"), associationSummarySample()));
+    });
 
-        it("pin the source, detail-type and fields AWS documents", () => {
-            assert.deepStrictEqual(associationResultPattern("a"), {
-                source: ["aws.ssm"],
-                "detail-type": ["EC2 State Manager Instance Association State Change"],
-                detail: { "association-id": ["a"], status: ["Success", "Failed"] },
-            });
+    it("pins the source, detail types and fields AWS documents", () => {
+        assert.deepStrictEqual(associationRunPattern("a"), {
+            source: ["aws.ssm"],
+            $or: [
+                {
+                    "detail-type": ["EC2 State Manager Association State Change"],
+                    detail: { "association-id": ["a"], status: ["Success", "Failed"] },
+                },
+                {
+                    "detail-type": ["EC2 State Manager Instance Association State Change"],
+                    detail: { "association-id": ["a"], status: ["Failed"] },
+                },
+            ],
         });
     });
 });

@@ -2,9 +2,12 @@
 // (https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-aws-runpatchbaseline.html),
 // maintenance window task parameters as lists of strings, a task role of the stack instead of the
 // service-linked role (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-maintenance-permissions.html),
+// trusted as AWS documents maintenance window roles
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/configuring-maintenance-window-permissions-cli.html),
 // and the routes' patterns against AWS's sample events.
 import * as assert from "assert";
 import {
+    installTargetFailurePattern,
     patchNonCompliancePattern,
     PatchManager,
     PatchManagerArgs,
@@ -17,6 +20,7 @@ import {
     patchCompliantSample,
     patchNonCompliantSample,
     windowExecutionSample,
+    windowTargetInvocationSample,
     windowTaskExecutionSample,
 } from "../support/fixtures";
 import { underMocks, valueOf } from "../support/program";
@@ -25,7 +29,12 @@ import { RecordingAccessLogs } from "../support/accessLogs";
 const baseArgs: Omit<PatchManagerArgs, "accessLogs"> = {
     region: "eu-west-1",
     accountId: standInAccountId,
-    nodeRoleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+    nodeRoles: {
+        dhmc: {
+            name: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+            arn: "arn:aws:iam::123456789012:role/service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+        },
+    },
     regionalSettingsProtection: "retain",
     operatingSystem: "AMAZON_LINUX_2023",
     approvalRules: [
@@ -153,6 +162,24 @@ describe("patch manager", () => {
         ]);
     });
 
+    it("lets the hybrid role write the same, since the scan and the window reach hybrid servers too", async () => {
+        const { mocks } = await build({
+            nodeRoles: {
+                ...baseArgs.nodeRoles,
+                hybrid: { name: "hybrid-role-1234567", arn: "arn:aws:iam::123456789012:role/hybrid-role-1234567" },
+            },
+        });
+        const grant = mocks.named("patch-hybrid-output-write").inputs;
+        assert.strictEqual(grant.role, "hybrid-role-1234567");
+        assert.strictEqual(grant.policy, mocks.named("patch-output-write").inputs.policy);
+        for (const dependent of ["patch-scan", "patch-install"]) {
+            assert.ok(
+                mocks.optionsOf(dependent).dependencies.some(urn => urn.endsWith("::patch-hybrid-output-write")),
+                dependent,
+            );
+        }
+    });
+
     it("opens a window on the configured schedule, time zone, duration and cutoff, targeting only opted-in instances", async () => {
         const { mocks, result } = await build();
         const window = mocks.named("patch-window").inputs;
@@ -195,19 +222,15 @@ describe("patch manager", () => {
         dependsOnGrantAndRegistration(mocks.optionsOf("patch-install").dependencies, "patch-default");
     });
 
-    it("gives the task role Run Command on this document and this account's nodes, assumable by this account's Systems Manager only", async () => {
+    it("gives the task role Run Command on this document and this account's nodes, trusted as AWS documents for maintenance windows", async () => {
         const { mocks } = await build();
         const role = mocks.named("patch-task-role").inputs;
+        // mw-role-trust-policy.json: ssm.amazonaws.com and no condition. AWS documents no
+        // aws:SourceArn or aws:SourceAccount that a window sends when it assumes the role
+        // (cross-service-confused-deputy-prevention.html has examples for hybrid activations and
+        // resource data sync only); a condition on a key it does not send would deny every Install.
         assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement, [
-            {
-                Effect: "Allow",
-                Principal: { Service: "ssm.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": "123456789012" },
-                    ArnLike: { "aws:SourceArn": "arn:aws:ssm:eu-west-1:123456789012:*" },
-                },
-            },
+            { Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" },
         ]);
         assert.deepStrictEqual(JSON.parse(role.inlinePolicies[0].policy).Statement, [
             {
@@ -234,17 +257,21 @@ describe("patch manager", () => {
         assert.deepStrictEqual(mocks.ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole"), []);
     });
 
-    it("routes this baseline's non-compliant nodes and this window's failed executions", async () => {
+    it("routes this baseline's non-compliant nodes, this window's failed executions and its failed targets", async () => {
         const { result } = await build();
-        const [compliance, window] = result.notificationRoutes;
+        const [compliance, window, targets] = result.notificationRoutes;
         assert.deepStrictEqual(
             JSON.parse(await valueOf(compliance.eventPattern)),
             patchNonCompliancePattern(["patch-baseline-id", "arn:aws:ssm:eu-west-1:123456789012:patch-baseline"]),
         );
         assert.deepStrictEqual(JSON.parse(await valueOf(window.eventPattern)), windowFailurePattern("patch-window-id"));
         assert.deepStrictEqual(
+            JSON.parse(await valueOf(targets.eventPattern)),
+            installTargetFailurePattern("patch-window-id"),
+        );
+        assert.deepStrictEqual(
             result.notificationRoutes.map(route => route.name),
-            ["patch-compliance", "patch-window"],
+            ["patch-compliance", "patch-window", "patch-install-targets"],
         );
     });
 });
@@ -285,5 +312,47 @@ describe("the window failure pattern", () => {
         assert.ok(!matchesPattern(windowFailurePattern(sampleWindow), succeeded));
         assert.ok(!matchesPattern(windowFailurePattern("mw-0123456789abcdef0"), windowExecutionSample()));
         assert.ok(!matchesPattern(windowFailurePattern(sampleWindow), windowTaskExecutionSample()));
+    });
+});
+
+describe("the install target failure pattern", () => {
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
+    // ("Task Target Processed": IN_PROGRESS, SUCCESS, FAILED and TIMED_OUT; the sample is TIMED_OUT).
+    const sampleWindow = "mw-0ed7251d3fcf6e0c2";
+
+    it("matches AWS's sample of a task timed out on a target of this window, and failed ones", () => {
+        assert.ok(matchesPattern(installTargetFailurePattern(sampleWindow), windowTargetInvocationSample()));
+        const failed = windowTargetInvocationSample();
+        failed.detail.status = "FAILED";
+        assert.ok(matchesPattern(installTargetFailurePattern(sampleWindow), failed));
+    });
+
+    it("matches a failed target while the run as a whole succeeds, which the window failure pattern misses", () => {
+        const failed = windowTargetInvocationSample();
+        failed.detail.status = "FAILED";
+        const run = windowExecutionSample();
+        run.detail.status = "SUCCESS";
+        assert.ok(matchesPattern(installTargetFailurePattern(sampleWindow), failed));
+        assert.ok(!matchesPattern(windowFailurePattern(sampleWindow), run));
+        assert.ok(!matchesPattern(windowFailurePattern(sampleWindow), failed));
+    });
+
+    it("ignores targets that succeed or are in progress, another window, and the run and task samples", () => {
+        for (const status of ["SUCCESS", "IN_PROGRESS"]) {
+            const invocation = windowTargetInvocationSample();
+            invocation.detail.status = status;
+            assert.ok(!matchesPattern(installTargetFailurePattern(sampleWindow), invocation), status);
+        }
+        assert.ok(!matchesPattern(installTargetFailurePattern("mw-0123456789abcdef0"), windowTargetInvocationSample()));
+        assert.ok(!matchesPattern(installTargetFailurePattern(sampleWindow), windowExecutionSample()));
+        assert.ok(!matchesPattern(installTargetFailurePattern(sampleWindow), windowTaskExecutionSample()));
+    });
+
+    it("pins the source, detail type and fields AWS documents", () => {
+        assert.deepStrictEqual(installTargetFailurePattern("mw-1"), {
+            source: ["aws.ssm"],
+            "detail-type": ["Maintenance Window Task Target Invocation State-change Notification"],
+            detail: { "window-id": ["mw-1"], status: ["FAILED", "TIMED_OUT"] },
+        });
     });
 });

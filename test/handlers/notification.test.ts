@@ -41,7 +41,7 @@ const expected: Record<string, { subject: string; id: string; opening: string[] 
         ],
     },
     "ssm-state-manager-association-state-change.json": {
-        subject: "[SSM us-east-2] Association 6e37940a-23ba-4ab0-9b96-5d0a1a05464f Success: AWS-RunPowerShellScript",
+        subject: "[SSM us-east-2] AWS-RunPowerShellScript association Success: 1 succeeded",
         id: "6e37940a-23ba-4ab0-9b96-5d0a1a05464f",
         opening: [
             "Association: 6e37940a-23ba-4ab0-9b96-5d0a1a05464f",
@@ -263,7 +263,7 @@ describe("notification e-mails", () => {
             const lines = linesOf(
                 describeEvent(loadFixture("ssm-state-manager-association-state-change.json")).message,
             );
-            assert.ok(lines.includes("Nodes by status: Success 1"));
+            assert.ok(lines.includes("Nodes: 1 succeeded (1 in all)"));
             assert.ok(lines.includes("Targets: InstanceIds = i-12345678"));
             assert.ok(lines.includes("Schedule: cron(0 */30 * * * ? *)"));
             const undecodable = loadFixture("ssm-state-manager-association-state-change.json");
@@ -275,6 +275,34 @@ describe("notification e-mails", () => {
             const targets = linesOf(describeEvent(many).message).find(line => line.startsWith("Targets: "));
             assert.ok(targets?.startsWith(`Targets: InstanceIds = ${nodes[0]}, ${nodes[1]}, `), targets);
             assert.ok(targets?.endsWith("... (see the raw event)"), "decoded, then cut as any field");
+        });
+
+        it("count an association's nodes by status in words, in the subject and the body", () => {
+            const run = loadFixture("ssm-state-manager-association-state-change.json");
+            run.region = "eu-west-1";
+            run.detail["document-name"] = "AWS-UpdateSSMAgent";
+            run.detail.status = "Failed";
+            run.detail["association-status-aggregated-count"] = JSON.stringify({
+                Success: 990,
+                Failed: 8,
+                Pending: 2,
+            });
+            const { subject, message } = describeEvent(run);
+            assert.strictEqual(
+                subject,
+                "[SSM eu-west-1] AWS-UpdateSSMAgent association Failed: 990 succeeded, 8 failed, 2 pending",
+            );
+            const lines = linesOf(message);
+            assert.ok(lines[0].endsWith("990 succeeded, 8 failed, 2 pending, of 1000 nodes."), lines[0]);
+            assert.ok(lines.includes("Nodes: 990 succeeded, 8 failed, 2 pending (1000 in all)"));
+            // Statuses without a word of ours are shown as AWS sends them.
+            const counts = '{"InProgress":3,"Queued":4}';
+            const unknown = { ...run, detail: { ...run.detail, "association-status-aggregated-count": counts } };
+            assert.ok(linesOf(describeEvent(unknown).message).includes("Nodes: 3 in progress, 4 Queued (7 in all)"));
+            const undecodable = { ...run, detail: { ...run.detail, "association-status-aggregated-count": "n/a" } };
+            const plain = describeEvent(undecodable);
+            assert.strictEqual(plain.subject, "[SSM eu-west-1] AWS-UpdateSSMAgent association Failed");
+            assert.ok(linesOf(plain.message).includes("Nodes: n/a"));
         });
 
         it("keep the instance association's result fields and leave empty ones out", () => {

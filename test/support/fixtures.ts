@@ -14,6 +14,9 @@ export function loadFixture(file: string): any {
 /** "EC2 State Manager Instance Association State Change", SSM User Guide monitoring-systems-manager-event-examples. */
 export const associationSample = () => loadFixture("ssm-state-manager-instance-association-state-change.json");
 
+/** "EC2 State Manager Association State Change": the association as a whole, with its status counts (same AWS page). */
+export const associationSummarySample = () => loadFixture("ssm-state-manager-association-state-change.json");
+
 /**
  * AWS documents no full EventBridge sample of "Config Rules Compliance Change" (fixtures README):
  * this joins the documented envelope (monitor-config-with-cloudwatchevents, with resources []) to
@@ -100,3 +103,7 @@ export const associationNonCompliantSample = () => loadFixture("ssm-compliance-a
 /** "Maintenance Window Execution State-change Notification" (TIMED_OUT) and one of its task executions (same AWS page). */
 export const windowExecutionSample = () => loadFixture("ssm-maintenance-window-execution-state-change.json");
 export const windowTaskExecutionSample = () => loadFixture("ssm-maintenance-window-task-execution-state-change.json");
+
+/** "Maintenance Window Task Target Invocation State-change Notification" (TIMED_OUT): a task on one target (same AWS page). */
+export const windowTargetInvocationSample = () =>
+    loadFixture("ssm-maintenance-window-task-target-invocation-state-change.json");
