@@ -30,7 +30,7 @@ import {
 import { AccessLogBucketSettings } from "./components/accessLogBucket";
 import { AgentAutoUpdateSettings } from "./components/agentAutoUpdate";
 import { AdoptedVpcArgs, ClosedVpcArgs } from "./components/closedVpc";
-import { DefaultHostManagementArgs } from "./components/defaultHostManagement";
+import { DefaultHostManagementArgs, DhmcRoleMode } from "./components/defaultHostManagement";
 import { activationExpiryProblem, HybridActivationSettings, InstanceTier } from "./components/hybridActivation";
 import { isNetworkAddress, parseIpv4Cidr } from "./components/ipv4";
 import { ManagedNodeComplianceSettings } from "./components/managedNodeCompliance";
@@ -607,11 +607,12 @@ function parseAdoptedVpc(read: ConfigReader, vpcId: string): AdoptedVpcArgs {
 
 function parseDhmc(read: ConfigReader, region: string): DefaultHostManagementArgs {
     const role = read.text("dhmcRole");
-    if (role !== "create" && role !== "adopt") {
+    const roleModes: readonly string[] = ["create", "import", "adopt"] satisfies DhmcRoleMode[];
+    if (!roleModes.includes(role)) {
         read.problem(
             "dhmcRole",
             role,
-            "create (this stack owns the role) or adopt (another stack of the account created it)",
+            "create (this stack creates and owns the role), import (this stack takes over the role that already exists) or adopt (another stack of the account owns it)",
         );
     }
     const roleName = read.text("dhmcRoleName");
@@ -624,7 +625,7 @@ function parseDhmc(read: ConfigReader, region: string): DefaultHostManagementArg
     }
     return {
         region,
-        role: role === "adopt" ? "adopt" : "create",
+        role: roleModes.includes(role) ? (role as DhmcRoleMode) : "create",
         roleName,
         regionalSettingsProtection: protection === "protect" ? "protect" : "retain",
     };

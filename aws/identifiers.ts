@@ -13,6 +13,14 @@ export const dhmcRolePath = "/service-role/";
 /** The managed policy a DHMC role carries; its ARN has no service-role/ segment. */
 export const dhmcManagedPolicyName = "AmazonSSMManagedEC2InstanceDefaultPolicy";
 
+/**
+ * This program's own marks on a DHMC role it creates (not AWS identifiers): its description, and a
+ * tag naming the stack, "<project>/<stack>", by which `doctor` tells whose role it finds.
+ */
+export const dhmcRoleDescription =
+    "Default Host Management Configuration: Systems Manager manages EC2 instances with this role";
+export const dhmcRoleStackTag = "ssm-fleet-baseline:stack";
+
 /** The setting value names the role by its path-qualified name, never its ARN: "service-role/<name>". */
 export function dhmcSettingValue(roleName: string): string {
     return `${dhmcRolePath.slice(1)}${roleName}`;

@@ -15,6 +15,7 @@ import { checkStackName, parseCommandLine, UsageError } from "../cli/arguments";
 import { ExitCode } from "../cli/exitCodes";
 import { stackNames } from "../harness/synthesize";
 import { hasChanges, summaryLine, summaryMarkdown } from "./summary";
+import type { DoctorClients } from "./doctor";
 import type { RedriveClients } from "./redrive";
 import { VerifyResult } from "./verify";
 
@@ -27,6 +28,9 @@ commands:
   destroy [--yes-i-understand]    destroy; required for stacks that own region-wide settings
   outputs                         print the stack outputs as JSON (secrets masked)
   redrive [--dry-run]             re-deliver the notification dead-letter queue's messages to the notifier
+  doctor                          before the first up: read the account and region (read-only) and say
+                                  per item ready, or which config key to set and why; needs AWS
+                                  credentials, not the Pulumi CLI
 
 options:
   --stack <name>                  an existing stack with a Pulumi.<name>.yaml here (never created)
@@ -43,7 +47,8 @@ needs the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/);
 npm run plan -- --stack <name> plans offline without it
 
 exit codes: 0 success, 1 failure, 2 configuration or usage error, 3 changes pending,
-            4 policy violation, 5 stack locked, 6 canary verification failed`;
+            4 policy violation, 5 stack locked, 6 canary verification failed;
+            doctor: 0 ready, 2 a config key to set or something to fix, 1 an item could not be checked`;
 
 /** Waits between attempts on a locked stack: about four minutes in all, never a forced unlock. */
 const defaultLockRetryDelaysMs = [15_000, 30_000, 60_000, 120_000];
@@ -61,12 +66,14 @@ export interface DriverDeps {
     readonly verify?: (instanceId: string, region: string, timeoutMs: number) => Promise<VerifyResult>;
     /** SQS and Lambda clients for `redrive`; see ci/redrive.ts. */
     readonly redriveClients?: (region: string) => RedriveClients;
+    /** Config, IAM, SSM and EC2 clients for `doctor`; see ci/doctor.ts. */
+    readonly doctorClients?: (region: string) => DoctorClients;
     /** Interrupts `redrive`; by default the first Ctrl-C does. */
     readonly signal?: AbortSignal;
 }
 
 interface Arguments {
-    readonly command: "preview" | "up" | "refresh" | "destroy" | "outputs" | "redrive";
+    readonly command: "preview" | "up" | "refresh" | "destroy" | "outputs" | "redrive" | "doctor";
     readonly stack: string;
     readonly local: boolean;
     readonly expectNoChanges: boolean;
@@ -76,7 +83,7 @@ interface Arguments {
     readonly dryRun: boolean;
 }
 
-const commands = ["preview", "up", "refresh", "destroy", "outputs", "redrive"] as const;
+const commands = ["preview", "up", "refresh", "destroy", "outputs", "redrive", "doctor"] as const;
 
 /** The options each command takes besides --stack. */
 const commandOptions: Record<Arguments["command"], string[]> = {
@@ -86,6 +93,7 @@ const commandOptions: Record<Arguments["command"], string[]> = {
     destroy: ["yes-i-understand"],
     outputs: [],
     redrive: ["dry-run"],
+    doctor: [],
 };
 
 export function parseArguments(argv: readonly string[]): Arguments {
@@ -210,6 +218,11 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
     try {
         args = parseArguments(argv);
         checkStackFile(args.stack, deps.projectDir);
+        if (args.command === "doctor") {
+            // Read-only and before any state exists: neither the Pulumi CLI nor a backend is needed.
+            const { doctorStack } = require("./doctor") as typeof import("./doctor");
+            return doctorStack(args.stack, deps);
+        }
         envVars = workspaceEnvironment(deps.env, deps.projectDir, args.local);
     } catch (error) {
         if (error instanceof UsageError) {

@@ -1,8 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { dhmcManagedPolicyName, dhmcRolePath, dhmcSettingId, dhmcSettingValue } from "../aws/identifiers";
+import {
+    dhmcManagedPolicyName,
+    dhmcRoleDescription,
+    dhmcRolePath,
+    dhmcRoleStackTag,
+    dhmcSettingId,
+    dhmcSettingValue,
+} from "../aws/identifiers";
 import { awsManagedPolicyArn } from "../aws/partition";
 import { serviceTrustPolicy } from "./policyDocuments";
+
+/** Who owns the DHMC role; see DefaultHostManagementArgs.role. */
+export type DhmcRoleMode = "create" | "import" | "adopt";
 
 /** How the region-wide settings survive `pulumi destroy`: kept in AWS, or guarded by Pulumi. */
 export type RegionalSettingsProtection = "retain" | "protect";
@@ -18,10 +28,12 @@ export function regionWideOptions(
 export interface DefaultHostManagementArgs {
     readonly region: string;
     /**
-     * create: this stack owns the role. adopt: another stack of the account created it (IAM is
-     * global, the setting is regional), and this stack only checks it and names it in the setting.
+     * create: this stack owns the role. import: this stack owns a role that already exists (kept by
+     * an earlier destroy, or made by the console), taken in as it is on the next update. adopt:
+     * another stack of the account owns it (IAM is global, the setting is regional), and this stack
+     * only checks it and names it in the setting.
      */
-    readonly role: "create" | "adopt";
+    readonly role: DhmcRoleMode;
     readonly roleName: string;
     /** Deleting the setting resets DHMC for the whole region, so it and its role are kept by default. */
     readonly regionalSettingsProtection: RegionalSettingsProtection;
@@ -42,7 +54,7 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
         super("ssm-fleet-baseline:index:DefaultHostManagement", name, {}, opts);
         const regionWide = regionWideOptions(args.regionalSettingsProtection, this);
 
-        const role = args.role === "create" ? this.createRole(name, args, regionWide) : this.adoptRole(args);
+        const role = args.role === "adopt" ? this.adoptRole(args) : this.createRole(name, args, regionWide);
         const setting = new aws.ssm.ServiceSetting(
             `${name}-setting`,
             { settingId: dhmcSettingId, settingValue: role.settingValue },
@@ -56,23 +68,34 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
         this.registerOutputs({ roleName: this.roleName, roleArn: this.roleArn, settingValue: this.settingValue });
     }
 
-    /** The role SSM assumes, trusted by ssm.amazonaws.com, with the DHMC managed policy. */
+    /**
+     * The role SSM assumes, trusted by ssm.amazonaws.com, with the DHMC managed policy. Imported, the
+     * same two resources (same URNs) take in what exists: the import ids are the role's name and
+     * "<role>/<policy ARN>" (pulumi-aws iam/role and iam/rolePolicyAttachment, "Import").
+     */
     private createRole(name: string, args: DefaultHostManagementArgs, options: pulumi.CustomResourceOptions): DhmcRole {
+        const policyArn = awsManagedPolicyArn(args.region, dhmcManagedPolicyName);
+        const importing = args.role === "import";
         const role = new aws.iam.Role(
             `${name}-role`,
             {
                 name: args.roleName,
                 path: dhmcRolePath,
-                description:
-                    "Default Host Management Configuration: Systems Manager manages EC2 instances with this role",
+                description: dhmcRoleDescription,
                 assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
+                tags: { [dhmcRoleStackTag]: `${pulumi.getProject()}/${pulumi.getStack()}` },
             },
-            options,
+            // An import fails on any input that differs from the role found ("inputs to import do not
+            // match"); the engine applies ignoreChanges to that comparison, so a console-made role's
+            // description and tags are taken as they are. The trust and the name must match.
+            importing
+                ? { ...options, import: args.roleName, ignoreChanges: ["description", "tags", "tagsAll"] }
+                : options,
         );
         const defaultPolicy = new aws.iam.RolePolicyAttachment(
             `${name}-default-policy`,
-            { role: role.name, policyArn: awsManagedPolicyArn(args.region, dhmcManagedPolicyName) },
-            options,
+            { role: role.name, policyArn },
+            importing ? { ...options, import: `${args.roleName}/${policyArn}` } : options,
         );
         return {
             name: role.name,
@@ -95,7 +118,7 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
             if (problems.length > 0) {
                 throw new Error(
                     `ssm-fleet-baseline:dhmcRole is adopt, but role ${found.name} ${problems.join(" and ")}. ` +
-                        "Adopt the DHMC role of the stack that created it (dhmcRoleName), or set dhmcRole to create.",
+                        "Adopt the DHMC role of the stack that created it (dhmcRoleName), or set dhmcRole to create or import.",
                 );
             }
             return `${found.path.replace(/^\//, "")}${found.name}`;

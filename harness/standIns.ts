@@ -42,6 +42,9 @@ export interface RecordedOptions {
     readonly parentUrn: string;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /** The id of an existing resource to take into the stack (the `import` option), or "". */
+    readonly importId: string;
+    readonly ignoreChanges: string[];
     readonly dependencies: string[];
     /** The aliases the resource declares, as the SDK sends them to the engine. */
     readonly aliases: AliasSpec[];
@@ -89,6 +92,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                     parentUrn: req.getParent(),
                     protect: req.getProtect() === true,
                     retainOnDelete: req.getRetainondelete() === true,
+                    importId: req.getImportid(),
+                    ignoreChanges: req.getIgnorechangesList(),
                     dependencies: req.getDependenciesList(),
                     aliases: req.getAliasesList().map(aliasSpecOf),
                     propertyDependencies,

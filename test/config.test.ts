@@ -970,12 +970,14 @@ describe("config", () => {
             );
         });
 
-        it("adopts another stack's DHMC role when told to, and refuses other modes", () => {
-            assert.strictEqual(parseBaselineConfig({ ...valid, dhmcRole: "adopt" }, region).dhmc.role, "adopt");
+        it("creates, imports or adopts the DHMC role when told to, and refuses other modes", () => {
+            for (const mode of ["create", "import", "adopt"]) {
+                assert.strictEqual(parseBaselineConfig({ ...valid, dhmcRole: mode }, region).dhmc.role, mode);
+            }
             assertRejected(
                 { dhmcRole: "share" },
                 "ssm-fleet-baseline:dhmcRole",
-                /expected create \(this stack owns the role\) or adopt/,
+                /expected create \(this stack creates and owns the role\), import \(.*\) or adopt/,
             );
         });
     });

@@ -13,6 +13,12 @@ const pinned: [keyof typeof identifiers, unknown, string][] = [
     ["dhmcDefaultRoleName", "AWSSystemsManagerDefaultEC2InstanceManagementRole", "same page"],
     ["dhmcRolePath", "/service-role/", "same page: the role ARNs in its IAM and SCP examples"],
     [
+        "dhmcRoleDescription",
+        "Default Host Management Configuration: Systems Manager manages EC2 instances with this role",
+        "this program's own mark, not AWS's: doctor tells a role this program made by it",
+    ],
+    ["dhmcRoleStackTag", "ssm-fleet-baseline:stack", "this program's own tag key, not AWS's (<project>/<stack>)"],
+    [
         "dhmcManagedPolicyName",
         "AmazonSSMManagedEC2InstanceDefaultPolicy",
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html",

@@ -1,16 +1,16 @@
 // DHMC: the setting id and value form, the role, its trust and managed policy, and IMDSv2.
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html
 import * as assert from "assert";
-import { adoptedRoleProblems, DefaultHostManagement } from "../../components/defaultHostManagement";
+import { adoptedRoleProblems, DefaultHostManagement, DhmcRoleMode } from "../../components/defaultHostManagement";
 import { underMocks, valueOf } from "../support/program";
 
-const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1") =>
+const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1", role: DhmcRoleMode = "create") =>
     underMocks(
         {},
         () =>
             new DefaultHostManagement("dhmc", {
                 region,
-                role: "create",
+                role,
                 roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
                 regionalSettingsProtection: protection,
             }),
@@ -81,6 +81,55 @@ describe("Default Host Management Configuration", () => {
                 name,
             );
         }
+    });
+});
+
+// A role kept by this stack's own destroy, or made by the console, fails CreateRole with
+// EntityAlreadyExists; import takes it in. Import ids: pulumi-aws iam/role.d.ts ("Import": the role
+// name) and iam/rolePolicyAttachment.d.ts ("role name and policy arn separated by /").
+describe("a DHMC role that already exists, imported", () => {
+    const urnsOf = (mocks: { optionsOf(name: string): { urn: string } }) =>
+        ["dhmc-role", "dhmc-default-policy", "dhmc-setting", "dhmc-imdsv2"].map(name => mocks.optionsOf(name).urn);
+
+    it("imports the role by name and its policy attachment by role/policy ARN", async () => {
+        const { mocks } = await buildDhmc("retain", "eu-west-1", "import");
+        assert.strictEqual(mocks.optionsOf("dhmc-role").importId, "AWSSystemsManagerDefaultEC2InstanceManagementRole");
+        assert.strictEqual(
+            mocks.optionsOf("dhmc-default-policy").importId,
+            "AWSSystemsManagerDefaultEC2InstanceManagementRole/arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy",
+        );
+        // Nothing else is imported: the setting and the IMDS default are updates, not creations, in AWS.
+        assert.strictEqual(mocks.optionsOf("dhmc-setting").importId, "");
+        assert.strictEqual(mocks.optionsOf("dhmc-imdsv2").importId, "");
+    });
+
+    it("takes a console-made role's description and tags as found, but not its trust or name", async () => {
+        const { mocks } = await buildDhmc("retain", "eu-west-1", "import");
+        assert.deepStrictEqual(mocks.optionsOf("dhmc-role").ignoreChanges, ["description", "tags", "tagsAll"]);
+        const { mocks: created } = await buildDhmc("retain");
+        assert.deepStrictEqual(created.optionsOf("dhmc-role").ignoreChanges, []);
+        assert.strictEqual(created.optionsOf("dhmc-role").importId, "");
+    });
+
+    it("keeps the URNs of create, and its retain and protect options, so a stack can move between the two", async () => {
+        for (const protection of ["retain", "protect"] as const) {
+            const { mocks: created } = await buildDhmc(protection);
+            const { mocks: imported } = await buildDhmc(protection, "eu-west-1", "import");
+            assert.deepStrictEqual(urnsOf(imported), urnsOf(created));
+            for (const name of ["dhmc-role", "dhmc-default-policy"]) {
+                assert.deepStrictEqual(
+                    [imported.optionsOf(name).retainOnDelete, imported.optionsOf(name).protect],
+                    [created.optionsOf(name).retainOnDelete, created.optionsOf(name).protect],
+                );
+            }
+        }
+    });
+
+    it("tags a role it creates with its project and stack, by which doctor tells whose role it finds", async () => {
+        const { mocks } = await buildDhmc("retain");
+        assert.deepStrictEqual(mocks.named("dhmc-role").inputs.tags, {
+            "ssm-fleet-baseline:stack": "ssm-fleet-baseline/test",
+        });
     });
 });
 

@@ -1,0 +1,363 @@
+// `npm run driver -- doctor --stack <name>`: a read-only preflight. With the default AWS credential
+// chain, in the stack's region, it reads what a first `pulumi up` depends on and says per item
+// "ready", which config key to set and why, or the AWS error that kept it from checking. It only
+// reads (Describe*/Get*); each item runs even when another could not be checked.
+import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from "@aws-sdk/client-config-service";
+import { DescribeRegionsCommand, EC2Client, GetInstanceMetadataDefaultsCommand } from "@aws-sdk/client-ec2";
+import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { DescribeDocumentCommand, GetServiceSettingCommand, SSMClient } from "@aws-sdk/client-ssm";
+import {
+    dhmcRoleDescription,
+    dhmcRolePath,
+    dhmcRoleStackTag,
+    dhmcSettingId,
+    dhmcSettingValue,
+    sessionPreferencesDocument,
+} from "../aws/identifiers";
+import { ExitCode } from "../cli/exitCodes";
+import type { DhmcRoleMode } from "../components/defaultHostManagement";
+import { configKeys, projectName } from "../config";
+import { stackConfig } from "../harness/synthesize";
+
+/** The one method of an SDK v3 client the doctor uses. */
+export interface Sender {
+    send(command: any): Promise<any>;
+}
+
+export interface DoctorClients {
+    readonly config: Sender;
+    readonly iam: Sender;
+    readonly ssm: Sender;
+    readonly ec2: Sender;
+    /** Releases the clients' connections after the run. */
+    readonly close?: () => void;
+}
+
+/** The stack's settings the checks depend on, read from its config with Pulumi.yaml's defaults. */
+export interface DoctorSettings {
+    readonly stack: string;
+    readonly region: string;
+    readonly createConfigRecorder: boolean;
+    readonly dhmcRole: DhmcRoleMode;
+    readonly dhmcRoleName: string;
+    readonly sessionPreferences: boolean;
+    readonly sessionPreferencesAdopt: boolean;
+}
+
+/** ready: nothing to do. fix: set a key, or act, before `up`. note: worth knowing, no fix. error: not checked. */
+export type FindingStatus = "ready" | "fix" | "note" | "error";
+
+export interface Finding {
+    readonly item: string;
+    readonly status: FindingStatus;
+    readonly message: string;
+}
+
+/** Reads the doctor's settings from a stack's config as stackConfig returns it (harness/synthesize.ts). */
+export function doctorSettings(stack: string, config: Record<string, string>): DoctorSettings {
+    const value = (key: keyof typeof configKeys) =>
+        config[`${projectName}:${key}`] ?? String(configKeys[key].default ?? "");
+    const region = config["aws:region"];
+    if (!region) {
+        throw new Error(`stack ${stack} has no aws:region; set it with pulumi config set aws:region <region>`);
+    }
+    return {
+        stack,
+        region,
+        createConfigRecorder: value("createConfigRecorder") === "true",
+        dhmcRole: value("dhmcRole") as DhmcRoleMode,
+        dhmcRoleName: value("dhmcRoleName"),
+        sessionPreferences: value("sessionPreferences") === "true",
+        sessionPreferencesAdopt: value("sessionPreferencesAdopt") === "true",
+    };
+}
+
+const key = (name: string) => `${projectName}:${name}`;
+const awsError = (error: unknown) =>
+    `${(error as Error)?.name ?? "Error"}: ${(error as Error)?.message ?? String(error)}`;
+
+/**
+ * A Config rule needs a customer-managed recorder: PutConfigRule fails with
+ * NoAvailableConfigurationRecorderException without one, and a region has at most one
+ * (https://docs.aws.amazon.com/config/latest/APIReference/API_PutConfigurationRecorder.html).
+ * Without names, DescribeConfigurationRecorderStatus returns the customer-managed recorder.
+ */
+async function configRecorder(s: DoctorSettings, clients: DoctorClients): Promise<Finding> {
+    const item = "Config recorder";
+    const response = await clients.config.send(new DescribeConfigurationRecorderStatusCommand({}));
+    const recorders = (
+        (response.ConfigurationRecordersStatus ?? []) as {
+            name?: string;
+            recording?: boolean;
+            servicePrincipal?: string;
+        }[]
+    ).filter(r => !r.servicePrincipal);
+    const found = recorders[0];
+    if (!found) {
+        return s.createConfigRecorder
+            ? { item, status: "ready", message: `none in ${s.region}; this stack creates one (createConfigRecorder)` }
+            : {
+                  item,
+                  status: "fix",
+                  message: `none in ${s.region}: set ${key("createConfigRecorder")} to true. The Config rule needs a recorder; without one PutConfigRule fails with NoAvailableConfigurationRecorderException`,
+              };
+    }
+    if (s.createConfigRecorder) {
+        return {
+            item,
+            status: "fix",
+            message: `recorder ${found.name} exists in ${s.region}: set ${key("createConfigRecorder")} to false. A region has one customer-managed recorder, so this stack's would fail with MaxNumberOfConfigurationRecordersExceededException (or, under the same name, overwrite it)`,
+        };
+    }
+    return found.recording
+        ? { item, status: "ready", message: `recorder ${found.name} is recording in ${s.region}` }
+        : {
+              item,
+              status: "fix",
+              message: `recorder ${found.name} exists but is not recording, so the Config rule would evaluate nothing: start it (aws configservice start-configuration-recorder --configuration-recorder-name ${found.name})`,
+          };
+}
+
+/** Whose DHMC role exists, read from the tag and description a role of this program carries. */
+async function dhmcRole(s: DoctorSettings, clients: DoctorClients): Promise<Finding> {
+    const item = "DHMC role";
+    const setting = key("dhmcRole");
+    let role: { Path?: string; Arn?: string; Description?: string; Tags?: { Key?: string; Value?: string }[] };
+    try {
+        role = (await clients.iam.send(new GetRoleCommand({ RoleName: s.dhmcRoleName }))).Role;
+    } catch (error) {
+        if ((error as Error).name !== "NoSuchEntityException") {
+            throw error;
+        }
+        return s.dhmcRole === "create"
+            ? { item, status: "ready", message: `${s.dhmcRoleName} does not exist yet; this stack creates it` }
+            : {
+                  item,
+                  status: "fix",
+                  message: `${s.dhmcRoleName} does not exist, so there is nothing to ${s.dhmcRole}: set ${setting} to create${s.dhmcRole === "adopt" ? ", or deploy the stack that owns it first" : ""}`,
+              };
+    }
+    const thisStack = `${projectName}/${s.stack}`;
+    const owner = role.Tags?.find(tag => tag.Key === dhmcRoleStackTag)?.Value;
+    const madeBy =
+        owner !== undefined
+            ? `stack ${owner}`
+            : role.Description === dhmcRoleDescription
+              ? "a stack of this program (untagged: made before stacks tagged their role)"
+              : "someone else (no tag of this program; the console's DHMC page creates this name)";
+    const found = `${role.Arn} exists, made by ${madeBy}`;
+    const pathNote = role.Path === dhmcRolePath ? "" : `; its path is ${role.Path}, not ${dhmcRolePath}`;
+    if (owner === thisStack) {
+        return s.dhmcRole === "create"
+            ? {
+                  item,
+                  status: "note",
+                  message: `${found}: if this stack is deployed it manages the role and nothing is needed; if it was destroyed (the role is kept), set ${setting} to import before up${pathNote}`,
+              }
+            : { item, status: "ready", message: `${found}; ${setting} is ${s.dhmcRole}${pathNote}` };
+    }
+    if (owner !== undefined) {
+        return s.dhmcRole === "adopt"
+            ? { item, status: "ready", message: `${found}; this stack adopts it${pathNote}` }
+            : {
+                  item,
+                  status: "fix",
+                  message: `${found}: set ${setting} to adopt, since that stack owns it (import only if ${owner} was destroyed)${s.dhmcRole === "create" ? "; create fails with EntityAlreadyExists" : ""}${pathNote}`,
+              };
+    }
+    return s.dhmcRole === "create"
+        ? {
+              item,
+              status: "fix",
+              message: `${found}: set ${setting} to import so that this stack owns it (or adopt, if another stack of the account manages it); create fails with EntityAlreadyExists${pathNote}`,
+          }
+        : { item, status: "ready", message: `${found}; ${setting} is ${s.dhmcRole}${pathNote}` };
+}
+
+/** The region's DHMC setting: unset is "$None" (Status Default); any other value is a role this stack replaces. */
+async function dhmcSetting(s: DoctorSettings, clients: DoctorClients): Promise<Finding> {
+    const item = "DHMC setting";
+    const response = await clients.ssm.send(new GetServiceSettingCommand({ SettingId: dhmcSettingId }));
+    const value: string = response.ServiceSetting?.SettingValue ?? "$None";
+    const ours = dhmcSettingValue(s.dhmcRoleName);
+    if (value === "$None" || response.ServiceSetting?.Status === "Default") {
+        return {
+            item,
+            status: "ready",
+            message: `${dhmcSettingId} is not set in ${s.region}; this stack sets it to ${ours}`,
+        };
+    }
+    return value === ours
+        ? { item, status: "ready", message: `${dhmcSettingId} already names ${ours}` }
+        : {
+              item,
+              status: "note",
+              message: `${dhmcSettingId} names ${value}; this stack changes it to ${ours}, for every instance DHMC manages in ${s.region}`,
+          };
+}
+
+/** Session Manager preferences: creating SSM-SessionManagerRunShell fails when it exists (DocumentAlreadyExists). */
+async function sessionDocument(s: DoctorSettings, clients: DoctorClients): Promise<Finding> {
+    const item = sessionPreferencesDocument;
+    if (!s.sessionPreferences) {
+        return { item, status: "ready", message: `not managed by this stack (${key("sessionPreferences")} is false)` };
+    }
+    let exists = true;
+    try {
+        await clients.ssm.send(new DescribeDocumentCommand({ Name: sessionPreferencesDocument }));
+    } catch (error) {
+        if ((error as Error).name !== "InvalidDocument") {
+            throw error;
+        }
+        exists = false;
+    }
+    if (exists) {
+        return s.sessionPreferencesAdopt
+            ? {
+                  item,
+                  status: "ready",
+                  message: `exists in ${s.region}; this stack imports it (sessionPreferencesAdopt)`,
+              }
+            : {
+                  item,
+                  status: "fix",
+                  message: `exists in ${s.region} (the console creates it when preferences are saved): set ${key("sessionPreferencesAdopt")} to true; creating it fails with DocumentAlreadyExists`,
+              };
+    }
+    return s.sessionPreferencesAdopt
+        ? {
+              item,
+              status: "fix",
+              message: `does not exist in ${s.region}, so there is nothing to import: set ${key("sessionPreferencesAdopt")} to false`,
+          }
+        : { item, status: "ready", message: `does not exist in ${s.region}; this stack creates it` };
+}
+
+/**
+ * Opt-in state from EC2 DescribeRegions with AllRegions (OptInStatus opt-in-not-required, opted-in
+ * or not-opted-in; https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html).
+ * It needs only ec2:DescribeRegions, an EC2 read; account:GetRegionOptStatus would need Account
+ * Management permissions the stack does not otherwise use.
+ */
+async function regionOptIn(s: DoctorSettings, clients: DoctorClients): Promise<Finding> {
+    const item = "region opt-in";
+    const response = await clients.ec2.send(new DescribeRegionsCommand({ AllRegions: true, RegionNames: [s.region] }));
+    const status: string | undefined = response.Regions?.find(
+        (r: { RegionName?: string }) => r.RegionName === s.region,
+    )?.OptInStatus;
+    if (status === "opt-in-not-required" || status === "opted-in") {
+        return { item, status: "ready", message: `${s.region} is enabled (${status})` };
+    }
+    return {
+        item,
+        status: "fix",
+        message: `${s.region} is ${status ?? "unknown to EC2"}: enable it for the account (Account settings, AWS Regions) or set aws:region to an enabled region`,
+    };
+}
+
+/** The region's instance-metadata defaults; this stack sets HttpTokens required for new launches. */
+async function metadataDefaults(s: DoctorSettings, clients: DoctorClients): Promise<Finding> {
+    const item = "instance metadata defaults";
+    const level = (await clients.ec2.send(new GetInstanceMetadataDefaultsCommand({}))).AccountLevel ?? {};
+    const shown =
+        Object.entries(level)
+            .filter(([, v]) => v !== undefined && v !== "")
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ") || "none set";
+    if (level.ManagedBy === "declarative-policy") {
+        return {
+            item,
+            status: level.HttpTokens === "required" ? "ready" : "fix",
+            message: `${shown}: managed by a declarative policy, which the account cannot change${level.HttpTokens === "required" ? "" : "; DHMC needs IMDSv2, so ask its owner to require HttpTokens"}`,
+        };
+    }
+    return level.HttpTokens === "required"
+        ? { item, status: "ready", message: `${shown}; HttpTokens is already required, as this stack sets it` }
+        : {
+              item,
+              status: "note",
+              message: `${shown}; this stack sets HttpTokens to required for new launches in ${s.region} (DHMC needs IMDSv2)`,
+          };
+}
+
+const checks = [configRecorder, dhmcRole, dhmcSetting, sessionDocument, regionOptIn, metadataDefaults];
+const itemNames = [
+    "Config recorder",
+    "DHMC role",
+    "DHMC setting",
+    sessionPreferencesDocument,
+    "region opt-in",
+    "instance metadata defaults",
+];
+
+/** Runs every check; one that AWS refuses reports "could not check" and the others still run. */
+export async function doctor(settings: DoctorSettings, clients: DoctorClients): Promise<Finding[]> {
+    return Promise.all(
+        checks.map((check, i) =>
+            check(settings, clients).catch((error): Finding => ({
+                item: itemNames[i],
+                status: "error",
+                message: `could not check: ${awsError(error)}`,
+            })),
+        ),
+    );
+}
+
+/** A fix outranks an unchecked item: exit 2 when a key must change, 1 when something could not be checked. */
+export function doctorExitCode(findings: readonly Finding[]): ExitCode {
+    if (findings.some(f => f.status === "fix")) {
+        return ExitCode.configurationError;
+    }
+    return findings.some(f => f.status === "error") ? ExitCode.failure : ExitCode.success;
+}
+
+export function doctorReport(settings: DoctorSettings, findings: readonly Finding[]): string {
+    const width = Math.max(...findings.map(f => f.item.length));
+    const lines = findings.map(f => `  ${f.status.padEnd(5)}  ${f.item.padEnd(width)}  ${f.message}`);
+    const fixes = findings.filter(f => f.status === "fix").length;
+    const errors = findings.filter(f => f.status === "error").length;
+    return (
+        `doctor ${settings.stack} (${settings.region}):\n${lines.join("\n")}\n\n` +
+        (fixes + errors === 0
+            ? "ready for pulumi up\n"
+            : `${fixes} to fix, ${errors} not checked: fix them in Pulumi.${settings.stack}.yaml or AWS, then run doctor again\n`)
+    );
+}
+
+/** Real SDK clients for the stack's region, on the default credential chain. */
+export function realDoctorClients(region: string): DoctorClients {
+    const clients = {
+        config: new ConfigServiceClient({ region }),
+        iam: new IAMClient({ region }),
+        ssm: new SSMClient({ region }),
+        ec2: new EC2Client({ region }),
+    };
+    return { ...clients, close: () => Object.values(clients).forEach(client => client.destroy()) };
+}
+
+export interface DoctorStackDeps {
+    readonly projectDir: string;
+    readonly out: (text: string) => void;
+    readonly err: (text: string) => void;
+    /** SDK clients for the stack's region; real ones when omitted. */
+    readonly doctorClients?: (region: string) => DoctorClients;
+}
+
+/** `doctor --stack <name>`: reads the stack file as the program gets it, then runs every check. */
+export async function doctorStack(stack: string, deps: DoctorStackDeps): Promise<ExitCode> {
+    let settings: DoctorSettings;
+    try {
+        settings = doctorSettings(stack, stackConfig(stack, deps.projectDir));
+    } catch (error) {
+        deps.err(`doctor: ${(error as Error).message}\n`);
+        return ExitCode.configurationError;
+    }
+    const clients = (deps.doctorClients ?? realDoctorClients)(settings.region);
+    try {
+        const findings = await doctor(settings, clients);
+        deps.out(doctorReport(settings, findings));
+        return doctorExitCode(findings);
+    } finally {
+        clients.close?.();
+    }
+}

@@ -1,0 +1,609 @@
+// The preflight against SDK clients answering from a script, per item: ready, a fix, and an AWS
+// error that leaves the other items checked. Facts: PutConfigRule fails with
+// NoAvailableConfigurationRecorderException without a recorder, and a region has one
+// customer-managed recorder (https://docs.aws.amazon.com/config/latest/APIReference/API_PutConfigurationRecorder.html);
+// GetRole fails with NoSuchEntityException (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html);
+// DescribeDocument fails with InvalidDocument for a missing document
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeDocument.html); the DHMC
+// setting reads "$None" with Status Default when unset
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html);
+// OptInStatus is opt-in-not-required, opted-in or not-opted-in
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html); ManagedBy
+// declarative-policy means the account cannot change the IMDS defaults
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataDefaultsResponse.html).
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+    doctor,
+    DoctorClients,
+    doctorExitCode,
+    DoctorSettings,
+    doctorSettings,
+    Finding,
+    Sender,
+} from "../../ci/doctor";
+import { main } from "../../ci/driver";
+import { ExitCode } from "../../cli/exitCodes";
+import { projectRoot } from "../support/program";
+
+const roleName = "AWSSystemsManagerDefaultEC2InstanceManagementRole";
+const roleArn = `arn:aws:iam::123456789012:role/service-role/${roleName}`;
+
+/** A client answering per SDK command name; an Error is thrown. Records what was sent. */
+function scripted(answers: Record<string, unknown>): Sender & { sent: string[] } {
+    const sent: string[] = [];
+    return {
+        sent,
+        async send(command: { constructor: { name: string } }) {
+            const name = command.constructor.name;
+            sent.push(name);
+            if (!(name in answers)) {
+                throw new Error(`unexpected ${name}`);
+            }
+            const answer = answers[name];
+            if (answer instanceof Error) {
+                throw answer;
+            }
+            return answer;
+        },
+    };
+}
+
+const awsError = (name: string, message = name) => Object.assign(new Error(message), { name });
+const accessDenied = (action: string) =>
+    awsError(
+        "AccessDeniedException",
+        `User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ${action}`,
+    );
+
+const settings: DoctorSettings = {
+    stack: "dev",
+    region: "eu-west-1",
+    createConfigRecorder: false,
+    dhmcRole: "create",
+    dhmcRoleName: roleName,
+    sessionPreferences: true,
+    sessionPreferencesAdopt: false,
+};
+
+/** A region where a first deploy with the default config goes through. */
+const readyAnswers = {
+    config: {
+        DescribeConfigurationRecorderStatusCommand: {
+            ConfigurationRecordersStatus: [{ name: "default", recording: true, lastStatus: "SUCCESS" }],
+        },
+    },
+    iam: { GetRoleCommand: awsError("NoSuchEntityException", `The role with name ${roleName} cannot be found.`) },
+    ssm: {
+        GetServiceSettingCommand: {
+            ServiceSetting: {
+                SettingId: "/ssm/managed-instance/default-ec2-instance-management-role",
+                SettingValue: "$None",
+                Status: "Default",
+            },
+        },
+        DescribeDocumentCommand: awsError(
+            "InvalidDocument",
+            "Document with name SSM-SessionManagerRunShell does not exist.",
+        ),
+    },
+    ec2: {
+        DescribeRegionsCommand: { Regions: [{ RegionName: "eu-west-1", OptInStatus: "opt-in-not-required" }] },
+        GetInstanceMetadataDefaultsCommand: { AccountLevel: {} },
+    },
+};
+
+type Answers = typeof readyAnswers;
+
+function clientsFor(changes: { [K in keyof Answers]?: Record<string, unknown> } = {}): DoctorClients {
+    return {
+        config: scripted({ ...readyAnswers.config, ...changes.config }),
+        iam: scripted({ ...readyAnswers.iam, ...changes.iam }),
+        ssm: scripted({ ...readyAnswers.ssm, ...changes.ssm }),
+        ec2: scripted({ ...readyAnswers.ec2, ...changes.ec2 }),
+    };
+}
+
+const finding = (findings: Finding[], item: string) => {
+    const found = findings.find(f => f.item === item);
+    assert.ok(found, `no finding for ${item}`);
+    return found;
+};
+
+describe("doctor, the read-only preflight", () => {
+    it("finds a region with a recorder and nothing in the way ready, and exits 0", async () => {
+        const findings = await doctor(settings, clientsFor());
+        assert.deepStrictEqual(
+            findings.map(f => [f.item, f.status]),
+            [
+                ["Config recorder", "ready"],
+                ["DHMC role", "ready"],
+                ["DHMC setting", "ready"],
+                ["SSM-SessionManagerRunShell", "ready"],
+                ["region opt-in", "ready"],
+                // Unset IMDS defaults are worth knowing: this stack changes them for the region.
+                ["instance metadata defaults", "note"],
+            ],
+        );
+        assert.strictEqual(doctorExitCode(findings), ExitCode.success);
+        assert.match(finding(findings, "instance metadata defaults").message, /sets HttpTokens to required/);
+    });
+
+    it("only reads: every call is a Describe or a Get", async () => {
+        const clients = clientsFor();
+        await doctor(settings, clients);
+        const sent = Object.values(clients).flatMap(c => (c as { sent: string[] }).sent);
+        assert.ok(sent.length >= 6);
+        assert.ok(
+            sent.every(name => /^(Describe|Get)/.test(name)),
+            sent.join(", "),
+        );
+    });
+
+    describe("Config recorder", () => {
+        it("says to set createConfigRecorder where the region has none", async () => {
+            const findings = await doctor(
+                settings,
+                clientsFor({
+                    config: { DescribeConfigurationRecorderStatusCommand: { ConfigurationRecordersStatus: [] } },
+                }),
+            );
+            const f = finding(findings, "Config recorder");
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /set ssm-fleet-baseline:createConfigRecorder to true/);
+            assert.match(f.message, /NoAvailableConfigurationRecorderException/);
+            assert.strictEqual(doctorExitCode(findings), ExitCode.configurationError);
+        });
+
+        it("does not count a service-linked recorder, which PutConfigRule cannot use", async () => {
+            const serviceLinked = {
+                ConfigurationRecordersStatus: [
+                    {
+                        name: "AWSConfigurationRecorderForX",
+                        recording: true,
+                        servicePrincipal: "config-conforms.amazonaws.com",
+                    },
+                ],
+            };
+            const findings = await doctor(
+                settings,
+                clientsFor({ config: { DescribeConfigurationRecorderStatusCommand: serviceLinked } }),
+            );
+            assert.strictEqual(finding(findings, "Config recorder").status, "fix");
+        });
+
+        it("says to leave createConfigRecorder false where a recorder exists: one per region", async () => {
+            const findings = await doctor({ ...settings, createConfigRecorder: true }, clientsFor());
+            const f = finding(findings, "Config recorder");
+            assert.strictEqual(f.status, "fix");
+            assert.match(
+                f.message,
+                /set ssm-fleet-baseline:createConfigRecorder to false\. A region has one customer-managed recorder/,
+            );
+        });
+
+        it("is ready where the stack creates the region's first recorder", async () => {
+            const findings = await doctor(
+                { ...settings, createConfigRecorder: true },
+                clientsFor({ config: { DescribeConfigurationRecorderStatusCommand: {} } }),
+            );
+            assert.strictEqual(finding(findings, "Config recorder").status, "ready");
+        });
+
+        it("says to start a recorder that is stopped", async () => {
+            const stopped = { ConfigurationRecordersStatus: [{ name: "default", recording: false }] };
+            const f = finding(
+                await doctor(settings, clientsFor({ config: { DescribeConfigurationRecorderStatusCommand: stopped } })),
+                "Config recorder",
+            );
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /start-configuration-recorder --configuration-recorder-name default/);
+        });
+
+        it("reports an AWS refusal as could not check, and still checks the rest", async () => {
+            const findings = await doctor(
+                settings,
+                clientsFor({
+                    config: {
+                        DescribeConfigurationRecorderStatusCommand: accessDenied(
+                            "config:DescribeConfigurationRecorderStatus",
+                        ),
+                    },
+                }),
+            );
+            const f = finding(findings, "Config recorder");
+            assert.strictEqual(f.status, "error");
+            assert.match(
+                f.message,
+                /^could not check: AccessDeniedException: .*config:DescribeConfigurationRecorderStatus/,
+            );
+            assert.strictEqual(findings.filter(x => x.status === "error").length, 1);
+            assert.strictEqual(finding(findings, "DHMC role").status, "ready");
+            assert.strictEqual(doctorExitCode(findings), ExitCode.failure);
+        });
+    });
+
+    describe("DHMC role", () => {
+        const role = (extra: Record<string, unknown>) => ({
+            iam: { GetRoleCommand: { Role: { RoleName: roleName, Path: "/service-role/", Arn: roleArn, ...extra } } },
+        });
+        const consoleMade = role({ Description: "" });
+        const ownTag = (stack: string) =>
+            role({ Tags: [{ Key: "ssm-fleet-baseline:stack", Value: `ssm-fleet-baseline/${stack}` }] });
+
+        it("says to import a role nobody's stack tagged (the console's), since create fails with EntityAlreadyExists", async () => {
+            const findings = await doctor(settings, clientsFor(consoleMade));
+            const f = finding(findings, "DHMC role");
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /made by someone else .*console/);
+            assert.match(f.message, /set ssm-fleet-baseline:dhmcRole to import/);
+            assert.match(f.message, /EntityAlreadyExists/);
+            assert.strictEqual(doctorExitCode(findings), ExitCode.configurationError);
+            assert.strictEqual(
+                finding(await doctor({ ...settings, dhmcRole: "import" }, clientsFor(consoleMade)), "DHMC role").status,
+                "ready",
+            );
+        });
+
+        it("says to adopt a role another stack's tag claims, and is ready when adopting", async () => {
+            const f = finding(await doctor(settings, clientsFor(ownTag("use1"))), "DHMC role");
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /made by stack ssm-fleet-baseline\/use1: set ssm-fleet-baseline:dhmcRole to adopt/);
+            const importing = finding(
+                await doctor({ ...settings, dhmcRole: "import" }, clientsFor(ownTag("use1"))),
+                "DHMC role",
+            );
+            assert.strictEqual(importing.status, "fix");
+            assert.strictEqual(
+                finding(await doctor({ ...settings, dhmcRole: "adopt" }, clientsFor(ownTag("use1"))), "DHMC role")
+                    .status,
+                "ready",
+            );
+        });
+
+        it("tells its own stack's role apart: nothing while deployed, import after a destroy", async () => {
+            const f = finding(await doctor(settings, clientsFor(ownTag("dev"))), "DHMC role");
+            assert.strictEqual(f.status, "note");
+            assert.match(
+                f.message,
+                /made by stack ssm-fleet-baseline\/dev: if this stack is deployed .* set ssm-fleet-baseline:dhmcRole to import/,
+            );
+        });
+
+        it("recognises an untagged role by this program's description", async () => {
+            const old = role({
+                Description:
+                    "Default Host Management Configuration: Systems Manager manages EC2 instances with this role",
+            });
+            assert.match(
+                finding(await doctor(settings, clientsFor(old)), "DHMC role").message,
+                /made by a stack of this program/,
+            );
+        });
+
+        it("says to create a role that import or adopt would not find", async () => {
+            for (const mode of ["import", "adopt"] as const) {
+                const f = finding(await doctor({ ...settings, dhmcRole: mode }, clientsFor()), "DHMC role");
+                assert.strictEqual(f.status, "fix", mode);
+                assert.match(f.message, new RegExp(`nothing to ${mode}: set ssm-fleet-baseline:dhmcRole to create`));
+            }
+        });
+
+        it("reports an AWS refusal as could not check", async () => {
+            const findings = await doctor(
+                settings,
+                clientsFor({
+                    iam: { GetRoleCommand: awsError("AccessDenied", "not authorized to perform: iam:GetRole") },
+                }),
+            );
+            assert.deepStrictEqual(
+                [finding(findings, "DHMC role").status, finding(findings, "DHMC role").message],
+                ["error", "could not check: AccessDenied: not authorized to perform: iam:GetRole"],
+            );
+            assert.strictEqual(finding(findings, "DHMC setting").status, "ready");
+        });
+    });
+
+    describe("DHMC setting", () => {
+        const setTo = (value: string) => ({
+            ssm: {
+                ...readyAnswers.ssm,
+                GetServiceSettingCommand: { ServiceSetting: { SettingValue: value, Status: "Customized" } },
+            },
+        });
+
+        it("is ready when it already names this stack's role", async () => {
+            const f = finding(await doctor(settings, clientsFor(setTo(`service-role/${roleName}`))), "DHMC setting");
+            assert.deepStrictEqual(
+                [f.status, f.message],
+                [
+                    "ready",
+                    `/ssm/managed-instance/default-ec2-instance-management-role already names service-role/${roleName}`,
+                ],
+            );
+        });
+
+        it("says which role it names when this stack would change it", async () => {
+            const f = finding(
+                await doctor(settings, clientsFor(setTo("service-role/SomeoneElsesRole"))),
+                "DHMC setting",
+            );
+            assert.strictEqual(f.status, "note");
+            assert.match(
+                f.message,
+                /names service-role\/SomeoneElsesRole; this stack changes it to service-role\/AWSSystems/,
+            );
+        });
+
+        it("reports an AWS refusal as could not check", async () => {
+            const f = finding(
+                await doctor(
+                    settings,
+                    clientsFor({
+                        ssm: { ...readyAnswers.ssm, GetServiceSettingCommand: accessDenied("ssm:GetServiceSetting") },
+                    }),
+                ),
+                "DHMC setting",
+            );
+            assert.strictEqual(f.status, "error");
+        });
+    });
+
+    describe("SSM-SessionManagerRunShell", () => {
+        const exists = {
+            ssm: {
+                ...readyAnswers.ssm,
+                DescribeDocumentCommand: { Document: { Name: "SSM-SessionManagerRunShell", DocumentType: "Session" } },
+            },
+        };
+
+        it("says to set sessionPreferencesAdopt where the document exists", async () => {
+            const f = finding(await doctor(settings, clientsFor(exists)), "SSM-SessionManagerRunShell");
+            assert.strictEqual(f.status, "fix");
+            assert.match(
+                f.message,
+                /set ssm-fleet-baseline:sessionPreferencesAdopt to true; creating it fails with DocumentAlreadyExists/,
+            );
+            assert.strictEqual(
+                finding(
+                    await doctor({ ...settings, sessionPreferencesAdopt: true }, clientsFor(exists)),
+                    "SSM-SessionManagerRunShell",
+                ).status,
+                "ready",
+            );
+        });
+
+        it("says to turn adopting off where there is nothing to import", async () => {
+            const f = finding(
+                await doctor({ ...settings, sessionPreferencesAdopt: true }, clientsFor()),
+                "SSM-SessionManagerRunShell",
+            );
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /set ssm-fleet-baseline:sessionPreferencesAdopt to false/);
+        });
+
+        it("does not look when the stack does not manage the preferences", async () => {
+            const clients = clientsFor(exists);
+            const f = finding(
+                await doctor({ ...settings, sessionPreferences: false }, clients),
+                "SSM-SessionManagerRunShell",
+            );
+            assert.strictEqual(f.status, "ready");
+            assert.ok(!(clients.ssm as unknown as { sent: string[] }).sent.includes("DescribeDocumentCommand"));
+        });
+
+        it("reports an AWS refusal as could not check", async () => {
+            const f = finding(
+                await doctor(
+                    settings,
+                    clientsFor({
+                        ssm: { ...readyAnswers.ssm, DescribeDocumentCommand: accessDenied("ssm:DescribeDocument") },
+                    }),
+                ),
+                "SSM-SessionManagerRunShell",
+            );
+            assert.strictEqual(f.status, "error");
+        });
+    });
+
+    describe("region opt-in", () => {
+        const optIn = (status: string) => ({
+            ec2: {
+                ...readyAnswers.ec2,
+                DescribeRegionsCommand: { Regions: [{ RegionName: "eu-west-1", OptInStatus: status }] },
+            },
+        });
+
+        it("is ready for an opted-in region, a fix for one that is not", async () => {
+            assert.strictEqual(
+                finding(await doctor(settings, clientsFor(optIn("opted-in"))), "region opt-in").status,
+                "ready",
+            );
+            const f = finding(await doctor(settings, clientsFor(optIn("not-opted-in"))), "region opt-in");
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /eu-west-1 is not-opted-in: enable it/);
+        });
+
+        it("asks EC2 about the stack's region among all regions, enabled or not", async () => {
+            let input: unknown;
+            const clients = clientsFor();
+            const ec2 = clients.ec2;
+            await doctor(settings, {
+                ...clients,
+                ec2: {
+                    send: command => {
+                        if (command.constructor.name === "DescribeRegionsCommand") {
+                            input = command.input;
+                        }
+                        return ec2.send(command);
+                    },
+                },
+            });
+            assert.deepStrictEqual(input, { AllRegions: true, RegionNames: ["eu-west-1"] });
+        });
+
+        it("reports an AWS refusal as could not check", async () => {
+            const f = finding(
+                await doctor(
+                    settings,
+                    clientsFor({
+                        ec2: { ...readyAnswers.ec2, DescribeRegionsCommand: awsError("UnauthorizedOperation") },
+                    }),
+                ),
+                "region opt-in",
+            );
+            assert.deepStrictEqual(
+                [f.status, f.message],
+                ["error", "could not check: UnauthorizedOperation: UnauthorizedOperation"],
+            );
+        });
+    });
+
+    describe("instance metadata defaults", () => {
+        const imds = (level: Record<string, unknown>) => ({
+            ec2: { ...readyAnswers.ec2, GetInstanceMetadataDefaultsCommand: { AccountLevel: level } },
+        });
+
+        it("reports the defaults set, ready when they already require IMDSv2", async () => {
+            const f = finding(
+                await doctor(settings, clientsFor(imds({ HttpTokens: "required", HttpPutResponseHopLimit: 2 }))),
+                "instance metadata defaults",
+            );
+            assert.strictEqual(f.status, "ready");
+            assert.match(f.message, /^HttpTokens=required, HttpPutResponseHopLimit=2; HttpTokens is already required/);
+        });
+
+        it("says this stack changes optional tokens to required", async () => {
+            const f = finding(
+                await doctor(settings, clientsFor(imds({ HttpTokens: "optional" }))),
+                "instance metadata defaults",
+            );
+            assert.strictEqual(f.status, "note");
+            assert.match(f.message, /^HttpTokens=optional; this stack sets HttpTokens to required/);
+        });
+
+        it("needs a fix when a declarative policy holds them without IMDSv2", async () => {
+            const f = finding(
+                await doctor(settings, clientsFor(imds({ HttpTokens: "optional", ManagedBy: "declarative-policy" }))),
+                "instance metadata defaults",
+            );
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /declarative policy/);
+        });
+
+        it("reports an AWS refusal as could not check", async () => {
+            const f = finding(
+                await doctor(
+                    settings,
+                    clientsFor({
+                        ec2: {
+                            ...readyAnswers.ec2,
+                            GetInstanceMetadataDefaultsCommand: awsError("UnauthorizedOperation"),
+                        },
+                    }),
+                ),
+                "instance metadata defaults",
+            );
+            assert.strictEqual(f.status, "error");
+        });
+    });
+
+    it("reads the stack file with Pulumi.yaml's defaults for the keys it leaves out", () => {
+        assert.deepStrictEqual(
+            doctorSettings("dev", { "aws:region": "eu-west-1", "ssm-fleet-baseline:dhmcRole": "import" }),
+            {
+                stack: "dev",
+                region: "eu-west-1",
+                createConfigRecorder: false,
+                dhmcRole: "import",
+                dhmcRoleName: roleName,
+                sessionPreferences: true,
+                sessionPreferencesAdopt: false,
+            },
+        );
+        assert.throws(() => doctorSettings("dev", {}), /stack dev has no aws:region/);
+    });
+
+    describe("npm run driver -- doctor", () => {
+        let projectDir: string;
+        beforeEach(() => {
+            projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "doctor-project-"));
+            for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml"]) {
+                fs.copyFileSync(path.join(projectRoot, file), path.join(projectDir, file));
+            }
+        });
+        afterEach(() => fs.rmSync(projectDir, { recursive: true, force: true }));
+
+        async function runDoctor(clients: DoctorClients) {
+            let out = "";
+            let err = "";
+            const regions: string[] = [];
+            const code = await main(["doctor", "--stack", "dev"], {
+                env: {},
+                projectDir,
+                out: text => {
+                    out += text;
+                },
+                err: text => {
+                    err += text;
+                },
+                findPulumi: () => Promise.reject(new Error("doctor must not need the Pulumi CLI")),
+                doctorClients: region => {
+                    regions.push(region);
+                    return clients;
+                },
+            });
+            return { code, out, err, regions };
+        }
+
+        it("runs with the stack's region and no Pulumi CLI or backend, prints one line per item and exits 0 when ready", async () => {
+            const { code, out, err, regions } = await runDoctor(clientsFor());
+            assert.strictEqual(err, "");
+            assert.deepStrictEqual(regions, ["eu-west-1"]);
+            assert.match(out, /^doctor dev \(eu-west-1\):\n/);
+            assert.match(out, /ready {2}Config recorder +recorder default is recording in eu-west-1\n/);
+            assert.match(out, /ready for pulumi up\n$/);
+            assert.strictEqual(code, ExitCode.success);
+        });
+
+        it("exits 2 when a key must be set, and names it", async () => {
+            const { code, out } = await runDoctor(
+                clientsFor({
+                    config: { DescribeConfigurationRecorderStatusCommand: { ConfigurationRecordersStatus: [] } },
+                }),
+            );
+            assert.strictEqual(code, ExitCode.configurationError);
+            assert.match(
+                out,
+                /fix +Config recorder +none in eu-west-1: set ssm-fleet-baseline:createConfigRecorder to true/,
+            );
+            assert.match(out, /1 to fix, 0 not checked/);
+        });
+
+        it("exits 1 when an item could not be checked and none needs a fix", async () => {
+            const { code, out } = await runDoctor(
+                clientsFor({ iam: { GetRoleCommand: awsError("AccessDenied", "no iam:GetRole") } }),
+            );
+            assert.strictEqual(code, ExitCode.failure);
+            assert.match(out, /error +DHMC role +could not check: AccessDenied: no iam:GetRole/);
+        });
+
+        it("refuses an unknown stack with the usage error, before any AWS call", async () => {
+            let called = false;
+            const code = await main(["doctor", "--stack", "nope"], {
+                env: {},
+                projectDir,
+                out: () => undefined,
+                err: () => undefined,
+                doctorClients: () => {
+                    called = true;
+                    return clientsFor();
+                },
+            });
+            assert.strictEqual(code, ExitCode.configurationError);
+            assert.strictEqual(called, false);
+        });
+    });
+});
