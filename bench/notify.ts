@@ -8,7 +8,7 @@
 // retries, and none (AWS_MAX_ATTEMPTS=1), so that every throttle reaches the handler. Each
 // reports events in, e-mails delivered (read back from the queue subscribed to the topic),
 // handler rejections, dead letters and lost events (neither delivered nor dead-lettered: must be
-// 0), with throughput and peak memory; then the dead letters are redriven (ci/redrive.ts) with the
+// 0), with throughput and peak memory; then the dead letters are redriven (driver/redrive.ts) with the
 // throttling over. Informational output, not a test.
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import {
@@ -24,7 +24,7 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { redrive } from "../ci/redrive";
+import { redrive } from "../driver/redrive";
 import { renderTable } from "../cli/table";
 import { NotificationPipeline } from "../components/notificationPipeline";
 import { standInAccountId } from "../harness/standIns";

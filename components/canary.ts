@@ -15,7 +15,7 @@ export interface CanaryArgs {
 /**
  * One tiny instance that proves the baseline end to end: with no instance profile, no key pair
  * and no ingress, it can only become a managed node through DHMC, the endpoints and the security
- * groups. A newer AMI replaces it, so each proof is of a fresh launch. `ci/driver.ts up --verify`
+ * groups. A newer AMI replaces it, so each proof is of a fresh launch. `driver/driver.ts up --verify`
  * checks it.
  */
 export class Canary extends pulumi.ComponentResource {

@@ -48,7 +48,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     /** The KMS key that encrypts the topic: publishers need to use it. */
     public readonly topicKeyArn: pulumi.Output<string>;
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
-    /** The notifier Lambda's name: ci/redrive.ts re-delivers dead letters by invoking it. */
+    /** The notifier Lambda's name: driver/redrive.ts re-delivers dead letters by invoking it. */
     public readonly notifierFunctionName: pulumi.Output<string>;
 
     constructor(name: string, args: NotificationPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -170,7 +170,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         );
     }
 
-    /** Where undeliverable notifications wait for `npm run driver -- redrive` (ci/redrive.ts), with an alarm. */
+    /** Where undeliverable notifications wait for `npm run driver -- redrive` (driver/redrive.ts), with an alarm. */
     private deadLetterQueue(name: string, key: aws.kms.Key, topic: aws.sns.Topic): aws.sqs.Queue {
         return deadLetterQueue(
             `${name}-dlq`,

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "./support/program";
 
-const sourceFolders = ["aws", "handlers", "components", "harness", "cli", "plan", "ci", "bench", "policy"];
+const sourceFolders = ["aws", "handlers", "components", "harness", "cli", "plan", "driver", "bench", "policy"];
 
 function sourceFiles(): string[] {
     const inFolder = (folder: string): string[] =>
@@ -63,7 +63,7 @@ describe("the layout", () => {
         for (const [file, imports] of graph) {
             if (file.startsWith("components/")) {
                 const upward = imports.filter(i =>
-                    /^(config|index)\.ts$|^(harness|plan|ci|cli|bench|policy)\//.test(i),
+                    /^(config|index)\.ts$|^(harness|plan|driver|cli|bench|policy)\//.test(i),
                 );
                 assert.deepStrictEqual(upward, [], `${file} imports upward`);
             }

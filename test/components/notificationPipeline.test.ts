@@ -155,7 +155,7 @@ describe("notification pipeline", () => {
             await valueOf(result.deadLetterQueueUrl),
             "https://sqs.eu-west-1.amazonaws.com/123456789012/notify-dlq-1234567",
         );
-        // ci/redrive.ts re-delivers what waits there by invoking the notifier.
+        // driver/redrive.ts re-delivers what waits there by invoking the notifier.
         assert.strictEqual(await valueOf(result.notifierFunctionName), "notify-handler-1234567");
     });
 

@@ -5,9 +5,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DriverDeps, main } from "../../ci/driver";
+import { DriverDeps, main } from "../../driver/driver";
 import { ExitCode } from "../../cli/exitCodes";
-import { VerifyResult } from "../../ci/verify";
+import { VerifyResult } from "../../driver/verify";
 import { FakePulumi, FakeScript } from "../support/fakePulumi";
 import { projectRoot } from "../support/program";
 

@@ -3,7 +3,7 @@
 // bucket amazon-ssm-<region> is reached through the S3 gateway
 // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html).
 import * as assert from "assert";
-import { s3ReachabilityCommand, Sender, verifyCanary, VerifyOptions } from "../../ci/verify";
+import { s3ReachabilityCommand, Sender, verifyCanary, VerifyOptions } from "../../driver/verify";
 
 const instanceId = "i-0123456789abcdef0";
 

@@ -23,8 +23,8 @@ import {
     doctorSettings,
     Finding,
     Sender,
-} from "../../ci/doctor";
-import { main } from "../../ci/driver";
+} from "../../driver/doctor";
+import { main } from "../../driver/driver";
 import { ExitCode } from "../../cli/exitCodes";
 import { projectRoot } from "../support/program";
 

@@ -62,11 +62,11 @@ export interface DriverDeps {
     readonly findPulumi?: () => Promise<PulumiCommand>;
     readonly lockRetryDelaysMs?: readonly number[];
     readonly sleep?: (ms: number) => Promise<void>;
-    /** Proves that the canary is a managed node; see ci/verify.ts. */
+    /** Proves that the canary is a managed node; see driver/verify.ts. */
     readonly verify?: (instanceId: string, region: string, timeoutMs: number) => Promise<VerifyResult>;
-    /** SQS and Lambda clients for `redrive`; see ci/redrive.ts. */
+    /** SQS and Lambda clients for `redrive`; see driver/redrive.ts. */
     readonly redriveClients?: (region: string) => RedriveClients;
-    /** Config, IAM, SSM and EC2 clients for `doctor`; see ci/doctor.ts. */
+    /** Config, IAM, SSM and EC2 clients for `doctor`; see driver/doctor.ts. */
     readonly doctorClients?: (region: string) => DoctorClients;
     /** Interrupts `redrive`; by default the first Ctrl-C does. */
     readonly signal?: AbortSignal;
