@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { automationExecutionDetailType } from "../aws/events";
+import { automationExecutionStatusChangeDetailType } from "../aws/events";
 import { automationAssumeRoleParameter, automationDefinitionArn, startAutomationResources } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
 import { NotificationRoute } from "./notificationPipeline";
@@ -44,7 +44,7 @@ export function automationInputTemplate(parameters: readonly string[], automatio
 export function automationCompletionPattern(runbook: string) {
     return {
         source: ["aws.ssm"],
-        "detail-type": [automationExecutionDetailType],
+        "detail-type": [automationExecutionStatusChangeDetailType],
         detail: { Definition: [runbook], Status: ["Success", "Failed", "TimedOut", "Cancelled"] },
     };
 }
