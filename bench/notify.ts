@@ -29,8 +29,8 @@ import { renderTable } from "../cli/table";
 import { NotificationPipeline } from "../components/notificationPipeline";
 import { standInAccountId } from "../harness/standIns";
 import { underMocks } from "../harness/synthesize";
-import { associationSample, loadFixture } from "../test/support/fixtures";
-import { archiveOf, Handler, loadHandler } from "../test/support/lambdaArchive";
+import { associationSample, loadFixture } from "../harness/fixtures";
+import { archiveOf, Handler, loadHandler } from "../harness/lambdaArchive";
 
 type Fauxqs = import("fauxqs", { with: { "resolution-mode": "import" } }).FauxqsServer;
 

@@ -70,6 +70,16 @@ describe("the layout", () => {
         }
     });
 
+    it("lets nothing outside test/ import from it: the benchmarks' stand-ins live in harness/", () => {
+        for (const [file, imports] of graph) {
+            assert.deepStrictEqual(
+                imports.filter(i => i.startsWith("test/")),
+                [],
+                `${file} imports from test/`,
+            );
+        }
+    });
+
     it("keeps policy/ self-contained, as the Pulumi CLI loads it from its own folder", () => {
         for (const [file, imports] of graph) {
             if (file.startsWith("policy/")) {

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { automationCompletionPattern, EventDrivenRunbook } from "../../components/eventDrivenRunbook";
 import { standInAccountId } from "../../harness/standIns";
 import { matchesPattern } from "../support/eventPattern";
-import { automationExecutionSample, automationStepSample } from "../support/fixtures";
+import { automationExecutionSample, automationStepSample } from "../../harness/fixtures";
 import { transformInput } from "../support/inputTransformer";
 import { underMocks } from "../support/program";
 

@@ -7,8 +7,8 @@ import { diagnosisPattern, diagnosisRoutes, ManagedNodeHealthWatch } from "../..
 import { standInAccountId } from "../../harness/standIns";
 import { matchesPattern } from "../support/eventPattern";
 import { transformInput } from "../support/inputTransformer";
-import { archiveOf, loadHandler } from "../support/lambdaArchive";
-import { SimulatedFleet } from "../support/simulatedFleet";
+import { archiveOf, loadHandler } from "../../harness/lambdaArchive";
+import { SimulatedFleet } from "../../harness/simulatedFleet";
 import { underMocks, valueOf } from "../support/program";
 
 const baseArgs = {

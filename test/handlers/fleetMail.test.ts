@@ -12,9 +12,9 @@ import { AgentAutoUpdate } from "../../components/agentAutoUpdate";
 import { notifyEvent } from "../../handlers/notification";
 import { RecordingAccessLogs } from "../support/accessLogs";
 import { matchesPattern } from "../support/eventPattern";
-import { associationSample, associationSummarySample } from "../support/fixtures";
+import { associationSample, associationSummarySample } from "../../harness/fixtures";
 import { underMocks, valueOf } from "../support/program";
-import { SimulatedFleet } from "../support/simulatedFleet";
+import { SimulatedFleet } from "../../harness/simulatedFleet";
 
 const topicArn = "arn:aws:sns:eu-west-1:123456789012:ssm-notify-topic";
 

@@ -1,5 +1,5 @@
 // The notifier's e-mails, from AWS's official sample events (test/fixtures/events, unchanged) and
-// the two kinds AWS prints no sample of (test/support/fixtures.ts builds them from documented fields).
+// the two kinds AWS prints no sample of (harness/fixtures.ts builds them from documented fields).
 import * as assert from "assert";
 import { describeEvent, maxMessageBytes, Notification, notifyEvent } from "../../handlers/notification";
 import {
@@ -8,7 +8,7 @@ import {
     describedSamples,
     healthChangeSample,
     loadFixture,
-} from "../support/fixtures";
+} from "../../harness/fixtures";
 
 /** SNS rejects subjects of 100 characters or more, or with line breaks or control characters. */
 function assertValidSubject(subject: string) {

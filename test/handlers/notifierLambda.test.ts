@@ -1,7 +1,7 @@
 // Runs the notification Lambda exactly as Pulumi serializes it against fauxqs, a local endpoint
 // speaking the SNS and SQS wire protocols, on one sample of every kind of event it words: AWS's
 // official samples from test/fixtures/events (its README gives each source) and the two kinds AWS
-// prints none of, built from documented fields by test/support/fixtures.ts.
+// prints none of, built from documented fields by harness/fixtures.ts.
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import {
     CreateQueueCommand,
@@ -15,8 +15,8 @@ import * as os from "os";
 import * as path from "path";
 import { NotificationPipeline } from "../../components/notificationPipeline";
 import { describeEvent } from "../../handlers/notification";
-import { describedSamples, loadFixture } from "../support/fixtures";
-import { archiveOf, loadHandler } from "../support/lambdaArchive";
+import { describedSamples, loadFixture } from "../../harness/fixtures";
+import { archiveOf, loadHandler } from "../../harness/lambdaArchive";
 import { underMocks, valueOf } from "../support/program";
 
 // fauxqs is ESM-only: its types resolve only in import mode, and it is loaded with import().

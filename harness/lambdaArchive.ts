@@ -1,7 +1,7 @@
 // The code a CallbackFunction deploys, taken from its AssetArchive under mocks and evaluated as
 // the Lambda runtime would: sloppy-mode CommonJS (the serializer emits `with` blocks).
 import * as vm from "vm";
-import { RecordingMocks } from "../../harness/standIns";
+import { RecordingMocks } from "./standIns";
 
 export type Handler = (event: unknown, context: object) => Promise<any>;
 

@@ -1,9 +1,9 @@
 // Official AWS sample events, copied unchanged into test/fixtures/events (its README gives each source).
 import * as fs from "fs";
 import * as path from "path";
-import { healthEventDetailType, healthEventSource } from "../../aws/events";
-import type { Transition } from "../../handlers/nodeHealth";
-import { projectRoot } from "./program";
+import { healthEventDetailType, healthEventSource } from "../aws/events";
+import type { Transition } from "../handlers/nodeHealth";
+import { projectRoot } from "./synthesize";
 
 const eventsDir = path.join(projectRoot, "test", "fixtures", "events");
 
