@@ -11,7 +11,7 @@ import { LogEncryptionKey } from "./components/logEncryptionKey";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
 import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
-import { dhmcNodeRoleKey, NodeRoles } from "./components/nodeRoles";
+import { dhmcNodeRoleKey, NodeRoles } from "./components/parts/nodeRoles";
 import { NotificationPipeline } from "./components/notificationPipeline";
 import { PatchManager } from "./components/patchManager";
 import { SessionManagerPreferences } from "./components/sessionManagerPreferences";

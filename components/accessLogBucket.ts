@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { s3LoggingServicePrincipal } from "../aws/identifiers";
-import { AccessLogDestination, PrivateBucket } from "./privateBucket";
+import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
 
 /** What stack configuration decides. */
 export interface AccessLogBucketSettings {

@@ -7,12 +7,12 @@ import { parseRate, rateMinutes } from "../aws/schedules";
 import { environmentVariables } from "../handlers/environment";
 import { createHealthSweepHandler, healthSweepEnvironment } from "../handlers/healthSweepLambda";
 import { metricNamespace } from "../handlers/nodeHealth";
-import { alarm } from "./alarm";
-import { automationCompletionRoute, EventDrivenRunbook } from "./eventDrivenRunbook";
-import { deadLetterQueue, deadLetterQueuePolicy } from "./deadLetterQueue";
-import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
-import { NotificationRoute } from "./notificationPipeline";
-import { ruleInvokesFunction } from "./ruleInvokesFunction";
+import { alarm } from "./parts/alarm";
+import { automationCompletionRoute, EventDrivenRunbook } from "./parts/eventDrivenRunbook";
+import { deadLetterQueue, deadLetterQueuePolicy } from "./parts/deadLetterQueue";
+import { LeastPrivilegeFunction } from "./parts/leastPrivilegeFunction";
+import { NotificationRoute } from "./parts/notificationRoute";
+import { ruleInvokesFunction } from "./parts/ruleInvokesFunction";
 
 /** What stack configuration decides. */
 export interface ManagedNodeHealthWatchSettings {

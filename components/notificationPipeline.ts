@@ -3,25 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import { environmentVariables } from "../handlers/environment";
 import { createNotifierHandler, notifierEnvironment } from "../handlers/notifierLambda";
-import { deadLetterQueue, deadLetterQueuePolicy } from "./deadLetterQueue";
-import { LeastPrivilegeFunction } from "./leastPrivilegeFunction";
-import { accountAdministersKey, policyDocument } from "./policyDocuments";
-import { ruleInvokesFunction } from "./ruleInvokesFunction";
+import { deadLetterQueue, deadLetterQueuePolicy } from "./parts/deadLetterQueue";
+import { LeastPrivilegeFunction } from "./parts/leastPrivilegeFunction";
+import { NotificationRoute } from "./parts/notificationRoute";
+import { accountAdministersKey, policyDocument } from "./parts/policyDocuments";
+import { ruleInvokesFunction } from "./parts/ruleInvokesFunction";
 
 /**
  * EventBridge's maxima: keep retrying a target for 24 hours, up to 185 times.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
  */
 const targetRetryPolicy = { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 };
-
-/** Events a component wants e-mailed: it owns the pattern, the pipeline owns the delivery. */
-export interface NotificationRoute {
-    /** A short name, unique in the stack, used in the names of the route's resources. */
-    readonly name: string;
-    readonly description: string;
-    /** An EventBridge event pattern as JSON. */
-    readonly eventPattern: pulumi.Input<string>;
-}
 
 /** What stack configuration decides. */
 export interface NotificationPipelineSettings {

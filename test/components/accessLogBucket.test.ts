@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { AccessLogBucket } from "../../components/accessLogBucket";
-import { PrivateBucket } from "../../components/privateBucket";
+import { PrivateBucket } from "../../components/parts/privateBucket";
 import { standInAccountId } from "../../harness/standIns";
 import { underMocks, valueOf } from "../support/program";
 

@@ -2,7 +2,7 @@
 // run against the simulated fleet. Runbook permissions:
 // https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshoot-managed-instance.html
 import * as assert from "assert";
-import { automationCompletionPattern } from "../../components/eventDrivenRunbook";
+import { automationCompletionPattern } from "../../components/parts/eventDrivenRunbook";
 import { diagnosisPattern, diagnosisRoutes, ManagedNodeHealthWatch } from "../../components/managedNodeHealthWatch";
 import { standInAccountId } from "../../harness/standIns";
 import { matchesPattern } from "../support/eventPattern";

@@ -1,9 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { automationExecutionStatusChangeDetailType } from "../aws/events";
-import { automationAssumeRoleParameter, automationDefinitionArn, startAutomationResources } from "../aws/identifiers";
-import { partitionOf } from "../aws/partition";
-import { NotificationRoute } from "./notificationPipeline";
+import { automationExecutionStatusChangeDetailType } from "../../aws/events";
+import {
+    automationAssumeRoleParameter,
+    automationDefinitionArn,
+    startAutomationResources,
+} from "../../aws/identifiers";
+import { partitionOf } from "../../aws/partition";
+import { NotificationRoute } from "./notificationRoute";
 import { policyDocument, scopedServiceTrustPolicy, Statement } from "./policyDocuments";
 
 export interface EventDrivenRunbookArgs {

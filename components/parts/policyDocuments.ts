@@ -1,6 +1,6 @@
 // IAM policy JSON helpers shared by the components.
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../aws/partition";
+import { partitionOf } from "../../aws/partition";
 
 export interface Statement {
     readonly Sid?: string;

@@ -5,12 +5,12 @@
 // EventBridge's those of https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { automationCompletionPattern, EventDrivenRunbook } from "../../components/eventDrivenRunbook";
-import { standInAccountId } from "../../harness/standIns";
-import { matchesPattern } from "../support/eventPattern";
-import { automationExecutionSample, automationStepSample } from "../../harness/fixtures";
-import { transformInput } from "../support/inputTransformer";
-import { underMocks } from "../support/program";
+import { automationCompletionPattern, EventDrivenRunbook } from "../../../components/parts/eventDrivenRunbook";
+import { standInAccountId } from "../../../harness/standIns";
+import { matchesPattern } from "../../support/eventPattern";
+import { automationExecutionSample, automationStepSample } from "../../../harness/fixtures";
+import { transformInput } from "../../support/inputTransformer";
+import { underMocks } from "../../support/program";
 
 const pattern = { source: ["example"], "detail-type": ["Node Lost"] };
 const permissions = [{ Effect: "Allow" as const, Action: ["ec2:DescribeInstances"], Resource: "*" }];
