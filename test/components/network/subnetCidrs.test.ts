@@ -1,8 +1,12 @@
 // The closed VPC's subnet plan: fixed examples, and properties over generated networks.
 import * as assert from "assert";
 import * as fc from "fast-check";
-import { availabilityZoneAt, isolatedSubnetCidrs, zonesWithoutRenumbering } from "../../components/subnetCidrs";
-import { parseIpv4Cidr } from "../../components/ipv4";
+import {
+    availabilityZoneAt,
+    isolatedSubnetCidrs,
+    zonesWithoutRenumbering,
+} from "../../../components/network/subnetCidrs";
+import { parseIpv4Cidr } from "../../../components/network/ipv4";
 
 describe("the subnet plan", () => {
     it("cuts one isolated subnet per zone, leaving room for more zones", () => {

@@ -3,9 +3,9 @@
 // through a role trusted by vpc-flow-logs.amazonaws.com under aws:SourceAccount and aws:SourceArn
 // (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html).
 import * as assert from "assert";
-import { VpcFlowLogs, VpcFlowLogsSettings } from "../../components/vpcFlowLogs";
-import { standInAccountId } from "../../harness/standIns";
-import { underMocks, valueOf } from "../support/program";
+import { VpcFlowLogs, VpcFlowLogsSettings } from "../../../components/network/vpcFlowLogs";
+import { standInAccountId } from "../../../harness/standIns";
+import { underMocks, valueOf } from "../../support/program";
 
 const logKeyArn = "arn:aws:kms:eu-west-1:123456789012:key/logs";
 const build = (settings: Partial<VpcFlowLogsSettings> = {}) =>

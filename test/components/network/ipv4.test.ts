@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
-import { formatIpv4Cidr, isNetworkAddress, parseIpv4Cidr } from "../../components/ipv4";
+import { formatIpv4Cidr, isNetworkAddress, parseIpv4Cidr } from "../../../components/network/ipv4";
 
 const networks = fc.record({
     address: fc.integer({ min: 0, max: 2 ** 32 - 1 }),

@@ -1,9 +1,9 @@
 // The closed VPC: no path to the internet, DNS on for the endpoints' private DNS; and the
 // adopted VPC, which registers nothing.
 import * as assert from "assert";
-import { adoptedVpc, ClosedVpc } from "../../components/closedVpc";
-import { standInZones } from "../../harness/standIns";
-import { underMocks, valueOf } from "../support/program";
+import { adoptedVpc, ClosedVpc } from "../../../components/network/closedVpc";
+import { standInZones } from "../../../harness/standIns";
+import { underMocks, valueOf } from "../../support/program";
 
 describe("closed VPC", () => {
     it("has DNS on, isolated subnets in distinct zones, and no route out", async () => {

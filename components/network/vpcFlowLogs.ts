@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { flowLogsServicePrincipal, flowLogTrafficTypes, logRetentionPeriodAtLeast } from "../aws/identifiers";
-import { partitionOf } from "../aws/partition";
-import { policyDocument, serviceTrustPolicy } from "./parts/policyDocuments";
+import { flowLogsServicePrincipal, flowLogTrafficTypes, logRetentionPeriodAtLeast } from "../../aws/identifiers";
+import { partitionOf } from "../../aws/partition";
+import { policyDocument, serviceTrustPolicy } from "../parts/policyDocuments";
 
 /** What stack configuration decides. */
 export interface VpcFlowLogsSettings {

@@ -4,9 +4,9 @@
 // private DNS); the S3 gateway endpoint sits on route tables and publishes a prefix list.
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
-import { SsmEndpoints } from "../../components/ssmEndpoints";
-import { standInS3PrefixListId } from "../../harness/standIns";
-import { underMocks, valueOf } from "../support/program";
+import { SsmEndpoints } from "../../../components/network/ssmEndpoints";
+import { standInS3PrefixListId } from "../../../harness/standIns";
+import { underMocks, valueOf } from "../../support/program";
 
 const endpointArgs = {
     region: "eu-west-1",

@@ -6,10 +6,10 @@ import {
     sessionEncryptionEndpointService,
     sessionLogsEndpointService,
     ssmInterfaceEndpointServices,
-} from "../aws/identifiers";
-import { partitionOf } from "../aws/partition";
+} from "../../aws/identifiers";
+import { partitionOf } from "../../aws/partition";
 import { VpcNetwork } from "./closedVpc";
-import { policyDocument, Statement } from "./parts/policyDocuments";
+import { policyDocument, Statement } from "../parts/policyDocuments";
 
 /** A restricted S3 gateway endpoint: what the workloads need through it besides Systems Manager and this stack. */
 export interface S3EndpointPolicySettings {
