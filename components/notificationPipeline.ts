@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
-import { environmentVariables } from "../handlers/environment";
+import { environmentVariables } from "./parts/lambda/environment";
 import { createNotifierHandler, notifierEnvironment } from "../handlers/notifierLambda";
 import { deadLetterQueue, deadLetterQueuePolicy } from "./parts/deadLetterQueue";
 import { LeastPrivilegeFunction } from "./parts/leastPrivilegeFunction";

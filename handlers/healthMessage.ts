@@ -2,8 +2,9 @@
 import { nodeConsoleUrl } from "../aws/console";
 import { healthEventDetailType } from "../aws/events";
 import { diagnosisRunbook } from "../aws/identifiers";
-import { describeStatus, metricNamespace, Transition } from "./nodeHealth";
-import { maxMessageBytes, toSubject } from "./notification";
+import { describeStatus, metricNamespace } from "../components/parts/lambda/nodeStatus";
+import { Transition } from "./nodeHealth";
+import { maxMessageBytes, toSubject } from "../components/parts/lambda/snsMessage";
 
 /**
  * One e-mail for all of a sweep's transitions: a fleet-wide outage is one message. Nodes are

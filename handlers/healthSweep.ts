@@ -9,15 +9,13 @@ import {
     classifyNodes,
     countByStatus,
     ManagedNodeInfo,
-    metricNamespace,
     NodeState,
-    NodeStatus,
     RunningInstance,
-    statusMetricNames,
     Transition,
     unhealthyStatuses,
 } from "./nodeHealth";
 import { withThrottlingRetries } from "./throttling";
+import { metricNamespace, NodeStatus, statusMetricNames } from "../components/parts/lambda/nodeStatus";
 
 type Item = Record<string, any>;
 

@@ -2,43 +2,15 @@
 // advance its stored state so that only debounced transitions alert. Pure and free of @pulumi
 // imports: serialized by value into the sweep Lambda.
 import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "../aws/agentVersion";
+import { NodeStatus } from "../components/parts/lambda/nodeStatus";
 
-/** What a sweep can say about a node. "starting" is a new instance still inside the grace period. */
-export type NodeStatus =
-    "online" | "starting" | "connection-lost" | "never-registered" | "agent-outdated" | "hybrid-lost";
-
+/** The statuses of a node that is not manageable: each alerts, and NodesUnmanaged counts them all. */
 export const unhealthyStatuses: readonly NodeStatus[] = [
     "connection-lost",
     "never-registered",
     "agent-outdated",
     "hybrid-lost",
 ];
-
-const statusText: Record<NodeStatus, string> = {
-    online: "online",
-    starting: "starting",
-    "connection-lost": "SSM connection lost",
-    "never-registered": "never registered with SSM",
-    "agent-outdated": `SSM Agent older than ${dhmcMinimumAgentVersion} (DHMC cannot manage it)`,
-    "hybrid-lost": "hybrid node connection lost",
-};
-
-/** The namespace of the sweep's metrics; the sweep's role may put metrics only there. */
-export const metricNamespace = "SsmFleetBaseline/HealthWatch";
-
-/** One CloudWatch metric per status, plus NodesUnmanaged (every unhealthy status) and UnreadableRecords. */
-export const statusMetricNames: Record<NodeStatus, string> = {
-    online: "NodesOnline",
-    starting: "NodesStarting",
-    "connection-lost": "NodesConnectionLost",
-    "never-registered": "NodesNeverRegistered",
-    "agent-outdated": "NodesAgentOutdated",
-    "hybrid-lost": "NodesHybridLost",
-};
-
-export function describeStatus(status: NodeStatus): string {
-    return statusText[status];
-}
 
 /** A running EC2 instance as DescribeInstances reports it (fields may be missing). */
 export interface RunningInstance {

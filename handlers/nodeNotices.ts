@@ -2,7 +2,7 @@
 // events. Pure: serialized by value into the notification Lambda.
 import { nodeConsoleUrl } from "../aws/console";
 import { healthEventDetailType, instanceStateChangeDetailType } from "../aws/events";
-import { describeStatus, NodeStatus } from "./nodeHealth";
+import { describeStatus, NodeStatus } from "../components/parts/lambda/nodeStatus";
 import { consoleLink, Describer, envelopeRows, field, notice, tag } from "./noticeText";
 
 /**

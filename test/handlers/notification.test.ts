@@ -1,7 +1,8 @@
 // The notifier's e-mails, from AWS's official sample events (test/fixtures/events, unchanged) and
 // the two kinds AWS prints no sample of (harness/fixtures.ts builds them from documented fields).
 import * as assert from "assert";
-import { describeEvent, maxMessageBytes, Notification, notifyEvent } from "../../handlers/notification";
+import { maxMessageBytes } from "../../components/parts/lambda/snsMessage";
+import { describeEvent, Notification, notifyEvent } from "../../handlers/notification";
 import {
     associationSample,
     complianceChangeSample,
