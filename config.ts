@@ -35,7 +35,7 @@ import { activationExpiryProblem, HybridActivationSettings, InstanceTier } from 
 import { isNetworkAddress, parseIpv4Cidr } from "./components/network/ipv4";
 import { ManagedNodeComplianceSettings } from "./components/managedNodeCompliance";
 import { ManagedNodeHealthWatchSettings } from "./components/managedNodeHealthWatch";
-import { NotificationPipelineSettings } from "./components/notificationPipeline";
+import { NotificationPipelineSettings } from "./components/notifications/notificationPipeline";
 import { SessionManagerPreferencesSettings } from "./components/sessionManagerPreferences";
 import {
     PatchApprovalRule,

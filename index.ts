@@ -12,7 +12,7 @@ import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
 import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
 import { dhmcNodeRoleKey, NodeRoles } from "./components/parts/nodeRoles";
-import { NotificationPipeline } from "./components/notificationPipeline";
+import { NotificationPipeline } from "./components/notifications/notificationPipeline";
 import { PatchManager } from "./components/patchManager";
 import { SessionManagerPreferences } from "./components/sessionManagerPreferences";
 import { SsmEndpoints } from "./components/network/ssmEndpoints";

@@ -1,8 +1,8 @@
 // E-mails for Run Command events: a command as a whole, and its result on one node. Pure:
 // serialized by value into the notification Lambda.
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
-import { commandUrl, nodeConsoleUrl } from "../aws/console";
-import { commandInvocationStatusChangeDetailType, commandStatusChangeDetailType } from "../aws/events";
+import { commandUrl, nodeConsoleUrl } from "../../../aws/console";
+import { commandInvocationStatusChangeDetailType, commandStatusChangeDetailType } from "../../../aws/events";
 import { consoleLink, Describer, envelopeRows, field, notice, tag } from "./noticeText";
 
 const describeCommand: Describer = (event, detail) => {

@@ -1,8 +1,8 @@
 // E-mails about nodes themselves: an EC2 instance's state change, and this program's own health
 // events. Pure: serialized by value into the notification Lambda.
-import { nodeConsoleUrl } from "../aws/console";
-import { healthEventDetailType, instanceStateChangeDetailType } from "../aws/events";
-import { describeStatus, NodeStatus } from "../components/parts/lambda/nodeStatus";
+import { nodeConsoleUrl } from "../../../aws/console";
+import { healthEventDetailType, instanceStateChangeDetailType } from "../../../aws/events";
+import { describeStatus, NodeStatus } from "../../parts/lambda/nodeStatus";
 import { consoleLink, Describer, envelopeRows, field, notice, tag } from "./noticeText";
 
 /**

@@ -5,9 +5,9 @@
 // alarms and EventBridge can use only a customer-managed key
 // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
 import * as assert from "assert";
-import { NotificationPipeline } from "../../components/notificationPipeline";
-import { standInAccountId } from "../../harness/standIns";
-import { underMocks, valueOf } from "../support/program";
+import { NotificationPipeline } from "../../../components/notifications/notificationPipeline";
+import { standInAccountId } from "../../../harness/standIns";
+import { underMocks, valueOf } from "../../support/program";
 
 const build = () =>
     underMocks(

@@ -8,13 +8,13 @@
 // Change"), and the association as a whole when the run starts and ends ("EC2 State Manager
 // Association State Change", with association-status-aggregated-count).
 import * as assert from "assert";
-import { AgentAutoUpdate } from "../../components/agentAutoUpdate";
-import { notifyEvent } from "../../handlers/notification";
-import { RecordingAccessLogs } from "../support/accessLogs";
-import { matchesPattern } from "../support/eventPattern";
-import { associationSample, associationSummarySample } from "../../harness/fixtures";
-import { underMocks, valueOf } from "../support/program";
-import { SimulatedFleet } from "../../harness/simulatedFleet";
+import { AgentAutoUpdate } from "../../../components/agentAutoUpdate";
+import { notifyEvent } from "../../../components/notifications/lambda/notification";
+import { RecordingAccessLogs } from "../../support/accessLogs";
+import { matchesPattern } from "../../support/eventPattern";
+import { associationSample, associationSummarySample } from "../../../harness/fixtures";
+import { underMocks, valueOf } from "../../support/program";
+import { SimulatedFleet } from "../../../harness/simulatedFleet";
 
 const topicArn = "arn:aws:sns:eu-west-1:123456789012:ssm-notify-topic";
 

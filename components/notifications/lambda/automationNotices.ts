@@ -2,9 +2,9 @@
 // watch's diagnosis runbook. PascalCase detail keys, as the samples carry them. Pure: serialized
 // by value into the notification Lambda.
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
-import { automationExecutionUrl } from "../aws/console";
-import { automationExecutionStatusChangeDetailType, automationStepStatusChangeDetailType } from "../aws/events";
-import { diagnosisRunbook } from "../aws/identifiers";
+import { automationExecutionUrl } from "../../../aws/console";
+import { automationExecutionStatusChangeDetailType, automationStepStatusChangeDetailType } from "../../../aws/events";
+import { diagnosisRunbook } from "../../../aws/identifiers";
 import { consoleLink, Describer, envelopeRows, field, Fields, none, notice, tag } from "./noticeText";
 
 /** The runbook and its version; DefinitionVersion is a number in the samples (1.0). */

@@ -1,7 +1,7 @@
 // The notifier's Lambda entry: its environment, its SNS client, and the handler that publishes
 // one e-mail per event. Serialized by Pulumi into the function's code; the SDK is required inside
 // the factory, so the archive holds only our code and the Lambda runtime's SDK v3 answers it.
-import { readEnvironment } from "../components/parts/lambda/environment";
+import { readEnvironment } from "../../parts/lambda/environment";
 import { notifyEvent } from "./notification";
 
 /** The notifier's settings, each with the environment variable that carries it. */

@@ -1,15 +1,15 @@
 // The notifier's e-mails, from AWS's official sample events (test/fixtures/events, unchanged) and
 // the two kinds AWS prints no sample of (harness/fixtures.ts builds them from documented fields).
 import * as assert from "assert";
-import { maxMessageBytes } from "../../components/parts/lambda/snsMessage";
-import { describeEvent, Notification, notifyEvent } from "../../handlers/notification";
+import { maxMessageBytes } from "../../../../components/parts/lambda/snsMessage";
+import { describeEvent, Notification, notifyEvent } from "../../../../components/notifications/lambda/notification";
 import {
     associationSample,
     complianceChangeSample,
     describedSamples,
     healthChangeSample,
     loadFixture,
-} from "../../harness/fixtures";
+} from "../../../../harness/fixtures";
 
 /** SNS rejects subjects of 100 characters or more, or with line breaks or control characters. */
 function assertValidSubject(subject: string) {

@@ -3,14 +3,14 @@
 // window-id: in the samples `resources` names another (with 18 digits). Pure: serialized by value
 // into the notification Lambda.
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
-import { maintenanceWindowHistoryUrl, maintenanceWindowUrl } from "../aws/console";
+import { maintenanceWindowHistoryUrl, maintenanceWindowUrl } from "../../../aws/console";
 import {
     maintenanceWindowExecutionStateChangeDetailType,
     maintenanceWindowStateChangeDetailType,
     maintenanceWindowTargetRegistrationDetailType,
     maintenanceWindowTaskExecutionStateChangeDetailType,
     maintenanceWindowTaskTargetInvocationStateChangeDetailType,
-} from "../aws/events";
+} from "../../../aws/events";
 import { consoleLink, Describer, envelopeRows, field, Fields, notice, tag } from "./noticeText";
 
 /** A run's ids and times, for the run, task and target e-mails. */

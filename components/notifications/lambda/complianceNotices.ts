@@ -1,8 +1,8 @@
 // E-mails for compliance events: a node's Systems Manager compliance (its associations or its patch
 // baseline) and an AWS Config rule's verdict on a resource. Pure: serialized by value into the
 // notification Lambda.
-import { configRuleUrl, nodeComplianceUrl, nodeConsoleUrl } from "../aws/console";
-import { complianceChangeDetailType, nodeComplianceStateChangeDetailType } from "../aws/events";
+import { configRuleUrl, nodeComplianceUrl, nodeConsoleUrl } from "../../../aws/console";
+import { complianceChangeDetailType, nodeComplianceStateChangeDetailType } from "../../../aws/events";
 import { consoleLink, Describer, envelopeRows, field, isObject, none, notice, tag } from "./noticeText";
 
 /** A compliance status in words, whichever case it comes in (the samples' non_compliant, the API's NON_COMPLIANT). */

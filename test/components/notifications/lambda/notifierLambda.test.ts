@@ -13,11 +13,11 @@ import {
 import * as assert from "assert";
 import * as os from "os";
 import * as path from "path";
-import { NotificationPipeline } from "../../components/notificationPipeline";
-import { describeEvent } from "../../handlers/notification";
-import { describedSamples, loadFixture } from "../../harness/fixtures";
-import { archiveOf, loadHandler } from "../../harness/lambdaArchive";
-import { underMocks, valueOf } from "../support/program";
+import { NotificationPipeline } from "../../../../components/notifications/notificationPipeline";
+import { describeEvent } from "../../../../components/notifications/lambda/notification";
+import { describedSamples, loadFixture } from "../../../../harness/fixtures";
+import { archiveOf, loadHandler } from "../../../../harness/lambdaArchive";
+import { underMocks, valueOf } from "../../../support/program";
 
 // fauxqs is ESM-only: its types resolve only in import mode, and it is loaded with import().
 type Fauxqs = import("fauxqs", { with: { "resolution-mode": "import" } }).FauxqsServer;
@@ -161,7 +161,7 @@ describe("notification handler as Pulumi serializes it, against a local SNS", fu
             const [{ Type, TopicArn, Subject, Message }] = envelopes;
             assert.strictEqual(Type, "Notification");
             assert.strictEqual(TopicArn, topicArn);
-            // The serialized code words the event exactly as the module does (test/handlers/notification.test.ts).
+            // The serialized code words the event exactly as the module does (notification.test.ts beside this file).
             const expected = describeEvent(event);
             assert.strictEqual(Subject, expected.subject);
             assert.strictEqual(Message, expected.message);

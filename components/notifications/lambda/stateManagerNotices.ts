@@ -1,8 +1,8 @@
 // E-mails for State Manager events: an association's result on one node, and the association as a
 // whole. Pure: serialized by value into the notification Lambda.
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
-import { associationUrl, nodeConsoleUrl } from "../aws/console";
-import { associationStateChangeDetailType, associationSummaryStateChangeDetailType } from "../aws/events";
+import { associationUrl, nodeConsoleUrl } from "../../../aws/console";
+import { associationStateChangeDetailType, associationSummaryStateChangeDetailType } from "../../../aws/events";
 import {
     consoleLink,
     Describer,
