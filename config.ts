@@ -34,7 +34,7 @@ import { DefaultHostManagementArgs, DhmcRoleMode } from "./components/defaultHos
 import { activationExpiryProblem, HybridActivationSettings, InstanceTier } from "./components/hybridActivation";
 import { isNetworkAddress, parseIpv4Cidr } from "./components/network/ipv4";
 import { ManagedNodeComplianceSettings } from "./components/managedNodeCompliance";
-import { ManagedNodeHealthWatchSettings } from "./components/managedNodeHealthWatch";
+import { ManagedNodeHealthWatchSettings } from "./components/healthWatch/managedNodeHealthWatch";
 import { NotificationPipelineSettings } from "./components/notifications/notificationPipeline";
 import { SessionManagerPreferencesSettings } from "./components/sessionManagerPreferences";
 import {

@@ -9,7 +9,7 @@ import { DefaultHostManagement } from "./components/defaultHostManagement";
 import { HybridActivation } from "./components/hybridActivation";
 import { LogEncryptionKey } from "./components/logEncryptionKey";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
-import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
+import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/healthWatch/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
 import { dhmcNodeRoleKey, NodeRoles } from "./components/parts/nodeRoles";
 import { NotificationPipeline } from "./components/notifications/notificationPipeline";

@@ -14,11 +14,11 @@ import {
     runCommandTaskActions,
 } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
-import { RegionalSettingsProtection, regionWideOptions } from "./parts/regionWide";
 import { NodeRoles, outputWriteGrants } from "./parts/nodeRoles";
 import { NotificationRoute } from "./parts/notificationRoute";
 import { policyDocument, serviceTrustPolicy } from "./parts/policyDocuments";
 import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
+import { RegionalSettingsProtection, regionWideOptions } from "./parts/regionWide";
 
 const scanPrefix = "patch-scan";
 const installPrefix = "patch-install";

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { healthEventDetailType, healthEventSource } from "../aws/events";
-import type { Transition } from "../handlers/nodeHealth";
+import type { Transition } from "../components/healthWatch/lambda/nodeHealth";
 import { projectRoot } from "./synthesize";
 
 const eventsDir = path.join(projectRoot, "test", "fixtures", "events");
@@ -35,7 +35,7 @@ export function complianceChangeSample(): any {
 
 /**
  * This program's own "Managed Node Health Change" event, which AWS prints no sample of: the detail
- * handlers/healthSweep.ts puts (a Transition, plus the diagnosis it started, if any) in the envelope
+ * components/healthWatch/lambda/healthSweep.ts puts (a Transition, plus the diagnosis it started, if any) in the envelope
  * EventBridge gives every event (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html).
  */
 export function healthChangeSample(change: Partial<Transition> & { diagnosis?: string } = {}): any {

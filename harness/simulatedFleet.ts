@@ -3,8 +3,8 @@
 // DynamoDB Scan pages of at most 1 MB, BatchWriteItem 25 requests, PutEvents 10 entries),
 // rejects requests AWS would reject, counts calls per operation, and can add latency and
 // throttle chosen calls.
-import type { HealthSweepAws } from "../handlers/healthSweep";
-import type { ManagedNodeInfo } from "../handlers/nodeHealth";
+import type { HealthSweepAws } from "../components/healthWatch/lambda/healthSweep";
+import type { ManagedNodeInfo } from "../components/healthWatch/lambda/nodeHealth";
 
 type Item = Record<string, any>;
 

@@ -4,7 +4,7 @@ import { ConfigError } from "../config";
 import { associationRunPattern } from "../components/agentAutoUpdate";
 import { automationCompletionPattern } from "../components/parts/eventDrivenRunbook";
 import { complianceChangePattern } from "../components/managedNodeCompliance";
-import { diagnosisPattern } from "../components/managedNodeHealthWatch";
+import { diagnosisPattern } from "../components/healthWatch/managedNodeHealthWatch";
 import {
     installTargetFailurePattern,
     patchNonCompliancePattern,

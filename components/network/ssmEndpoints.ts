@@ -8,8 +8,8 @@ import {
     ssmInterfaceEndpointServices,
 } from "../../aws/identifiers";
 import { partitionOf } from "../../aws/partition";
-import { VpcNetwork } from "./closedVpc";
 import { policyDocument, Statement } from "../parts/policyDocuments";
+import { VpcNetwork } from "./closedVpc";
 
 /** A restricted S3 gateway endpoint: what the workloads need through it besides Systems Manager and this stack. */
 export interface S3EndpointPolicySettings {

@@ -1,13 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
-import { environmentVariables } from "../parts/lambda/environment";
-import { createNotifierHandler, notifierEnvironment } from "./lambda/notifierLambda";
 import { deadLetterQueue, deadLetterQueuePolicy } from "../parts/deadLetterQueue";
+import { environmentVariables } from "../parts/lambda/environment";
 import { LeastPrivilegeFunction } from "../parts/leastPrivilegeFunction";
 import { NotificationRoute } from "../parts/notificationRoute";
 import { accountAdministersKey, policyDocument } from "../parts/policyDocuments";
 import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
+import { createNotifierHandler, notifierEnvironment } from "./lambda/notifierLambda";
 
 /**
  * EventBridge's maxima: keep retrying a target for 24 hours, up to 185 times.

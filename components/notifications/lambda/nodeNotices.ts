@@ -39,7 +39,7 @@ const changeWords: Record<string, string> = {
 };
 
 /**
- * handlers/healthSweep.ts puts one per transition: its detail is a Transition (nodeId, kind,
+ * components/healthWatch/lambda/healthSweep.ts puts one per transition: its detail is a Transition (nodeId, kind,
  * change, status, previous, detail) and, when the sweep started one, the diagnosis.
  */
 const describeHealthChange: Describer = (event, detail) => {

@@ -3,6 +3,7 @@
 // ends with the raw event. Pure and free of @pulumi imports: Pulumi's closure serializer copies
 // this module by value into the notification Lambda.
 import { configEventSource, ec2EventSource, healthEventSource, ssmEventSource } from "../../../aws/events";
+import { maxMessageBytes, toSubject } from "../../parts/lambda/snsMessage";
 import { automationNotices } from "./automationNotices";
 import { complianceNotices } from "./complianceNotices";
 import { maintenanceWindowNotices } from "./maintenanceWindowNotices";
@@ -10,7 +11,6 @@ import { nodeNotices } from "./nodeNotices";
 import { Describer, Fields, field, isObject, none, Notice, notice, shown, tag } from "./noticeText";
 import { runCommandNotices } from "./runCommandNotices";
 import { stateManagerNotices } from "./stateManagerNotices";
-import { maxMessageBytes, toSubject } from "../../parts/lambda/snsMessage";
 
 export interface Notification {
     readonly subject: string;

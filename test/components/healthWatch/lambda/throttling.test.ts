@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { isThrottling, withThrottlingRetries } from "../../handlers/throttling";
+import { isThrottling, withThrottlingRetries } from "../../../../components/healthWatch/lambda/throttling";
 
 describe("throttling retries", () => {
     it("backs off exponentially with jitter, then gives up with the last error", async () => {

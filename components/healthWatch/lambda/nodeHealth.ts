@@ -1,8 +1,8 @@
 // Managed-node health decisions: classify each node from one sweep's EC2 and SSM listings, then
 // advance its stored state so that only debounced transitions alert. Pure and free of @pulumi
 // imports: serialized by value into the sweep Lambda.
-import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "../aws/agentVersion";
-import { NodeStatus } from "../components/parts/lambda/nodeStatus";
+import { compareAgentVersions, dhmcMinimumAgentVersion, parseAgentVersion } from "../../../aws/agentVersion";
+import { NodeStatus } from "../../parts/lambda/nodeStatus";
 
 /** The statuses of a node that is not manageable: each alerts, and NodesUnmanaged counts them all. */
 export const unhealthyStatuses: readonly NodeStatus[] = [

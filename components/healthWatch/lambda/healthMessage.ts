@@ -1,10 +1,10 @@
 // The e-mail of one health sweep. Pure: serialized by value into the sweep Lambda.
-import { nodeConsoleUrl } from "../aws/console";
-import { healthEventDetailType } from "../aws/events";
-import { diagnosisRunbook } from "../aws/identifiers";
-import { describeStatus, metricNamespace } from "../components/parts/lambda/nodeStatus";
+import { nodeConsoleUrl } from "../../../aws/console";
+import { healthEventDetailType } from "../../../aws/events";
+import { diagnosisRunbook } from "../../../aws/identifiers";
+import { describeStatus, metricNamespace } from "../../parts/lambda/nodeStatus";
+import { maxMessageBytes, toSubject } from "../../parts/lambda/snsMessage";
 import { Transition } from "./nodeHealth";
-import { maxMessageBytes, toSubject } from "../components/parts/lambda/snsMessage";
 
 /**
  * One e-mail for all of a sweep's transitions: a fleet-wide outage is one message. Nodes are

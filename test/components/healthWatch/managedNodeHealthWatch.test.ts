@@ -2,14 +2,18 @@
 // run against the simulated fleet. Runbook permissions:
 // https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshoot-managed-instance.html
 import * as assert from "assert";
-import { automationCompletionPattern } from "../../components/parts/eventDrivenRunbook";
-import { diagnosisPattern, diagnosisRoutes, ManagedNodeHealthWatch } from "../../components/managedNodeHealthWatch";
-import { standInAccountId } from "../../harness/standIns";
-import { matchesPattern } from "../support/eventPattern";
-import { transformInput } from "../support/inputTransformer";
-import { archiveOf, loadHandler } from "../../harness/lambdaArchive";
-import { SimulatedFleet } from "../../harness/simulatedFleet";
-import { underMocks, valueOf } from "../support/program";
+import { automationCompletionPattern } from "../../../components/parts/eventDrivenRunbook";
+import {
+    diagnosisPattern,
+    diagnosisRoutes,
+    ManagedNodeHealthWatch,
+} from "../../../components/healthWatch/managedNodeHealthWatch";
+import { standInAccountId } from "../../../harness/standIns";
+import { matchesPattern } from "../../support/eventPattern";
+import { transformInput } from "../../support/inputTransformer";
+import { archiveOf, loadHandler } from "../../../harness/lambdaArchive";
+import { SimulatedFleet } from "../../../harness/simulatedFleet";
+import { underMocks, valueOf } from "../../support/program";
 
 const baseArgs = {
     region: "eu-west-1",

@@ -2,7 +2,8 @@
 // state, and report transitions (one e-mail, one EventBridge event each, marked when the node is
 // to be diagnosed) and metrics. AWS calls are injected so the Lambda passes SDK clients and tests
 // pass stand-ins. Pure of @pulumi imports: serialized by value into the sweep Lambda.
-import { healthEventDetailType, healthEventSource } from "../aws/events";
+import { healthEventDetailType, healthEventSource } from "../../../aws/events";
+import { metricNamespace, NodeStatus, statusMetricNames } from "../../parts/lambda/nodeStatus";
 import { healthMessage } from "./healthMessage";
 import {
     advanceStates,
@@ -15,7 +16,6 @@ import {
     unhealthyStatuses,
 } from "./nodeHealth";
 import { withThrottlingRetries } from "./throttling";
-import { metricNamespace, NodeStatus, statusMetricNames } from "../components/parts/lambda/nodeStatus";
 
 type Item = Record<string, any>;
 

@@ -1,18 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { healthEventDetailType, healthEventSource } from "../aws/events";
-import { diagnosisRunbook, diagnosisRunbookActions } from "../aws/identifiers";
-import { partitionOf } from "../aws/partition";
-import { parseRate, rateMinutes } from "../aws/schedules";
-import { environmentVariables } from "./parts/lambda/environment";
-import { createHealthSweepHandler, healthSweepEnvironment } from "../handlers/healthSweepLambda";
-import { metricNamespace } from "./parts/lambda/nodeStatus";
-import { alarm } from "./parts/alarm";
-import { automationCompletionRoute, EventDrivenRunbook } from "./parts/eventDrivenRunbook";
-import { deadLetterQueue, deadLetterQueuePolicy } from "./parts/deadLetterQueue";
-import { LeastPrivilegeFunction } from "./parts/leastPrivilegeFunction";
-import { NotificationRoute } from "./parts/notificationRoute";
-import { ruleInvokesFunction } from "./parts/ruleInvokesFunction";
+import { healthEventDetailType, healthEventSource } from "../../aws/events";
+import { diagnosisRunbook, diagnosisRunbookActions } from "../../aws/identifiers";
+import { partitionOf } from "../../aws/partition";
+import { parseRate, rateMinutes } from "../../aws/schedules";
+import { alarm } from "../parts/alarm";
+import { deadLetterQueue, deadLetterQueuePolicy } from "../parts/deadLetterQueue";
+import { automationCompletionRoute, EventDrivenRunbook } from "../parts/eventDrivenRunbook";
+import { environmentVariables } from "../parts/lambda/environment";
+import { metricNamespace } from "../parts/lambda/nodeStatus";
+import { LeastPrivilegeFunction } from "../parts/leastPrivilegeFunction";
+import { NotificationRoute } from "../parts/notificationRoute";
+import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
+import { createHealthSweepHandler, healthSweepEnvironment } from "./lambda/healthSweepLambda";
 
 /** What stack configuration decides. */
 export interface ManagedNodeHealthWatchSettings {
@@ -127,7 +127,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                 billingMode: "PAY_PER_REQUEST",
                 hashKey: "nodeId",
                 attributes: [{ name: "nodeId", type: "S" }],
-                // Items of nodes gone for a week expire (handlers/nodeHealth.ts sets expiresAt).
+                // Items of nodes gone for a week expire (lambda/nodeHealth.ts sets expiresAt).
                 ttl: { attributeName: "expiresAt", enabled: true },
                 serverSideEncryption: { enabled: true },
             },

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { healthMessage } from "../../handlers/healthMessage";
+import { healthMessage } from "../../../../components/healthWatch/lambda/healthMessage";
 
 describe("health e-mail", () => {
     it("keeps the subject within SNS's limit for a single node and for many", () => {

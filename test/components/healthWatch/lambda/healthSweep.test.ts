@@ -1,8 +1,8 @@
 // A whole sweep against the simulated fleet: paging, throttling, one e-mail per sweep, one event
 // per transition, metrics, diagnosis, and reporting before recording.
 import * as assert from "assert";
-import { runSweep, SweepSettings } from "../../handlers/healthSweep";
-import { SimulatedFleet, sweepOperations } from "../../harness/simulatedFleet";
+import { runSweep, SweepSettings } from "../../../../components/healthWatch/lambda/healthSweep";
+import { SimulatedFleet, sweepOperations } from "../../../../harness/simulatedFleet";
 
 const now = Date.parse("2026-11-22T12:00:00Z");
 const dayAgo = new Date(now - 86_400_000);

@@ -12,7 +12,7 @@ import {
     goneRetentionSeconds,
     NodeState,
     Observation,
-} from "../../handlers/nodeHealth";
+} from "../../../../components/healthWatch/lambda/nodeHealth";
 
 const now = Date.parse("2026-11-22T12:00:00Z");
 const minutes = (n: number) => n * 60_000;

@@ -2,7 +2,7 @@
 // runs one sweep. Serialized by Pulumi into the function's code, with runSweep and everything it
 // uses copied by value; the SDK is required inside the factory, so the archive holds only our code
 // and the Lambda runtime's SDK v3 answers the require.
-import { readEnvironment } from "../components/parts/lambda/environment";
+import { readEnvironment } from "../../parts/lambda/environment";
 import { HealthSweepAws, runSweep } from "./healthSweep";
 
 /** The sweep's settings, each with the environment variable that carries it. */

@@ -1,4 +1,5 @@
-// Retries of throttled AWS calls, for every handler. Pure: serialized by value into the Lambdas.
+// Retries of throttled AWS calls, for the sweep's many paged reads and batched writes. Pure:
+// serialized by value into the sweep Lambda.
 
 const throttlingErrors = [
     "ThrottlingException",
