@@ -98,6 +98,8 @@ const healthWatch = config.healthWatch
           logKeyArn: logEncryption.keyArn,
       })
     : undefined;
+// Every bucket that sends its access logs is built: the access-log bucket's policy names them all.
+accessLogs.writePolicy();
 
 export const notificationTopicArn = notifications.topicArn;
 export const deadLetterQueueUrl = notifications.deadLetterQueueUrl;
