@@ -29,13 +29,13 @@ import {
 } from "./aws/schedules";
 import { AccessLogBucketSettings } from "./components/accessLogBucket";
 import { AgentAutoUpdateSettings } from "./components/agentAutoUpdate";
-import { AdoptedVpcArgs, ClosedVpcArgs } from "./components/closedVpc";
+import { AdoptedVpcArgs, ClosedVpcArgs } from "./components/network/closedVpc";
 import { DefaultHostManagementArgs, DhmcRoleMode } from "./components/defaultHostManagement";
 import { activationExpiryProblem, HybridActivationSettings, InstanceTier } from "./components/hybridActivation";
-import { isNetworkAddress, parseIpv4Cidr } from "./components/ipv4";
+import { isNetworkAddress, parseIpv4Cidr } from "./components/network/ipv4";
 import { ManagedNodeComplianceSettings } from "./components/managedNodeCompliance";
-import { ManagedNodeHealthWatchSettings } from "./components/managedNodeHealthWatch";
-import { NotificationPipelineSettings } from "./components/notificationPipeline";
+import { ManagedNodeHealthWatchSettings } from "./components/healthWatch/managedNodeHealthWatch";
+import { NotificationPipelineSettings } from "./components/notifications/notificationPipeline";
 import { SessionManagerPreferencesSettings } from "./components/sessionManagerPreferences";
 import {
     PatchApprovalRule,
@@ -44,8 +44,8 @@ import {
     PatchOperatingSystem,
     PatchRebootOption,
 } from "./components/patchManager";
-import { SsmEndpointsSettings } from "./components/ssmEndpoints";
-import { VpcFlowLogsSettings } from "./components/vpcFlowLogs";
+import { SsmEndpointsSettings } from "./components/network/ssmEndpoints";
+import { VpcFlowLogsSettings } from "./components/network/vpcFlowLogs";
 
 export const projectName = "ssm-fleet-baseline";
 
@@ -512,7 +512,7 @@ function parseNetwork(read: ConfigReader): BaselineConfig["network"] {
             read.problem("vpcCidr", cidrBlock, cidrProblem);
         }
         const availabilityZoneCount = read.integer("availabilityZoneCount");
-        // The closed VPC takes one subnet per zone (components/subnetCidrs.ts checks the account's zones again at up).
+        // The closed VPC takes one subnet per zone (components/network/subnetCidrs.ts checks the account's zones again at up).
         const regionZones = zoneCountOf(read.region ?? "");
         if (regionZones !== undefined && availabilityZoneCount > regionZones) {
             read.problem(

@@ -4,19 +4,19 @@ import * as aws from "@pulumi/aws";
 import { AccessLogBucket } from "./components/accessLogBucket";
 import { AgentAutoUpdate } from "./components/agentAutoUpdate";
 import { Canary } from "./components/canary";
-import { adoptedVpc, ClosedVpc } from "./components/closedVpc";
+import { adoptedVpc, ClosedVpc } from "./components/network/closedVpc";
 import { DefaultHostManagement } from "./components/defaultHostManagement";
 import { HybridActivation } from "./components/hybridActivation";
 import { LogEncryptionKey } from "./components/logEncryptionKey";
 import { ManagedNodeCompliance } from "./components/managedNodeCompliance";
-import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/managedNodeHealthWatch";
+import { diagnosisRoutes, ManagedNodeHealthWatch } from "./components/healthWatch/managedNodeHealthWatch";
 import { ManagedNodeLaunchTemplate } from "./components/managedNodeLaunchTemplate";
-import { dhmcNodeRoleKey, NodeRoles } from "./components/nodeRoles";
-import { NotificationPipeline } from "./components/notificationPipeline";
+import { dhmcNodeRoleKey, NodeRoles } from "./components/parts/nodeRoles";
+import { NotificationPipeline } from "./components/notifications/notificationPipeline";
 import { PatchManager } from "./components/patchManager";
 import { SessionManagerPreferences } from "./components/sessionManagerPreferences";
-import { SsmEndpoints } from "./components/ssmEndpoints";
-import { VpcFlowLogs } from "./components/vpcFlowLogs";
+import { SsmEndpoints } from "./components/network/ssmEndpoints";
+import { VpcFlowLogs } from "./components/network/vpcFlowLogs";
 import { loadBaselineConfig } from "./config";
 
 const config = loadBaselineConfig();
@@ -98,6 +98,8 @@ const healthWatch = config.healthWatch
           logKeyArn: logEncryption.keyArn,
       })
     : undefined;
+// Every bucket that sends its access logs is built: the access-log bucket's policy names them all.
+accessLogs.writePolicy();
 
 export const notificationTopicArn = notifications.topicArn;
 export const deadLetterQueueUrl = notifications.deadLetterQueueUrl;

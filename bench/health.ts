@@ -7,8 +7,8 @@ import * as os from "os";
 import { performance } from "perf_hooks";
 import * as v8 from "v8";
 import * as vm from "vm";
-import { runSweep, SweepReport, SweepSettings } from "../handlers/healthSweep";
-import { SimulatedFleet, sweepOperations } from "../test/support/simulatedFleet";
+import { runSweep, SweepReport, SweepSettings } from "../components/healthWatch/lambda/healthSweep";
+import { SimulatedFleet, sweepOperations } from "../harness/simulatedFleet";
 import { renderTable } from "../cli/table";
 
 const fleetSizes = [1_000, 10_000, 50_000];

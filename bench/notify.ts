@@ -26,11 +26,11 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { redrive } from "../driver/redrive";
 import { renderTable } from "../cli/table";
-import { NotificationPipeline } from "../components/notificationPipeline";
+import { NotificationPipeline } from "../components/notifications/notificationPipeline";
 import { standInAccountId } from "../harness/standIns";
 import { underMocks } from "../harness/synthesize";
-import { associationSample, loadFixture } from "../test/support/fixtures";
-import { archiveOf, Handler, loadHandler } from "../test/support/lambdaArchive";
+import { associationSample, loadFixture } from "../harness/fixtures";
+import { archiveOf, Handler, loadHandler } from "../harness/lambdaArchive";
 
 type Fauxqs = import("fauxqs", { with: { "resolution-mode": "import" } }).FauxqsServer;
 

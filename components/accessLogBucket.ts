@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { s3LoggingServicePrincipal } from "../aws/identifiers";
-import { AccessLogDestination, PrivateBucket } from "./privateBucket";
+import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
 
 /** What stack configuration decides. */
 export interface AccessLogBucketSettings {
@@ -12,11 +12,6 @@ export interface AccessLogBucketArgs extends AccessLogBucketSettings {
     readonly accountId: pulumi.Input<string>;
 }
 
-/** Resolves once the program's synchronous composition (index.ts and every constructor it runs) is done. */
-function afterComposition(): Promise<void> {
-    return new Promise(resolve => setImmediate(resolve));
-}
-
 /**
  * The stack's one destination for S3 server access logs (Security Hub S3.9): a PrivateBucket
  * (private, TLS-only, SSE-S3, which is the only default encryption log delivery writes to,
@@ -26,18 +21,22 @@ function afterComposition(): Promise<void> {
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
  * https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-9
  *
- * Sources register through PrivateBucket's `accessLogs` argument while the program composes its
- * resources; the policy naming them is written once composition is over, so a bucket that
- * registers later is an error rather than a bucket whose logs are silently refused.
+ * Sources register through PrivateBucket's `accessLogs` argument; the program then calls
+ * `writePolicy()` once every bucket is built, and the policy names them all. A bucket that
+ * registers later is an error rather than a bucket whose logs are silently refused; until
+ * `writePolicy()` is called the policy waits, and so does the update.
  */
 export class AccessLogBucket extends pulumi.ComponentResource implements AccessLogDestination {
     public readonly bucketName: pulumi.Output<string>;
     private readonly sourceArns: pulumi.Output<string>[] = [];
     private policyWritten = false;
+    private readonly name: string;
+    private admitSources!: (arns: pulumi.Output<string>[]) => void;
 
     constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:AccessLogBucket", name, {}, opts);
-        const sources = pulumi.output(afterComposition().then(() => this.closeAdmissions(name)));
+        this.name = name;
+        const sources = pulumi.output(new Promise<pulumi.Output<string>[]>(resolve => (this.admitSources = resolve)));
         const bucket = new PrivateBucket(
             `${name}-bucket`,
             {
@@ -63,20 +62,22 @@ export class AccessLogBucket extends pulumi.ComponentResource implements AccessL
         this.registerOutputs({ bucketName: this.bucketName });
     }
 
-    /** The source buckets' ARNs, once composition is over; later admissions fail. */
-    private closeAdmissions(name: string): pulumi.Output<string>[] {
-        this.policyWritten = true;
+    /** Writes the policy for every source admitted so far; index.ts calls it once every bucket is built. */
+    writePolicy(): void {
         if (this.sourceArns.length === 0) {
-            throw new Error(`no bucket sends its access logs to ${name}: give one accessLogs, or remove ${name}`);
+            throw new Error(
+                `no bucket sends its access logs to ${this.name}: give one accessLogs, or remove ${this.name}`,
+            );
         }
-        return this.sourceArns;
+        this.policyWritten = true;
+        this.admitSources(this.sourceArns);
     }
 
     /** Lets the source bucket's log delivery write here. PrivateBucket calls it for its `accessLogs` argument. */
     admit(sourceName: string, sourceArn: pulumi.Output<string>): void {
         if (this.policyWritten) {
             throw new Error(
-                `${sourceName} asked for access logs after the access-log bucket's policy was written: create buckets while the program composes its resources, not in an apply or after an await`,
+                `${sourceName} asked for access logs after the access-log bucket's policy was written: create every bucket before index.ts calls writePolicy()`,
             );
         }
         this.sourceArns.push(sourceArn);

@@ -6,10 +6,10 @@ import {
     ssmEventSource,
 } from "../aws/events";
 import { agentUpdateDocument } from "../aws/identifiers";
-import { NodeRoles, outputWriteGrants } from "./nodeRoles";
-import { NotificationRoute } from "./notificationPipeline";
-import { policyDocument } from "./policyDocuments";
-import { AccessLogDestination, PrivateBucket } from "./privateBucket";
+import { NodeRoles, outputWriteGrants } from "./parts/nodeRoles";
+import { NotificationRoute } from "./parts/notificationRoute";
+import { policyDocument } from "./parts/policyDocuments";
+import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
 
 const outputPrefix = "agent-update";
 

@@ -9,21 +9,11 @@ import {
     dhmcSettingValue,
 } from "../aws/identifiers";
 import { awsManagedPolicyArn } from "../aws/partition";
-import { serviceTrustPolicy } from "./policyDocuments";
+import { serviceTrustPolicy } from "./parts/policyDocuments";
+import { RegionalSettingsProtection, regionWideOptions } from "./parts/regionWide";
 
 /** Who owns the DHMC role; see DefaultHostManagementArgs.role. */
 export type DhmcRoleMode = "create" | "import" | "adopt";
-
-/** How the region-wide settings survive `pulumi destroy`: kept in AWS, or guarded by Pulumi. */
-export type RegionalSettingsProtection = "retain" | "protect";
-
-/** The options of a child resource with a region-wide effect: kept on destroy, or protected from it. */
-export function regionWideOptions(
-    protection: RegionalSettingsProtection,
-    parent: pulumi.Resource,
-): pulumi.CustomResourceOptions {
-    return protection === "protect" ? { parent, protect: true } : { parent, retainOnDelete: true };
-}
 
 export interface DefaultHostManagementArgs {
     readonly region: string;

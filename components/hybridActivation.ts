@@ -8,8 +8,8 @@ import {
     hybridManagedPolicyName,
 } from "../aws/identifiers";
 import { awsManagedPolicyArn, partitionOf } from "../aws/partition";
-import { RegionalSettingsProtection, regionWideOptions } from "./defaultHostManagement";
-import { policyDocument } from "./policyDocuments";
+import { policyDocument } from "./parts/policyDocuments";
+import { RegionalSettingsProtection, regionWideOptions } from "./parts/regionWide";
 
 export type InstanceTier = (typeof activationTiers)[number];
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { logsEncryptionContextKey, logsServicePrincipal } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
-import { accountAdministersKey, policyDocument } from "./policyDocuments";
+import { accountAdministersKey, policyDocument } from "./parts/policyDocuments";
 
 export interface LogEncryptionKeyArgs {
     readonly region: string;

@@ -8,9 +8,9 @@ import {
     managedNodeRuleIdentifier,
 } from "../aws/identifiers";
 import { awsManagedPolicyArn } from "../aws/partition";
-import { NotificationRoute } from "./notificationPipeline";
-import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
-import { AccessLogDestination, PrivateBucket } from "./privateBucket";
+import { NotificationRoute } from "./parts/notificationRoute";
+import { policyDocument, serviceTrustPolicy } from "./parts/policyDocuments";
+import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
 
 /** How often inventory is gathered: the rule can only notice a change this often. */
 const inventorySchedule = "rate(30 minutes)";

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    complianceStateChangeDetailType,
-    maintenanceWindowExecutionDetailType,
+    nodeComplianceStateChangeDetailType,
+    maintenanceWindowExecutionStateChangeDetailType,
     maintenanceWindowTaskTargetInvocationStateChangeDetailType,
 } from "../aws/events";
 import {
@@ -14,11 +14,11 @@ import {
     runCommandTaskActions,
 } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
-import { RegionalSettingsProtection, regionWideOptions } from "./defaultHostManagement";
-import { NodeRoles, outputWriteGrants } from "./nodeRoles";
-import { NotificationRoute } from "./notificationPipeline";
-import { policyDocument, serviceTrustPolicy } from "./policyDocuments";
-import { AccessLogDestination, PrivateBucket } from "./privateBucket";
+import { NodeRoles, outputWriteGrants } from "./parts/nodeRoles";
+import { NotificationRoute } from "./parts/notificationRoute";
+import { policyDocument, serviceTrustPolicy } from "./parts/policyDocuments";
+import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
+import { RegionalSettingsProtection, regionWideOptions } from "./parts/regionWide";
 
 const scanPrefix = "patch-scan";
 const installPrefix = "patch-install";
@@ -95,7 +95,7 @@ export interface PatchManagerArgs extends PatchManagerSettings {
 export function patchNonCompliancePattern(baseline: readonly pulumi.Input<string>[]) {
     return {
         source: ["aws.ssm"],
-        "detail-type": [complianceStateChangeDetailType],
+        "detail-type": [nodeComplianceStateChangeDetailType],
         detail: {
             "compliance-type": ["Patch"],
             "compliance-status": [{ "equals-ignore-case": "non_compliant" }],
@@ -108,7 +108,7 @@ export function patchNonCompliancePattern(baseline: readonly pulumi.Input<string
 export function windowFailurePattern(windowId: pulumi.Input<string>) {
     return {
         source: ["aws.ssm"],
-        "detail-type": [maintenanceWindowExecutionDetailType],
+        "detail-type": [maintenanceWindowExecutionStateChangeDetailType],
         detail: { "window-id": [windowId], status: ["FAILED", "TIMED_OUT"] },
     };
 }

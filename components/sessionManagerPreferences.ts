@@ -11,10 +11,10 @@ import {
     sessionPreferencesSessionType,
 } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
-import { RegionalSettingsProtection, regionWideOptions } from "./defaultHostManagement";
-import { NodeRoles } from "./nodeRoles";
-import { policyDocument, Statement } from "./policyDocuments";
-import { AccessLogDestination, PrivateBucket } from "./privateBucket";
+import { NodeRoles } from "./parts/nodeRoles";
+import { policyDocument, Statement } from "./parts/policyDocuments";
+import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
+import { RegionalSettingsProtection, regionWideOptions } from "./parts/regionWide";
 
 /** The key prefix of session logs in the bucket. */
 export const sessionLogPrefix = "sessions";

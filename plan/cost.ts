@@ -3,7 +3,7 @@
 // every resource of a synthesized stack. Usage the program cannot know is an assumption, stated.
 import { activationTierSettingId } from "../aws/identifiers";
 import { parseRate, rateMinutes } from "../aws/schedules";
-import { statusMetricNames } from "../handlers/nodeHealth";
+import { statusMetricNames } from "../components/parts/lambda/nodeStatus";
 
 /** A resource as the estimate needs it: a Pulumi type token, the program's inputs and the stand-in outputs. */
 export interface CostedResource {
@@ -210,7 +210,7 @@ const freeAtRest: Record<string, string> = {
     "aws:s3/bucket:Bucket": "S3 buckets (a few KB of command output: $0.023 per GB-month)",
 };
 
-/** The health watch's metrics: one per node status, NodesUnmanaged and UnreadableRecords (handlers/nodeHealth.ts). */
+/** The health watch's metrics: one per node status, NodesUnmanaged and UnreadableRecords (components/parts/lambda/nodeStatus.ts). */
 const healthWatchMetricCount = Object.keys(statusMetricNames).length + 2;
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;

@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { ConfigError } from "../config";
 import { associationRunPattern } from "../components/agentAutoUpdate";
-import { automationCompletionPattern } from "../components/eventDrivenRunbook";
+import { automationCompletionPattern } from "../components/parts/eventDrivenRunbook";
 import { complianceChangePattern } from "../components/managedNodeCompliance";
-import { diagnosisPattern } from "../components/managedNodeHealthWatch";
+import { diagnosisPattern } from "../components/healthWatch/managedNodeHealthWatch";
 import {
     installTargetFailurePattern,
     patchNonCompliancePattern,

@@ -1,12 +1,15 @@
-// The layers, as imports: aws/ (AWS facts) and handlers/ (what Pulumi serializes into Lambdas)
-// import no Pulumi and nothing above them; components/ never import config.ts or index.ts; no
-// module imports itself through a loop. CONTRIBUTING.md describes the layout.
+// The rooms, as imports. aws/ (AWS facts) imports nothing else. components/ holds one room per
+// capability (a file, or a folder with its Lambda code in lambda/) above one shared floor,
+// components/parts/: Lambda code imports only aws/ and Lambda code, the floor only aws/ and itself,
+// a capability aws/, the floor and its own room. No module imports itself through a loop.
+// CONTRIBUTING.md describes the layout. Each rule is also run on a graph with a violation planted,
+// so that a rule that can no longer fail is noticed.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "./support/program";
 
-const sourceFolders = ["aws", "handlers", "components", "harness", "cli", "plan", "driver", "bench", "policy"];
+const sourceFolders = ["aws", "components", "harness", "cli", "plan", "driver", "bench", "policy"];
 
 function sourceFiles(): string[] {
     const inFolder = (folder: string): string[] =>
@@ -30,57 +33,124 @@ function importsOf(file: string): string[] {
     );
 }
 
-const graph = new Map(sourceFiles().map(file => [file, importsOf(file)]));
+type ImportGraph = ReadonlyMap<string, readonly string[]>;
+
+const graph: ImportGraph = new Map(sourceFiles().map(file => [file, importsOf(file)]));
+
+/** A file of this project (relative imports resolve to a path ending in .ts), not a package. */
+const isProjectFile = (module: string) => module.endsWith(".ts");
+/** Code Pulumi serializes into a Lambda: anything in a lambda/ folder. */
+const isLambdaCode = (file: string) => file.includes("/lambda/");
+const sharedFloor = "components/parts/";
+/** The capability a file of components/ belongs to (its folder, or its own file), or undefined on the shared floor. */
+function capabilityOf(file: string): string | undefined {
+    if (!file.startsWith("components/") || file.startsWith(sharedFloor)) {
+        return undefined;
+    }
+    return file.split("/")[1].replace(/\.ts$/, "");
+}
+
+/** "file -> module" for every import of a file the rule covers that the rule does not allow. */
+function violations(
+    graph: ImportGraph,
+    covers: (file: string) => boolean,
+    allows: (module: string, file: string) => boolean,
+): string[] {
+    return [...graph].flatMap(([file, imports]) =>
+        covers(file) ? imports.filter(module => !allows(module, file)).map(module => `${file} -> ${module}`) : [],
+    );
+}
+
+interface Rule {
+    readonly says: string;
+    readonly broken: (graph: ImportGraph) => string[];
+    /** An import that breaks the rule, planted into a copy of the graph to show that the rule sees it. */
+    readonly planted: readonly [string, string];
+}
+
+const rules: Rule[] = [
+    {
+        says: "keeps aws/ free of Pulumi and of every other folder",
+        broken: graph =>
+            violations(
+                graph,
+                file => file.startsWith("aws/"),
+                module => module.startsWith("aws/"),
+            ),
+        planted: ["aws/events.ts", "@pulumi/pulumi"],
+    },
+    {
+        says: "keeps Lambda code (any lambda/ folder) free of Pulumi, importing only aws/ and Lambda code (SDK clients are required inside functions)",
+        broken: graph =>
+            violations(
+                graph,
+                isLambdaCode,
+                module => module.startsWith("aws/") || isLambdaCode(module) || module.startsWith("@aws-sdk/"),
+            ),
+        planted: ["components/notifications/lambda/notification.ts", "components/parts/policyDocuments.ts"],
+    },
+    {
+        says: "keeps the shared floor, components/parts/, importing only aws/ and itself",
+        broken: graph =>
+            violations(
+                graph,
+                file => file.startsWith(sharedFloor),
+                module => !isProjectFile(module) || module.startsWith("aws/") || module.startsWith(sharedFloor),
+            ),
+        planted: ["components/parts/alarm.ts", "components/notifications/notificationPipeline.ts"],
+    },
+    {
+        says: "lets a capability import aws/, the shared floor and its own room, never another capability or what is above components/",
+        broken: graph =>
+            violations(
+                graph,
+                file => capabilityOf(file) !== undefined,
+                (module, file) =>
+                    !isProjectFile(module) ||
+                    module.startsWith("aws/") ||
+                    module.startsWith(sharedFloor) ||
+                    capabilityOf(module) === capabilityOf(file),
+            ),
+        planted: ["components/network/closedVpc.ts", "components/healthWatch/lambda/nodeHealth.ts"],
+    },
+    {
+        says: "keeps policy/ self-contained, as the Pulumi CLI loads it from its own folder",
+        broken: graph =>
+            violations(
+                graph,
+                file => file.startsWith("policy/"),
+                module => !isProjectFile(module) || module.startsWith("policy/"),
+            ),
+        planted: ["policy/policies.ts", "aws/identifiers.ts"],
+    },
+    {
+        says: "lets nothing outside test/ import from it: the benchmarks' stand-ins live in harness/",
+        broken: graph =>
+            violations(
+                graph,
+                () => true,
+                module => !module.startsWith("test/"),
+            ),
+        planted: ["bench/health.ts", "test/support/fakePulumi.ts"],
+    },
+];
 
 describe("the layout", () => {
-    it("keeps aws/ free of Pulumi and of every other folder", () => {
-        for (const [file, imports] of graph) {
-            if (file.startsWith("aws/")) {
-                assert.deepStrictEqual(
-                    imports.filter(i => !i.startsWith("aws/")),
-                    [],
-                    `${file} imports outside aws/`,
-                );
-            }
-        }
-    });
+    for (const rule of rules) {
+        describe(rule.says, () => {
+            it("holds", () => {
+                assert.deepStrictEqual(rule.broken(graph), []);
+            });
 
-    it("keeps handlers/ free of Pulumi, importing only aws/ and each other (SDK clients are required inside functions)", () => {
-        for (const [file, imports] of graph) {
-            if (file.startsWith("handlers/")) {
-                assert.deepStrictEqual(
-                    imports.filter(
-                        i => !i.startsWith("aws/") && !i.startsWith("handlers/") && !i.startsWith("@aws-sdk/"),
-                    ),
-                    [],
-                    `${file} imports something Pulumi would have to serialize`,
-                );
-            }
-        }
-    });
-
-    it("lets no component import config.ts, index.ts or the tools above it", () => {
-        for (const [file, imports] of graph) {
-            if (file.startsWith("components/")) {
-                const upward = imports.filter(i =>
-                    /^(config|index)\.ts$|^(harness|plan|driver|cli|bench|policy)\//.test(i),
-                );
-                assert.deepStrictEqual(upward, [], `${file} imports upward`);
-            }
-        }
-    });
-
-    it("keeps policy/ self-contained, as the Pulumi CLI loads it from its own folder", () => {
-        for (const [file, imports] of graph) {
-            if (file.startsWith("policy/")) {
-                assert.deepStrictEqual(
-                    imports.filter(i => i.endsWith(".ts") && !i.startsWith("policy/")),
-                    [],
-                    `${file} imports from outside policy/`,
-                );
-            }
-        }
-    });
+            it("fails on a planted violation", () => {
+                const [file, module] = rule.planted;
+                assert.ok(graph.has(file), `${file} exists to plant into`);
+                const planted = new Map(graph);
+                planted.set(file, [...graph.get(file)!, module]);
+                assert.deepStrictEqual(rule.broken(planted), [`${file} -> ${module}`]);
+            });
+        });
+    }
 
     it("has no import loop", () => {
         const state = new Map<string, "visiting" | "done">();

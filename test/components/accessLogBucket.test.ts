@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { AccessLogBucket } from "../../components/accessLogBucket";
-import { PrivateBucket } from "../../components/privateBucket";
+import { PrivateBucket } from "../../components/parts/privateBucket";
 import { standInAccountId } from "../../harness/standIns";
 import { underMocks, valueOf } from "../support/program";
 
@@ -16,6 +16,7 @@ const build = () =>
         for (const name of ["first", "second"]) {
             new PrivateBucket(name, { expirationDays: 7, accessLogs });
         }
+        accessLogs.writePolicy();
         return accessLogs;
     });
 
@@ -70,6 +71,30 @@ describe("access-log bucket", () => {
                 `${name}'s logging does not wait for the policy`,
             );
         }
+    });
+
+    it("names in its policy the buckets built before the program writes it, awaited or not", async () => {
+        const { mocks } = await underMocks({}, async () => {
+            const accessLogs = new AccessLogBucket("logs", { accountId: standInAccountId, expirationDays: 30 });
+            new PrivateBucket("first", { expirationDays: 7, accessLogs });
+            await Promise.resolve();
+            new PrivateBucket("later", { expirationDays: 7, accessLogs });
+            accessLogs.writePolicy();
+        });
+        const [, delivery] = JSON.parse(mocks.named("logs-bucket-policy").inputs.policy).Statement;
+        assert.deepStrictEqual(delivery.Condition.ArnLike["aws:SourceArn"], [
+            "arn:aws:s3:::first-1234567",
+            "arn:aws:s3:::later-1234567",
+        ]);
+    });
+
+    it("refuses to write a policy that no bucket sends its logs to", async () => {
+        await assert.rejects(
+            underMocks({}, () =>
+                new AccessLogBucket("logs", { accountId: standInAccountId, expirationDays: 30 }).writePolicy(),
+            ),
+            /no bucket sends its access logs to logs/,
+        );
     });
 
     it("refuses a bucket that asks for access logs after its policy was written", async () => {

@@ -10,7 +10,7 @@ import * as assert from "assert";
 import { AgentAutoUpdate, associationRunPattern } from "../../components/agentAutoUpdate";
 import { underMocks, valueOf } from "../support/program";
 import { matchesPattern } from "../support/eventPattern";
-import { associationSample, associationSummarySample } from "../support/fixtures";
+import { associationSample, associationSummarySample } from "../../harness/fixtures";
 import { RecordingAccessLogs } from "../support/accessLogs";
 
 const dhmcRole = {

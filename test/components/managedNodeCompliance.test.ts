@@ -9,7 +9,7 @@ import { complianceChangePattern, ManagedNodeCompliance } from "../../components
 import { standInAccountId } from "../../harness/standIns";
 import { underMocks, valueOf } from "../support/program";
 import { matchesPattern } from "../support/eventPattern";
-import { complianceChangeSample } from "../support/fixtures";
+import { complianceChangeSample } from "../../harness/fixtures";
 import { RecordingAccessLogs } from "../support/accessLogs";
 
 const baseArgs = {

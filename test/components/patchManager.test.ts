@@ -22,7 +22,7 @@ import {
     windowExecutionSample,
     windowTargetInvocationSample,
     windowTaskExecutionSample,
-} from "../support/fixtures";
+} from "../../harness/fixtures";
 import { underMocks, valueOf } from "../support/program";
 import { RecordingAccessLogs } from "../support/accessLogs";
 

@@ -21,7 +21,7 @@ import { main } from "../../driver/driver";
 import { functionNameOf, readDeadLetter, redrive, RedriveOptions, Sender } from "../../driver/redrive";
 import { ExitCode } from "../../cli/exitCodes";
 import { FakePulumi } from "../support/fakePulumi";
-import { associationSample, loadFixture } from "../support/fixtures";
+import { associationSample, loadFixture } from "../../harness/fixtures";
 import { projectRoot } from "../support/program";
 
 type Fauxqs = import("fauxqs", { with: { "resolution-mode": "import" } }).FauxqsServer;

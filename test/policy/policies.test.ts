@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { DefaultHostManagement } from "../../components/defaultHostManagement";
-import { PrivateBucket } from "../../components/privateBucket";
+import { PrivateBucket } from "../../components/parts/privateBucket";
 import { evaluatePolicies, Violation } from "../../policy/evaluate";
 import { managedPoliciesAllowingRegistration, policies } from "../../policy/policies";
 import { EngineResource, Mode, modes, synthesize, synthesizeStack } from "../support/engineView";

@@ -1,6 +1,6 @@
 // A stand-in access-log destination for component tests: it records which buckets it admits.
 import * as pulumi from "@pulumi/pulumi";
-import { AccessLogDestination } from "../../components/privateBucket";
+import { AccessLogDestination } from "../../components/parts/privateBucket";
 
 export class RecordingAccessLogs extends pulumi.ComponentResource implements AccessLogDestination {
     readonly bucketName = pulumi.output("access-logs-bucket");

@@ -1,0 +1,60 @@
+// The health sweep's Lambda entry: its environment, its AWS SDK clients, and the handler that
+// runs one sweep. Serialized by Pulumi into the function's code, with runSweep and everything it
+// uses copied by value; the SDK is required inside the factory, so the archive holds only our code
+// and the Lambda runtime's SDK v3 answers the require.
+import { readEnvironment } from "../../parts/lambda/environment";
+import { HealthSweepAws, runSweep } from "./healthSweep";
+
+/** The sweep's settings, each with the environment variable that carries it. */
+export const healthSweepEnvironment = {
+    tableName: "TABLE_NAME",
+    topicArn: "TOPIC_ARN",
+    graceMinutes: "GRACE_MINUTES",
+    debounceSweeps: "DEBOUNCE_SWEEPS",
+    excludeTagKey: "EXCLUDE_TAG_KEY",
+    /** "true" when newly lost EC2 nodes are marked for the troubleshooting runbook. */
+    diagnose: "DIAGNOSE",
+} as const;
+
+/** At most this many nodes marked for diagnosis per sweep, so a region-wide outage does not start hundreds of runbooks. */
+const maxDiagnosesPerSweep = 5;
+
+/** The CallbackFunction's factory: runs once per Lambda container and returns the handler. */
+export function createHealthSweepHandler(): () => Promise<unknown> {
+    const { EC2Client, DescribeInstancesCommand } = require("@aws-sdk/client-ec2");
+    const { SSMClient, DescribeInstanceInformationCommand } = require("@aws-sdk/client-ssm");
+    const { DynamoDBClient, ScanCommand, BatchWriteItemCommand } = require("@aws-sdk/client-dynamodb");
+    const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
+    const { EventBridgeClient, PutEventsCommand } = require("@aws-sdk/client-eventbridge");
+    const { CloudWatchClient, PutMetricDataCommand } = require("@aws-sdk/client-cloudwatch");
+    const [ec2, ssm, dynamodb, sns, events, cloudwatch] = [
+        EC2Client,
+        SSMClient,
+        DynamoDBClient,
+        SNSClient,
+        EventBridgeClient,
+        CloudWatchClient,
+    ].map(Client => new Client({}));
+    const calls: HealthSweepAws = {
+        describeInstances: input => ec2.send(new DescribeInstancesCommand(input)),
+        describeInstanceInformation: input => ssm.send(new DescribeInstanceInformationCommand(input)),
+        scan: input => dynamodb.send(new ScanCommand(input)),
+        batchWriteItem: input => dynamodb.send(new BatchWriteItemCommand(input)),
+        publish: input => sns.send(new PublishCommand(input)),
+        putEvents: input => events.send(new PutEventsCommand(input)),
+        putMetricData: input => cloudwatch.send(new PutMetricDataCommand(input)),
+    };
+    const env = readEnvironment(healthSweepEnvironment, process.env);
+    const settings = {
+        // Lambda sets AWS_REGION for every function.
+        region: process.env.AWS_REGION ?? "",
+        tableName: env.tableName,
+        topicArn: env.topicArn,
+        graceMs: Number(env.graceMinutes) * 60_000,
+        debounce: Number(env.debounceSweeps),
+        excludeTagKey: env.excludeTagKey,
+        diagnose: env.diagnose === "true",
+        maxDiagnoses: maxDiagnosesPerSweep,
+    };
+    return async () => runSweep(calls, settings, Date.now(), ms => new Promise(resolve => setTimeout(resolve, ms)));
+}

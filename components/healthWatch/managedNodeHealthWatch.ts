@@ -1,0 +1,257 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { healthEventDetailType, healthEventSource } from "../../aws/events";
+import { diagnosisRunbook, diagnosisRunbookActions } from "../../aws/identifiers";
+import { partitionOf } from "../../aws/partition";
+import { parseRate, rateMinutes } from "../../aws/schedules";
+import { alarm } from "../parts/alarm";
+import { deadLetterQueue, deadLetterQueuePolicy } from "../parts/deadLetterQueue";
+import { automationCompletionRoute, EventDrivenRunbook } from "../parts/eventDrivenRunbook";
+import { environmentVariables } from "../parts/lambda/environment";
+import { metricNamespace } from "../parts/lambda/nodeStatus";
+import { LeastPrivilegeFunction } from "../parts/leastPrivilegeFunction";
+import { NotificationRoute } from "../parts/notificationRoute";
+import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
+import { createHealthSweepHandler, healthSweepEnvironment } from "./lambda/healthSweepLambda";
+
+/** What stack configuration decides. */
+export interface ManagedNodeHealthWatchSettings {
+    readonly region: string;
+    /** How often the sweep runs: rate(N minutes), N from 1 to 60. */
+    readonly schedule: string;
+    /** A new instance without an SSM record counts as starting, not unhealthy, for this long. */
+    readonly graceMinutes: number;
+    /** Consecutive unhealthy sweeps before a node alerts, so one missed ping is no alert. */
+    readonly debounceSweeps: number;
+    /** Instances carrying this tag key are not watched. */
+    readonly excludeTagKey: string;
+    /** Start the troubleshooting runbook for each instance newly lost. */
+    readonly diagnose: boolean;
+}
+
+/**
+ * The health events that start a diagnosis: a node newly lost, marked by the sweep (at most a few
+ * per sweep), with an EC2 instance id, the only kind AWSSupport-TroubleshootManagedInstance takes.
+ */
+export function diagnosisPattern() {
+    return {
+        source: [healthEventSource],
+        "detail-type": [healthEventDetailType],
+        detail: { change: ["unhealthy"], diagnose: [true], nodeId: [{ prefix: "i-" }] },
+    };
+}
+
+/**
+ * The routes of the health watch's own diagnoses: each completion, with the execution's console
+ * link. A function of the settings rather than a property, because the health watch is built after
+ * the pipeline whose topic it publishes to, and the pipeline takes its routes when it is built.
+ */
+export function diagnosisRoutes(settings: ManagedNodeHealthWatchSettings | undefined): NotificationRoute[] {
+    return settings?.diagnose ? [automationCompletionRoute("node-diagnosis", diagnosisRunbook)] : [];
+}
+
+export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettings {
+    readonly accountId: pulumi.Input<string>;
+    /** The notification topic and the KMS key that encrypts it. */
+    readonly topicArn: pulumi.Input<string>;
+    readonly topicKeyArn: pulumi.Input<string>;
+    /** The key that encrypts the sweep's log group. */
+    readonly logKeyArn: pulumi.Input<string>;
+}
+
+/**
+ * Finds nodes that stopped being manageable within minutes: a scheduled Lambda sweeps running
+ * instances and SSM's node list, keeps per-node state in DynamoDB so that only debounced
+ * transitions alert (one e-mail per sweep, one EventBridge event per transition), publishes a
+ * handful of metrics, and alarms when nodes stay unmanaged or the sweep itself fails or stops.
+ */
+export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
+    public readonly tableName: pulumi.Output<string>;
+
+    constructor(name: string, args: ManagedNodeHealthWatchArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ssm-fleet-baseline:index:ManagedNodeHealthWatch", name, {}, opts);
+        const rate = parseRate(args.schedule);
+        if (!rate) {
+            throw new pulumi.InputPropertyError({ propertyPath: "schedule", reason: "expected rate(N minutes)" });
+        }
+        const intervalSeconds = rateMinutes(rate) * 60;
+
+        const table = this.stateTable(name);
+        const sweep = this.sweepFunction(name, args, table, intervalSeconds);
+        const scheduleDeadLetters = this.scheduleDeadLetters(name, args);
+        const schedule = ruleInvokesFunction(
+            `${name}-schedule`,
+            {
+                rule: { description: "Runs the managed-node health sweep", scheduleExpression: args.schedule },
+                functionName: sweep.functionName,
+                functionArn: sweep.functionArn,
+                // A sweep older than one period is stale (the next one is due), so EventBridge retries it
+                // only that long and then dead-letters it, where the queue's alarm reports the missed sweep.
+                retryPolicy: { maximumEventAgeInSeconds: intervalSeconds, maximumRetryAttempts: 185 },
+                deadLetterQueueArn: scheduleDeadLetters.arn,
+            },
+            this,
+        );
+        deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters, [schedule.arn], this);
+        this.alarms(name, sweep, intervalSeconds, args.topicArn);
+        if (args.diagnose) {
+            this.diagnosis(name, args);
+        }
+
+        this.tableName = table.name;
+        this.registerOutputs({ tableName: this.tableName });
+    }
+
+    /**
+     * Sweeps EventBridge could not start within their period. Encrypted with the topic's key, whose
+     * policy lets EventBridge dead-letter with it (NotificationPipeline).
+     */
+    private scheduleDeadLetters(name: string, args: ManagedNodeHealthWatchArgs): aws.sqs.Queue {
+        return deadLetterQueue(
+            `${name}-schedule-dlq`,
+            {
+                keyArn: args.topicKeyArn,
+                topicArn: args.topicArn,
+                alarmDescription:
+                    "A scheduled health sweep could not be started within its period: its event is in the dead-letter queue",
+            },
+            this,
+        );
+    }
+
+    /** One item per node that is, or recently was, unhealthy; healthy nodes have none. */
+    private stateTable(name: string): aws.dynamodb.Table {
+        return new aws.dynamodb.Table(
+            `${name}-state`,
+            {
+                billingMode: "PAY_PER_REQUEST",
+                hashKey: "nodeId",
+                attributes: [{ name: "nodeId", type: "S" }],
+                // Items of nodes gone for a week expire (lambda/nodeHealth.ts sets expiresAt).
+                ttl: { attributeName: "expiresAt", enabled: true },
+                serverSideEncryption: { enabled: true },
+            },
+            { parent: this },
+        );
+    }
+
+    /** EventBridge starts the troubleshooting runbook for each node the sweep marks, with exactly the permissions it documents. */
+    private diagnosis(name: string, args: ManagedNodeHealthWatchArgs): void {
+        new EventDrivenRunbook(
+            `${name}-diagnosis`,
+            {
+                region: args.region,
+                accountId: args.accountId,
+                runbook: diagnosisRunbook,
+                description: `Starts ${diagnosisRunbook} for each EC2 node the health watch finds newly lost`,
+                eventPattern: pulumi.jsonStringify(diagnosisPattern()),
+                parameters: { InstanceId: "$.detail.nodeId" },
+                // The runbook's read calls support no resource-level permissions.
+                runbookPermissions: [{ Effect: "Allow", Action: diagnosisRunbookActions, Resource: "*" }],
+            },
+            { parent: this },
+        );
+    }
+
+    private sweepFunction(
+        name: string,
+        args: ManagedNodeHealthWatchArgs,
+        table: aws.dynamodb.Table,
+        intervalSeconds: number,
+    ): LeastPrivilegeFunction<unknown, unknown> {
+        const partition = partitionOf(args.region);
+        return new LeastPrivilegeFunction(
+            `${name}-sweep`,
+            {
+                description: "Sweeps EC2 and SSM for nodes that are not manageable and reports transitions",
+                statements: [
+                    // Neither list call supports resource-level permissions.
+                    {
+                        Effect: "Allow",
+                        Action: ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"],
+                        Resource: "*",
+                    },
+                    { Effect: "Allow", Action: ["dynamodb:Scan", "dynamodb:BatchWriteItem"], Resource: table.arn },
+                    { Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
+                    { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.topicKeyArn },
+                    {
+                        Effect: "Allow",
+                        Action: "events:PutEvents",
+                        Resource: pulumi.interpolate`arn:${partition}:events:${args.region}:${args.accountId}:event-bus/default`,
+                    },
+                    {
+                        Effect: "Allow",
+                        Action: "cloudwatch:PutMetricData",
+                        Resource: "*",
+                        Condition: { StringEquals: { "cloudwatch:namespace": metricNamespace } },
+                    },
+                ],
+                memorySize: 512,
+                // The sweep must end well before the next one starts.
+                timeout: Math.min(900, Math.max(60, intervalSeconds - 30)),
+                // A failed sweep is not retried: the next scheduled sweep is the retry, and the error alarm reports it.
+                maximumRetryAttempts: 0,
+                environment: environmentVariables(healthSweepEnvironment, {
+                    tableName: table.name,
+                    topicArn: args.topicArn,
+                    graceMinutes: String(args.graceMinutes),
+                    debounceSweeps: String(args.debounceSweeps),
+                    excludeTagKey: args.excludeTagKey,
+                    diagnose: String(args.diagnose),
+                }),
+                logKeyArn: args.logKeyArn,
+                callbackFactory: createHealthSweepHandler,
+            },
+            { parent: this },
+        );
+    }
+
+    /** Nodes that stay unmanaged, a failing sweep, and a sweep that stopped running (the watcher watched). */
+    private alarms(
+        name: string,
+        sweep: LeastPrivilegeFunction<unknown, unknown>,
+        period: number,
+        topicArn: pulumi.Input<string>,
+    ): void {
+        const notify = { period, topicArn, notifyOnRecovery: true };
+        const sweepMetric = (metricName: string) => ({
+            namespace: "AWS/Lambda",
+            metricName,
+            dimensions: { FunctionName: sweep.functionName },
+            statistic: "Sum",
+        });
+        alarm(
+            `${name}-unmanaged`,
+            {
+                ...notify,
+                description: "Nodes have stayed not manageable for three sweeps",
+                metric: { namespace: metricNamespace, metricName: "NodesUnmanaged", statistic: "Maximum" },
+                evaluationPeriods: 3,
+            },
+            this,
+        );
+        alarm(
+            `${name}-sweep-errors`,
+            {
+                ...notify,
+                description: "The managed-node health sweep is failing",
+                metric: sweepMetric("Errors"),
+                evaluationPeriods: 1,
+            },
+            this,
+        );
+        alarm(
+            `${name}-sweep-stopped`,
+            {
+                ...notify,
+                description: "The managed-node health sweep has not run for three intervals",
+                metric: sweepMetric("Invocations"),
+                evaluationPeriods: 3,
+                comparison: "below",
+                threshold: 1,
+                missingDataBreaches: true,
+            },
+            this,
+        );
+    }
+}

@@ -1,0 +1,197 @@
+// An in-process stand-in for the AWS APIs a health sweep calls, holding a simulated fleet. It
+// pages as AWS does (DescribeInstances MaxResults 5-1000, DescribeInstanceInformation 5-50,
+// DynamoDB Scan pages of at most 1 MB, BatchWriteItem 25 requests, PutEvents 10 entries),
+// rejects requests AWS would reject, counts calls per operation, and can add latency and
+// throttle chosen calls.
+import type { HealthSweepAws } from "../components/healthWatch/lambda/healthSweep";
+import type { ManagedNodeInfo } from "../components/healthWatch/lambda/nodeHealth";
+
+type Item = Record<string, any>;
+
+export interface SimulatedInstance {
+    readonly InstanceId: string;
+    readonly LaunchTime: Date;
+    readonly Tags: { Key: string; Value: string }[];
+    state: "running" | "stopped";
+}
+
+/** Every operation the stand-in answers, in the order a sweep calls them. */
+export const sweepOperations = [
+    "DescribeInstances",
+    "DescribeInstanceInformation",
+    "Scan",
+    "BatchWriteItem",
+    "Publish",
+    "PutEvents",
+    "PutMetricData",
+] as const;
+
+const throttlingError = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+
+export class SimulatedFleet implements HealthSweepAws {
+    readonly instances = new Map<string, SimulatedInstance>();
+    readonly nodes = new Map<string, ManagedNodeInfo>();
+    readonly table = new Map<string, Item>();
+    readonly published: { TopicArn: string; Subject: string; Message: string }[] = [];
+    readonly events: Item[] = [];
+    readonly metrics: Item[][] = [];
+    readonly calls: Record<string, number> = {};
+    /** Added to every call, as a network round trip would. */
+    latencyMs = 0;
+    /** How many of the next calls of an operation fail with ThrottlingException. */
+    readonly throttle: Record<string, number> = {};
+    /** Each listing is a snapshot taken at its first page, so paging through it stays linear. */
+    private readonly listings: Record<string, any[]> = {};
+
+    private listing<T>(operation: string, token: unknown, snapshot: () => T[]): T[] {
+        if (token === undefined) {
+            this.listings[operation] = snapshot();
+        }
+        return this.listings[operation];
+    }
+
+    /** Adds an EC2 instance, and an SSM record unless `ssm` is null. */
+    addInstance(
+        id: string,
+        launched: Date,
+        ssm: Partial<ManagedNodeInfo> | null = { PingStatus: "Online", AgentVersion: "3.3.1142.0" },
+        tags: Record<string, string> = {},
+    ): void {
+        this.instances.set(id, {
+            InstanceId: id,
+            LaunchTime: launched,
+            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+            state: "running",
+        });
+        if (ssm) {
+            this.nodes.set(id, { InstanceId: id, ResourceType: "EC2Instance", LastPingDateTime: launched, ...ssm });
+        }
+    }
+
+    setPing(id: string, PingStatus: string): void {
+        this.nodes.set(id, { ...this.nodes.get(id), InstanceId: id, PingStatus });
+    }
+
+    private async call(operation: string): Promise<void> {
+        this.calls[operation] = (this.calls[operation] ?? 0) + 1;
+        if (this.latencyMs > 0) {
+            await new Promise(resolve => setTimeout(resolve, this.latencyMs));
+        }
+        if ((this.throttle[operation] ?? 0) > 0) {
+            this.throttle[operation]--;
+            throw throttlingError();
+        }
+    }
+
+    async describeInstances(input: Item) {
+        await this.call("DescribeInstances");
+        const max = input.MaxResults ?? 1000;
+        if (max < 5 || max > 1000) {
+            throw Object.assign(new Error("MaxResults must be between 5 and 1000"), { name: "InvalidParameterValue" });
+        }
+        const states: string[] = input.Filters?.find((f: Item) => f.Name === "instance-state-name")?.Values ?? [
+            "running",
+            "stopped",
+        ];
+        const all = this.listing("DescribeInstances", input.NextToken, () =>
+            [...this.instances.values()].filter(i => states.includes(i.state)),
+        );
+        const start = Number(input.NextToken ?? 0);
+        const page = all.slice(start, start + max);
+        return {
+            Reservations: page.map(({ state, ...instance }) => ({
+                Instances: [{ ...instance, State: { Name: state } }],
+            })),
+            NextToken: start + max < all.length ? String(start + max) : undefined,
+        };
+    }
+
+    async describeInstanceInformation(input: Item) {
+        await this.call("DescribeInstanceInformation");
+        const max = input.MaxResults ?? 50;
+        if (max < 5 || max > 50) {
+            throw Object.assign(new Error("MaxResults must be between 5 and 50"), { name: "ValidationException" });
+        }
+        const all = this.listing("DescribeInstanceInformation", input.NextToken, () => [...this.nodes.values()]);
+        const start = Number(input.NextToken ?? 0);
+        return {
+            InstanceInformationList: all.slice(start, start + max),
+            NextToken: start + max < all.length ? String(start + max) : undefined,
+        };
+    }
+
+    async scan(input: Item) {
+        await this.call("Scan");
+        const all = [...this.table.values()];
+        let index = input.ExclusiveStartKey
+            ? all.findIndex(item => item.nodeId.S === input.ExclusiveStartKey.nodeId.S) + 1
+            : 0;
+        const items: Item[] = [];
+        let bytes = 0;
+        while (index < all.length && bytes < 1024 * 1024) {
+            bytes += JSON.stringify(all[index]).length;
+            items.push(all[index++]);
+        }
+        return {
+            Items: items,
+            LastEvaluatedKey: index < all.length ? { nodeId: items[items.length - 1].nodeId } : undefined,
+        };
+    }
+
+    async batchWriteItem(input: Item) {
+        await this.call("BatchWriteItem");
+        const requests: Item[] = Object.values(input.RequestItems).flat() as Item[];
+        if (requests.length > 25) {
+            throw Object.assign(new Error("Too many items requested for the BatchWriteItem call"), {
+                name: "ValidationException",
+            });
+        }
+        for (const request of requests) {
+            if (request.PutRequest) {
+                this.table.set(request.PutRequest.Item.nodeId.S, request.PutRequest.Item);
+            } else {
+                this.table.delete(request.DeleteRequest.Key.nodeId.S);
+            }
+        }
+        return { UnprocessedItems: {} };
+    }
+
+    async publish(input: { TopicArn: string; Subject: string; Message: string }) {
+        await this.call("Publish");
+        if (input.Subject.length >= 100 || /[\r\n]/.test(input.Subject) || Buffer.byteLength(input.Message) > 262144) {
+            throw Object.assign(new Error("Invalid parameter: Subject or Message"), {
+                name: "InvalidParameterException",
+            });
+        }
+        this.published.push(input);
+        return { MessageId: String(this.published.length) };
+    }
+
+    async putEvents(input: { Entries: Item[] }) {
+        await this.call("PutEvents");
+        if (input.Entries.length > 10) {
+            throw Object.assign(new Error("Entries must have at most 10 items"), { name: "ValidationException" });
+        }
+        this.events.push(...input.Entries);
+        return {
+            FailedEntryCount: 0,
+            Entries: input.Entries.map((_, i) => ({ EventId: String(this.events.length + i) })),
+        };
+    }
+
+    async putMetricData(input: Item) {
+        await this.call("PutMetricData");
+        if (input.MetricData.length > 1000) {
+            throw Object.assign(new Error("MetricData must have at most 1000 items"), {
+                name: "InvalidParameterValue",
+            });
+        }
+        this.metrics.push(input.MetricData);
+        return {};
+    }
+
+    /** The metric values of the latest sweep, by name. */
+    latestMetrics(): Record<string, number> {
+        return Object.fromEntries((this.metrics[this.metrics.length - 1] ?? []).map(m => [m.MetricName, m.Value]));
+    }
+}

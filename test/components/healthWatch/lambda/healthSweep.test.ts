@@ -1,0 +1,289 @@
+// A whole sweep against the simulated fleet: paging, throttling, one e-mail per sweep, one event
+// per transition, metrics, diagnosis, and reporting before recording.
+import * as assert from "assert";
+import { runSweep, SweepSettings } from "../../../../components/healthWatch/lambda/healthSweep";
+import { SimulatedFleet, sweepOperations } from "../../../../harness/simulatedFleet";
+
+const now = Date.parse("2026-11-22T12:00:00Z");
+const dayAgo = new Date(now - 86_400_000);
+const settings: SweepSettings = {
+    region: "eu-west-1",
+    tableName: "node-health",
+    topicArn: "arn:aws:sns:eu-west-1:123456789012:notify",
+    graceMs: 15 * 60_000,
+    debounce: 2,
+    excludeTagKey: "ssm-fleet-baseline:unwatched",
+    diagnose: false,
+    maxDiagnoses: 5,
+};
+const noSleep = async () => undefined;
+const sweep = (fleet: SimulatedFleet, at = now, overrides: Partial<SweepSettings> = {}) =>
+    runSweep(fleet, { ...settings, ...overrides }, at, noSleep);
+
+/** A fleet of `count` online instances, i-00000 upwards. */
+function fleetOf(count: number): SimulatedFleet {
+    const fleet = new SimulatedFleet();
+    for (let i = 0; i < count; i++) {
+        fleet.addInstance(`i-${String(i).padStart(5, "0")}`, dayAgo);
+    }
+    return fleet;
+}
+
+describe("health sweep", () => {
+    it("reads every page of EC2 and SSM and sends nothing for a healthy fleet", async () => {
+        const fleet = fleetOf(2_120);
+        const report = await sweep(fleet);
+        assert.strictEqual(report.counts.online, 2_120);
+        assert.deepStrictEqual(fleet.calls, {
+            DescribeInstances: 3,
+            DescribeInstanceInformation: 43,
+            Scan: 1,
+            PutMetricData: 1,
+        });
+        assert.deepStrictEqual(fleet.published, []);
+        assert.deepStrictEqual(fleet.latestMetrics(), {
+            NodesOnline: 2_120,
+            NodesStarting: 0,
+            NodesConnectionLost: 0,
+            NodesNeverRegistered: 0,
+            NodesAgentOutdated: 0,
+            NodesHybridLost: 0,
+            NodesUnmanaged: 0,
+            UnreadableRecords: 0,
+        });
+    });
+
+    it("sends one e-mail listing every node that became unmanageable, after the debounce, and one event per transition", async () => {
+        const fleet = fleetOf(100);
+        for (let i = 0; i < 30; i++) {
+            fleet.setPing(`i-${String(i).padStart(5, "0")}`, "ConnectionLost");
+        }
+        fleet.addInstance("i-never", dayAgo, null);
+        const first = await sweep(fleet);
+        assert.deepStrictEqual([first.transitions.length, fleet.published.length, fleet.events.length], [0, 0, 0]);
+        const second = await sweep(fleet, now + 300_000);
+        assert.strictEqual(second.transitions.length, 31);
+        assert.strictEqual(fleet.published.length, 1, "a fleet-wide outage is one message");
+        const [mail] = fleet.published;
+        assert.strictEqual(mail.Subject, "[SSM eu-west-1] 31 nodes not manageable");
+        assert.strictEqual(mail.TopicArn, settings.topicArn);
+        assert.ok(mail.Message.includes("- i-never (ec2): never registered with SSM; no SSM record"));
+        assert.ok(
+            mail.Message.includes(
+                "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-00000",
+            ),
+        );
+        assert.strictEqual(fleet.events.length, 31);
+        assert.strictEqual(fleet.calls.PutEvents, 4, "events go in batches of ten");
+        assert.deepStrictEqual(
+            { ...fleet.events[0], Detail: JSON.parse(fleet.events[0].Detail) },
+            {
+                // The issue's contract with other tools: source ssm-fleet-baseline, detail-type Managed Node Health Change.
+                Source: "ssm-fleet-baseline",
+                DetailType: "Managed Node Health Change",
+                Detail: {
+                    nodeId: "i-00000",
+                    kind: "ec2",
+                    change: "unhealthy",
+                    status: "connection-lost",
+                    previous: "online",
+                    detail: `ping ConnectionLost, last ping ${dayAgo.toISOString()}, agent 3.3.1142.0`,
+                    // Whether EventBridge starts the troubleshooting runbook for it: only with healthWatchDiagnose.
+                    diagnose: false,
+                },
+            },
+        );
+        assert.strictEqual(fleet.latestMetrics().NodesUnmanaged, 31);
+        const third = await sweep(fleet, now + 600_000);
+        assert.deepStrictEqual(
+            [third.transitions.length, third.writes, fleet.published.length],
+            [0, 0, 1],
+            "a lasting outage is not re-sent",
+        );
+    });
+
+    // A server registered through the hybrid activation is listed by DescribeInstanceInformation as
+    // ResourceType ManagedInstance with an mi- id (mi- and 17 hex digits), and has no EC2 instance.
+    // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_InstanceInformation.html
+    it("alerts on a registered hybrid node that loses its connection as on an EC2 node, in the same e-mail", async () => {
+        const fleet = fleetOf(1);
+        const hybridId = "mi-0123456789abcdef0";
+        fleet.nodes.set(hybridId, {
+            InstanceId: hybridId,
+            ResourceType: "ManagedInstance",
+            PingStatus: "Online",
+            AgentVersion: "3.3.1142.0",
+            LastPingDateTime: dayAgo,
+            ComputerName: "db-01.corp.example.com",
+        });
+        await sweep(fleet);
+        fleet.setPing(hybridId, "ConnectionLost");
+        fleet.setPing("i-00000", "ConnectionLost");
+        await sweep(fleet, now + 300_000);
+        assert.strictEqual(fleet.published.length, 0, "one lost sweep is no alert, for either kind");
+        const report = await sweep(fleet, now + 600_000);
+        assert.deepStrictEqual(report.transitions.map(t => [t.nodeId, t.kind, t.change, t.status]).sort(), [
+            ["i-00000", "ec2", "unhealthy", "connection-lost"],
+            [hybridId, "hybrid", "unhealthy", "hybrid-lost"],
+        ]);
+        assert.strictEqual(fleet.published.length, 1);
+        const [mail] = fleet.published;
+        assert.strictEqual(mail.Subject, "[SSM eu-west-1] 2 nodes not manageable");
+        assert.ok(
+            mail.Message.includes(
+                `- ${hybridId} (hybrid): hybrid node connection lost; ping ConnectionLost, last ping ${dayAgo.toISOString()}, agent 3.3.1142.0, db-01.corp.example.com`,
+            ),
+            mail.Message,
+        );
+        assert.ok(
+            mail.Message.includes(
+                `https://eu-west-1.console.aws.amazon.com/systems-manager/fleet-manager/managed-nodes/${hybridId}/general?region=eu-west-1`,
+            ),
+        );
+        const hybridEvent = fleet.events.map(e => JSON.parse(e.Detail)).find(d => d.nodeId === hybridId);
+        assert.deepStrictEqual(
+            [hybridEvent.kind, hybridEvent.change, hybridEvent.status, hybridEvent.previous],
+            ["hybrid", "unhealthy", "hybrid-lost", "online"],
+        );
+        assert.deepStrictEqual(
+            [fleet.latestMetrics().NodesHybridLost, fleet.latestMetrics().NodesConnectionLost],
+            [1, 1],
+        );
+        fleet.setPing(hybridId, "Online");
+        const recovery = await sweep(fleet, now + 900_000);
+        assert.deepStrictEqual(
+            recovery.transitions.filter(t => t.nodeId === hybridId).map(t => t.change),
+            ["recovered"],
+        );
+    });
+
+    it("reports recoveries and nodes that stopped running", async () => {
+        const fleet = fleetOf(3);
+        fleet.setPing("i-00000", "ConnectionLost");
+        fleet.setPing("i-00001", "ConnectionLost");
+        await sweep(fleet, now, { debounce: 1 });
+        fleet.setPing("i-00000", "Online");
+        fleet.instances.get("i-00001")!.state = "stopped";
+        const report = await sweep(fleet, now + 300_000, { debounce: 1 });
+        assert.deepStrictEqual(
+            report.transitions.map(t => [t.nodeId, t.change]),
+            [
+                ["i-00000", "recovered"],
+                ["i-00001", "gone"],
+            ],
+        );
+        assert.strictEqual(fleet.published[1].Subject, "[SSM eu-west-1] 1 recovered, 1 gone");
+        assert.strictEqual(fleet.table.has("i-00000"), false);
+        assert.ok(fleet.table.get("i-00001")!.expiresAt.N > String(Math.floor(now / 1000)));
+    });
+
+    it("rides out throttling on every operation", async () => {
+        const fleet = fleetOf(120);
+        fleet.setPing("i-00007", "ConnectionLost");
+        for (const operation of sweepOperations) {
+            fleet.throttle[operation] = 2;
+        }
+        const report = await sweep(fleet, now, { debounce: 1 });
+        assert.deepStrictEqual(
+            report.transitions.map(t => t.nodeId),
+            ["i-00007"],
+        );
+        assert.strictEqual(fleet.published.length, 1);
+        assert.strictEqual(fleet.calls.DescribeInstanceInformation, 3 + 2);
+    });
+
+    it("gives up on lasting throttling with the error, so the sweep-errors alarm fires", async () => {
+        const fleet = fleetOf(10);
+        fleet.throttle.DescribeInstanceInformation = 100;
+        await assert.rejects(sweep(fleet), /Rate exceeded/);
+        assert.strictEqual(fleet.calls.DescribeInstanceInformation, 8);
+    });
+
+    it("records nothing when the e-mail cannot be sent, so the next sweep reports again", async () => {
+        const fleet = fleetOf(5);
+        fleet.setPing("i-00001", "ConnectionLost");
+        fleet.publish = async () => {
+            throw Object.assign(new Error("KMS key disabled"), { name: "KMSDisabledException" });
+        };
+        await assert.rejects(sweep(fleet, now, { debounce: 1 }), /KMS key disabled/);
+        assert.strictEqual(fleet.table.size, 0);
+    });
+
+    it("marks at most maxDiagnoses newly lost EC2 nodes for diagnosis in their events, and says so in the e-mail", async () => {
+        const fleet = fleetOf(8);
+        for (let i = 0; i < 7; i++) {
+            fleet.setPing(`i-${String(i).padStart(5, "0")}`, "ConnectionLost");
+        }
+        await sweep(fleet, now, { debounce: 1, diagnose: true, maxDiagnoses: 3 });
+        const details = fleet.events.map(e => JSON.parse(e.Detail));
+        assert.deepStrictEqual(
+            details.filter(d => d.diagnose).map(d => d.nodeId),
+            ["i-00000", "i-00001", "i-00002"],
+        );
+        assert.strictEqual(details.length, 7);
+        assert.ok(details.every(d => typeof d.diagnose === "boolean"));
+        const message = fleet.published[0].Message;
+        assert.strictEqual(message.split("Diagnosis: ").length - 1, 3);
+        assert.ok(
+            message.includes(
+                "  Diagnosis: EventBridge starts AWSSupport-TroubleshootManagedInstance for this node; its outcome follows in a separate e-mail with the execution's console link.",
+            ),
+        );
+    });
+
+    it("marks no hybrid node (the runbook takes EC2 ids only), no recovery, and nothing when diagnosis is off", async () => {
+        const fleet = fleetOf(2);
+        fleet.setPing("i-00000", "ConnectionLost");
+        fleet.nodes.set("mi-0123456789abcdef0", { InstanceId: "mi-0123456789abcdef0", PingStatus: "ConnectionLost" });
+        await sweep(fleet, now, { debounce: 1 });
+        fleet.setPing("i-00000", "Online");
+        fleet.setPing("i-00001", "ConnectionLost");
+        await sweep(fleet, now + 300_000, { debounce: 1, diagnose: true });
+        assert.deepStrictEqual(
+            fleet.events.map(e => JSON.parse(e.Detail)).map(d => [d.nodeId, d.change, d.diagnose]),
+            [
+                ["i-00000", "unhealthy", false],
+                ["mi-0123456789abcdef0", "unhealthy", false],
+                ["i-00000", "recovered", false],
+                ["i-00001", "unhealthy", true],
+            ],
+        );
+        assert.ok(!fleet.published[0].Message.includes("Diagnosis"));
+    });
+
+    it("says in the e-mail how many records it could not read", async () => {
+        const fleet = fleetOf(2);
+        fleet.setPing("i-00000", "ConnectionLost");
+        fleet.nodes.set("broken", { PingStatus: "Online" } as any);
+        fleet.table.set("garbage", { nodeId: { S: "garbage" }, state: { S: "{not json" } });
+        await sweep(fleet, now, { debounce: 1 });
+        assert.ok(
+            fleet.published[0].Message.endsWith(
+                "2 record(s) from EC2, SSM or the state table could not be read and were skipped.",
+            ),
+        );
+        assert.strictEqual(fleet.latestMetrics().UnreadableRecords, 2);
+    });
+
+    it("still reports a region-wide outage in one e-mail within SNS's 256 KB, listing what fits and counting the rest", async () => {
+        const fleet = fleetOf(5_000);
+        for (const id of fleet.nodes.keys()) {
+            fleet.setPing(id, "ConnectionLost");
+        }
+        const report = await sweep(fleet, now, { debounce: 1 });
+        assert.strictEqual(report.transitions.length, 5_000);
+        assert.strictEqual(fleet.published.length, 1);
+        const { Subject, Message } = fleet.published[0];
+        assert.strictEqual(Subject, "[SSM eu-west-1] 5000 nodes not manageable");
+        assert.ok(Buffer.byteLength(Message) <= 256 * 1024);
+        const listed = Message.split("\n").filter(line => line.startsWith("- i-")).length;
+        assert.ok(listed > 500 && listed < 5_000, `${listed} listed`);
+        assert.ok(
+            Message.includes(
+                `${5_000 - listed} more node(s) are not listed, to keep this e-mail within the SNS size limit`,
+            ),
+        );
+        assert.strictEqual(fleet.events.length, 5_000, "every transition is still an event");
+        assert.strictEqual(fleet.table.size, 5_000);
+    });
+});
