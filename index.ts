@@ -17,7 +17,10 @@ import { PatchManager } from "./components/patchManager";
 import { SessionManagerPreferences } from "./components/sessionManagerPreferences";
 import { SsmEndpoints } from "./components/ssmEndpoints";
 import { VpcFlowLogs } from "./components/vpcFlowLogs";
+import { FleetDashboard } from "./components/dashboard/fleetDashboard";
 import { loadBaselineConfig } from "./config";
+import { metricNamespace, statusMetricNames } from "./handlers/nodeHealth";
+import { emfDimensions, nodesMetricName, unmanagedMetricName } from "./handlers/healthMetrics";
 
 const config = loadBaselineConfig();
 const accountId = aws.getCallerIdentityOutput().accountId;
@@ -99,6 +102,38 @@ const healthWatch = config.healthWatch
       })
     : undefined;
 
+const dashboard = config.dashboard
+    ? new FleetDashboard("fleet", {
+          region: config.region,
+          alarmArns: [...notifications.alarmArns, ...(healthWatch?.alarmArns ?? [])],
+          notifierFunctionName: notifications.notifierFunctionName,
+          notifierLogGroupName: notifications.notifierLogGroupName,
+          notificationRuleNames: notifications.ruleNames,
+          deadLetterQueueNames: [
+              notifications.deadLetterQueueName,
+              ...(healthWatch ? [healthWatch.deadLetterQueueName] : []),
+          ],
+          topicName: notifications.topicName,
+          healthWatch: healthWatch && {
+              metrics: {
+                  namespace: metricNamespace,
+                  online: statusMetricNames.online,
+                  unmanaged: unmanagedMetricName,
+                  connectionLost: statusMetricNames["connection-lost"],
+                  neverRegistered: statusMetricNames["never-registered"],
+                  agentOutdated: statusMetricNames["agent-outdated"],
+                  hybridLost: statusMetricNames["hybrid-lost"],
+                  nodesByDimension: nodesMetricName,
+                  statusDimension: emfDimensions.status,
+              },
+              sweepFunctionName: healthWatch.sweepFunctionName,
+              sweepLogGroupName: healthWatch.sweepLogGroupName,
+              scheduleRuleName: healthWatch.scheduleRuleName,
+              intervalSeconds: healthWatch.intervalSeconds,
+          },
+      })
+    : undefined;
+
 export const notificationTopicArn = notifications.topicArn;
 export const deadLetterQueueUrl = notifications.deadLetterQueueUrl;
 export const notifierFunctionName = notifications.notifierFunctionName;
@@ -130,3 +165,4 @@ export const patchBaselineId = patching?.baselineId;
 export const patchWindowId = patching?.maintenanceWindowId;
 export const patchOutputBucket = patching?.outputBucketName;
 export const flowLogGroupName = flowLogs?.logGroupName;
+export const dashboardName = dashboard?.dashboardName;

@@ -67,6 +67,14 @@ export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettin
  */
 export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
     public readonly tableName: pulumi.Output<string>;
+    /** What the fleet dashboard draws of the sweep's own health. */
+    public readonly sweepFunctionName: pulumi.Output<string>;
+    public readonly sweepLogGroupName: pulumi.Output<string>;
+    public readonly scheduleRuleName: pulumi.Output<string>;
+    public readonly deadLetterQueueName: pulumi.Output<string>;
+    public readonly alarmArns: pulumi.Output<string>[];
+    /** Seconds between sweeps: the period of the sweep's metrics. */
+    public readonly intervalSeconds: number;
 
     constructor(name: string, args: ManagedNodeHealthWatchArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:ManagedNodeHealthWatch", name, {}, opts);
@@ -88,17 +96,23 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                 // A sweep older than one period is stale (the next one is due), so EventBridge retries it
                 // only that long and then dead-letters it, where the queue's alarm reports the missed sweep.
                 retryPolicy: { maximumEventAgeInSeconds: intervalSeconds, maximumRetryAttempts: 185 },
-                deadLetterQueueArn: scheduleDeadLetters.arn,
+                deadLetterQueueArn: scheduleDeadLetters.queue.arn,
             },
             this,
         );
-        deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters, [schedule.arn], this);
-        this.alarms(name, sweep, intervalSeconds, args.topicArn);
+        deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters.queue, [schedule.arn], this);
+        const alarms = this.alarms(name, sweep, intervalSeconds, args.topicArn);
         if (args.diagnose) {
             this.diagnosis(name, args);
         }
 
         this.tableName = table.name;
+        this.sweepFunctionName = sweep.functionName;
+        this.sweepLogGroupName = sweep.logGroupName;
+        this.scheduleRuleName = schedule.name;
+        this.deadLetterQueueName = scheduleDeadLetters.queue.name;
+        this.alarmArns = [...alarms, scheduleDeadLetters.alarm].map(a => a.arn);
+        this.intervalSeconds = intervalSeconds;
         this.registerOutputs({ tableName: this.tableName });
     }
 
@@ -106,7 +120,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
      * Sweeps EventBridge could not start within their period. Encrypted with the topic's key, whose
      * policy lets EventBridge dead-letter with it (NotificationPipeline).
      */
-    private scheduleDeadLetters(name: string, args: ManagedNodeHealthWatchArgs): aws.sqs.Queue {
+    private scheduleDeadLetters(name: string, args: ManagedNodeHealthWatchArgs) {
         return deadLetterQueue(
             `${name}-schedule-dlq`,
             {
@@ -212,7 +226,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         sweep: LeastPrivilegeFunction<unknown, unknown>,
         period: number,
         topicArn: pulumi.Input<string>,
-    ): void {
+    ): aws.cloudwatch.MetricAlarm[] {
         const notify = { period, topicArn, notifyOnRecovery: true };
         const sweepMetric = (metricName: string) => ({
             namespace: "AWS/Lambda",
@@ -220,7 +234,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             dimensions: { FunctionName: sweep.functionName },
             statistic: "Sum",
         });
-        alarm(
+        const unmanaged = alarm(
             `${name}-unmanaged`,
             {
                 ...notify,
@@ -230,7 +244,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             },
             this,
         );
-        alarm(
+        const errors = alarm(
             `${name}-sweep-errors`,
             {
                 ...notify,
@@ -240,7 +254,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             },
             this,
         );
-        alarm(
+        const stopped = alarm(
             `${name}-sweep-stopped`,
             {
                 ...notify,
@@ -253,5 +267,6 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             },
             this,
         );
+        return [unmanaged, errors, stopped];
     }
 }
