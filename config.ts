@@ -80,6 +80,7 @@ export const configKeys = {
     healthWatchDebounceSweeps: { type: "integer", default: 2, range: [1, 10] },
     healthWatchExcludeTagKey: { type: "string", default: "ssm-fleet-baseline:unwatched" },
     healthWatchDiagnose: { type: "boolean", default: false },
+    dashboard: { type: "boolean", default: true },
     sessionPreferences: { type: "boolean", default: true },
     sessionPreferencesAdopt: { type: "boolean", default: false },
     sessionS3Logging: { type: "boolean", default: true },
@@ -175,6 +176,8 @@ export interface BaselineConfig {
     readonly patching?: PatchManagerSettings;
     /** Launch a canary instance that `up --verify` checks. */
     readonly canary: boolean;
+    /** Draw the region's fleet dashboard. */
+    readonly dashboard: boolean;
     /** Undefined when the stack leaves the region's Session Manager preferences alone. */
     readonly sessionManager?: SessionManagerPreferencesSettings;
     /** Undefined when hybrid activations are off. */
@@ -463,6 +466,7 @@ export function parseBaselineConfig(
         healthWatch: parseHealthWatch(read, inRegion),
         patching: parsePatching(read, inRegion, logRetentionDays),
         canary: read.bool("canary"),
+        dashboard: read.bool("dashboard"),
         sessionManager,
         hybrid: parseHybridActivation(read, dhmc, options.now ?? new Date()),
         flowLogs: parseFlowLogs(read, inRegion, logRetentionDays),

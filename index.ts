@@ -17,6 +17,7 @@ import { PatchManager } from "./components/patchManager";
 import { SessionManagerPreferences } from "./components/sessionManagerPreferences";
 import { SsmEndpoints } from "./components/network/ssmEndpoints";
 import { VpcFlowLogs } from "./components/network/vpcFlowLogs";
+import { FleetDashboard } from "./components/dashboard/fleetDashboard";
 import { loadBaselineConfig } from "./config";
 
 const config = loadBaselineConfig();
@@ -101,6 +102,22 @@ const healthWatch = config.healthWatch
 // Every bucket that sends its access logs is built: the access-log bucket's policy names them all.
 accessLogs.writePolicy();
 
+const dashboard = config.dashboard
+    ? new FleetDashboard("fleet", {
+          region: config.region,
+          alarmArns: [...notifications.alarmArns, ...(healthWatch?.alarmArns ?? [])],
+          notifierFunctionName: notifications.notifierFunctionName,
+          notifierLogGroupName: notifications.notifierLogGroupName,
+          notificationRuleNames: notifications.ruleNames,
+          deadLetterQueueNames: [
+              notifications.deadLetterQueueName,
+              ...(healthWatch ? [healthWatch.deadLetterQueueName] : []),
+          ],
+          topicName: notifications.topicName,
+          healthWatch: healthWatch?.dashboardView,
+      })
+    : undefined;
+
 export const notificationTopicArn = notifications.topicArn;
 export const deadLetterQueueUrl = notifications.deadLetterQueueUrl;
 export const notifierFunctionName = notifications.notifierFunctionName;
@@ -132,3 +149,4 @@ export const patchBaselineId = patching?.baselineId;
 export const patchWindowId = patching?.maintenanceWindowId;
 export const patchOutputBucket = patching?.outputBucketName;
 export const flowLogGroupName = flowLogs?.logGroupName;
+export const dashboardName = dashboard?.dashboardName;

@@ -17,7 +17,10 @@ export async function archiveOf(
 /** Evaluates the module (its callback factory runs now) with the given require and process; returns its handler. */
 export function loadHandler(
     text: string,
-    globals: { require: (id: string) => unknown; process: { env: Record<string, string | undefined> } },
+    globals: {
+        require: (id: string) => unknown;
+        process: { env: Record<string, string | undefined>; stdout?: { write(text: string): unknown } };
+    },
 ): Handler {
     const exports = {};
     const sandbox = { exports, module: { exports }, ...globals, console, Buffer, setTimeout, clearTimeout };

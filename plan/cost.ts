@@ -63,6 +63,10 @@ export const assumed = {
     // a month, each of about fifteen steps (the troubleshooting runbook's checks and branches).
     runbookRunsPerMonth: 10,
     stepsPerRunbookRun: 15,
+    // Each distinct dimension combination of the sweep's Embedded Metric Format count is a custom
+    // metric: a healthy fleet of one platform on two agent releases, online or starting, makes 2
+    // statuses + 2 × 2 by agent + 2 × 1 by platform = 8.
+    emfMetricsPerHealthWatch: 8,
 } as const;
 
 /** Systems Manager's price page, which could not be read from this machine (2026-12-01): its figures below are unconfirmed. */
@@ -162,6 +166,12 @@ const unitPrices = {
         usd: 0.08,
         source: `https://aws.amazon.com/ebs/pricing/ (read 2026-12-01; 3,000 IOPS and 125 MB/s included; ${infracost}, 2024-07-01)`,
     },
+    dashboard: {
+        item: "CloudWatch dashboards",
+        unit: "dashboard-month",
+        usd: 3,
+        source: "https://aws.amazon.com/cloudwatch/pricing/ (read 2026-12-01; first 3 dashboards of the account free, then $3.00 each; secondary: public write-ups quoting the page)",
+    },
     free: {
         item: "",
         unit: "resource",
@@ -199,6 +209,7 @@ const types = {
     maintenanceWindow: "aws:ssm/maintenanceWindow:MaintenanceWindow",
     eventDrivenRunbook: "ssm-fleet-baseline:index:EventDrivenRunbook",
     flowLog: "aws:ec2/flowLog:FlowLog",
+    dashboard: "aws:cloudwatch/dashboard:Dashboard",
 } as const;
 
 /** Resources with no charge at rest, by type, with the name of their line. */
@@ -282,9 +293,11 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
     const healthWatches = ofType(types.healthWatch).length;
     add(
         unitPrices.customMetric,
-        healthWatches * healthWatchMetricCount,
-        `${unitPrices.customMetric.item} (the health watch's ${healthWatchMetricCount})`,
+        healthWatches * (healthWatchMetricCount + assumed.emfMetricsPerHealthWatch),
+        `${unitPrices.customMetric.item} (the health watch's ${healthWatchMetricCount}, and ${assumed.emfMetricsPerHealthWatch} dimensioned ones assumed)`,
     );
+    const dashboards = ofType(types.dashboard).length;
+    add(unitPrices.dashboard, dashboards, `${unitPrices.dashboard.item} (${dashboards})`);
 
     // Scheduled functions run whatever happens; event-driven ones (the notifier) only when something does.
     const runs = scheduledRunsPerMonth(resources);

@@ -8,10 +8,12 @@ import { alarm } from "../parts/alarm";
 import { deadLetterQueue, deadLetterQueuePolicy } from "../parts/deadLetterQueue";
 import { automationCompletionRoute, EventDrivenRunbook } from "../parts/eventDrivenRunbook";
 import { environmentVariables } from "../parts/lambda/environment";
-import { metricNamespace } from "../parts/lambda/nodeStatus";
+import { HealthWatchView } from "../parts/healthWatchView";
+import { metricNamespace, statusMetricNames } from "../parts/lambda/nodeStatus";
 import { LeastPrivilegeFunction } from "../parts/leastPrivilegeFunction";
 import { NotificationRoute } from "../parts/notificationRoute";
 import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
+import { emfDimensions, nodesMetricName, unmanagedMetricName } from "./lambda/healthMetrics";
 import { createHealthSweepHandler, healthSweepEnvironment } from "./lambda/healthSweepLambda";
 
 /** What stack configuration decides. */
@@ -67,6 +69,10 @@ export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettin
  */
 export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
     public readonly tableName: pulumi.Output<string>;
+    public readonly deadLetterQueueName: pulumi.Output<string>;
+    public readonly alarmArns: pulumi.Output<string>[];
+    /** The sweep's metrics and the resources that run it, as the fleet dashboard draws them. */
+    public readonly dashboardView: HealthWatchView;
 
     constructor(name: string, args: ManagedNodeHealthWatchArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:ManagedNodeHealthWatch", name, {}, opts);
@@ -88,17 +94,36 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                 // A sweep older than one period is stale (the next one is due), so EventBridge retries it
                 // only that long and then dead-letters it, where the queue's alarm reports the missed sweep.
                 retryPolicy: { maximumEventAgeInSeconds: intervalSeconds, maximumRetryAttempts: 185 },
-                deadLetterQueueArn: scheduleDeadLetters.arn,
+                deadLetterQueueArn: scheduleDeadLetters.queue.arn,
             },
             this,
         );
-        deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters, [schedule.arn], this);
-        this.alarms(name, sweep, intervalSeconds, args.topicArn);
+        deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters.queue, [schedule.arn], this);
+        const alarms = this.alarms(name, sweep, intervalSeconds, args.topicArn);
         if (args.diagnose) {
             this.diagnosis(name, args);
         }
 
         this.tableName = table.name;
+        this.deadLetterQueueName = scheduleDeadLetters.queue.name;
+        this.alarmArns = [...alarms, scheduleDeadLetters.alarm].map(a => a.arn);
+        this.dashboardView = {
+            metrics: {
+                namespace: metricNamespace,
+                online: statusMetricNames.online,
+                unmanaged: unmanagedMetricName,
+                connectionLost: statusMetricNames["connection-lost"],
+                neverRegistered: statusMetricNames["never-registered"],
+                agentOutdated: statusMetricNames["agent-outdated"],
+                hybridLost: statusMetricNames["hybrid-lost"],
+                nodesByDimension: nodesMetricName,
+                statusDimension: emfDimensions.status,
+            },
+            sweepFunctionName: sweep.functionName,
+            sweepLogGroupName: sweep.logGroupName,
+            scheduleRuleName: schedule.name,
+            intervalSeconds,
+        };
         this.registerOutputs({ tableName: this.tableName });
     }
 
@@ -106,7 +131,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
      * Sweeps EventBridge could not start within their period. Encrypted with the topic's key, whose
      * policy lets EventBridge dead-letter with it (NotificationPipeline).
      */
-    private scheduleDeadLetters(name: string, args: ManagedNodeHealthWatchArgs): aws.sqs.Queue {
+    private scheduleDeadLetters(name: string, args: ManagedNodeHealthWatchArgs) {
         return deadLetterQueue(
             `${name}-schedule-dlq`,
             {
@@ -212,7 +237,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         sweep: LeastPrivilegeFunction<unknown, unknown>,
         period: number,
         topicArn: pulumi.Input<string>,
-    ): void {
+    ): aws.cloudwatch.MetricAlarm[] {
         const notify = { period, topicArn, notifyOnRecovery: true };
         const sweepMetric = (metricName: string) => ({
             namespace: "AWS/Lambda",
@@ -220,17 +245,17 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             dimensions: { FunctionName: sweep.functionName },
             statistic: "Sum",
         });
-        alarm(
+        const unmanaged = alarm(
             `${name}-unmanaged`,
             {
                 ...notify,
                 description: "Nodes have stayed not manageable for three sweeps",
-                metric: { namespace: metricNamespace, metricName: "NodesUnmanaged", statistic: "Maximum" },
+                metric: { namespace: metricNamespace, metricName: unmanagedMetricName, statistic: "Maximum" },
                 evaluationPeriods: 3,
             },
             this,
         );
-        alarm(
+        const errors = alarm(
             `${name}-sweep-errors`,
             {
                 ...notify,
@@ -240,7 +265,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             },
             this,
         );
-        alarm(
+        const stopped = alarm(
             `${name}-sweep-stopped`,
             {
                 ...notify,
@@ -253,5 +278,6 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             },
             this,
         );
+        return [unmanaged, errors, stopped];
     }
 }

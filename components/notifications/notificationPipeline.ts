@@ -42,13 +42,19 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
     /** The notifier Lambda's name: driver/redrive.ts re-delivers dead letters by invoking it. */
     public readonly notifierFunctionName: pulumi.Output<string>;
+    /** What the fleet dashboard draws of the pipeline's health. */
+    public readonly notifierLogGroupName: pulumi.Output<string>;
+    public readonly deadLetterQueueName: pulumi.Output<string>;
+    public readonly topicName: pulumi.Output<string>;
+    public readonly ruleNames: pulumi.Output<string>[];
+    public readonly alarmArns: pulumi.Output<string>[];
 
     constructor(name: string, args: NotificationPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:NotificationPipeline", name, {}, opts);
 
         const key = this.encryptionKey(name, args);
         const topic = this.topic(name, args.emails, key);
-        const deadLetterQueue = this.deadLetterQueue(name, key, topic);
+        const { queue: deadLetterQueue, alarm: deadLetterAlarm } = this.deadLetterQueue(name, key, topic);
         const handler = this.handler(name, topic, deadLetterQueue, key, args.logKeyArn);
         const rules = args.routes.map(route =>
             ruleInvokesFunction(
@@ -74,6 +80,11 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         this.topicKeyArn = key.arn;
         this.deadLetterQueueUrl = deadLetterQueue.url;
         this.notifierFunctionName = handler.functionName;
+        this.notifierLogGroupName = handler.logGroupName;
+        this.deadLetterQueueName = deadLetterQueue.name;
+        this.topicName = topic.name;
+        this.ruleNames = rules.map(rule => rule.name);
+        this.alarmArns = [deadLetterAlarm.arn];
         this.registerOutputs({
             topicArn: this.topicArn,
             topicKeyArn: this.topicKeyArn,
@@ -163,7 +174,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     }
 
     /** Where undeliverable notifications wait for `npm run driver -- redrive` (driver/redrive.ts), with an alarm. */
-    private deadLetterQueue(name: string, key: aws.kms.Key, topic: aws.sns.Topic): aws.sqs.Queue {
+    private deadLetterQueue(name: string, key: aws.kms.Key, topic: aws.sns.Topic) {
         return deadLetterQueue(
             `${name}-dlq`,
             {

@@ -18,13 +18,17 @@ export interface DeadLetterQueueArgs {
  * waits in it. `name` is the queue's; the alarm is `${name}-alarm`.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  */
-export function deadLetterQueue(name: string, args: DeadLetterQueueArgs, parent: pulumi.Resource): aws.sqs.Queue {
+export function deadLetterQueue(
+    name: string,
+    args: DeadLetterQueueArgs,
+    parent: pulumi.Resource,
+): { queue: aws.sqs.Queue; alarm: aws.cloudwatch.MetricAlarm } {
     const queue = new aws.sqs.Queue(
         name,
         { kmsMasterKeyId: args.keyArn, messageRetentionSeconds: 14 * 24 * 3600 },
         { parent },
     );
-    alarm(
+    const depthAlarm = alarm(
         `${name}-alarm`,
         {
             description: args.alarmDescription,
@@ -41,7 +45,7 @@ export function deadLetterQueue(name: string, args: DeadLetterQueueArgs, parent:
         },
         parent,
     );
-    return queue;
+    return { queue, alarm: depthAlarm };
 }
 
 /** Only these rules may dead-letter into the queue, and only over TLS: `${queueName}-policy`. */

@@ -31,6 +31,8 @@ export interface LeastPrivilegeFunctionArgs<E, R> {
 export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
     public readonly functionName: pulumi.Output<string>;
     public readonly functionArn: pulumi.Output<string>;
+    /** Where the function logs: the dashboard queries it. */
+    public readonly logGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: LeastPrivilegeFunctionArgs<E, R>, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:LeastPrivilegeFunction", name, {}, opts);
@@ -96,6 +98,11 @@ export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
 
         this.functionName = fn.name;
         this.functionArn = fn.arn;
-        this.registerOutputs({ functionName: this.functionName, functionArn: this.functionArn });
+        this.logGroupName = logGroup.name;
+        this.registerOutputs({
+            functionName: this.functionName,
+            functionArn: this.functionArn,
+            logGroupName: this.logGroupName,
+        });
     }
 }

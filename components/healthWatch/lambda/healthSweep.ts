@@ -4,6 +4,7 @@
 // pass stand-ins. Pure of @pulumi imports: serialized by value into the sweep Lambda.
 import { healthEventDetailType, healthEventSource } from "../../../aws/events";
 import { metricNamespace, NodeStatus, statusMetricNames } from "../../parts/lambda/nodeStatus";
+import { emfDocuments, unmanagedMetricName } from "./healthMetrics";
 import { healthMessage } from "./healthMessage";
 import {
     advanceStates,
@@ -95,11 +96,25 @@ function fromItem(item: Item): NodeState | undefined {
     }
 }
 
+/** A transition as the sweep logs it, for the dashboard's Logs Insights table (components/dashboard). */
+export function transitionRecord(transition: Transition) {
+    return {
+        record: "transition",
+        nodeId: transition.nodeId,
+        kind: transition.kind,
+        change: transition.change,
+        status: transition.status,
+        previous: transition.previous,
+        why: transition.detail,
+    };
+}
+
 export async function runSweep(
     aws: HealthSweepAws,
     settings: SweepSettings,
     now: number,
     sleep: (ms: number) => Promise<void>,
+    log: (line: string) => void = () => undefined,
 ): Promise<SweepReport> {
     const retry = <T>(call: () => Promise<T>) => withThrottlingRetries(call, sleep);
 
@@ -175,7 +190,7 @@ export async function runSweep(
                     Unit: "Count",
                 })),
                 {
-                    MetricName: "NodesUnmanaged",
+                    MetricName: unmanagedMetricName,
                     Value: unhealthyStatuses.reduce((sum, status) => sum + counts[status], 0),
                     Unit: "Count",
                 },
@@ -183,6 +198,13 @@ export async function runSweep(
             ],
         }),
     );
+    // CloudWatch Logs extracts the dimensioned counts from these lines; the transitions are what the dashboard lists.
+    for (const document of emfDocuments(observations, now)) {
+        log(JSON.stringify(document));
+    }
+    for (const transition of transitions) {
+        log(JSON.stringify(transitionRecord(transition)));
+    }
     return {
         counts,
         transitions,

@@ -56,5 +56,13 @@ export function createHealthSweepHandler(): () => Promise<unknown> {
         diagnose: env.diagnose === "true",
         maxDiagnoses: maxDiagnosesPerSweep,
     };
-    return async () => runSweep(calls, settings, Date.now(), ms => new Promise(resolve => setTimeout(resolve, ms)));
+    return async () =>
+        runSweep(
+            calls,
+            settings,
+            Date.now(),
+            ms => new Promise(resolve => setTimeout(resolve, ms)),
+            // One line per document: the Text log format keeps each JSON line whole for EMF extraction.
+            line => process.stdout.write(`${line}\n`),
+        );
 }

@@ -27,6 +27,7 @@ export interface ManagedNodeInfo {
     readonly LastPingDateTime?: Date | string;
     readonly ResourceType?: string;
     readonly ComputerName?: string;
+    readonly PlatformName?: string;
 }
 
 export interface Observation {
@@ -35,6 +36,9 @@ export interface Observation {
     readonly status: NodeStatus;
     /** One line for the e-mail: agent version, last ping, name. */
     readonly detail: string;
+    /** As SSM reports them; undefined for a node SSM has no record of. For the dimensioned metrics. */
+    readonly agentVersion?: string;
+    readonly platformName?: string;
 }
 
 export interface ClassifyOptions {
@@ -79,6 +83,10 @@ function detailOf(node: ManagedNodeInfo | undefined): string {
     ].join(", ");
 }
 
+function reportedBy(node: ManagedNodeInfo | undefined): Pick<Observation, "agentVersion" | "platformName"> {
+    return node ? { agentVersion: node.AgentVersion ?? "", platformName: node.PlatformName ?? "unknown" } : {};
+}
+
 /**
  * Joins running instances with SSM's node list. Stopped instances are not listed as running, so
  * they never alert; hybrid (mi-) nodes come from the SSM list alone.
@@ -121,7 +129,7 @@ export function classifyNodes(
         } else {
             status = "connection-lost";
         }
-        observations.push({ nodeId: id, kind: "ec2", status, detail: detailOf(node) });
+        observations.push({ nodeId: id, kind: "ec2", status, detail: detailOf(node), ...reportedBy(node) });
     }
     for (const [id, node] of byId) {
         if (id.startsWith("mi-")) {
@@ -130,6 +138,7 @@ export function classifyNodes(
                 kind: "hybrid",
                 status: node.PingStatus === "Online" ? onlineStatus(node) : "hybrid-lost",
                 detail: detailOf(node),
+                ...reportedBy(node),
             });
         }
     }

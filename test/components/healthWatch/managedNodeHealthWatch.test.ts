@@ -161,7 +161,7 @@ describe("managed-node health watch", () => {
         const variables = mocks.named("health-sweep").inputs.environment.variables;
         const handler = loadHandler(text, {
             require: fleetRequire(fleet),
-            process: { env: { ...variables, AWS_REGION: "eu-west-1" } },
+            process: { env: { ...variables, AWS_REGION: "eu-west-1" }, stdout: { write: () => true } },
         });
         await handler({}, {});
         await handler({}, {});
@@ -286,9 +286,13 @@ describe("managed-node health watch", () => {
         fleet.throttle.PutEvents = 1;
 
         const variables = mocks.named("health-sweep").inputs.environment.variables;
+        const written: string[] = [];
         const handler = loadHandler(text, {
             require: fleetRequire(fleet),
-            process: { env: { ...variables, AWS_REGION: "eu-west-1" } },
+            process: {
+                env: { ...variables, AWS_REGION: "eu-west-1" },
+                stdout: { write: (text: string) => written.push(text) },
+            },
         });
 
         const first = JSON.parse(JSON.stringify(await handler({}, {})));
@@ -311,5 +315,19 @@ describe("managed-node health watch", () => {
             "23 pages of 50 per sweep, one retried",
         );
         assert.strictEqual(fleet.latestMetrics().NodesUnmanaged, 2);
+        // Whole JSON lines on stdout, for CloudWatch Logs to extract the Embedded Metric Format counts from.
+        const documents = written.map(text => {
+            assert.ok(text.endsWith("\n") && !text.slice(0, -1).includes("\n"), "one line per write");
+            return JSON.parse(text);
+        });
+        const unmanaged = documents
+            .filter(d => d._aws && d.Status !== "online" && d.Status !== "starting")
+            .slice(-2)
+            .reduce((sum, d) => sum + d.Nodes, 0);
+        assert.strictEqual(unmanaged, 2);
+        assert.deepStrictEqual(
+            documents.filter(d => d.record === "transition").map(d => d.nodeId),
+            ["i-00042", "i-no-agent"],
+        );
     });
 });

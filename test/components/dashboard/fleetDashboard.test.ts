@@ -1,0 +1,223 @@
+// The fleet dashboard of each committed stack against CloudWatch's documented body structure, and
+// against what the stack actually has and emits: its metrics, alarms and log groups.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
+import * as assert from "assert";
+import { dashboardBody, gridColumns, MetricRow, Widget } from "../../../components/dashboard/dashboardBody";
+import { dashboardName } from "../../../components/dashboard/fleetDashboard";
+import { runSweep } from "../../../components/healthWatch/lambda/healthSweep";
+import { SimulatedFleet } from "../../../harness/simulatedFleet";
+import { runProgram } from "../../support/program";
+
+/**
+ * The AWS metrics the dashboard may draw, each with the dimension it is drawn by (none for Run
+ * Command, which documents none) and the documentation that lists it.
+ */
+const awsMetrics: Record<string, { names: string[]; dimension?: string; doc: string }> = {
+    "AWS/Lambda": {
+        names: ["Errors", "Throttles", "Invocations"],
+        dimension: "FunctionName",
+        doc: "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html",
+    },
+    "AWS/SQS": {
+        names: ["ApproximateNumberOfMessagesVisible"],
+        dimension: "QueueName",
+        doc: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html",
+    },
+    "AWS/Events": {
+        names: ["FailedInvocations"],
+        dimension: "RuleName",
+        doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html",
+    },
+    "AWS/SNS": {
+        names: ["NumberOfNotificationsFailed"],
+        dimension: "TopicName",
+        doc: "https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html",
+    },
+    "AWS/SSM-RunCommand": {
+        names: ["CommandsSucceeded", "CommandsFailed", "CommandsDeliveryTimedOut"],
+        doc: "https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudwatch-metrics.html",
+    },
+};
+
+/** What the sweep emits, found by running it: dimensionless PutMetricData names and EMF metrics with their dimension sets. */
+async function sweepEmissions() {
+    const fleet = new SimulatedFleet();
+    const now = Date.parse("2026-12-01T12:00:00Z");
+    fleet.addInstance("i-0000000000000000a", new Date(now - 3600_000));
+    fleet.addInstance("i-0000000000000000b", new Date(now - 3600_000), null);
+    const lines: string[] = [];
+    const settings = {
+        region: "eu-west-1",
+        tableName: "t",
+        topicArn: "arn:aws:sns:eu-west-1:123456789012:t",
+        graceMs: 0,
+        debounce: 1,
+        excludeTagKey: "x",
+        diagnose: false,
+        maxDiagnoses: 0,
+    };
+    await runSweep(
+        fleet,
+        settings,
+        now,
+        async () => undefined,
+        line => lines.push(line),
+    );
+    const put = new Set(fleet.metrics.flat().map(m => `${m.MetricName}`));
+    const emf = lines
+        .map(line => JSON.parse(line))
+        .filter(doc => doc._aws)
+        .flatMap(doc => doc._aws.CloudWatchMetrics);
+    return { namespace: emf[0].Namespace as string, put, emf };
+}
+
+function overlaps(a: Widget, b: Widget): boolean {
+    return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function assertGrid(widgets: readonly Widget[]): void {
+    for (const w of widgets) {
+        for (const value of [w.x, w.y, w.width, w.height]) {
+            assert.ok(Number.isInteger(value) && value >= 0, `${JSON.stringify(w)}: integer grid place`);
+        }
+        assert.ok(w.width >= 1 && w.x + w.width <= gridColumns, `${w.properties.title} fits ${gridColumns} columns`);
+        assert.ok(w.height >= 1, `${w.properties.title} has a height`);
+        assert.ok(["metric", "log", "alarm", "text"].includes(w.type), w.type);
+    }
+    widgets.forEach((a, i) =>
+        widgets
+            .slice(i + 1)
+            .forEach(b => assert.ok(!overlaps(a, b), `${a.properties.title} overlaps ${b.properties.title}`)),
+    );
+}
+
+describe("the fleet dashboard", () => {
+    for (const stack of ["dev", "prod"]) {
+        describe(`of ${stack}`, () => {
+            let resources: Awaited<ReturnType<typeof runProgram>>["resources"];
+            let body: { start: string; periodOverride: string; widgets: Widget[] };
+            before(async () => {
+                ({ resources } = await runProgram(stack));
+                const dashboards = resources.filter(r => r.type === "aws:cloudwatch/dashboard:Dashboard");
+                assert.strictEqual(dashboards.length, 1, "one dashboard, on by default");
+                body = JSON.parse(dashboards[0].inputs.dashboardBody);
+                assert.strictEqual(dashboards[0].inputs.dashboardName, `ssm-fleet-eu-west-1-${stack}`);
+            });
+            const named = (type: string, field = "name") =>
+                new Set(resources.filter(r => r.type === type).map(r => r.outputs[field] as string));
+
+            it("lays its widgets on the 24-column grid, none overlapping, within 500 widgets", () => {
+                assert.ok(body.widgets.length > 0 && body.widgets.length <= 500);
+                assertGrid(body.widgets);
+                assert.deepStrictEqual([...new Set(body.widgets.map(w => w.type))].sort(), ["alarm", "log", "metric"]);
+            });
+
+            it("draws only metrics the sweep emits or AWS documents, by resources of this stack", async () => {
+                const { namespace, put, emf } = await sweepEmissions();
+                const ours = {
+                    FunctionName: named("aws:lambda/function:Function"),
+                    QueueName: named("aws:sqs/queue:Queue"),
+                    RuleName: named("aws:cloudwatch/eventRule:EventRule"),
+                    TopicName: named("aws:sns/topic:Topic"),
+                } as Record<string, Set<string>>;
+                let rows = 0;
+                for (const widget of body.widgets.filter(w => w.type === "metric")) {
+                    const ids = new Set<string>();
+                    for (const row of widget.properties.metrics as MetricRow[]) {
+                        rows++;
+                        const last = row[row.length - 1];
+                        const options = typeof last === "object" ? (last as Record<string, any>) : {};
+                        if (options.id) {
+                            assert.match(options.id, /^[a-z][A-Za-z0-9_]*$/, "ids start lower-case");
+                            ids.add(options.id);
+                        }
+                        if (typeof row[0] === "object") {
+                            const expression = String(options.expression);
+                            const search = /^SEARCH\('\{([^,}]+),([^}]+)\} MetricName="([^"]+)"'/.exec(expression);
+                            if (search) {
+                                const [, ns, dims, name] = search;
+                                assert.strictEqual(ns, namespace);
+                                assert.ok(
+                                    emf.some(
+                                        d =>
+                                            d.Metrics.some((m: any) => m.Name === name) &&
+                                            d.Dimensions.some((set: string[]) => set.join(",") === dims),
+                                    ),
+                                    `the sweep emits ${name} by ${dims}`,
+                                );
+                            } else {
+                                for (const used of expression.match(/\b[a-z][A-Za-z0-9_]*\b/g) ?? []) {
+                                    assert.ok(ids.has(used), `${expression} uses ${used}, an id drawn before it`);
+                                }
+                            }
+                            continue;
+                        }
+                        const [ns, name, ...rest] = row as string[];
+                        const dims = rest.filter(v => typeof v === "string");
+                        if (ns === namespace) {
+                            assert.ok(put.has(name), `the sweep puts ${name}`);
+                            assert.deepStrictEqual(dims, [], `${name} has no dimensions`);
+                            continue;
+                        }
+                        const documented = awsMetrics[ns];
+                        assert.ok(documented?.names.includes(name), `${ns} ${name} is documented`);
+                        assert.deepStrictEqual(
+                            dims.filter((_, i) => i % 2 === 0),
+                            documented.dimension ? [documented.dimension] : [],
+                            `${ns} ${name} dimensions`,
+                        );
+                        if (documented.dimension) {
+                            assert.ok(ours[documented.dimension].has(dims[1]), `${dims[1]} is a resource of the stack`);
+                        }
+                    }
+                }
+                assert.ok(rows >= 15, `${rows} metric rows`);
+            });
+
+            it("shows every alarm of the stack, and only those", () => {
+                const alarms = body.widgets.filter(w => w.type === "alarm");
+                assert.strictEqual(alarms.length, 1);
+                // Both dead-letter queues', and the sweep's unmanaged, failing and stopped alarms.
+                assert.strictEqual(alarms[0].properties.alarms.length, 5);
+                assert.deepStrictEqual(
+                    [...alarms[0].properties.alarms].sort(),
+                    [...named("aws:cloudwatch/metricAlarm:MetricAlarm", "arn")].sort(),
+                );
+            });
+
+            it("queries only log groups of the stack", () => {
+                const groups = named("aws:cloudwatch/logGroup:LogGroup");
+                const logs = body.widgets.filter(w => w.type === "log");
+                assert.ok(logs.length > 0);
+                for (const widget of logs) {
+                    const query: string = widget.properties.query;
+                    const sources = [...query.matchAll(/SOURCE '([^']+)'/g)].map(m => m[1]);
+                    assert.ok(sources.length > 0 && query.startsWith("SOURCE '"), query);
+                    for (const source of sources) {
+                        assert.ok(groups.has(source), `${source} is a log group of the stack`);
+                    }
+                    assert.ok(["table", "timeSeries", "bar", "pie"].includes(widget.properties.view));
+                }
+            });
+        });
+    }
+
+    it("without the health watch, keeps the alarms and the notification path and still fits the grid", () => {
+        const body = dashboardBody({
+            region: "eu-west-1",
+            alarmArns: ["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:a"],
+            notifierFunctionName: "n",
+            notifierLogGroupName: "/n",
+            notificationRuleNames: ["r"],
+            deadLetterQueueNames: ["q"],
+            topicName: "t",
+        });
+        assertGrid(body.widgets);
+        assert.ok(body.widgets.some(w => w.type === "alarm"));
+        assert.ok(!body.widgets.some(w => w.type === "log"), "no sweep log to query");
+    });
+
+    it("names the dashboard with only the characters PutDashboard allows", () => {
+        assert.strictEqual(dashboardName("eu-west-1", "org.dev"), "ssm-fleet-eu-west-1-org-dev");
+    });
+});
