@@ -20,6 +20,7 @@ import type { RedriveClients } from "./redrive";
 import { VerifyResult } from "./verify";
 
 export const usage = `usage: npm run driver -- <command> --stack <name> [options]
+       npm run driver -- rollout [options]   every account × Region of fleet.yaml (rollout --help)
 
 commands:
   preview [--expect-no-changes]   refresh, then preview with the policy pack
@@ -147,7 +148,11 @@ export function parseArguments(argv: readonly string[]): Arguments {
  * Backend and secrets settings for the Pulumi CLI; throws a UsageError naming what is missing.
  * Without PULUMI_BACKEND_URL or --local the CLI uses the backend it is logged in to.
  */
-function workspaceEnvironment(env: DriverDeps["env"], projectDir: string, local: boolean): Record<string, string> {
+export function workspaceEnvironment(
+    env: DriverDeps["env"],
+    projectDir: string,
+    local: boolean,
+): Record<string, string> {
     const backend = local ? `file://${path.join(projectDir, ".pulumi-state")}` : env.PULUMI_BACKEND_URL;
     const vars: Record<string, string> = backend ? { PULUMI_BACKEND_URL: backend } : {};
     if (backend?.startsWith("file://")) {
@@ -186,7 +191,7 @@ function checkStackFile(stack: string, projectDir: string): void {
 }
 
 /** Maps a failed CLI run to an exit code: the CLI's own codes (3.227 and later) first, then its messages. */
-function classifyFailure(error: unknown): ExitCode {
+export function classifyFailure(error: unknown): ExitCode {
     if (error instanceof ConcurrentUpdateError) {
         return ExitCode.stackLocked;
     }
@@ -209,6 +214,14 @@ function classifyFailure(error: unknown): ExitCode {
 }
 
 export async function main(argv: readonly string[], deps: DriverDeps): Promise<ExitCode> {
+    if (argv[0] === "rollout") {
+        const { rollout, rolloutUsage } = require("./rollout") as typeof import("./rollout");
+        if (argv.includes("--help") || argv.includes("-h")) {
+            deps.out(`${rolloutUsage}\n`);
+            return ExitCode.success;
+        }
+        return rollout(argv.slice(1), deps);
+    }
     if (argv.includes("--help") || argv.includes("-h")) {
         deps.out(`${usage}\n`);
         return ExitCode.success;
@@ -386,6 +399,11 @@ if (require.main === module) {
     const projectDir = path.resolve(__dirname, "..");
     // Imported here so that tests of main() never load the AWS SDK clients.
     const { verifyCanaryWithAws } = require("./verify") as typeof import("./verify");
+    // A rollout's first Ctrl-C lets the running cells end cleanly and marks them interrupted.
+    const interrupt = new AbortController();
+    if (process.argv[2] === "rollout") {
+        process.once("SIGINT", () => interrupt.abort());
+    }
     main(process.argv.slice(2), {
         env: process.env,
         projectDir,
@@ -393,6 +411,7 @@ if (require.main === module) {
         err: text => process.stderr.write(text),
         verify: (instanceId, region, timeoutMs) =>
             verifyCanaryWithAws(instanceId, region, timeoutMs, text => process.stdout.write(text)),
+        ...(process.argv[2] === "rollout" ? { signal: interrupt.signal } : {}),
     }).then(
         code => {
             process.exitCode = code;
