@@ -216,7 +216,7 @@ export function parseManifest(text: string, file = manifestFile): FleetManifest 
                 read.problems.push(`${file}: accounts: ${field} ${twice} appears twice; each account once`);
             }
         }
-        for (const ring of Array.isArray(rings) ? rings : []) {
+        for (const ring of new Set(Array.isArray(rings) ? rings : [])) {
             if (!accounts.some(a => a.ring === ring)) {
                 read.problems.push(`${file}: rings: ring ${ring} has no accounts; remove it or give it one`);
             }
