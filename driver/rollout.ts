@@ -6,6 +6,7 @@
 // is not current. `--matrix`, `--cell` and `--gather` run the same cells as a GitHub Actions matrix.
 import { ConcurrentUpdateError, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { execFileSync } from "child_process";
+import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as path from "path";
 import { parseCommandLine, UsageError } from "../cli/arguments";
@@ -110,14 +111,25 @@ function parseRolloutArguments(argv: readonly string[], projectDir: string): Rol
     };
 }
 
-/** One cell at a time: `stack select`/`stack init` rewrite workspace.json and corrupt it when concurrent (pulumi/pulumi#8186). */
-class Mutex {
-    private tail: Promise<unknown> = Promise.resolve();
-    run<T>(work: () => Promise<T>): Promise<T> {
-        const result = this.tail.then(work);
-        this.tail = result.catch(() => undefined);
-        return result;
-    }
+/** `pulumi stack init --no-select`: creates the stack without making it the workspace's current one. */
+async function createStack(
+    pulumiCommand: PulumiCommand,
+    stack: string,
+    workDir: string,
+    envVars: Record<string, string>,
+): Promise<void> {
+    const { execFile } = require("child_process") as typeof import("child_process");
+    await new Promise<void>((resolve, reject) =>
+        execFile(
+            pulumiCommand.command,
+            ["stack", "init", stack, "--no-select", "--non-interactive"],
+            { cwd: workDir, env: { ...process.env, ...envVars, PULUMI_AUTOMATION_API: "true" } },
+            (error, _stdout, stderr) =>
+                error && !/already exists/.test(stderr)
+                    ? reject(new Error(`pulumi stack init ${stack}: ${stderr.trim() || error.message}`))
+                    : resolve(),
+        ),
+    );
 }
 
 /** Runs `work` over `items`, at most `limit` at once, starting each as soon as a slot is free. */
@@ -357,10 +369,29 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         execFileSync("npm", ["ci", "--prefix", policyDir, "--no-audit", "--no-fund"], { stdio: "ignore" });
     }
 
-    const selection = new Mutex();
+    // Stacks: every operation passes --stack, so no cell ever selects one; selecting or creating
+    // rewrites workspace.json and corrupts it when concurrent (pulumi/pulumi#8186). The missing
+    // stacks are created one at a time before the fan-out, with --no-select.
+    const known = new Set((await workspace.listStacks()).map(summary => summary.name.split("/").pop()));
+    const creating = Date.now();
+    const missing = toRun.filter(cell => !known.has(cell.stack));
+    for (const cell of missing) {
+        await createStack(pulumiCommand, cell.stack, deps.projectDir, envVars);
+    }
+    if (missing.length > 0) {
+        deps.out(`created ${missing.length} stacks, one at a time, in ${Date.now() - creating} ms\n`);
+    }
+    const cellWorkspace = new Proxy(workspace, {
+        get: (target, property) => (property === "selectStack" ? async () => undefined : Reflect.get(target, property)),
+    });
+
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
     const lockDelays = deps.lockRetryDelaysMs ?? [15_000, 30_000, 60_000, 120_000];
     const signal = deps.signal;
+    if (signal) {
+        // Every running operation listens for the abort: a few per cell at `concurrency` cells.
+        setMaxListeners(manifest.concurrency * 4 + 10, signal);
+    }
     const logDir = path.join(rolloutDir, "logs");
     fs.mkdirSync(logDir, { recursive: true });
 
@@ -381,15 +412,13 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         }
     };
 
-    /** Writes the cell's stack file and selects (or creates) its stack, one cell at a time. */
-    const selectCell = (cell: Cell): Promise<Stack> =>
-        selection.run(async () => {
-            const stack = await Stack.createOrSelect(cell.stack, workspace);
-            // Keep what `stack init` wrote (the passphrase's salt); the config is the manifest's.
-            const current = await workspace.stackSettings(cell.stack).catch(() => ({}));
-            await workspace.saveStackSettings(cell.stack, { ...current, config: cell.stackSettings as any });
-            return stack;
-        });
+    /** Writes the cell's stack file (the Automation API's saveStackSettings) and returns its stack. */
+    const stackOf = async (cell: Cell): Promise<Stack> => {
+        // Keep what `stack init` wrote (the passphrase's salt); the config is the manifest's.
+        const current = await workspace.stackSettings(cell.stack).catch(() => ({}));
+        await workspace.saveStackSettings(cell.stack, { ...current, config: cell.stackSettings as any });
+        return Stack.select(cell.stack, cellWorkspace);
+    };
 
     async function runCell(cell: Cell): Promise<CellResult> {
         if (signal?.aborted) {
@@ -401,9 +430,9 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         const policyPacks = [policyDir];
         let stack: Stack;
         try {
-            stack = await selectCell(cell);
+            stack = await stackOf(cell);
         } catch (error) {
-            const reason = `select: ${oneLine(error)}`;
+            const reason = `stack file: ${oneLine(error)}`;
             record(cell, "red", { reason });
             return resultOf(cell, "red", ExitCode.failure, reason);
         }

@@ -43,6 +43,7 @@ const played = fs.existsSync(counters) ? Number(fs.readFileSync(counters, "utf8"
 // What an empty stack answers when a test scripts nothing else.
 const defaults = {
   "stack output": [{ stdout: "{}" }],
+  "stack ls": [{ stdout: "[]" }],
   "stack history": [{ stdout: JSON.stringify([{ kind: "update", startTime: "2026-11-22T10:00:00.000Z", endTime: "2026-11-22T10:01:00.000Z", message: "", environment: {}, config: {}, result: "succeeded", version: 1 }]) }],
 };
 const results = script[key] || defaults[command] || [{}];
@@ -148,7 +149,7 @@ export class TimedPulumi {
             },
         ]);
         const script = `#!/bin/sh
-root="$(dirname "$0")/.."
+root="\${0%/*}/.."
 stack=""
 prev=""
 for arg in "$@"; do
@@ -163,6 +164,7 @@ case "$1" in
   stack)
     case "$2" in
       output) echo '{}' ;;
+      ls) echo '[]' ;;
       history) echo '${history}' ;;
     esac ;;
 esac
