@@ -14,8 +14,9 @@ import { ExitCode } from "../cli/exitCodes";
 import { renderTable } from "../cli/table";
 import { ConfigError } from "../config";
 import { readProjectFile } from "../harness/engineConfig";
-import type { DoctorClients, Finding } from "./doctor";
+import type { Finding } from "./doctor";
 import type { DriverDeps } from "./driver";
+import type { VerifyResult } from "./verify";
 import { classifyFailure, workspaceEnvironment } from "./driver";
 import { Cell, exceedsRoleChaining, FleetManifest, manifestFile, readFleet, roleChainingLimitMinutes } from "./fleet";
 import {
@@ -52,6 +53,8 @@ export interface RolloutDeps extends DriverDeps {
     readonly commit?: () => string;
     /** The read-only preflight of one cell; by default doctor with the cell role's credentials. */
     readonly preflight?: (cell: Cell) => Promise<Finding[]>;
+    /** Proves a cell's canary is managed; by default through DHMC with the cell role's credentials. */
+    readonly verifyCell?: (cell: Cell, instanceId: string, timeoutMs: number) => Promise<VerifyResult>;
     /** Wait before the one retry of a transient engine error. */
     readonly transientRetryDelayMs?: number;
 }
@@ -189,35 +192,50 @@ export function rolloutExitCode(results: readonly CellResult[]): ExitCode {
     return codes.length === 1 ? (codes[0] as ExitCode) : ExitCode.failure;
 }
 
-/** The default preflight: doctor in the cell's account and Region, with the cell role's credentials. */
-async function assumedRolePreflight(cell: Cell): Promise<Finding[]> {
+/** Short-lived credentials of the cell role, assumed from the credentials at hand (the hub role). */
+async function cellCredentials(cell: Cell, purpose: string) {
     const { STSClient, AssumeRoleCommand } = require("@aws-sdk/client-sts") as typeof import("@aws-sdk/client-sts");
-    const { doctor, doctorSettings, realDoctorClients } = require("./doctor") as typeof import("./doctor");
     const [role] = cell.stackSettings["aws:assumeRoles"] as { roleArn: string; externalId?: string }[];
     const sts = new STSClient({ region: cell.region });
-    let clients: DoctorClients;
     try {
         const { Credentials } = await sts.send(
             new AssumeRoleCommand({
                 RoleArn: role.roleArn,
-                RoleSessionName: `preflight-${cell.stack}`.slice(0, 64),
-                DurationSeconds: 900,
+                RoleSessionName: `${purpose}-${cell.stack}`.slice(0, 64),
                 ExternalId: role.externalId,
             }),
         );
-        clients = realDoctorClients(cell.region, {
+        return {
             accessKeyId: Credentials!.AccessKeyId!,
             secretAccessKey: Credentials!.SecretAccessKey!,
             sessionToken: Credentials!.SessionToken,
-        });
+        };
     } finally {
         sts.destroy();
     }
+}
+
+/** The default preflight: doctor in the cell's account and Region, with the cell role's credentials. */
+async function assumedRolePreflight(cell: Cell): Promise<Finding[]> {
+    const { doctor, doctorSettings, realDoctorClients } = require("./doctor") as typeof import("./doctor");
+    const clients = realDoctorClients(cell.region, await cellCredentials(cell, "preflight"));
     try {
         return await doctor(doctorSettings(cell.stack, cell.config), clients);
     } finally {
         clients.close?.();
     }
+}
+
+/** The default proof: the canary verifier (driver/verify.ts) in the cell's account, with the cell role's credentials. */
+async function assumedRoleVerify(cell: Cell, instanceId: string, timeoutMs: number): Promise<VerifyResult> {
+    const { verifyCanaryWithAws } = require("./verify") as typeof import("./verify");
+    return verifyCanaryWithAws(
+        instanceId,
+        cell.region,
+        timeoutMs,
+        () => undefined,
+        await cellCredentials(cell, "verify"),
+    );
 }
 
 export async function rollout(argv: readonly string[], deps: RolloutDeps): Promise<ExitCode> {
@@ -499,10 +517,7 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         if (typeof instanceId !== "string" || instanceId === "") {
             return { ok: false, message: "--verify needs a canary: set canary: true in the manifest's config" };
         }
-        if (!deps.verify) {
-            throw new Error("no canary verifier configured");
-        }
-        return deps.verify(instanceId, cell.region, args.verifyTimeoutMs);
+        return (deps.verifyCell ?? assumedRoleVerify)(cell, instanceId, args.verifyTimeoutMs);
     }
 
     /**

@@ -300,7 +300,8 @@ describe("rollout over accounts × Regions", function () {
             ["--verify", "--ring", "dev"],
             { "stack output": [{ stdout: '{"canaryInstanceId":"i-0123456789abcdef0"}' }] },
             {
-                verify: async (instanceId: string, region: string) => {
+                verifyCell: async (cell: Cell, instanceId: string) => {
+                    const region = cell.region;
                     verified.push(`${instanceId} ${region}`);
                     return region === "us-east-1"
                         ? { ok: false, message: "canary still ConnectionLost after 30 min" }
