@@ -29,10 +29,28 @@ export interface JournalEntry {
 
 export const journalPath = (projectDir: string) => path.join(projectDir, ".rollout", "journal.jsonl");
 
-/** Appends one line; a single write of one line with O_APPEND, so concurrent cells never interleave. */
+/**
+ * Appends one line in a single write with O_APPEND, so concurrent cells never interleave. After a
+ * kill mid-write the file ends in half a line: the new line starts on a line of its own.
+ */
 export function appendJournal(file: string, entry: JournalEntry): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.appendFileSync(file, `${JSON.stringify(entry)}\n`);
+    fs.appendFileSync(file, `${endsMidLine(file) ? "\n" : ""}${JSON.stringify(entry)}\n`);
+}
+
+function endsMidLine(file: string): boolean {
+    const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+    if (size === 0) {
+        return false;
+    }
+    const last = Buffer.alloc(1);
+    const fd = fs.openSync(file, "r");
+    try {
+        fs.readSync(fd, last, 0, 1, size - 1);
+    } finally {
+        fs.closeSync(fd);
+    }
+    return last[0] !== 0x0a;
 }
 
 /** Every complete line; a half-written last line (the process was killed mid-write) is ignored. */

@@ -227,18 +227,22 @@ describe("rollout over accounts × Regions", function () {
             JSON.stringify(first),
         );
 
-        // A kill (no Ctrl-C) leaves a started line with no end: that cell is unfinished too.
+        // A kill (no Ctrl-C) leaves a started line with no end, or half a line: that cell is unfinished too.
+        const killed = journal().find(l => l.stack === "fleet-alpha-us-east-1" && l.state === "green")!;
+        fs.appendFileSync(
+            path.join(projectDir, ".rollout", "journal.jsonl"),
+            `${JSON.stringify({ ...killed, state: "started", changes: undefined })}\n{"time":"2026-`,
+        );
         const code = await run(["--resume"]);
         assert.strictEqual(code, ExitCode.success, err);
-        assert.deepStrictEqual(
-            upStacks().sort(),
-            first
-                .filter(c => c.state !== "green")
-                .map(c => c.stack)
-                .sort(),
-            "only the unfinished cells ran again",
+        const unfinished = [...first.filter(c => c.state !== "green").map(c => c.stack), "fleet-alpha-us-east-1"];
+        assert.deepStrictEqual(upStacks().sort(), unfinished.sort(), "only the unfinished cells ran again");
+        assert.ok(green.filter(s => s !== "fleet-alpha-us-east-1").every(stack => stateOf(stack) === "skipped"));
+        // The half line stays ignored, and the resumed run's lines start on lines of their own.
+        assert.strictEqual(
+            journal().filter(l => l.run !== killed.run && l.state === "started").length,
+            unfinished.length,
         );
-        assert.ok(green.every(stack => stateOf(stack) === "skipped"));
         assert.match(
             out,
             /fleet-alpha-eu-west-1\s+dev\s+account \(owns the DHMC role\)\s+unchanged\s+skip \(current\)/,
