@@ -15,9 +15,8 @@ import { renderTable } from "../cli/table";
 import { ConfigError } from "../config";
 import { readProjectFile } from "../harness/engineConfig";
 import type { Finding } from "./doctor";
-import type { DriverDeps } from "./driver";
 import type { VerifyResult } from "./verify";
-import { classifyFailure, workspaceEnvironment } from "./driver";
+import { classifyFailure, workspaceEnvironment } from "./engine";
 import { Cell, exceedsRoleChaining, FleetManifest, manifestFile, readFleet, roleChainingLimitMinutes } from "./fleet";
 import {
     appendJournal,
@@ -48,7 +47,18 @@ options:
   --gather <dir>                  summarise the matrix jobs' results from <dir>
   --local                         keep state in a file backend, file://<project>/.pulumi-state`;
 
-export interface RolloutDeps extends DriverDeps {
+export interface RolloutDeps {
+    readonly env: Record<string, string | undefined>;
+    readonly projectDir: string;
+    readonly out: (text: string) => void;
+    readonly err: (text: string) => void;
+    /** Finds the pulumi executable; by default the one on PATH. */
+    readonly findPulumi?: () => Promise<PulumiCommand>;
+    /** Waits between attempts on a locked stack. */
+    readonly lockRetryDelaysMs?: readonly number[];
+    readonly sleep?: (ms: number) => Promise<void>;
+    /** Ctrl-C: ends the running operations cleanly; their cells are interrupted. */
+    readonly signal?: AbortSignal;
     /** The program's commit, recorded per cell; by default git rev-parse HEAD. */
     readonly commit?: () => string;
     /** The read-only preflight of one cell; by default doctor with the cell role's credentials. */
