@@ -324,13 +324,17 @@ export function doctorReport(settings: DoctorSettings, findings: readonly Findin
     );
 }
 
-/** Real SDK clients for the stack's region, on the default credential chain. */
-export function realDoctorClients(region: string): DoctorClients {
+/** Real SDK clients for the stack's region, on the default credential chain unless credentials are given. */
+export function realDoctorClients(
+    region: string,
+    credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string },
+): DoctorClients {
+    const options = { region, ...(credentials ? { credentials } : {}) };
     const clients = {
-        config: new ConfigServiceClient({ region }),
-        iam: new IAMClient({ region }),
-        ssm: new SSMClient({ region }),
-        ec2: new EC2Client({ region }),
+        config: new ConfigServiceClient(options),
+        iam: new IAMClient(options),
+        ssm: new SSMClient(options),
+        ec2: new EC2Client(options),
     };
     return { ...clients, close: () => Object.values(clients).forEach(client => client.destroy()) };
 }

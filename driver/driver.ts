@@ -14,12 +14,14 @@ import * as path from "path";
 import { checkStackName, parseCommandLine, UsageError } from "../cli/arguments";
 import { ExitCode } from "../cli/exitCodes";
 import { stackNames } from "../harness/synthesize";
+import { classifyFailure, workspaceEnvironment } from "./engine";
 import { hasChanges, summaryLine, summaryMarkdown } from "./summary";
 import type { DoctorClients } from "./doctor";
 import type { RedriveClients } from "./redrive";
 import { VerifyResult } from "./verify";
 
 export const usage = `usage: npm run driver -- <command> --stack <name> [options]
+       npm run driver -- rollout [options]   every account × Region of fleet.yaml (rollout --help)
 
 commands:
   preview [--expect-no-changes]   refresh, then preview with the policy pack
@@ -143,36 +145,6 @@ export function parseArguments(argv: readonly string[]): Arguments {
     };
 }
 
-/**
- * Backend and secrets settings for the Pulumi CLI; throws a UsageError naming what is missing.
- * Without PULUMI_BACKEND_URL or --local the CLI uses the backend it is logged in to.
- */
-function workspaceEnvironment(env: DriverDeps["env"], projectDir: string, local: boolean): Record<string, string> {
-    const backend = local ? `file://${path.join(projectDir, ".pulumi-state")}` : env.PULUMI_BACKEND_URL;
-    const vars: Record<string, string> = backend ? { PULUMI_BACKEND_URL: backend } : {};
-    if (backend?.startsWith("file://")) {
-        fs.mkdirSync(backend.slice("file://".length), { recursive: true });
-    }
-    if (env.PULUMI_CONFIG_PASSPHRASE_FILE && !fs.existsSync(env.PULUMI_CONFIG_PASSPHRASE_FILE)) {
-        throw new UsageError(
-            `PULUMI_CONFIG_PASSPHRASE_FILE names ${env.PULUMI_CONFIG_PASSPHRASE_FILE}, which does not exist`,
-        );
-    }
-    for (const name of ["PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"] as const) {
-        if (env[name] !== undefined) {
-            vars[name] = env[name] as string;
-        }
-    }
-    // Pulumi Cloud manages secrets itself; a file or cloud-storage backend defaults to a passphrase.
-    const needsPassphrase = backend !== undefined && !backend.startsWith("https://");
-    if (needsPassphrase && env.PULUMI_CONFIG_PASSPHRASE === undefined && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-        throw new UsageError(
-            `set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE: the ${backend.split(":")[0]} backend encrypts this stack's secrets with a passphrase`,
-        );
-    }
-    return vars;
-}
-
 /** Refuses a stack the project has no Pulumi.<stack>.yaml for, before any CLI call. */
 function checkStackFile(stack: string, projectDir: string): void {
     if (!fs.existsSync(path.join(projectDir, `Pulumi.${stack}.yaml`))) {
@@ -185,30 +157,15 @@ function checkStackFile(stack: string, projectDir: string): void {
     }
 }
 
-/** Maps a failed CLI run to an exit code: the CLI's own codes (3.227 and later) first, then its messages. */
-function classifyFailure(error: unknown): ExitCode {
-    if (error instanceof ConcurrentUpdateError) {
-        return ExitCode.stackLocked;
-    }
-    const result = (
-        error as { commandResult?: { code?: number; stderr?: string; stdout?: string; err?: { exitCode?: number } } }
-    ).commandResult;
-    // The SDK reports -2 when the CLI exits non-zero; the CLI's own status is on the underlying process error.
-    const code = result?.code === -2 ? result.err?.exitCode : result?.code;
-    const text = `${result?.stderr ?? ""}\n${result?.stdout ?? ""}\n${error instanceof Error ? error.message : ""}`;
-    if (code === 5 || /mandatory policy violation|\[mandatory\]/i.test(text)) {
-        return ExitCode.policyViolation;
-    }
-    if (code === 7 || /no changes were expected but changes were proposed/i.test(text)) {
-        return ExitCode.changesPending;
-    }
-    if (code === 2 || /Invalid stack configuration|Missing required configuration/i.test(text)) {
-        return ExitCode.configurationError;
-    }
-    return ExitCode.failure;
-}
-
 export async function main(argv: readonly string[], deps: DriverDeps): Promise<ExitCode> {
+    if (argv[0] === "rollout") {
+        const { rollout, rolloutUsage } = require("./rollout") as typeof import("./rollout");
+        if (argv.includes("--help") || argv.includes("-h")) {
+            deps.out(`${rolloutUsage}\n`);
+            return ExitCode.success;
+        }
+        return rollout(argv.slice(1), deps);
+    }
     if (argv.includes("--help") || argv.includes("-h")) {
         deps.out(`${usage}\n`);
         return ExitCode.success;
@@ -386,6 +343,11 @@ if (require.main === module) {
     const projectDir = path.resolve(__dirname, "..");
     // Imported here so that tests of main() never load the AWS SDK clients.
     const { verifyCanaryWithAws } = require("./verify") as typeof import("./verify");
+    // A rollout's first Ctrl-C lets the running cells end cleanly and marks them interrupted.
+    const interrupt = new AbortController();
+    if (process.argv[2] === "rollout") {
+        process.once("SIGINT", () => interrupt.abort());
+    }
     main(process.argv.slice(2), {
         env: process.env,
         projectDir,
@@ -393,6 +355,7 @@ if (require.main === module) {
         err: text => process.stderr.write(text),
         verify: (instanceId, region, timeoutMs) =>
             verifyCanaryWithAws(instanceId, region, timeoutMs, text => process.stdout.write(text)),
+        ...(process.argv[2] === "rollout" ? { signal: interrupt.signal } : {}),
     }).then(
         code => {
             process.exitCode = code;

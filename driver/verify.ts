@@ -124,15 +124,17 @@ export async function verifyCanary(options: VerifyOptions): Promise<VerifyResult
     }
 }
 
-/** The verifier with real SDK clients for the stack's region. */
+/** The verifier with real SDK clients for the stack's region (default credentials unless given). */
 export async function verifyCanaryWithAws(
     instanceId: string,
     region: string,
     timeoutMs: number,
     progress: (line: string) => void,
+    credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string },
 ): Promise<VerifyResult> {
-    const ssm = new SSMClient({ region });
-    const ec2 = new EC2Client({ region });
+    const options = { region, ...(credentials ? { credentials } : {}) };
+    const ssm = new SSMClient(options);
+    const ec2 = new EC2Client(options);
     try {
         return await verifyCanary({
             ssm,

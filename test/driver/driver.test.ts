@@ -8,7 +8,7 @@ import * as path from "path";
 import { DriverDeps, main } from "../../driver/driver";
 import { ExitCode } from "../../cli/exitCodes";
 import { VerifyResult } from "../../driver/verify";
-import { FakePulumi, FakeScript } from "../support/fakePulumi";
+import { FakePulumi, FakeScript } from "../../harness/fakePulumi";
 import { projectRoot } from "../support/program";
 
 const lockedError = {

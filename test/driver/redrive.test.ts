@@ -20,7 +20,7 @@ import * as path from "path";
 import { main } from "../../driver/driver";
 import { functionNameOf, readDeadLetter, redrive, RedriveOptions, Sender } from "../../driver/redrive";
 import { ExitCode } from "../../cli/exitCodes";
-import { FakePulumi } from "../support/fakePulumi";
+import { FakePulumi } from "../../harness/fakePulumi";
 import { associationSample, loadFixture } from "../../harness/fixtures";
 import { projectRoot } from "../support/program";
 

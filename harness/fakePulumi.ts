@@ -1,0 +1,189 @@
+// Stand-in `pulumi` executables for driving the Automation API without the CLI (tests and the
+// rollout benchmark). FakePulumi logs each argv, answers the commands the SDK issues, and plays a
+// scripted sequence of results per command, or per command and stack (exit code, stdout, stderr,
+// time taken, and the change summary it writes to the engine event log). TimedPulumi is a shell
+// script that answers every operation green after a fixed time, cheap enough to run hundreds of.
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export interface FakeResult {
+    readonly code?: number;
+    readonly stdout?: string;
+    readonly stderr?: string;
+    /** Written to the event log as the engine's summary event. */
+    readonly changes?: Record<string, number>;
+    /** How long the command takes before it answers; Ctrl-C (SIGINT) ends it early as the CLI does. */
+    readonly delayMs?: number;
+}
+
+/**
+ * Results by command ("preview", "up", "stack output", ...), or by command and stack
+ * ("up@fleet-a-eu-west-1"), which wins; played in order, the last one repeating.
+ */
+export type FakeScript = Record<string, FakeResult[]>;
+
+const program = String.raw`#!/usr/bin/env node
+const fs = require("fs");
+const path = require("path");
+const root = path.join(__dirname, "..");
+const args = process.argv.slice(2);
+fs.appendFileSync(path.join(root, "calls.jsonl"), JSON.stringify(args) + "\n");
+fs.appendFileSync(path.join(root, "backends.jsonl"), JSON.stringify(process.env.PULUMI_BACKEND_URL ?? null) + "\n");
+const command = ["stack", "config"].includes(args[0]) ? args[0] + " " + args[1] : args[0];
+if (command === "version") { process.stdout.write("v3.200.0\n"); process.exit(0); }
+const script = JSON.parse(fs.readFileSync(path.join(root, "script.json"), "utf8"));
+const stackAt = args.indexOf("--stack");
+const stack = stackAt >= 0 ? args[stackAt + 1] : command === "stack select" || command === "stack init" ? args[2] : "";
+const key = script[command + "@" + stack] ? command + "@" + stack : command;
+const counters = path.join(root, "counters", encodeURIComponent(key));
+fs.mkdirSync(path.dirname(counters), { recursive: true });
+const played = fs.existsSync(counters) ? Number(fs.readFileSync(counters, "utf8")) : 0;
+// What an empty stack answers when a test scripts nothing else.
+const defaults = {
+  "stack output": [{ stdout: "{}" }],
+  "stack ls": [{ stdout: "[]" }],
+  "stack history": [{ stdout: JSON.stringify([{ kind: "update", startTime: "2026-11-22T10:00:00.000Z", endTime: "2026-11-22T10:01:00.000Z", message: "", environment: {}, config: {}, result: "succeeded", version: 1 }]) }],
+};
+const results = script[key] || defaults[command] || [{}];
+const result = results[Math.min(played, results.length - 1)];
+fs.writeFileSync(counters, String(played + 1));
+const eventLog = args.indexOf("--event-log");
+if (eventLog >= 0 && result.changes) {
+  const event = { sequence: 1, timestamp: 1, summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: result.changes, PolicyPacks: {} } };
+  fs.appendFileSync(args[eventLog + 1], JSON.stringify(event) + "\n");
+}
+// Ctrl-C: the CLI cancels the operation and exits 255, reporting the cancellation.
+process.on("SIGINT", () => {
+  process.stderr.write("error: update canceled\n");
+  process.exit(255);
+});
+setTimeout(() => {
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  // The SDK tails the event log every 200 ms and stops when the command exits.
+  setTimeout(() => process.exit(result.code || 0), eventLog >= 0 ? 1000 : 0);
+}, result.delayMs || 0);
+`;
+
+export class FakePulumi {
+    readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
+
+    constructor(script: FakeScript = {}) {
+        fs.mkdirSync(path.join(this.root, "bin"));
+        fs.writeFileSync(path.join(this.root, "bin", "pulumi"), program, { mode: 0o755 });
+        this.script(script);
+    }
+
+    /** Replaces the scripted results and forgets how many were played. */
+    script(script: FakeScript): void {
+        fs.writeFileSync(path.join(this.root, "script.json"), JSON.stringify(script));
+        fs.rmSync(path.join(this.root, "counters"), { recursive: true, force: true });
+        fs.rmSync(path.join(this.root, "calls.jsonl"), { force: true });
+        fs.rmSync(path.join(this.root, "backends.jsonl"), { force: true });
+    }
+
+    command(): Promise<PulumiCommand> {
+        return PulumiCommand.get({ root: this.root });
+    }
+
+    /** Every argv the driver ran, except `version`. */
+    calls(): string[][] {
+        const file = path.join(this.root, "calls.jsonl");
+        return fs.existsSync(file)
+            ? fs
+                  .readFileSync(file, "utf8")
+                  .trim()
+                  .split("\n")
+                  .map(line => JSON.parse(line))
+                  .filter(args => args[0] !== "version")
+            : [];
+    }
+
+    /** The PULUMI_BACKEND_URL each call ran with (null when unset), except `version`. */
+    backends(): (string | null)[] {
+        const file = path.join(this.root, "backends.jsonl");
+        const all = fs.existsSync(file)
+            ? fs
+                  .readFileSync(file, "utf8")
+                  .trim()
+                  .split("\n")
+                  .map(line => JSON.parse(line))
+            : [];
+        const calls = fs
+            .readFileSync(path.join(this.root, "calls.jsonl"), "utf8")
+            .trim()
+            .split("\n")
+            .map(line => JSON.parse(line));
+        return all.filter((_, i) => calls[i][0] !== "version");
+    }
+
+    remove(): void {
+        fs.rmSync(this.root, { recursive: true, force: true });
+    }
+}
+
+/**
+ * A POSIX shell stand-in for benchmarks: every update, preview, refresh or destroy takes `opMs`
+ * and succeeds with one update among 40 resources; everything else answers at once. A shell
+ * starts in milliseconds where Node takes a tenth of a second of CPU, so on a small machine the
+ * measured time is the orchestrator's and the fixed operation time, not the stand-in's start-up.
+ */
+export class TimedPulumi {
+    readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "timed-pulumi-"));
+
+    constructor(readonly opMs: number) {
+        fs.mkdirSync(path.join(this.root, "bin"));
+        const history = JSON.stringify([
+            {
+                kind: "update",
+                startTime: "2026-11-22T10:00:00.000Z",
+                endTime: "2026-11-22T10:01:00.000Z",
+                message: "",
+                environment: {},
+                config: {},
+                result: "succeeded",
+                version: 1,
+                resourceChanges: { update: 1, same: 39 },
+            },
+        ]);
+        const script = `#!/bin/sh
+root="\${0%/*}/.."
+stack=""
+prev=""
+for arg in "$@"; do
+  [ "$prev" = "--stack" ] && stack="$arg"
+  prev="$arg"
+done
+case "$1" in
+  version) echo v3.200.0 ;;
+  up|preview|refresh|destroy)
+    echo "$1 $stack" >> "$root/operations.log"
+    sleep ${(opMs / 1000).toFixed(3)} ;;
+  stack)
+    case "$2" in
+      output) echo '{}' ;;
+      ls) echo '[]' ;;
+      history) echo '${history}' ;;
+    esac ;;
+esac
+exit 0
+`;
+        fs.writeFileSync(path.join(this.root, "bin", "pulumi"), script, { mode: 0o755 });
+    }
+
+    command(): Promise<PulumiCommand> {
+        return PulumiCommand.get({ root: this.root });
+    }
+
+    /** The updates, previews, refreshes and destroys run, as "<operation> <stack>". */
+    operations(): string[] {
+        const file = path.join(this.root, "operations.log");
+        return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];
+    }
+
+    remove(): void {
+        fs.rmSync(this.root, { recursive: true, force: true });
+    }
+}

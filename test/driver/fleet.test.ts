@@ -1,0 +1,169 @@
+// The fleet manifest: the committed fleet.yaml is valid, bad input names the key and the expected
+// form, every cell's stack config derives from it, and the DHMC role's inline-policy arithmetic.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { partitionOf } from "../../aws/partition";
+import { knownRegions } from "../../aws/regions";
+import { ConfigError } from "../../config";
+import {
+    dhmcInlineCharsPerRegion,
+    exceedsRoleChaining,
+    fleetCells,
+    inlineRolePolicyLimit,
+    maxRegionsPerAccount,
+    parseManifest,
+    readFleet,
+} from "../../driver/fleet";
+import { readProjectFile } from "../../harness/engineConfig";
+import { projectRoot } from "../support/program";
+
+const project = readProjectFile(path.join(projectRoot, "Pulumi.yaml"));
+const base = `
+rings: [dev]
+regions: [eu-west-1]
+access: {roleName: deployer}
+config: {notificationEmails: [ops@example.com]}
+accounts: [{id: "111111111111", name: alpha, ring: dev}]
+`;
+
+function problems(text: string): string[] {
+    try {
+        fleetCells(parseManifest(text), project);
+    } catch (error) {
+        assert.ok(error instanceof ConfigError, String(error));
+        return [...error.problems];
+    }
+    assert.fail("expected a ConfigError");
+}
+
+describe("fleet manifest", () => {
+    it("the committed fleet.yaml derives one cell per account × Region, each account's home Region first", () => {
+        const { manifest, cells } = readFleet(path.join(projectRoot, "fleet.yaml"), project);
+        assert.deepStrictEqual(manifest.rings, ["dev", "prod"]);
+        const analytics = cells.filter(c => c.account.name === "analytics");
+        assert.deepStrictEqual(
+            analytics.map(c => [c.stack, c.phase, c.config["ssm-fleet-baseline:dhmcRole"]]),
+            [
+                ["fleet-analytics-us-east-1", "account", "create"],
+                ["fleet-analytics-us-west-2", "region", "adopt"],
+            ],
+        );
+        assert.strictEqual(analytics[1].config["ssm-fleet-baseline:ec2MessagesEndpoint"], "false");
+        // Pulumi.yaml defaults are merged in, as the engine does.
+        assert.strictEqual(analytics[0].config["ssm-fleet-baseline:dhmcRoleName"], project.config.dhmcRoleName.default);
+        assert.ok(!exceedsRoleChaining(manifest), "the committed session fits a chained role session");
+    });
+
+    it("passes the provider its role chain and the one account it may touch, in @pulumi/aws 7.48's config shapes", () => {
+        // aws:assumeRoles is a list of {roleArn, sessionName, duration, ...} (config/vars.d.ts,
+        // types/output.d.ts config.AssumeRoles); aws:allowedAccountIds a list of account ids.
+        const [cell] = fleetCells(
+            parseManifest(base.replace("{roleName: deployer}", "{roleName: deployer, externalId: x-1}")),
+            project,
+        );
+        assert.deepStrictEqual(JSON.parse(cell.config["aws:allowedAccountIds"]), ["111111111111"]);
+        assert.deepStrictEqual(JSON.parse(cell.config["aws:assumeRoles"]), [
+            {
+                roleArn: "arn:aws:iam::111111111111:role/deployer",
+                sessionName: "ssm-fleet-baseline-fleet-alpha-eu-west-1",
+                duration: "1h",
+                externalId: "x-1",
+            },
+        ]);
+    });
+
+    it("a config change changes the cell's hash, and key order does not", () => {
+        const [a] = fleetCells(parseManifest(base), project);
+        const [b] = fleetCells(parseManifest(base.replace("config: {", "config: {logRetentionDays: 30, ")), project);
+        const [c] = fleetCells(parseManifest(base), project);
+        assert.notStrictEqual(a.configHash, b.configHash);
+        assert.strictEqual(a.configHash, c.configHash);
+    });
+
+    it("names the key and the expected form for each problem", () => {
+        assert.deepStrictEqual(
+            problems(`
+concurrency: 0
+rings: [dev, dev]
+regions: [eu-west-9]
+access: {roleName: "bad name", sessionDuration: 13h}
+accounts:
+  - {id: "12345", name: Alpha, ring: qa, config: {"aws:region": us-east-1}}
+`),
+            [
+                "fleet.yaml: concurrency: got 0; expected a whole number of cells at once, from 1 to 32 (8 by default)",
+                'fleet.yaml: rings: got ["dev","dev"]; expected each ring once',
+                'fleet.yaml: regions: got "eu-west-9"; expected Region codes such as eu-west-1',
+                'fleet.yaml: access.roleName: got "bad name"; expected the role each account trusts your credentials to assume, 1 to 64 of letters, digits and +=,.@_-',
+                'fleet.yaml: access.sessionDuration: got "13h"; expected a session length from 15m to 12h, such as 1h',
+                'fleet.yaml: accounts[0].id: got "12345"; expected a 12-digit AWS account id in quotes, such as "111111111111" (unquoted, YAML drops leading zeros)',
+                'fleet.yaml: accounts[0].name: got "Alpha"; expected a short name of lower-case letters, digits and -',
+                'fleet.yaml: accounts[0].ring: got "qa"; expected one of the rings (dev, dev)',
+                "fleet.yaml: accounts[0].config.aws:region: derived from the account and Region of each cell; remove it",
+                "fleet.yaml: rings: ring dev has no accounts; remove it or give it one",
+            ],
+        );
+    });
+
+    it("checks each cell's config as the program would, and keeps the DHMC role with the home Region", () => {
+        const found = problems(
+            base.replace(
+                'accounts: [{id: "111111111111", name: alpha, ring: dev}]',
+                'accounts: [{id: "111111111111", name: alpha, ring: dev, regions: [eu-west-1, us-east-1], cells: {us-east-1: {dhmcRole: create, logRetentionDays: 0}}}]',
+            ),
+        );
+        assert.ok(
+            found.includes(
+                'fleet.yaml: alpha us-east-1: dhmcRole "create"; only the home Region (eu-west-1) owns the account\'s DHMC role, the other Regions adopt it',
+            ),
+            found.join("\n"),
+        );
+        assert.ok(
+            found.some(p => p.startsWith("fleet-alpha-us-east-1: ssm-fleet-baseline:logRetentionDays")),
+            JSON.stringify(found),
+        );
+    });
+
+    it("refuses more Regions per account than the shared DHMC role's inline policies can hold (IAM's 10,240 characters), shown over every commercial Region", () => {
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+        // "Role policy size cannot exceed 10,240 characters" (aggregate of a role's inline policies).
+        assert.strictEqual(inlineRolePolicyLimit, 10_240);
+        const commercial = knownRegions.filter(region => partitionOf(region) === "aws");
+        assert.strictEqual(commercial.length, 34);
+        // Each Region stack adds 154 + 201 + 679 = 1,034 characters (review F6), 1,345 with real ARNs.
+        assert.strictEqual(dhmcInlineCharsPerRegion, 1_345);
+        assert.strictEqual(
+            commercial.length * dhmcInlineCharsPerRegion,
+            45_730,
+            "every commercial Region: 4.5 × the limit",
+        );
+        assert.strictEqual(maxRegionsPerAccount, 7, "7 × 1,345 = 9,415 ≤ 10,240 < 8 × 1,345 = 10,760");
+        const all = problems(base.replace("regions: [eu-west-1]", `regions: [${commercial.join(", ")}]`));
+        assert.deepStrictEqual(all, [
+            "fleet.yaml: accounts[0].regions: 34 Regions; at most 7 per account: each Region stack adds about 1345 characters of inline policy to the account's one DHMC role, and IAM caps a role's inline policies at 10240 characters (review F6)",
+        ]);
+        const seven = fleetCells(
+            parseManifest(base.replace("regions: [eu-west-1]", `regions: [${commercial.slice(0, 7).join(", ")}]`)),
+            project,
+        );
+        assert.strictEqual(seven.length, 7);
+    });
+
+    it("flags a session longer than IAM's one-hour role-chaining limit", () => {
+        assert.ok(
+            exceedsRoleChaining(
+                parseManifest(base.replace("{roleName: deployer}", "{roleName: deployer, sessionDuration: 2h}")),
+            ),
+        );
+        assert.ok(
+            !exceedsRoleChaining(
+                parseManifest(base.replace("{roleName: deployer}", "{roleName: deployer, sessionDuration: 45m}")),
+            ),
+        );
+    });
+
+    it("the cells' stack files are git-ignored: the manifest is their source", () => {
+        assert.match(fs.readFileSync(path.join(projectRoot, ".gitignore"), "utf8"), /^Pulumi\.fleet-\*\.yaml$/m);
+    });
+});

@@ -1,0 +1,366 @@
+// The rollout end to end against the stand-in CLI: 3 accounts × 3 Regions in two rings, a failing
+// cell, a locked cell, a run stopped half way and resumed, a manifest edit that orphans a cell,
+// and each account's home Region green before any of its other Regions starts.
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+import * as assert from "assert";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+import { ExitCode } from "../../cli/exitCodes";
+import type { Finding } from "../../driver/doctor";
+import { DriverDeps, main } from "../../driver/driver";
+import type { Cell } from "../../driver/fleet";
+import { JournalEntry, readJournal } from "../../driver/rolloutJournal";
+import { FakePulumi, FakeScript } from "../../harness/fakePulumi";
+import { projectRoot } from "../support/program";
+
+const regions = ["eu-west-1", "eu-central-1", "us-east-1"];
+const manifest = {
+    concurrency: 4,
+    rings: ["dev", "prod"],
+    regions,
+    access: { roleName: "ssm-fleet-baseline-deployer", sessionDuration: "1h" },
+    config: { notificationEmails: ["ops@example.com"], availabilityZoneCount: 1 },
+    accounts: [
+        { id: "111111111111", name: "alpha", ring: "dev" },
+        { id: "222222222222", name: "bravo", ring: "prod" },
+        { id: "333333333333", name: "charlie", ring: "prod" },
+    ],
+};
+
+const ready: Finding[] = [
+    { item: "DHMC role", status: "ready", message: "absent; this stack creates it" },
+    { item: "DHMC setting", status: "ready", message: "unset" },
+    { item: "Config recorder", status: "note", message: "none; this stack creates one" },
+];
+
+describe("rollout over accounts × Regions", function () {
+    this.timeout(120000);
+    let fake: FakePulumi;
+    let pulumiCommand: PulumiCommand;
+    let projectDir: string;
+    let out: string;
+    let err: string;
+
+    before(async () => {
+        fake = new FakePulumi();
+        pulumiCommand = await fake.command();
+    });
+    after(() => fake.remove());
+
+    beforeEach(() => {
+        projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-project-"));
+        fs.copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+        writeManifest(manifest);
+    });
+    afterEach(() => fs.rmSync(projectDir, { recursive: true, force: true }));
+
+    function writeManifest(value: unknown) {
+        fs.writeFileSync(path.join(projectDir, "fleet.yaml"), yaml.dump(value));
+    }
+
+    function run(argv: string[], script: FakeScript = {}, extra: Partial<DriverDeps & Record<string, unknown>> = {}) {
+        fake.script(script);
+        out = "";
+        err = "";
+        return main(["rollout", ...argv], {
+            env: { PULUMI_CONFIG_PASSPHRASE: "test", GITHUB_STEP_SUMMARY: path.join(projectDir, "summary.md") },
+            projectDir,
+            findPulumi: async () => pulumiCommand,
+            out: text => {
+                out += text;
+            },
+            err: text => {
+                err += text;
+            },
+            lockRetryDelaysMs: [5, 5],
+            sleep: async () => undefined,
+            commit: () => "c0ffee",
+            preflight: async () => ready,
+            transientRetryDelayMs: 0,
+            ...extra,
+        } as DriverDeps);
+    }
+
+    const journal = (): JournalEntry[] => readJournal(path.join(projectDir, ".rollout", "journal.jsonl"));
+    const ups = () => fake.calls().filter(args => args[0] === "up");
+    const upStacks = () => ups().map(args => args[args.indexOf("--stack") + 1]);
+    const result = () => JSON.parse(fs.readFileSync(path.join(projectDir, ".rollout", "result.json"), "utf8"));
+    const stateOf = (stack: string) => result().cells.find((c: { stack: string }) => c.stack === stack)?.state;
+
+    it("runs every cell, a red and a locked cell without stopping their ring, home Regions first, and summarises in three places", async () => {
+        const code = await run([], {
+            "up@fleet-bravo-eu-central-1": [
+                {
+                    code: 255,
+                    stderr: "  aws:ssm:ServiceSetting (dhmc):\n    error: AccessDeniedException: not authorized to perform ssm:UpdateServiceSetting\nerror: update failed\n",
+                },
+            ],
+            "up@fleet-charlie-us-east-1": [
+                {
+                    code: 255,
+                    stderr:
+                        "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
+                        "  s3://state/.pulumi/locks/fleet-charlie-us-east-1/1.json: created by alice@laptop (pid 4242) at 2026-11-22T10:00:00Z\n",
+                },
+            ],
+        });
+        assert.strictEqual(code, ExitCode.failure, err);
+        assert.strictEqual(stateOf("fleet-bravo-eu-central-1"), "red");
+        assert.strictEqual(stateOf("fleet-charlie-us-east-1"), "locked");
+        for (const stack of ["fleet-alpha-eu-west-1", "fleet-bravo-us-east-1", "fleet-charlie-eu-central-1"]) {
+            assert.strictEqual(stateOf(stack), "green", stack);
+        }
+        // The locked cell backed off twice, then named the holder and the exact command.
+        assert.strictEqual(upStacks().filter(s => s === "fleet-charlie-us-east-1").length, 3);
+        const locked = result().cells.find((c: { stack: string }) => c.stack === "fleet-charlie-us-east-1");
+        assert.match(locked.reason, /alice@laptop \(pid 4242\)/);
+        assert.match(locked.command, /pulumi cancel --stack fleet-charlie-us-east-1 --yes/);
+
+        // Account scope before Region scope, for every account: the home cell is green before any other starts.
+        const lines = journal();
+        for (const account of manifest.accounts) {
+            const home = lines.findIndex(l => l.stack === `fleet-${account.name}-eu-west-1` && l.state === "green");
+            assert.ok(home >= 0, account.name);
+            for (const region of regions.slice(1)) {
+                const start = lines.findIndex(
+                    l => l.stack === `fleet-${account.name}-${region}` && l.state === "started",
+                );
+                assert.ok(start > home, `${account.name} ${region} started after its home Region was green`);
+            }
+        }
+        // Every line carries the commit and the cell's config hash.
+        assert.ok(lines.every(l => l.commit === "c0ffee" && /^[0-9a-f]{16}$/.test(l.configHash)));
+
+        // The plugin is installed once, before the fan-out; every stack is selected or created.
+        const calls = fake.calls();
+        const installs = calls.filter(args => args[0] === "plugin" && args[1] === "install");
+        assert.strictEqual(installs.length, 1);
+        assert.ok(calls.indexOf(installs[0]) < calls.findIndex(args => args[0] === "up"));
+
+        // The derived stack file: the Region, the only account it may touch, the role that reaches it.
+        const home = yaml.load(
+            fs.readFileSync(path.join(projectDir, "Pulumi.fleet-bravo-eu-west-1.yaml"), "utf8"),
+        ) as any;
+        assert.strictEqual(home.config["aws:region"], "eu-west-1");
+        assert.deepStrictEqual(home.config["aws:allowedAccountIds"], ["222222222222"]);
+        assert.deepStrictEqual(home.config["aws:assumeRoles"], [
+            {
+                roleArn: "arn:aws:iam::222222222222:role/ssm-fleet-baseline-deployer",
+                sessionName: "ssm-fleet-baseline-fleet-bravo-eu-west-1",
+                duration: "1h",
+            },
+        ]);
+        assert.strictEqual(home.config["ssm-fleet-baseline:dhmcRole"], "create");
+        const other = yaml.load(
+            fs.readFileSync(path.join(projectDir, "Pulumi.fleet-bravo-us-east-1.yaml"), "utf8"),
+        ) as any;
+        assert.strictEqual(other.config["ssm-fleet-baseline:dhmcRole"], "adopt");
+
+        // One summary: terminal, GitHub step summary and JSON.
+        assert.match(
+            out,
+            /bravo \(222222222222\)\s+prod\s+✓ 0\+ 0~ 0± 0-\s+✗ AccessDeniedException: not authorized to perform ssm:UpdateServiceSetting/,
+        );
+        assert.match(out, /charlie \(333333333333\)\s+prod\s+✓ .*🔒 locked/);
+        const markdown = fs.readFileSync(path.join(projectDir, "summary.md"), "utf8");
+        assert.match(markdown, /\| account \| ring \| eu-west-1 \| eu-central-1 \| us-east-1 \|/);
+        assert.strictEqual(result().exitCode, ExitCode.failure);
+    });
+
+    it("holds the next ring until the previous one is green", async () => {
+        const code = await run([], { "up@fleet-alpha-us-east-1": [{ code: 255, stderr: "error: boom\n" }] });
+        assert.strictEqual(code, ExitCode.failure);
+        assert.ok(
+            upStacks().every(stack => stack.startsWith("fleet-alpha-")),
+            upStacks().join(),
+        );
+        assert.strictEqual(stateOf("fleet-bravo-eu-west-1"), "held");
+        assert.match(out, /… held/);
+    });
+
+    it("holds an account's other Regions when its home Region fails", async () => {
+        await run([], { "up@fleet-alpha-eu-west-1": [{ code: 255, stderr: "error: boom\n" }] });
+        assert.deepStrictEqual(upStacks(), ["fleet-alpha-eu-west-1"]);
+        assert.strictEqual(stateOf("fleet-alpha-eu-central-1"), "held");
+        assert.match(
+            result().cells.find((c: { stack: string }) => c.stack === "fleet-alpha-eu-central-1").reason,
+            /waits for fleet-alpha-eu-west-1, which owns the account's DHMC role/,
+        );
+    });
+
+    it("retries a transient engine error once", async () => {
+        const code = await run([], {
+            "up@fleet-alpha-eu-central-1": [
+                { code: 255, stderr: "error: rpc error: code = Unavailable desc = transport is closing\n" },
+                {},
+            ],
+        });
+        assert.strictEqual(code, ExitCode.success, err + out);
+        assert.strictEqual(upStacks().filter(s => s === "fleet-alpha-eu-central-1").length, 2);
+    });
+
+    it("stops on Ctrl-C with the running cells interrupted, and --resume re-runs only the unfinished cells", async () => {
+        const interrupt = new AbortController();
+        const slow = { up: [{ delayMs: 1500 }] };
+        const stopped = run([], slow, {
+            signal: interrupt.signal,
+            out: (text: string) => {
+                out += text;
+                // Stop once the dev ring is done and the prod home cells are running.
+                if (/fleet-alpha-us-east-1: green/.test(out) && !interrupt.signal.aborted) {
+                    setTimeout(() => interrupt.abort(), 700);
+                }
+            },
+        });
+        assert.strictEqual(await stopped, ExitCode.failure);
+        const first = result().cells as { stack: string; state: string }[];
+        const green = first.filter(c => c.state === "green").map(c => c.stack);
+        assert.deepStrictEqual(green.sort(), [
+            "fleet-alpha-eu-central-1",
+            "fleet-alpha-eu-west-1",
+            "fleet-alpha-us-east-1",
+        ]);
+        assert.ok(
+            first.some(c => c.state === "interrupted"),
+            JSON.stringify(first),
+        );
+
+        // A kill (no Ctrl-C) leaves a started line with no end, or half a line: that cell is unfinished too.
+        const killed = journal().find(l => l.stack === "fleet-alpha-us-east-1" && l.state === "green")!;
+        fs.appendFileSync(
+            path.join(projectDir, ".rollout", "journal.jsonl"),
+            `${JSON.stringify({ ...killed, state: "started", changes: undefined })}\n{"time":"2026-`,
+        );
+        const code = await run(["--resume"]);
+        assert.strictEqual(code, ExitCode.success, err);
+        const unfinished = [...first.filter(c => c.state !== "green").map(c => c.stack), "fleet-alpha-us-east-1"];
+        assert.deepStrictEqual(upStacks().sort(), unfinished.sort(), "only the unfinished cells ran again");
+        assert.ok(green.filter(s => s !== "fleet-alpha-us-east-1").every(stack => stateOf(stack) === "skipped"));
+        // The half line stays ignored, and the resumed run's lines start on lines of their own.
+        assert.strictEqual(
+            journal().filter(l => l.run !== killed.run && l.state === "started").length,
+            unfinished.length,
+        );
+        assert.match(
+            out,
+            /fleet-alpha-eu-west-1\s+dev\s+account \(owns the DHMC role\)\s+unchanged\s+skip \(current\)/,
+        );
+    });
+
+    it("re-runs a current cell on --resume when its config changed, and reports the cell a manifest edit orphans without destroying it", async () => {
+        assert.strictEqual(await run([]), ExitCode.success, err);
+        writeManifest({
+            ...manifest,
+            accounts: manifest.accounts.map(a =>
+                a.name === "charlie"
+                    ? { ...a, regions: ["eu-west-1", "eu-central-1"] }
+                    : a.name === "bravo"
+                      ? { ...a, config: { logRetentionDays: 365 } }
+                      : a,
+            ),
+        });
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.deepStrictEqual(upStacks().sort(), [
+            "fleet-bravo-eu-central-1",
+            "fleet-bravo-eu-west-1",
+            "fleet-bravo-us-east-1",
+        ]);
+        assert.match(out, /fleet-bravo-eu-west-1\s+prod\s+account \(owns the DHMC role\)\s+config changed\s+run/);
+        assert.match(
+            out,
+            /orphaned: fleet-charlie-us-east-1 is no longer in fleet.yaml; the rollout never destroys a cell. Destroy it with: npm run driver -- destroy --stack fleet-charlie-us-east-1 --yes-i-understand/,
+        );
+        assert.ok(!fake.calls().some(args => args[0] === "destroy"));
+    });
+
+    it("stops before any change when the preflight finds a conflict the manifest does not take over", async () => {
+        const code = await run(
+            [],
+            {},
+            {
+                preflight: async (cell: Cell) =>
+                    cell.stack === "fleet-charlie-eu-central-1"
+                        ? [
+                              {
+                                  item: "DHMC setting",
+                                  status: "fix",
+                                  message: "set by Quick Setup to AWS-QuickSetup-SSM-DefaultEC2MgmtRole",
+                              },
+                          ]
+                        : ready,
+            },
+        );
+        assert.strictEqual(code, ExitCode.configurationError);
+        assert.match(err, /fleet-charlie-eu-central-1: DHMC setting: set by Quick Setup/);
+        assert.deepStrictEqual(ups(), []);
+        assert.match(out, /preflight ownership map:/);
+    });
+
+    it("with --verify, a cell is green only when its canary came Online through DHMC", async () => {
+        const verified: string[] = [];
+        const code = await run(
+            ["--verify", "--ring", "dev"],
+            { "stack output": [{ stdout: '{"canaryInstanceId":"i-0123456789abcdef0"}' }] },
+            {
+                verifyCell: async (cell: Cell, instanceId: string) => {
+                    const region = cell.region;
+                    verified.push(`${instanceId} ${region}`);
+                    return region === "us-east-1"
+                        ? { ok: false, message: "canary still ConnectionLost after 30 min" }
+                        : { ok: true, message: "Online" };
+                },
+            },
+        );
+        assert.strictEqual(code, ExitCode.verificationFailed);
+        assert.strictEqual(verified.length, 3);
+        assert.strictEqual(stateOf("fleet-alpha-eu-west-1"), "verified");
+        assert.strictEqual(stateOf("fleet-alpha-us-east-1"), "red");
+        assert.match(out, /✓v/);
+    });
+
+    it("prints the GitHub matrix waves, runs one cell as a matrix job, and gathers the jobs' results", async () => {
+        assert.strictEqual(await run(["--matrix"]), ExitCode.success);
+        const waves = JSON.parse(out);
+        assert.deepStrictEqual(waves, {
+            maxParallel: 4,
+            rings: {
+                dev: {
+                    account: ["fleet-alpha-eu-west-1"],
+                    region: ["fleet-alpha-eu-central-1", "fleet-alpha-us-east-1"],
+                },
+                prod: {
+                    account: ["fleet-bravo-eu-west-1", "fleet-charlie-eu-west-1"],
+                    region: [
+                        "fleet-bravo-eu-central-1",
+                        "fleet-bravo-us-east-1",
+                        "fleet-charlie-eu-central-1",
+                        "fleet-charlie-us-east-1",
+                    ],
+                },
+            },
+        });
+        assert.deepStrictEqual(fake.calls(), [], "--matrix runs nothing");
+
+        assert.strictEqual(await run(["--cell", "fleet-alpha-eu-central-1"]), ExitCode.success, err);
+        assert.deepStrictEqual(upStacks(), ["fleet-alpha-eu-central-1"]);
+        const results = path.join(projectDir, ".rollout", "results");
+        assert.ok(fs.existsSync(path.join(results, "fleet-alpha-eu-central-1.json")));
+
+        assert.strictEqual(await run(["--gather", results]), ExitCode.failure);
+        assert.strictEqual(stateOf("fleet-alpha-eu-central-1"), "green");
+        assert.strictEqual(stateOf("fleet-bravo-eu-west-1"), "held", "a cell with no result is held");
+    });
+
+    it("refuses a bad manifest with exit 2, naming the key and the expected form", async () => {
+        writeManifest({ ...manifest, accounts: [{ id: 111111111111, name: "alpha", ring: "qa" }] });
+        assert.strictEqual(await run([]), ExitCode.configurationError);
+        assert.match(
+            err,
+            /fleet.yaml: accounts\[0\].id: got 111111111111; expected a 12-digit AWS account id in quotes/,
+        );
+        assert.match(err, /fleet.yaml: accounts\[0\].ring: got "qa"; expected one of the rings \(dev, prod\)/);
+        assert.deepStrictEqual(fake.calls(), []);
+    });
+});
