@@ -195,3 +195,47 @@ export class SimulatedFleet implements HealthSweepAws {
         return Object.fromEntries((this.metrics[this.metrics.length - 1] ?? []).map(m => [m.MetricName, m.Value]));
     }
 }
+
+/** The health benchmark's shares of unhealthy nodes: 5% connection lost, 1% never registered. */
+export const benchmarkShares = { connectionLostPercent: 5, neverRegisteredPercent: 1 } as const;
+
+function instanceId(index: number): string {
+    return `i-${index.toString(16).padStart(17, "0")}`;
+}
+
+/**
+ * The health benchmark's fleet (npm run bench:health), which the plan's dashboard preview also
+ * draws: `nodes` instances launched a day before `now`, the benchmark's shares of them lost an
+ * hour ago or never registered, the rest online.
+ */
+export function benchmarkFleet(
+    nodes: number,
+    now: number,
+): { fleet: SimulatedFleet; connectionLost: number; neverRegistered: number } {
+    const { connectionLostPercent, neverRegisteredPercent } = benchmarkShares;
+    const fleet = new SimulatedFleet();
+    const launched = new Date(now - 24 * 3600_000);
+    let connectionLost = 0;
+    let neverRegistered = 0;
+    for (let i = 0; i < nodes; i++) {
+        const slot = i % 100;
+        if (slot < connectionLostPercent) {
+            fleet.addInstance(instanceId(i), launched, {
+                PingStatus: "ConnectionLost",
+                AgentVersion: "3.3.1142.0",
+                LastPingDateTime: new Date(now - 3600_000),
+            });
+            connectionLost++;
+        } else if (slot < connectionLostPercent + neverRegisteredPercent) {
+            fleet.addInstance(instanceId(i), launched, null);
+            neverRegistered++;
+        } else {
+            fleet.addInstance(instanceId(i), launched, {
+                PingStatus: "Online",
+                AgentVersion: "3.3.1142.0",
+                LastPingDateTime: new Date(now - 60_000),
+            });
+        }
+    }
+    return { fleet, connectionLost, neverRegistered };
+}
