@@ -5,6 +5,7 @@
 // throttle chosen calls.
 import type { HealthSweepAws } from "../components/healthWatch/lambda/healthSweep";
 import type { ManagedNodeInfo } from "../components/healthWatch/lambda/nodeHealth";
+import type { NodeCauseAws } from "../components/healthWatch/lambda/nodeCauses";
 
 type Item = Record<string, any>;
 
@@ -28,7 +29,7 @@ export const sweepOperations = [
 
 const throttlingError = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
 
-export class SimulatedFleet implements HealthSweepAws {
+export class SimulatedFleet implements HealthSweepAws, NodeCauseAws {
     readonly instances = new Map<string, SimulatedInstance>();
     readonly nodes = new Map<string, ManagedNodeInfo>();
     readonly table = new Map<string, Item>();
@@ -36,6 +37,11 @@ export class SimulatedFleet implements HealthSweepAws {
     readonly events: Item[] = [];
     readonly metrics: Item[][] = [];
     readonly calls: Record<string, number> = {};
+    /** Automation executions by id, as GetAutomationExecution returns them. */
+    readonly automationExecutions = new Map<
+        string,
+        { Parameters?: Record<string, string[]>; Outputs?: Record<string, string[]> }
+    >();
     /** Added to every call, as a network round trip would. */
     latencyMs = 0;
     /** How many of the next calls of an operation fail with ThrottlingException. */
@@ -154,6 +160,30 @@ export class SimulatedFleet implements HealthSweepAws {
             }
         }
         return { UnprocessedItems: {} };
+    }
+
+    /** Only the cause items' condition: attribute_not_exists(causeAt) OR causeAt < :at. */
+    async putItem(input: Item) {
+        await this.call("PutItem");
+        const before = this.table.get(input.Item.nodeId.S);
+        if (before?.causeAt && Number(before.causeAt.N) >= Number(input.ExpressionAttributeValues[":at"].N)) {
+            throw Object.assign(new Error("The conditional request failed"), {
+                name: "ConditionalCheckFailedException",
+            });
+        }
+        this.table.set(input.Item.nodeId.S, input.Item);
+        return {};
+    }
+
+    async getAutomationExecution(input: { AutomationExecutionId: string }) {
+        await this.call("GetAutomationExecution");
+        const execution = this.automationExecutions.get(input.AutomationExecutionId);
+        if (!execution) {
+            throw Object.assign(new Error("Automation execution not found"), {
+                name: "AutomationExecutionNotFoundException",
+            });
+        }
+        return { AutomationExecution: execution };
     }
 
     async publish(input: { TopicArn: string; Subject: string; Message: string }) {
