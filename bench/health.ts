@@ -8,13 +8,11 @@ import { performance } from "perf_hooks";
 import * as v8 from "v8";
 import * as vm from "vm";
 import { runSweep, SweepReport, SweepSettings } from "../components/healthWatch/lambda/healthSweep";
-import { SimulatedFleet, sweepOperations } from "../harness/simulatedFleet";
+import { benchmarkFleet, SimulatedFleet, sweepOperations } from "../harness/simulatedFleet";
 import { renderTable } from "../cli/table";
 
 const fleetSizes = [1_000, 10_000, 50_000];
 const latencyMs = 20;
-const connectionLostPercent = 5;
-const neverRegisteredPercent = 1;
 const sampleEveryMs = 10;
 const scheduleMs = 5 * 60_000;
 /** "Well inside" the schedule: at most this share of it. */
@@ -66,42 +64,6 @@ interface FleetResult {
     error: string | null;
 }
 
-function instanceId(index: number): string {
-    return `i-${index.toString(16).padStart(17, "0")}`;
-}
-
-function buildFleet(
-    nodes: number,
-    now: number,
-): { fleet: SimulatedFleet; connectionLost: number; neverRegistered: number } {
-    const fleet = new SimulatedFleet();
-    const launched = new Date(now - 24 * 3600_000);
-    let connectionLost = 0;
-    let neverRegistered = 0;
-    for (let i = 0; i < nodes; i++) {
-        const slot = i % 100;
-        if (slot < connectionLostPercent) {
-            fleet.addInstance(instanceId(i), launched, {
-                PingStatus: "ConnectionLost",
-                AgentVersion: "3.3.1142.0",
-                LastPingDateTime: new Date(now - 3600_000),
-            });
-            connectionLost++;
-        } else if (slot < connectionLostPercent + neverRegisteredPercent) {
-            fleet.addInstance(instanceId(i), launched, null);
-            neverRegistered++;
-        } else {
-            fleet.addInstance(instanceId(i), launched, {
-                PingStatus: "Online",
-                AgentVersion: "3.3.1142.0",
-                LastPingDateTime: new Date(now - 60_000),
-            });
-        }
-    }
-    fleet.latencyMs = latencyMs;
-    return { fleet, connectionLost, neverRegistered };
-}
-
 /** Scan pages the stand-in will return for its table: pages of at most 1 MB, as it measures them. */
 function scanPages(fleet: SimulatedFleet): number {
     let pages = 1;
@@ -119,7 +81,8 @@ function scanPages(fleet: SimulatedFleet): number {
 
 async function measureFleet(nodes: number): Promise<FleetResult> {
     const now = Date.now();
-    const { fleet, connectionLost, neverRegistered } = buildFleet(nodes, now);
+    const { fleet, connectionLost, neverRegistered } = benchmarkFleet(nodes, now);
+    fleet.latencyMs = latencyMs;
     let backoffSleeps = 0;
     const sleep = (ms: number) => {
         backoffSleeps++;

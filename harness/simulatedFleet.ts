@@ -5,6 +5,7 @@
 // throttle chosen calls.
 import type { HealthSweepAws } from "../components/healthWatch/lambda/healthSweep";
 import type { ManagedNodeInfo } from "../components/healthWatch/lambda/nodeHealth";
+import type { NodeCauseAws } from "../components/healthWatch/lambda/nodeCauses";
 
 type Item = Record<string, any>;
 
@@ -28,7 +29,7 @@ export const sweepOperations = [
 
 const throttlingError = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
 
-export class SimulatedFleet implements HealthSweepAws {
+export class SimulatedFleet implements HealthSweepAws, NodeCauseAws {
     readonly instances = new Map<string, SimulatedInstance>();
     readonly nodes = new Map<string, ManagedNodeInfo>();
     readonly table = new Map<string, Item>();
@@ -36,6 +37,11 @@ export class SimulatedFleet implements HealthSweepAws {
     readonly events: Item[] = [];
     readonly metrics: Item[][] = [];
     readonly calls: Record<string, number> = {};
+    /** Automation executions by id, as GetAutomationExecution returns them. */
+    readonly automationExecutions = new Map<
+        string,
+        { Parameters?: Record<string, string[]>; Outputs?: Record<string, string[]> }
+    >();
     /** Added to every call, as a network round trip would. */
     latencyMs = 0;
     /** How many of the next calls of an operation fail with ThrottlingException. */
@@ -156,6 +162,30 @@ export class SimulatedFleet implements HealthSweepAws {
         return { UnprocessedItems: {} };
     }
 
+    /** Only the cause items' condition: attribute_not_exists(causeAt) OR causeAt < :at. */
+    async putItem(input: Item) {
+        await this.call("PutItem");
+        const before = this.table.get(input.Item.nodeId.S);
+        if (before?.causeAt && Number(before.causeAt.N) >= Number(input.ExpressionAttributeValues[":at"].N)) {
+            throw Object.assign(new Error("The conditional request failed"), {
+                name: "ConditionalCheckFailedException",
+            });
+        }
+        this.table.set(input.Item.nodeId.S, input.Item);
+        return {};
+    }
+
+    async getAutomationExecution(input: { AutomationExecutionId: string }) {
+        await this.call("GetAutomationExecution");
+        const execution = this.automationExecutions.get(input.AutomationExecutionId);
+        if (!execution) {
+            throw Object.assign(new Error("Automation execution not found"), {
+                name: "AutomationExecutionNotFoundException",
+            });
+        }
+        return { AutomationExecution: execution };
+    }
+
     async publish(input: { TopicArn: string; Subject: string; Message: string }) {
         await this.call("Publish");
         if (input.Subject.length >= 100 || /[\r\n]/.test(input.Subject) || Buffer.byteLength(input.Message) > 262144) {
@@ -194,4 +224,48 @@ export class SimulatedFleet implements HealthSweepAws {
     latestMetrics(): Record<string, number> {
         return Object.fromEntries((this.metrics[this.metrics.length - 1] ?? []).map(m => [m.MetricName, m.Value]));
     }
+}
+
+/** The health benchmark's shares of unhealthy nodes: 5% connection lost, 1% never registered. */
+export const benchmarkShares = { connectionLostPercent: 5, neverRegisteredPercent: 1 } as const;
+
+function instanceId(index: number): string {
+    return `i-${index.toString(16).padStart(17, "0")}`;
+}
+
+/**
+ * The health benchmark's fleet (npm run bench:health), which the plan's dashboard preview also
+ * draws: `nodes` instances launched a day before `now`, the benchmark's shares of them lost an
+ * hour ago or never registered, the rest online.
+ */
+export function benchmarkFleet(
+    nodes: number,
+    now: number,
+): { fleet: SimulatedFleet; connectionLost: number; neverRegistered: number } {
+    const { connectionLostPercent, neverRegisteredPercent } = benchmarkShares;
+    const fleet = new SimulatedFleet();
+    const launched = new Date(now - 24 * 3600_000);
+    let connectionLost = 0;
+    let neverRegistered = 0;
+    for (let i = 0; i < nodes; i++) {
+        const slot = i % 100;
+        if (slot < connectionLostPercent) {
+            fleet.addInstance(instanceId(i), launched, {
+                PingStatus: "ConnectionLost",
+                AgentVersion: "3.3.1142.0",
+                LastPingDateTime: new Date(now - 3600_000),
+            });
+            connectionLost++;
+        } else if (slot < connectionLostPercent + neverRegisteredPercent) {
+            fleet.addInstance(instanceId(i), launched, null);
+            neverRegistered++;
+        } else {
+            fleet.addInstance(instanceId(i), launched, {
+                PingStatus: "Online",
+                AgentVersion: "3.3.1142.0",
+                LastPingDateTime: new Date(now - 60_000),
+            });
+        }
+    }
+    return { fleet, connectionLost, neverRegistered };
 }

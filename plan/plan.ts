@@ -11,12 +11,13 @@ import { ConfigError } from "../config";
 import { evaluatePolicies, PackConfig } from "../policy/evaluate";
 import { policies } from "../policy/policies";
 import { estimateMonthlyCost } from "./cost";
+import { dashboardPreviewHtml, simulatedSample } from "./dashboardPreview";
 import { mandatoryFailure, mandatoryViolations, planDocument, PlanReport, renderText } from "./report";
 import { zoneCountOf } from "../aws/regions";
 import { RecordingMocks, standInZones } from "../harness/standIns";
 import { PlannedResource, programPath, projectRoot, runProgram, stackConfig, stackNames } from "../harness/synthesize";
 
-const usage = `Usage: npm run plan -- --stack <name> [--json [--out <file>]] [--policy-config <file.json>]
+const usage = `Usage: npm run plan -- --stack <name> [--json [--out <file>]] [--policy-config <file.json>] [--dashboard <file.html>]
 
 Plans a stack offline: runs index.ts under Pulumi's mock monitor with Pulumi.<name>.yaml,
 evaluates the CrossGuard policies and estimates the monthly cost. Needs no Pulumi CLI,
@@ -28,6 +29,8 @@ Options:
                                (with npm, use npm run -s so that npm's banner stays off stdout)
   --out <file>                 write the report (or the JSON document) to this file instead of stdout
   --policy-config <file.json>  policy pack config, as pulumi preview --policy-pack-config takes it
+  --dashboard <file.html>      also write a self-contained HTML preview of the fleet dashboard's
+                               layout, drawn with a simulated fleet's numbers
   --stack-dir <dir>            the directory holding Pulumi.<name>.yaml (default: the project root)
   --program <file>             run this program instead of index.ts (for tests)
   -h, --help                   show this help
@@ -131,6 +134,9 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
     } else {
         io.out(text);
     }
+    if (args.dashboard) {
+        await writeDashboardPreview(args.dashboard, resources, args.stack, region, io);
+    }
     if (mandatoryViolations(report).length > 0) {
         io.err(mandatoryFailure(report));
         return ExitCode.policyViolation;
@@ -147,6 +153,8 @@ interface Arguments {
     readonly program: string;
     /** Where the report goes instead of stdout. */
     readonly out?: string;
+    /** Where the dashboard preview goes. */
+    readonly dashboard?: string;
 }
 
 function parseArguments(argv: readonly string[]): Arguments {
@@ -158,6 +166,7 @@ function parseArguments(argv: readonly string[]): Arguments {
             "stack-dir": { type: "string" },
             program: { type: "string" },
             out: { type: "string" },
+            dashboard: { type: "string" },
             help: { type: "boolean", short: "h" },
         });
         if (!values.help && values.stack === undefined) {
@@ -171,6 +180,7 @@ function parseArguments(argv: readonly string[]): Arguments {
             stackDir: path.resolve(values["stack-dir"] ?? projectRoot),
             program: values.program === undefined ? programPath : path.resolve(values.program),
             out: values.out === undefined ? undefined : path.resolve(values.out),
+            dashboard: values.dashboard === undefined ? undefined : path.resolve(values.dashboard),
         };
     } catch (error) {
         if (error instanceof UsageError) {
@@ -238,6 +248,30 @@ function readPolicyConfig(file: string, io: PlanIo): PackConfig {
         );
     }
     return entries;
+}
+
+/** The stack's dashboard, drawn as the preview page; a stack without one is a configuration error. */
+async function writeDashboardPreview(
+    file: string,
+    resources: readonly PlannedResource[],
+    stack: string,
+    region: string | undefined,
+    io: PlanIo,
+): Promise<void> {
+    const dashboard = resources.find(r => r.type === "aws:cloudwatch/dashboard:Dashboard");
+    if (!dashboard) {
+        throw new PlanFailure(
+            ExitCode.configurationError,
+            `plan: --dashboard ${file}: stack ${stack} draws no dashboard (its config sets dashboard: false)`,
+        );
+    }
+    const html = dashboardPreviewHtml(JSON.parse(String(dashboard.inputs.dashboardBody)), await simulatedSample(), {
+        stack,
+        dashboardName: String(dashboard.inputs.dashboardName),
+        region: region ?? "",
+    });
+    fs.writeFileSync(file, html);
+    io.err(`plan: wrote the dashboard preview ${file}\n`);
 }
 
 function programError(what: string, error: unknown): PlanFailure {

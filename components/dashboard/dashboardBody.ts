@@ -44,7 +44,10 @@ export interface DashboardBody {
     readonly widgets: Widget[];
 }
 
-/** Logs Insights: the last 50 transitions the sweep logged, newest first (handlers/healthSweep.ts logs them). */
+/**
+ * Logs Insights: the last 50 transitions the sweep logged, newest first, each with its node's latest
+ * recorded cause (components/healthWatch/lambda/healthSweep.ts logs them).
+ */
 export function transitionsQuery(sweepLogGroupName: string): string {
     return [
         `SOURCE '${sweepLogGroupName}'`,

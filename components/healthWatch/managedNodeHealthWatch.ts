@@ -14,6 +14,7 @@ import { LeastPrivilegeFunction } from "../parts/leastPrivilegeFunction";
 import { NotificationRoute } from "../parts/notificationRoute";
 import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
 import { emfDimensions, nodesMetricName, unmanagedMetricName } from "./lambda/healthMetrics";
+import { causeEventPattern } from "./lambda/nodeCauses";
 import { createHealthSweepHandler, healthSweepEnvironment } from "./lambda/healthSweepLambda";
 
 /** What stack configuration decides. */
@@ -98,7 +99,23 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             },
             this,
         );
-        deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters.queue, [schedule.arn], this);
+        // The causes the dashboard's transitions show (nodeCauses.ts): the sweep's Lambda records them.
+        const causes = ruleInvokesFunction(
+            `${name}-causes`,
+            {
+                rule: {
+                    description:
+                        "Sends node causes (EC2 state changes, failed agent updates, diagnoses) to the health sweep",
+                    eventPattern: JSON.stringify(causeEventPattern()),
+                },
+                functionName: sweep.functionName,
+                functionArn: sweep.functionArn,
+                retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 185 },
+                deadLetterQueueArn: scheduleDeadLetters.queue.arn,
+            },
+            this,
+        );
+        deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters.queue, [schedule.arn, causes.arn], this);
         const alarms = this.alarms(name, sweep, intervalSeconds, args.topicArn);
         if (args.diagnose) {
             this.diagnosis(name, args);
@@ -196,7 +213,17 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                         Action: ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"],
                         Resource: "*",
                     },
-                    { Effect: "Allow", Action: ["dynamodb:Scan", "dynamodb:BatchWriteItem"], Resource: table.arn },
+                    {
+                        Effect: "Allow",
+                        Action: ["dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:PutItem"],
+                        Resource: table.arn,
+                    },
+                    // A diagnosis completion names its execution, not its node: the sweep reads the execution's InstanceId.
+                    {
+                        Effect: "Allow",
+                        Action: "ssm:GetAutomationExecution",
+                        Resource: pulumi.interpolate`arn:${partition}:ssm:${args.region}:${args.accountId}:automation-execution/*`,
+                    },
                     { Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
                     { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.topicKeyArn },
                     {

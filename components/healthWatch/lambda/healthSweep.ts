@@ -6,6 +6,7 @@ import { healthEventDetailType, healthEventSource } from "../../../aws/events";
 import { metricNamespace, NodeStatus, statusMetricNames } from "../../parts/lambda/nodeStatus";
 import { emfDocuments, unmanagedMetricName } from "./healthMetrics";
 import { healthMessage } from "./healthMessage";
+import { causeFromItem, isCauseItem, NodeCause } from "./nodeCauses";
 import {
     advanceStates,
     classifyNodes,
@@ -75,6 +76,11 @@ async function pages<T>(
     return all;
 }
 
+const partition = <T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] => [
+    items.filter(test),
+    items.filter(item => !test(item)),
+];
+
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
     Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
@@ -96,8 +102,11 @@ function fromItem(item: Item): NodeState | undefined {
     }
 }
 
-/** A transition as the sweep logs it, for the dashboard's Logs Insights table (components/dashboard). */
-export function transitionRecord(transition: Transition) {
+/**
+ * A transition as the sweep logs it, for the dashboard's Logs Insights table (components/dashboard):
+ * why is the node's latest recorded cause (nodeCauses.ts), when there is one, else what SSM reports.
+ */
+export function transitionRecord(transition: Transition, cause?: NodeCause) {
     return {
         record: "transition",
         nodeId: transition.nodeId,
@@ -105,7 +114,8 @@ export function transitionRecord(transition: Transition) {
         change: transition.change,
         status: transition.status,
         previous: transition.previous,
-        why: transition.detail,
+        why: cause ? `${cause.text} at ${new Date(cause.at).toISOString()}` : transition.detail,
+        detail: transition.detail,
     };
 }
 
@@ -133,9 +143,16 @@ export async function runSweep(
         return { items: page.InstanceInformationList ?? [], next: page.NextToken };
     });
     let unreadableStates = 0;
+    const causes = new Map<string, NodeCause>();
     const stored = await pages<NodeState>(async key => {
         const page = await retry(() => aws.scan({ TableName: settings.tableName, ExclusiveStartKey: key }));
-        const states = (page.Items ?? []).map(fromItem);
+        const [causeItems, stateItems] = partition(page.Items ?? [], isCauseItem);
+        for (const cause of causeItems.map(item => causeFromItem(item, now))) {
+            if (cause) {
+                causes.set(cause.nodeId, cause);
+            }
+        }
+        const states = stateItems.map(fromItem);
         unreadableStates += states.filter(s => !s).length;
         return { items: states.filter((s): s is NodeState => s !== undefined), next: page.LastEvaluatedKey };
     });
@@ -203,7 +220,7 @@ export async function runSweep(
         log(JSON.stringify(document));
     }
     for (const transition of transitions) {
-        log(JSON.stringify(transitionRecord(transition)));
+        log(JSON.stringify(transitionRecord(transition, causes.get(transition.nodeId))));
     }
     return {
         counts,

@@ -4,6 +4,7 @@
 // and the Lambda runtime's SDK v3 answers the require.
 import { readEnvironment } from "../../parts/lambda/environment";
 import { HealthSweepAws, runSweep } from "./healthSweep";
+import { isCauseEvent, NodeCauseAws, recordCause } from "./nodeCauses";
 
 /** The sweep's settings, each with the environment variable that carries it. */
 export const healthSweepEnvironment = {
@@ -19,11 +20,18 @@ export const healthSweepEnvironment = {
 /** At most this many nodes marked for diagnosis per sweep, so a region-wide outage does not start hundreds of runbooks. */
 const maxDiagnosesPerSweep = 5;
 
-/** The CallbackFunction's factory: runs once per Lambda container and returns the handler. */
-export function createHealthSweepHandler(): () => Promise<unknown> {
+/**
+ * The CallbackFunction's factory: runs once per Lambda container and returns the handler, which
+ * records a cause event's cause (nodeCauses.ts) and runs a sweep for anything else (the schedule).
+ */
+export function createHealthSweepHandler(): (event?: unknown) => Promise<unknown> {
     const { EC2Client, DescribeInstancesCommand } = require("@aws-sdk/client-ec2");
-    const { SSMClient, DescribeInstanceInformationCommand } = require("@aws-sdk/client-ssm");
-    const { DynamoDBClient, ScanCommand, BatchWriteItemCommand } = require("@aws-sdk/client-dynamodb");
+    const {
+        SSMClient,
+        DescribeInstanceInformationCommand,
+        GetAutomationExecutionCommand,
+    } = require("@aws-sdk/client-ssm");
+    const { DynamoDBClient, ScanCommand, BatchWriteItemCommand, PutItemCommand } = require("@aws-sdk/client-dynamodb");
     const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
     const { EventBridgeClient, PutEventsCommand } = require("@aws-sdk/client-eventbridge");
     const { CloudWatchClient, PutMetricDataCommand } = require("@aws-sdk/client-cloudwatch");
@@ -44,6 +52,10 @@ export function createHealthSweepHandler(): () => Promise<unknown> {
         putEvents: input => events.send(new PutEventsCommand(input)),
         putMetricData: input => cloudwatch.send(new PutMetricDataCommand(input)),
     };
+    const causeCalls: NodeCauseAws = {
+        putItem: input => dynamodb.send(new PutItemCommand(input)),
+        getAutomationExecution: input => ssm.send(new GetAutomationExecutionCommand(input)),
+    };
     const env = readEnvironment(healthSweepEnvironment, process.env);
     const settings = {
         // Lambda sets AWS_REGION for every function.
@@ -56,13 +68,15 @@ export function createHealthSweepHandler(): () => Promise<unknown> {
         diagnose: env.diagnose === "true",
         maxDiagnoses: maxDiagnosesPerSweep,
     };
-    return async () =>
-        runSweep(
-            calls,
-            settings,
-            Date.now(),
-            ms => new Promise(resolve => setTimeout(resolve, ms)),
-            // One line per document: the Text log format keeps each JSON line whole for EMF extraction.
-            line => process.stdout.write(`${line}\n`),
-        );
+    return async event =>
+        isCauseEvent(event)
+            ? recordCause(causeCalls, settings.tableName, event as Record<string, any>)
+            : runSweep(
+                  calls,
+                  settings,
+                  Date.now(),
+                  ms => new Promise(resolve => setTimeout(resolve, ms)),
+                  // One line per document: the Text log format keeps each JSON line whole for EMF extraction.
+                  line => process.stdout.write(`${line}\n`),
+              );
 }

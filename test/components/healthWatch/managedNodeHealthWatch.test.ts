@@ -8,6 +8,7 @@ import {
     diagnosisRoutes,
     ManagedNodeHealthWatch,
 } from "../../../components/healthWatch/managedNodeHealthWatch";
+import { causeEventPattern } from "../../../components/healthWatch/lambda/nodeCauses";
 import { standInAccountId } from "../../../harness/standIns";
 import { matchesPattern } from "../../support/eventPattern";
 import { transformInput } from "../../support/inputTransformer";
@@ -80,7 +81,13 @@ describe("managed-node health watch", () => {
             statements.map((s: any) => [s.Action, s.Resource]),
             [
                 [["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"], "*"],
-                [["dynamodb:Scan", "dynamodb:BatchWriteItem"], "arn:aws:dynamodb:eu-west-1:123456789012:health-state"],
+                [
+                    ["dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:PutItem"],
+                    "arn:aws:dynamodb:eu-west-1:123456789012:health-state",
+                ],
+                // Service Authorization Reference: GetAutomationExecution acts on automation-execution resources.
+                // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+                ["ssm:GetAutomationExecution", "arn:aws:ssm:eu-west-1:123456789012:automation-execution/*"],
                 ["sns:Publish", baseArgs.topicArn],
                 [["kms:GenerateDataKey", "kms:Decrypt"], baseArgs.topicKeyArn],
                 ["events:PutEvents", "arn:aws:events:eu-west-1:123456789012:event-bus/default"],
@@ -91,7 +98,7 @@ describe("managed-node health watch", () => {
                 ],
             ],
         );
-        assert.deepStrictEqual(statements[5].Condition, {
+        assert.deepStrictEqual(statements[6].Condition, {
             StringEquals: { "cloudwatch:namespace": "SsmFleetBaseline/HealthWatch" },
         });
         assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
@@ -212,7 +219,14 @@ describe("managed-node health watch", () => {
             [
                 { Service: "events.amazonaws.com" },
                 "sqs:SendMessage",
-                { ArnEquals: { "aws:SourceArn": ["arn:aws:cloudwatch:eu-west-1:123456789012:health-schedule"] } },
+                {
+                    ArnEquals: {
+                        "aws:SourceArn": [
+                            "arn:aws:cloudwatch:eu-west-1:123456789012:health-schedule",
+                            "arn:aws:cloudwatch:eu-west-1:123456789012:health-causes",
+                        ],
+                    },
+                },
             ],
         );
         assert.deepStrictEqual(tlsOnly.Condition, { Bool: { "aws:SecureTransport": "false" } });
@@ -221,6 +235,9 @@ describe("managed-node health watch", () => {
             [alarm.metricName, alarm.dimensions, alarm.alarmActions],
             ["ApproximateNumberOfMessagesVisible", { QueueName: "health-schedule-dlq-1234567" }, [baseArgs.topicArn]],
         );
+        // The causes the dashboard's transitions show reach the sweep's Lambda the same way.
+        assert.deepStrictEqual(JSON.parse(mocks.named("health-causes").inputs.eventPattern), causeEventPattern());
+        assert.deepStrictEqual(mocks.named("health-causes-target").inputs.deadLetterConfig, target.deadLetterConfig);
         const { mocks: everyMinute } = await build({ schedule: "rate(1 minute)" });
         assert.strictEqual(everyMinute.named("health-schedule-target").inputs.retryPolicy.maximumEventAgeInSeconds, 60);
     });
