@@ -45,6 +45,7 @@ import {
     PatchRebootOption,
 } from "./components/patchManager";
 import { SsmEndpointsSettings } from "./components/network/ssmEndpoints";
+import { TamperWatchSettings } from "./components/tamperWatch/tamperWatch";
 import { VpcFlowLogsSettings } from "./components/network/vpcFlowLogs";
 
 export const projectName = "ssm-fleet-baseline";
@@ -81,6 +82,8 @@ export const configKeys = {
     healthWatchExcludeTagKey: { type: "string", default: "ssm-fleet-baseline:unwatched" },
     healthWatchDiagnose: { type: "boolean", default: false },
     dashboard: { type: "boolean", default: true },
+    tamperWatch: { type: "boolean", default: true },
+    tamperWatchDeployerArns: { type: "array", default: [] },
     sessionPreferences: { type: "boolean", default: true },
     sessionPreferencesAdopt: { type: "boolean", default: false },
     sessionS3Logging: { type: "boolean", default: true },
@@ -178,6 +181,8 @@ export interface BaselineConfig {
     readonly canary: boolean;
     /** Draw the region's fleet dashboard. */
     readonly dashboard: boolean;
+    /** Undefined when the tamper watch is off. */
+    readonly tamperWatch?: TamperWatchSettings;
     /** Undefined when the stack leaves the region's Session Manager preferences alone. */
     readonly sessionManager?: SessionManagerPreferencesSettings;
     /** Undefined when hybrid activations are off. */
@@ -467,6 +472,7 @@ export function parseBaselineConfig(
         patching: parsePatching(read, inRegion, logRetentionDays),
         canary: read.bool("canary"),
         dashboard: read.bool("dashboard"),
+        tamperWatch: parseTamperWatch(read, inRegion),
         sessionManager,
         hybrid: parseHybridActivation(read, dhmc, options.now ?? new Date()),
         flowLogs: parseFlowLogs(read, inRegion, logRetentionDays),
@@ -662,6 +668,22 @@ function parseRuleName(read: ConfigReader): string {
         read.problem("configRuleName", ruleName, "1 to 128 letters, digits, dots, dashes or underscores");
     }
     return ruleName;
+}
+
+// The deployer's identity as CloudTrail records it: a role's ARN (the session issuer) or a user's.
+const deployerArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+
+function parseTamperWatch(read: ConfigReader, region: string): TamperWatchSettings | undefined {
+    const enabled = read.bool("tamperWatch");
+    const deployerArns = read.list("tamperWatchDeployerArns", "IAM role or user ARNs") ?? [];
+    deployerArns.forEach((arn, i) => {
+        if (!deployerArnPattern.test(arn)) {
+            read.report(
+                `${read.key("tamperWatchDeployerArns")}[${i}]: got ${JSON.stringify(arn)}; expected an IAM role or user ARN such as arn:aws:iam::123456789012:role/deploy`,
+            );
+        }
+    });
+    return enabled ? { region, deployerArns } : undefined;
 }
 
 function parseHealthWatch(read: ConfigReader, region: string): ManagedNodeHealthWatchSettings | undefined {

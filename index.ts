@@ -1,6 +1,8 @@
 // ssm-fleet-baseline: the validated config's sections in, the components, their notification
 // routes wired to the pipeline, and what operators need out.
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { activationTierSettingId, dhmcSettingId } from "./aws/identifiers";
 import { AccessLogBucket } from "./components/accessLogBucket";
 import { AgentAutoUpdate } from "./components/agentAutoUpdate";
 import { Canary } from "./components/canary";
@@ -18,6 +20,7 @@ import { SessionManagerPreferences } from "./components/sessionManagerPreference
 import { SsmEndpoints } from "./components/network/ssmEndpoints";
 import { VpcFlowLogs } from "./components/network/vpcFlowLogs";
 import { FleetDashboard } from "./components/dashboard/fleetDashboard";
+import { TamperWatch, tamperContext, tamperRoutes, WatchedResource } from "./components/tamperWatch/tamperWatch";
 import { loadBaselineConfig } from "./config";
 
 const config = loadBaselineConfig();
@@ -78,7 +81,43 @@ const canary = config.canary
     ? new Canary("canary", { subnetId: network.subnetIds[0], securityGroupId: endpoints.managedNodeSecurityGroupId })
     : undefined;
 
-const notifications = new NotificationPipeline("ssm-notify", {
+// What the tamper watch's mail names as the stack's: each resource a change can break, with its owner.
+// The pipeline's own resources are known by their autoname prefix: their names are its outputs.
+const notifyName = "ssm-notify";
+const tamperResources: WatchedResource[] = [
+    [dhmcSettingId, dhmc.urn],
+    [dhmc.roleName, dhmc.urn],
+    ...(hybrid
+        ? ([
+              [activationTierSettingId, hybrid.urn],
+              [hybrid.roleName, hybrid.urn],
+              [hybrid.activationId, hybrid.urn],
+          ] as WatchedResource[])
+        : []),
+    ...(sessionManager ? ([[sessionManager.documentName, sessionManager.urn]] as WatchedResource[]) : []),
+    [agentUpdate.associationId, agentUpdate.urn],
+    [compliance.ruleName, compliance.urn],
+    ...(patching
+        ? ([
+              [patching.baselineId, patching.urn],
+              [patching.maintenanceWindowId, patching.urn],
+          ] as WatchedResource[])
+        : []),
+    ...Object.values(endpoints.interfaceEndpointIds).map(id => [id, endpoints.urn] as WatchedResource),
+    [endpoints.s3GatewayEndpointId, endpoints.urn],
+    [endpoints.endpointSecurityGroupId, endpoints.urn],
+    [endpoints.managedNodeSecurityGroupId, endpoints.urn],
+    ...(network instanceof ClosedVpc ? ([[network.vpcId, network.urn]] as WatchedResource[]) : []),
+    [logEncryption.keyArn, logEncryption.urn],
+    [`${notifyName}-*`, pulumi.createUrn(notifyName, "ssm-fleet-baseline:index:NotificationPipeline")],
+    ...(config.healthWatch
+        ? ([
+              ["node-health-*", pulumi.createUrn("node-health", "ssm-fleet-baseline:index:ManagedNodeHealthWatch")],
+          ] as WatchedResource[])
+        : []),
+];
+
+const notifications = new NotificationPipeline(notifyName, {
     ...config.notifications,
     accountId,
     routes: [
@@ -86,9 +125,16 @@ const notifications = new NotificationPipeline("ssm-notify", {
         compliance.notificationRoute,
         ...diagnosisRoutes(config.healthWatch),
         ...(patching?.notificationRoutes ?? []),
+        ...(config.tamperWatch ? tamperRoutes(config.tamperWatch, pulumi.getStack()) : []),
     ],
     logKeyArn: logEncryption.keyArn,
+    tamperContext: config.tamperWatch
+        ? tamperContext(config.tamperWatch, pulumi.getStack(), tamperResources)
+        : undefined,
 });
+const tamperWatch = config.tamperWatch
+    ? new TamperWatch("tamper-watch", { ...config.tamperWatch, accountId, topicArn: notifications.topicArn })
+    : undefined;
 
 const healthWatch = config.healthWatch
     ? new ManagedNodeHealthWatch("node-health", {
@@ -105,7 +151,7 @@ accessLogs.writePolicy();
 const dashboard = config.dashboard
     ? new FleetDashboard("fleet", {
           region: config.region,
-          alarmArns: [...notifications.alarmArns, ...(healthWatch?.alarmArns ?? [])],
+          alarmArns: [...notifications.alarmArns, ...(healthWatch?.alarmArns ?? []), ...(tamperWatch?.alarmArns ?? [])],
           notifierFunctionName: notifications.notifierFunctionName,
           notifierLogGroupName: notifications.notifierLogGroupName,
           notificationRuleNames: notifications.ruleNames,
@@ -150,3 +196,4 @@ export const patchWindowId = patching?.maintenanceWindowId;
 export const patchOutputBucket = patching?.outputBucketName;
 export const flowLogGroupName = flowLogs?.logGroupName;
 export const dashboardName = dashboard?.dashboardName;
+export const tamperHeartbeatParameter = tamperWatch?.heartbeatParameterName;

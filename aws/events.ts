@@ -51,3 +51,12 @@ export const complianceChangeDetailType = "Config Rules Compliance Change";
 /** This program's own events: one per node whose health changed (the health watch's sweep). */
 export const healthEventSource = "ssm-fleet-baseline";
 export const healthEventDetailType = "Managed Node Health Change";
+
+/**
+ * A CloudTrail management event as EventBridge delivers it: the source is the called service's
+ * (aws.ssm, aws.ec2, aws.iam...), the detail the CloudTrail record. Delivered only where a trail
+ * logs management events in the Region; rules in state ENABLED receive no read-only calls; IAM's
+ * arrive in us-east-1 only.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ */
+export const cloudTrailApiCallDetailType = "AWS API Call via CloudTrail";

@@ -405,3 +405,79 @@ export function logRetentionPeriodAtLeast(days: number): number {
         logRetentionPeriodsDays[logRetentionPeriodsDays.length - 1]
     );
 }
+
+/**
+ * The write calls that break a managed fleet, by service, as CloudTrail names them (the API's
+ * operation names; each service's API reference lists them). The tamper watch's rule matches them.
+ */
+export const tamperWatchedCalls = {
+    /** https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Operations.html */
+    ssm: [
+        "UpdateServiceSetting",
+        "ResetServiceSetting",
+        "RegisterDefaultHostManagementConfiguration",
+        "DeregisterDefaultHostManagementConfiguration",
+        "UpdateDocument",
+        "UpdateDocumentDefaultVersion",
+        "DeleteDocument",
+        "DeleteAssociation",
+        "UpdateAssociation",
+        "RegisterDefaultPatchBaseline",
+        "RegisterPatchBaselineForPatchGroup",
+        "DeregisterPatchBaselineForPatchGroup",
+        "UpdatePatchBaseline",
+        "DeletePatchBaseline",
+        "DeleteMaintenanceWindow",
+        "UpdateMaintenanceWindow",
+        "DeregisterTaskFromMaintenanceWindow",
+        "DeleteActivation",
+    ],
+    /** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/OperationList-query.html */
+    ec2: [
+        "DeleteVpcEndpoints",
+        "ModifyVpcEndpoint",
+        "RevokeSecurityGroupEgress",
+        "RevokeSecurityGroupIngress",
+        "AuthorizeSecurityGroupIngress",
+        "ModifyVpcAttribute",
+        "CreateNetworkAclEntry",
+        "ReplaceNetworkAclEntry",
+        "DeleteNetworkAclEntry",
+        "ModifyInstanceMetadataDefaults",
+    ],
+    /** https://docs.aws.amazon.com/config/latest/APIReference/API_Operations.html */
+    config: [
+        "StopConfigurationRecorder",
+        "DeleteConfigurationRecorder",
+        "DeleteDeliveryChannel",
+        "DeleteConfigRule",
+        "PutConfigRule",
+    ],
+    /** https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Operations.html */
+    events: ["DisableRule", "DeleteRule", "RemoveTargets", "PutRule"],
+    /**
+     * CloudTrail names Lambda's calls with the API version appended (UpdateFunctionConfiguration20150331v2),
+     * so the rule matches these as prefixes.
+     * https://docs.aws.amazon.com/lambda/latest/dg/logging-using-cloudtrail.html
+     */
+    lambda: ["DeleteFunction", "UpdateFunctionConfiguration", "RemovePermission"],
+    /** https://docs.aws.amazon.com/sns/latest/api/API_Operations.html */
+    sns: ["DeleteTopic", "Unsubscribe", "SetTopicAttributes"],
+    /** https://docs.aws.amazon.com/kms/latest/APIReference/API_Operations.html */
+    kms: ["DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy"],
+    /** https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Operations.html */
+    cloudtrail: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"],
+    /** Seen in us-east-1 only. https://docs.aws.amazon.com/IAM/latest/APIReference/API_Operations.html */
+    iam: [
+        "DetachRolePolicy",
+        "AttachRolePolicy",
+        "PutRolePolicy",
+        "DeleteRolePolicy",
+        "UpdateAssumeRolePolicy",
+        "PutRolePermissionsBoundary",
+        "DeleteRole",
+    ],
+} as const;
+
+/** The Region where IAM's CloudTrail events reach EventBridge. */
+export const iamEventsRegion = "us-east-1";

@@ -107,3 +107,32 @@ export const windowTaskExecutionSample = () => loadFixture("ssm-maintenance-wind
 /** "Maintenance Window Task Target Invocation State-change Notification" (TIMED_OUT): a task on one target (same AWS page). */
 export const windowTargetInvocationSample = () =>
     loadFixture("ssm-maintenance-window-task-target-invocation-state-change.json");
+
+const tamperDir = path.join(projectRoot, "test", "fixtures", "tamper");
+
+/** The CloudTrail records of test/fixtures/tamper (official and derived; its README says which). */
+export function tamperRecords(): { file: string; record: any }[] {
+    return fs
+        .readdirSync(tamperDir)
+        .filter(file => file.endsWith(".json"))
+        .sort()
+        .map(file => ({ file, record: JSON.parse(fs.readFileSync(path.join(tamperDir, file), "utf8")) }));
+}
+
+/**
+ * A CloudTrail record as EventBridge delivers it: "AWS API Call via CloudTrail" from aws.<service>,
+ * the record as detail (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+ */
+export function cloudTrailEvent(record: any): any {
+    return {
+        version: "0",
+        id: "6f87d04b-9f74-4f04-a780-7acf4b0a9b38",
+        "detail-type": "AWS API Call via CloudTrail",
+        source: `aws.${String(record.eventSource).replace(/\.amazonaws\.com$/, "")}`,
+        account: record.recipientAccountId,
+        time: record.eventTime,
+        region: record.awsRegion,
+        resources: [],
+        detail: record,
+    };
+}

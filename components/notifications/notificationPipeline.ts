@@ -26,6 +26,8 @@ export interface NotificationPipelineArgs extends NotificationPipelineSettings {
     readonly routes: readonly NotificationRoute[];
     /** The key that encrypts the handler's log group. */
     readonly logKeyArn: pulumi.Input<string>;
+    /** The tamper watch's context for the notifier (components/parts/lambda/tamperContext.ts), as JSON. */
+    readonly tamperContext?: pulumi.Input<string>;
 }
 
 /**
@@ -55,7 +57,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         const key = this.encryptionKey(name, args);
         const topic = this.topic(name, args.emails, key);
         const { queue: deadLetterQueue, alarm: deadLetterAlarm } = this.deadLetterQueue(name, key, topic);
-        const handler = this.handler(name, topic, deadLetterQueue, key, args.logKeyArn);
+        const handler = this.handler(name, topic, deadLetterQueue, key, args);
         const rules = args.routes.map(route =>
             ruleInvokesFunction(
                 `${name}-${route.name}`,
@@ -150,7 +152,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         topic: aws.sns.Topic,
         deadLetterQueue: aws.sqs.Queue,
         key: aws.kms.Key,
-        logKeyArn: pulumi.Input<string>,
+        args: NotificationPipelineArgs,
     ): LeastPrivilegeFunction<unknown, void> {
         return new LeastPrivilegeFunction(
             `${name}-handler`,
@@ -161,12 +163,15 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                     { Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueue.arn },
                     { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key.arn },
                 ],
-                environment: environmentVariables(notifierEnvironment, { topicArn: topic.arn }),
+                environment: environmentVariables(notifierEnvironment, {
+                    topicArn: topic.arn,
+                    tamperContext: args.tamperContext ?? "",
+                }),
                 memorySize: 256,
                 timeout: 30,
                 maximumRetryAttempts: 2,
                 onFailureDestinationArn: deadLetterQueue.arn,
-                logKeyArn,
+                logKeyArn: args.logKeyArn,
                 callbackFactory: createNotifierHandler,
             },
             { parent: this },

@@ -254,6 +254,16 @@ const pinned: [keyof typeof identifiers, unknown, string][] = [
         "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
     ],
     ["asyncInvocationType", "Event", "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html"],
+    [
+        "tamperWatchedCalls",
+        identifiers.tamperWatchedCalls,
+        "each service's API reference (the links in aws/identifiers.ts); tested against the CloudTrail records in test/fixtures/tamper",
+    ],
+    [
+        "iamEventsRegion",
+        "us-east-1",
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html (IAM's events in us-east-1)",
+    ],
 ];
 
 describe("AWS identifiers", () => {

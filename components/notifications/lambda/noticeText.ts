@@ -1,6 +1,7 @@
 // What the e-mail describers share: reading fields of an event that may be malformed, and laying
 // a summary out as a headline over aligned "Label: value" lines. Pure and free of @pulumi imports:
 // serialized by value into the notification Lambda.
+import type { TamperContext } from "../../parts/lambda/tamperContext";
 
 export type Fields = Record<string, unknown>;
 
@@ -10,8 +11,14 @@ export interface Notice {
     readonly summary: string[];
 }
 
+/** What the notifier knows beside the event, from its environment. */
+export interface NoticeContext {
+    /** The tamper watch's view of the stack; absent when the stack has no tamper watch. */
+    readonly tamper?: TamperContext;
+}
+
 /** Describes one kind of event; the notifier has checked that the event and its detail are objects. */
-export type Describer = (event: Fields, detail: Fields) => Notice;
+export type Describer = (event: Fields, detail: Fields, context: NoticeContext) => Notice;
 
 /** How a summary shows a field that is absent, null or empty; rows with it are left out. */
 export const none = "(none)";

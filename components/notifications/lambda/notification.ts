@@ -2,15 +2,22 @@
 // modules beside this one), and for any other kind a notice with the ids it names. Every e-mail
 // ends with the raw event. Pure and free of @pulumi imports: Pulumi's closure serializer copies
 // this module by value into the notification Lambda.
-import { configEventSource, ec2EventSource, healthEventSource, ssmEventSource } from "../../../aws/events";
+import {
+    cloudTrailApiCallDetailType,
+    configEventSource,
+    ec2EventSource,
+    healthEventSource,
+    ssmEventSource,
+} from "../../../aws/events";
 import { maxMessageBytes, toSubject } from "../../parts/lambda/snsMessage";
 import { automationNotices } from "./automationNotices";
 import { complianceNotices } from "./complianceNotices";
 import { maintenanceWindowNotices } from "./maintenanceWindowNotices";
 import { nodeNotices } from "./nodeNotices";
-import { Describer, Fields, field, isObject, none, Notice, notice, shown, tag } from "./noticeText";
+import { Describer, Fields, field, isObject, none, Notice, notice, NoticeContext, shown, tag } from "./noticeText";
 import { runCommandNotices } from "./runCommandNotices";
 import { stateManagerNotices } from "./stateManagerNotices";
+import { describeTamper, heartbeatRecord, tamperDisposition } from "./tamperNotices";
 
 export interface Notification {
     readonly subject: string;
@@ -25,6 +32,7 @@ const describers: Record<string, Describer> = {
     ...complianceNotices,
     ...maintenanceWindowNotices,
     ...nodeNotices,
+    [cloudTrailApiCallDetailType]: (event, detail, context) => describeTamper(event, detail, context.tamper),
 };
 
 /** The subject tag of an event of a kind the notifier does not know, by its source. */
@@ -36,10 +44,10 @@ const sourceTags: Record<string, string> = {
 };
 
 /** Describes any event; never throws. An unknown or malformed event still yields a notice with its raw JSON. */
-export function describeEvent(event: unknown): Notification {
+export function describeEvent(event: unknown, context: NoticeContext = {}): Notification {
     let described: Notice;
     try {
-        described = describeKnownEvent(event) ?? describeUnknownEvent(event);
+        described = describeKnownEvent(event, context) ?? describeUnknownEvent(event);
     } catch (error) {
         described = {
             subject: "[SSM notice] Event could not be read",
@@ -52,22 +60,38 @@ export function describeEvent(event: unknown): Notification {
     };
 }
 
-/** Publishes one notification for the event. A failed publish rejects, so that AWS retries and the DLQ keeps it. */
+/**
+ * Publishes one notification for the event. A failed publish rejects, so that AWS retries and the DLQ keeps it.
+ * The tamper watch's heartbeat is counted in a log line instead, and a CloudTrail call on another
+ * team's resource is only logged.
+ */
 export async function notifyEvent(
     event: unknown,
     publish: (notification: Notification) => Promise<unknown>,
+    context: NoticeContext = {},
+    log: (line: string) => void = console.log,
 ): Promise<void> {
-    await publish(describeEvent(event));
+    const disposition =
+        isObject(event) && event["detail-type"] === cloudTrailApiCallDetailType
+            ? tamperDisposition(event, context.tamper)
+            : "mail";
+    if (disposition === "heartbeat") {
+        log(heartbeatRecord(new Date()));
+    } else if (disposition === "unrelated") {
+        log(`Not the stack's resource, not mailed: ${isObject(event) ? field(event, "id") : none}`);
+    } else {
+        await publish(describeEvent(event, context));
+    }
 }
 
-function describeKnownEvent(event: unknown): Notice | undefined {
+function describeKnownEvent(event: unknown, context: NoticeContext): Notice | undefined {
     if (!isObject(event) || !isObject(event.detail)) {
         return undefined;
     }
     const detailType = event["detail-type"];
     // Own properties only: a detail type such as "constructor" is not a describer.
     return typeof detailType === "string" && Object.hasOwn(describers, detailType)
-        ? describers[detailType](event, event.detail)
+        ? describers[detailType](event, event.detail, context)
         : undefined;
 }
 

@@ -1,0 +1,42 @@
+// What the notifier needs to know about the stack to word a tamper event: the contract between
+// the tamper watch, which builds it, and the notifier, which reads it from its environment. Pure:
+// serialized by value into the notifier.
+
+/** The stack as the notifier sees it; a JSON object in the notifier's environment (Lambda's limit: 4 KB in all). */
+export interface TamperContext {
+    /** The Pulumi stack, for the command that restores it. */
+    readonly stack: string;
+    /** Role (or user) ARNs whose changes are the stack's own deployments: an expected change. */
+    readonly deployerArns: readonly string[];
+    /** The SSM parameter the dead-man's switch tags on a schedule. */
+    readonly heartbeatParameter: string;
+    /**
+     * The stack's watched resources: physical id (name, id or ARN; or an autoname prefix ending in "*")
+     * -> the URN of the component that owns it.
+     */
+    readonly resources: Readonly<Record<string, string>>;
+}
+
+/** The metric the notifier counts heartbeats in, through an Embedded Metric Format log line. */
+export const heartbeatMetric = { namespace: "SsmFleetBaseline/TamperWatch", name: "HeartbeatsReceived" } as const;
+
+/** The tag key the dead-man's switch writes. */
+export const heartbeatTagKey = "ssm-fleet-baseline:heartbeat";
+
+/** The context as the notifier reads it; undefined when it is absent or not a context. */
+export function parseTamperContext(text: string): TamperContext | undefined {
+    try {
+        const value = JSON.parse(text);
+        return typeof value === "object" &&
+            value !== null &&
+            typeof value.stack === "string" &&
+            Array.isArray(value.deployerArns) &&
+            typeof value.heartbeatParameter === "string" &&
+            typeof value.resources === "object" &&
+            value.resources !== null
+            ? value
+            : undefined;
+    } catch {
+        return undefined;
+    }
+}

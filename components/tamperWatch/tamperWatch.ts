@@ -1,0 +1,178 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { alarm } from "../parts/alarm";
+import { heartbeatMetric, heartbeatTagKey, TamperContext } from "../parts/lambda/tamperContext";
+import { NotificationRoute } from "../parts/notificationRoute";
+import { policyDocument, scopedServiceTrustPolicy } from "../parts/policyDocuments";
+import { heartbeatCall, heartbeatPattern, tamperPattern } from "./watchedCalls";
+
+/** What stack configuration decides. */
+export interface TamperWatchSettings {
+    readonly region: string;
+    /** Role or user ARNs whose changes are the stack's own deployments (the CI's deploy role). */
+    readonly deployerArns: readonly string[];
+}
+
+export interface TamperWatchArgs extends TamperWatchSettings {
+    readonly accountId: pulumi.Input<string>;
+    /** The topic the blind-detector alarm notifies: a path that does not go through the rule it checks. */
+    readonly topicArn: pulumi.Input<string>;
+}
+
+/** How often the dead-man's switch writes, and how many of its periods may pass unseen before the alarm. */
+const heartbeatPeriodSeconds = 3600;
+const heartbeatPeriodsMissed = 3;
+
+/** The parameter the dead-man's switch tags: a fixed name, so that the routes exist before the component. */
+export function heartbeatParameterName(stack: string): string {
+    return `/ssm-fleet-baseline/${stack}/tamper-heartbeat`;
+}
+
+/** The tamper watch's routes to the notifier: the watched writes, and the heartbeat coming back. */
+export function tamperRoutes(settings: TamperWatchSettings, stack: string): NotificationRoute[] {
+    return [
+        {
+            name: "tamper",
+            description: "Changes made outside the stack that break managed nodes (CloudTrail write calls)",
+            eventPattern: JSON.stringify(tamperPattern(settings.region)),
+        },
+        {
+            name: "tamper-heartbeat",
+            description: "The tamper watch's dead-man's switch: its scheduled write, back through CloudTrail",
+            eventPattern: JSON.stringify(heartbeatPattern(heartbeatParameterName(stack))),
+        },
+    ];
+}
+
+/** A watched resource: its physical id (or an autoname prefix ending in "*") and its owner's URN. */
+export type WatchedResource = readonly [id: pulumi.Input<string | undefined>, ownerUrn: pulumi.Input<string>];
+
+/**
+ * The notifier's context for tamper events, as JSON: the stack, its deployers, the heartbeat and the
+ * watched resources' physical ids with the URN of the component that owns each.
+ */
+export function tamperContext(
+    settings: TamperWatchSettings,
+    stack: string,
+    resources: readonly WatchedResource[],
+): pulumi.Output<string> {
+    return pulumi.all(resources.map(([id, urn]) => pulumi.all([id, urn]))).apply(pairs => {
+        const context: TamperContext = {
+            stack,
+            deployerArns: settings.deployerArns,
+            heartbeatParameter: heartbeatParameterName(stack),
+            resources: Object.fromEntries(pairs.filter(([id]) => id)),
+        };
+        return JSON.stringify(context);
+    });
+}
+
+/**
+ * The tamper watch's dead-man's switch: a schedule tags a dedicated SSM parameter every hour as a
+ * role of the stack; the write comes back through CloudTrail, the tamper-heartbeat rule and the
+ * notifier, which counts it in a metric. When none arrives for three hours, an alarm tells the
+ * topic directly that tamper detection is blind in the Region (no trail, rule disabled or target broken).
+ * The watched writes' rule itself is the pipeline's (tamperRoutes).
+ */
+export class TamperWatch extends pulumi.ComponentResource {
+    public readonly heartbeatParameterName: pulumi.Output<string>;
+    public readonly alarmArns: pulumi.Output<string>[];
+
+    constructor(name: string, args: TamperWatchArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ssm-fleet-baseline:index:TamperWatch", name, {}, opts);
+
+        const parameter = this.heartbeatParameter(name);
+        this.heartbeatSchedule(name, args, parameter);
+        const blind = this.blindAlarm(name, args);
+
+        this.heartbeatParameterName = parameter.name;
+        this.alarmArns = [blind.arn];
+        this.registerOutputs({ heartbeatParameterName: this.heartbeatParameterName });
+    }
+
+    private heartbeatParameter(name: string): aws.ssm.Parameter {
+        return new aws.ssm.Parameter(
+            `${name}-heartbeat`,
+            {
+                name: heartbeatParameterName(pulumi.getStack()),
+                type: "String",
+                value: "Tagged every hour by the tamper watch's dead-man's switch; its value is not read.",
+                description: "ssm-fleet-baseline: the tamper watch's heartbeat",
+            },
+            // The schedule rewrites the heartbeat tag: it is not drift.
+            { parent: this, ignoreChanges: ["tags", "tagsAll"] },
+        );
+    }
+
+    /**
+     * EventBridge Scheduler's universal target calls ssm:AddTagsToResource with a role that may do
+     * only that, on only this parameter; the role trusts Scheduler for this account's default group.
+     * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html
+     * https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role
+     */
+    private heartbeatSchedule(
+        name: string,
+        args: TamperWatchArgs,
+        parameter: aws.ssm.Parameter,
+    ): aws.scheduler.Schedule {
+        const role = new aws.iam.Role(
+            `${name}-heartbeat-role`,
+            {
+                description: "Tags the tamper watch's heartbeat parameter on a schedule",
+                assumeRolePolicy: scopedServiceTrustPolicy(
+                    "scheduler.amazonaws.com",
+                    args.accountId,
+                    pulumi.interpolate`arn:aws:scheduler:${args.region}:${args.accountId}:schedule-group/default`,
+                ),
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-heartbeat-policy`,
+            {
+                role: role.name,
+                policy: policyDocument([{ Effect: "Allow", Action: `ssm:${heartbeatCall}`, Resource: parameter.arn }]),
+            },
+            { parent: this },
+        );
+        return new aws.scheduler.Schedule(
+            `${name}-heartbeat-schedule`,
+            {
+                description: "The tamper watch's dead-man's switch: a harmless write CloudTrail must bring back",
+                scheduleExpression: `rate(${heartbeatPeriodSeconds / 3600} hour)`,
+                flexibleTimeWindow: { mode: "OFF" },
+                target: {
+                    arn: "arn:aws:scheduler:::aws-sdk:ssm:addTagsToResource",
+                    roleArn: role.arn,
+                    input: pulumi.jsonStringify({
+                        ResourceType: "Parameter",
+                        ResourceId: parameter.name,
+                        // A constant value: every call is a write CloudTrail logs, and a value needs no context attribute.
+                        Tags: [{ Key: heartbeatTagKey, Value: "scheduled" }],
+                    }),
+                },
+            },
+            { parent: this },
+        );
+    }
+
+    private blindAlarm(name: string, args: TamperWatchArgs): aws.cloudwatch.MetricAlarm {
+        return alarm(
+            `${name}-blind`,
+            {
+                description:
+                    `Tamper detection blind in ${args.region}: the hourly heartbeat has not come back through ` +
+                    "CloudTrail, EventBridge and the notifier for 3 hours (no trail, rule disabled or target broken)",
+                metric: { namespace: heartbeatMetric.namespace, metricName: heartbeatMetric.name, statistic: "Sum" },
+                period: heartbeatPeriodSeconds,
+                evaluationPeriods: heartbeatPeriodsMissed,
+                threshold: 1,
+                comparison: "below",
+                missingDataBreaches: true,
+                topicArn: args.topicArn,
+                notifyOnRecovery: true,
+            },
+            this,
+        );
+    }
+}

@@ -1,0 +1,52 @@
+// The tamper watch's event patterns: the write calls that break a managed fleet, matched broadly
+// by source, eventSource and eventName (the notifier decides whether the resource is the stack's
+// and who acted), and the dead-man's switch's own write.
+import { cloudTrailApiCallDetailType, ssmEventSource } from "../../aws/events";
+import { iamEventsRegion, tamperWatchedCalls } from "../../aws/identifiers";
+
+export type WatchedService = keyof typeof tamperWatchedCalls;
+
+/** Services whose CloudTrail event names carry the API version as a suffix: matched by prefix. */
+const versionSuffixed: ReadonlySet<WatchedService> = new Set<WatchedService>(["lambda"]);
+
+/** The call the dead-man's switch makes on a schedule, and that must come back through CloudTrail. */
+export const heartbeatCall = "AddTagsToResource";
+
+/** The services watched in a Region: IAM's events reach EventBridge only in us-east-1. */
+export function watchedServices(region: string): WatchedService[] {
+    return (Object.keys(tamperWatchedCalls) as WatchedService[]).filter(
+        service => service !== "iam" || region === iamEventsRegion,
+    );
+}
+
+/**
+ * The tamper rule's pattern. EventBridge sources are aws.<service>, CloudTrail's eventSource
+ * <service>.amazonaws.com for every watched service.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ */
+export function tamperPattern(region: string) {
+    const services = watchedServices(region);
+    return {
+        "detail-type": [cloudTrailApiCallDetailType],
+        source: services.map(service => `aws.${service}`),
+        detail: {
+            eventSource: services.map(service => `${service}.amazonaws.com`),
+            eventName: services.flatMap(service =>
+                tamperWatchedCalls[service].map(name => (versionSuffixed.has(service) ? { prefix: name } : name)),
+            ),
+        },
+    };
+}
+
+/** The dead-man's switch's write, coming back: the heartbeat parameter tagged. */
+export function heartbeatPattern(parameterName: string) {
+    return {
+        "detail-type": [cloudTrailApiCallDetailType],
+        source: [ssmEventSource],
+        detail: {
+            eventSource: ["ssm.amazonaws.com"],
+            eventName: [heartbeatCall],
+            requestParameters: { resourceId: [parameterName] },
+        },
+    };
+}

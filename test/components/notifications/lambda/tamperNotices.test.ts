@@ -1,0 +1,150 @@
+// The tamper watch's e-mails: every watched call's record (test/fixtures/tamper) yields a mail that
+// names the actor, what breaks and the fix; the deployer's own change is an expected change; a
+// failed call a low-severity attempt; another team's resource is not mailed.
+import * as assert from "assert";
+import { dhmcSettingId } from "../../../../aws/identifiers";
+import { describeEvent, notifyEvent } from "../../../../components/notifications/lambda/notification";
+import { TamperContext } from "../../../../components/parts/lambda/tamperContext";
+import { cloudTrailEvent, tamperRecords } from "../../../../harness/fixtures";
+
+const urn = (component: string) => `urn:pulumi:dev::ssm-fleet-baseline::ssm-fleet-baseline:index:${component}`;
+
+/** The stand-in stack the derived records name (test/fixtures/tamper/README.md). */
+const context: TamperContext = {
+    stack: "dev",
+    deployerArns: ["arn:aws:iam::123456789012:role/github-deploy"],
+    heartbeatParameter: "/ssm-fleet-baseline/dev/tamper-heartbeat",
+    resources: {
+        [dhmcSettingId]: urn("DefaultHostManagement::dhmc"),
+        AWSSystemsManagerDefaultEC2InstanceManagementRole: urn("DefaultHostManagement::dhmc"),
+        "SSM-SessionManagerRunShell": urn("SessionManagerPreferences::session-manager"),
+        "8dfe3659-4309-493a-8755-0123456789ab": urn("AgentAutoUpdate::ssm-agent-update"),
+        "pb-0123456789abcdef0": urn("PatchManager::patching"),
+        "mw-0123456789abcdef0": urn("PatchManager::patching"),
+        "e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE": urn("HybridActivation::hybrid"),
+        "vpce-0123456789abcdef0": urn("SsmEndpoints::ssm-endpoints"),
+        "sg-0123456789abcdef0": urn("SsmEndpoints::ssm-endpoints"),
+        "sg-0fedcba9876543210": urn("SsmEndpoints::ssm-endpoints"),
+        "vpc-0123456789abcdef0": urn("ClosedVpc::ssm-vpc"),
+        "ec2-instance-managed-by-systems-manager": urn("ManagedNodeCompliance::managed-nodes"),
+        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab": urn(
+            "LogEncryptionKey::log-encryption",
+        ),
+        "ssm-notify-*": urn("NotificationPipeline::ssm-notify"),
+    },
+};
+
+const summaryOf = (message: string) => message.slice(0, message.indexOf("\nRaw event"));
+const row = (message: string, label: string) =>
+    summaryOf(message)
+        .split("\n")
+        .find(line => line.startsWith(`${label}:`))
+        ?.replace(/^[^:]+:\s+/, "");
+
+async function mailOf(event: unknown, tamper: TamperContext = context) {
+    const published: { subject: string; message: string }[] = [];
+    await notifyEvent(
+        event,
+        async n => published.push(n),
+        { tamper },
+        () => undefined,
+    );
+    return published;
+}
+
+const watchedRecords = tamperRecords().filter(r => !r.file.includes("describe-"));
+
+describe("tamper notices", () => {
+    it("mail every watched call on the stack's resources with actor, what breaks and the fix", async () => {
+        for (const { file, record } of watchedRecords.filter(r => r.file.startsWith("derived-"))) {
+            const [mail] = await mailOf(cloudTrailEvent(record));
+            assert.ok(mail, `${file} was not mailed`);
+            assert.ok(mail.subject.length < 100 && /^[\x20-\x7e]+$/.test(mail.subject), mail.subject);
+            assert.match(mail.subject, /^\[TAMPER (eu-west-1|us-east-1)\] /, file);
+            assert.strictEqual(row(mail.message, "Actor"), "arn:aws:sts::123456789012:assumed-role/Admin/alice", file);
+            assert.strictEqual(row(mail.message, "Session issuer"), "arn:aws:iam::123456789012:role/Admin", file);
+            assert.strictEqual(row(mail.message, "Source IP"), "203.0.113.11", file);
+            assert.match(row(mail.message, "User agent") ?? "", /^aws-cli\//, file);
+            assert.strictEqual(row(mail.message, "Time"), "2026-12-07T09:30:12Z", file);
+            assert.ok(row(mail.message, "What breaks"), `${file}: no consequence`);
+            assert.match(row(mail.message, "Fix") ?? "", /npm run driver -- (up|doctor) --stack dev/, file);
+        }
+    });
+
+    it("name the component that owns the resource, found however EC2 wraps the request", async () => {
+        const record = watchedRecords.find(r => r.file === "derived-ec2-delete-vpc-endpoints.json")!.record;
+        const [mail] = await mailOf(cloudTrailEvent(record));
+        assert.strictEqual(mail.subject, "[TAMPER eu-west-1] DeleteVpcEndpoints on vpce-0123456789abcdef0 by Admin");
+        assert.strictEqual(row(mail.message, "Owner (URN)"), urn("SsmEndpoints::ssm-endpoints"));
+        assert.match(
+            row(mail.message, "What breaks") ?? "",
+            /^DeleteVpcEndpoints in eu-west-1: nodes in the closed VPC lose/,
+        );
+    });
+
+    it("say which nodes a DHMC reset breaks, and how to restore it", async () => {
+        const record = watchedRecords.find(r => r.file === "derived-ssm-reset-service-setting.json")!.record;
+        const [mail] = await mailOf(cloudTrailEvent(record));
+        assert.match(
+            row(mail.message, "What breaks") ?? "",
+            /nodes that rely on DHMC \(EC2 instances without an instance profile\) lose/,
+        );
+        assert.strictEqual(row(mail.message, "Owner (URN)"), urn("DefaultHostManagement::dhmc"));
+        assert.match(row(mail.message, "Fix") ?? "", /^npm run driver -- up --stack dev/);
+    });
+
+    it("word AWS's own DeleteDocument and StopConfigurationRecorder records (account-wide or not ours)", async () => {
+        const stop = watchedRecords.find(r => r.file === "cloudtrail-config-stop-configuration-recorder.json")!.record;
+        const [mail] = await mailOf(cloudTrailEvent(stop));
+        assert.strictEqual(mail.subject, "[TAMPER us-west-2] StopConfigurationRecorder on default by JohnDoe");
+        assert.strictEqual(row(mail.message, "Actor type"), "IAMUser");
+        // example-Document is not the stack's document: another team's business.
+        const deleted = watchedRecords.find(r => r.file === "cloudtrail-ssm-delete-document.json")!.record;
+        assert.deepStrictEqual(await mailOf(cloudTrailEvent(deleted)), []);
+    });
+
+    it("report the deployer's own change as expected, with nothing to do", async () => {
+        const record = structuredClone(watchedRecords.find(r => r.file === "derived-ssm-update-document.json")!.record);
+        record.userIdentity.sessionContext.sessionIssuer.arn = "arn:aws:iam::123456789012:role/github-deploy";
+        const [mail] = await mailOf(cloudTrailEvent(record));
+        assert.match(mail.subject, /^\[Expected change eu-west-1\] UpdateDocument on SSM-SessionManagerRunShell/);
+        assert.strictEqual(row(mail.message, "Fix"), "Nothing to do.");
+        assert.strictEqual(row(mail.message, "What breaks"), undefined);
+    });
+
+    it("report a failed attempt as low-severity, with its error", async () => {
+        const record = {
+            ...watchedRecords.find(r => r.file === "derived-ssm-reset-service-setting.json")!.record,
+            errorCode: "AccessDenied",
+            errorMessage: "User is not authorized to perform: ssm:ResetServiceSetting",
+        };
+        const [mail] = await mailOf(cloudTrailEvent(record));
+        assert.match(
+            mail.subject,
+            /^\[Tamper attempt eu-west-1\] ResetServiceSetting on default-ec2-instance-management-role failed/,
+        );
+        assert.match(row(mail.message, "Error") ?? "", /^AccessDenied: User is not authorized/);
+        assert.strictEqual(row(mail.message, "Fix"), "Nothing to restore: the call failed.");
+    });
+
+    it("do not mail calls on other teams' resources or other service settings", async () => {
+        const other = structuredClone(
+            watchedRecords.find(r => r.file === "derived-ssm-delete-association.json")!.record,
+        );
+        other.requestParameters.associationId = "00000000-0000-0000-0000-000000000000";
+        assert.deepStrictEqual(await mailOf(cloudTrailEvent(other)), []);
+        const setting = structuredClone(
+            watchedRecords.find(r => r.file === "derived-ssm-update-service-setting.json")!.record,
+        );
+        setting.requestParameters.settingId = "/ssm/parameter-store/high-throughput-enabled";
+        assert.deepStrictEqual(await mailOf(cloudTrailEvent(setting)), []);
+    });
+
+    it("mail every CloudTrail call when the notifier has no tamper context", () => {
+        const record = watchedRecords.find(r => r.file === "cloudtrail-ssm-delete-document.json")!.record;
+        assert.match(
+            describeEvent(cloudTrailEvent(record)).subject,
+            /^\[TAMPER us-east-2\] DeleteDocument on example-Document/,
+        );
+    });
+});

@@ -1,0 +1,155 @@
+// The tamper watch: its rule matches every watched CloudTrail write (official and derived records,
+// by EventBridge's matching semantics) and no read-only call; IAM's calls only in us-east-1; and the
+// dead-man's switch end to end: the schedule's write, its way back to the notifier, the metric it
+// counts and the alarm that fires when it stops.
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+import * as assert from "assert";
+import { tamperWatchedCalls } from "../../../aws/identifiers";
+import { notifyEvent } from "../../../components/notifications/lambda/notification";
+import { heartbeatMetric, heartbeatTagKey } from "../../../components/parts/lambda/tamperContext";
+import { heartbeatParameterName, tamperRoutes, TamperWatch } from "../../../components/tamperWatch/tamperWatch";
+import { cloudTrailEvent, tamperRecords } from "../../../harness/fixtures";
+import { standInAccountId } from "../../../harness/standIns";
+import { matchesPattern } from "../../support/eventPattern";
+import { underMocks } from "../../support/program";
+
+const settings = { region: "eu-west-1", deployerArns: [] };
+const routes = (region: string) => tamperRoutes({ ...settings, region }, "dev");
+const tamperRule = (region: string) => JSON.parse(routes(region)[0].eventPattern as string);
+const heartbeatRule = () => JSON.parse(routes("eu-west-1")[1].eventPattern as string);
+
+describe("tamper watch rule", () => {
+    const records = tamperRecords();
+
+    it("has a record for every watched call, and matches each one (IAM's in us-east-1)", () => {
+        const watched = Object.values(tamperWatchedCalls).flat();
+        for (const call of watched) {
+            const record = records.find(r => r.record.eventName.replace(/\d{8}(v\d+)?$/, "") === call);
+            assert.ok(record, `no fixture for ${call}`);
+            const event = cloudTrailEvent(record.record);
+            assert.ok(matchesPattern(tamperRule(event.region), event), `${record.file} is not matched`);
+        }
+    });
+
+    it("matches AWS's own DeleteDocument and StopConfigurationRecorder records", () => {
+        for (const file of [
+            "cloudtrail-ssm-delete-document.json",
+            "cloudtrail-config-stop-configuration-recorder.json",
+        ]) {
+            const event = cloudTrailEvent(records.find(r => r.file === file)!.record);
+            assert.ok(matchesPattern(tamperRule(event.region), event), file);
+        }
+    });
+
+    it("never matches a read-only call", () => {
+        const event = cloudTrailEvent(
+            records.find(r => r.file === "cloudtrail-config-describe-configuration-recorders.json")!.record,
+        );
+        assert.ok(!matchesPattern(tamperRule(event.region), event));
+    });
+
+    it("watches IAM only in us-east-1, where IAM's events are delivered", () => {
+        assert.ok(tamperRule("us-east-1").source.includes("aws.iam"));
+        assert.ok(!tamperRule("eu-west-1").source.includes("aws.iam"));
+        const detach = cloudTrailEvent(records.find(r => r.file === "derived-iam-detach-role-policy.json")!.record);
+        assert.ok(!matchesPattern(tamperRule("eu-west-1"), { ...detach, region: "eu-west-1" }));
+    });
+
+    it("stays within EventBridge's 4096-character limit for an event pattern", () => {
+        // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (EventPattern, max 4096)
+        assert.ok((routes("us-east-1")[0].eventPattern as string).length <= 4096);
+    });
+});
+
+describe("tamper watch dead-man's switch", () => {
+    const build = () =>
+        underMocks(
+            {},
+            () =>
+                new TamperWatch("tamper", {
+                    ...settings,
+                    accountId: standInAccountId,
+                    topicArn: "arn:aws:sns:eu-west-1:123456789012:topic",
+                }),
+        );
+
+    /** The schedule's call as CloudTrail records it and EventBridge delivers it. */
+    const heartbeatEvent = (parameter: string) =>
+        cloudTrailEvent({
+            eventVersion: "1.08",
+            userIdentity: {
+                type: "AssumedRole",
+                arn: "arn:aws:sts::123456789012:assumed-role/tamper-heartbeat-role/x",
+            },
+            eventTime: "2026-12-07T10:00:03Z",
+            eventSource: "ssm.amazonaws.com",
+            eventName: "AddTagsToResource",
+            awsRegion: "eu-west-1",
+            requestParameters: {
+                resourceType: "Parameter",
+                resourceId: parameter,
+                tags: [{ key: heartbeatTagKey, value: "scheduled" }],
+            },
+            readOnly: false,
+            eventType: "AwsApiCall",
+            recipientAccountId: "123456789012",
+        });
+
+    it("tags its own parameter every hour through Scheduler's universal target, with a role allowed only that", async () => {
+        const { mocks } = await build();
+        const schedule = mocks.named("tamper-heartbeat-schedule").inputs;
+        assert.strictEqual(schedule.scheduleExpression, "rate(1 hour)");
+        // https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html
+        assert.strictEqual(schedule.target.arn, "arn:aws:scheduler:::aws-sdk:ssm:addTagsToResource");
+        const input = JSON.parse(schedule.target.input);
+        assert.deepStrictEqual(input, {
+            ResourceType: "Parameter",
+            ResourceId: heartbeatParameterName("test"),
+            Tags: [{ Key: heartbeatTagKey, Value: "scheduled" }],
+        });
+        const policy = JSON.parse(mocks.named("tamper-heartbeat-policy").inputs.policy);
+        assert.deepStrictEqual(
+            policy.Statement.map((s: any) => s.Action),
+            ["ssm:AddTagsToResource"],
+        );
+        const trust = JSON.parse(mocks.named("tamper-heartbeat-role").inputs.assumeRolePolicy).Statement[0];
+        assert.deepStrictEqual(trust.Principal, { Service: "scheduler.amazonaws.com" });
+        assert.deepStrictEqual(trust.Condition.StringEquals, { "aws:SourceAccount": standInAccountId });
+    });
+
+    it("the write comes back through the heartbeat rule, and the notifier counts it instead of mailing it", async () => {
+        const parameter = heartbeatParameterName("dev");
+        const event = heartbeatEvent(parameter);
+        assert.ok(matchesPattern(heartbeatRule(), event));
+        assert.ok(!matchesPattern(heartbeatRule(), heartbeatEvent("/someone/else")));
+        const lines: string[] = [];
+        const published: unknown[] = [];
+        const context = { tamper: { stack: "dev", deployerArns: [], heartbeatParameter: parameter, resources: {} } };
+        await notifyEvent(
+            event,
+            async n => published.push(n),
+            context,
+            line => lines.push(line),
+        );
+        assert.deepStrictEqual(published, []);
+        const record = JSON.parse(lines[0]);
+        assert.deepStrictEqual(record._aws.CloudWatchMetrics[0].Namespace, heartbeatMetric.namespace);
+        assert.deepStrictEqual(record._aws.CloudWatchMetrics[0].Metrics[0].Name, heartbeatMetric.name);
+        assert.strictEqual(record[heartbeatMetric.name], 1);
+    });
+
+    it("alarms on the topic when no heartbeat is counted for three hours, missing data included", async () => {
+        const { mocks } = await build();
+        const alarm = mocks.named("tamper-blind").inputs;
+        assert.deepStrictEqual(
+            [alarm.namespace, alarm.metricName, alarm.statistic, alarm.period, alarm.evaluationPeriods],
+            [heartbeatMetric.namespace, heartbeatMetric.name, "Sum", 3600, 3],
+        );
+        assert.deepStrictEqual(
+            [alarm.comparisonOperator, alarm.threshold, alarm.treatMissingData],
+            ["LessThanThreshold", 1, "breaching"],
+        );
+        assert.match(alarm.alarmDescription, /^Tamper detection blind in eu-west-1/);
+        assert.deepStrictEqual(alarm.alarmActions, ["arn:aws:sns:eu-west-1:123456789012:topic"]);
+    });
+});
