@@ -196,7 +196,11 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                         Action: ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"],
                         Resource: "*",
                     },
-                    { Effect: "Allow", Action: ["dynamodb:Scan", "dynamodb:BatchWriteItem"], Resource: table.arn },
+                    {
+                        Effect: "Allow",
+                        Action: ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+                        Resource: table.arn,
+                    },
                     { Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
                     { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.topicKeyArn },
                     {
@@ -216,6 +220,10 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                 timeout: Math.min(900, Math.max(60, intervalSeconds - 30)),
                 // A failed sweep is not retried: the next scheduled sweep is the retry, and the error alarm reports it.
                 maximumRetryAttempts: 0,
+                // One sweep at a time: a late invocation waits (Lambda retries throttled asynchronous
+                // invocations) instead of overlapping the next; the conditional writes cover the rest.
+                // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+                reservedConcurrentExecutions: 1,
                 environment: environmentVariables(healthSweepEnvironment, {
                     tableName: table.name,
                     topicArn: args.topicArn,

@@ -20,6 +20,8 @@ export interface LeastPrivilegeFunctionArgs<E, R> {
     readonly onFailureDestinationArn?: pulumi.Input<string>;
     /** The KMS key that encrypts the function's log group (see LogEncryptionKey). */
     readonly logKeyArn: pulumi.Input<string>;
+    /** At most this many instances at once (Lambda's reserved concurrency); unlimited when omitted. */
+    readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
                 environment: args.environment ? { variables: args.environment } : undefined,
                 loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
                 callbackFactory: args.callbackFactory,
+                reservedConcurrentExecutions: args.reservedConcurrentExecutions,
             },
             { parent: this, dependsOn: [rolePolicy] },
         );

@@ -80,7 +80,10 @@ describe("managed-node health watch", () => {
             statements.map((s: any) => [s.Action, s.Resource]),
             [
                 [["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"], "*"],
-                [["dynamodb:Scan", "dynamodb:BatchWriteItem"], "arn:aws:dynamodb:eu-west-1:123456789012:health-state"],
+                [
+                    ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+                    "arn:aws:dynamodb:eu-west-1:123456789012:health-state",
+                ],
                 ["sns:Publish", baseArgs.topicArn],
                 [["kms:GenerateDataKey", "kms:Decrypt"], baseArgs.topicKeyArn],
                 ["events:PutEvents", "arn:aws:events:eu-west-1:123456789012:event-bus/default"],
@@ -96,6 +99,8 @@ describe("managed-node health watch", () => {
         });
         assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
         assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.DIAGNOSE, "false");
+        // One sweep at a time (issue 19, 7): https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+        assert.strictEqual(mocks.named("health-sweep").inputs.reservedConcurrentExecutions, 1);
         assert.deepStrictEqual(mocks.ofType("ssm-fleet-baseline:index:EventDrivenRunbook"), []);
         assert.strictEqual(mocks.named("health-sweep-logs").inputs.kmsKeyId, baseArgs.logKeyArn);
     });
