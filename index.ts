@@ -96,6 +96,7 @@ const healthWatch = config.healthWatch
           accountId,
           topicArn: notifications.topicArn,
           topicKeyArn: notifications.topicKeyArn,
+          watchTopicArn: notifications.watchTopicArn,
           logKeyArn: logEncryption.keyArn,
       })
     : undefined;

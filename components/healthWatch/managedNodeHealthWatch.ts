@@ -57,6 +57,8 @@ export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettin
     /** The notification topic and the KMS key that encrypts it. */
     readonly topicArn: pulumi.Input<string>;
     readonly topicKeyArn: pulumi.Input<string>;
+    /** The watch topic: the sweep's own alarms (failing, stopped, dead letters) are told there too. */
+    readonly watchTopicArn?: pulumi.Input<string>;
     /** The key that encrypts the sweep's log group. */
     readonly logKeyArn: pulumi.Input<string>;
 }
@@ -99,7 +101,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             this,
         );
         deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters.queue, [schedule.arn], this);
-        const alarms = this.alarms(name, sweep, intervalSeconds, args.topicArn);
+        const alarms = this.alarms(name, sweep, intervalSeconds, args.topicArn, args.watchTopicArn);
         if (args.diagnose) {
             this.diagnosis(name, args);
         }
@@ -137,6 +139,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             {
                 keyArn: args.topicKeyArn,
                 topicArn: args.topicArn,
+                watchTopicArn: args.watchTopicArn,
                 alarmDescription:
                     "A scheduled health sweep could not be started within its period: its event is in the dead-letter queue",
             },
@@ -245,8 +248,10 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         sweep: LeastPrivilegeFunction<unknown, unknown>,
         period: number,
         topicArn: pulumi.Input<string>,
+        watchTopicArn: pulumi.Input<string> | undefined,
     ): aws.cloudwatch.MetricAlarm[] {
         const notify = { period, topicArn, notifyOnRecovery: true };
+        const watched = { ...notify, watchTopicArn };
         const sweepMetric = (metricName: string) => ({
             namespace: "AWS/Lambda",
             metricName,
@@ -266,7 +271,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         const errors = alarm(
             `${name}-sweep-errors`,
             {
-                ...notify,
+                ...watched,
                 description: "The managed-node health sweep is failing",
                 metric: sweepMetric("Errors"),
                 evaluationPeriods: 1,
@@ -276,7 +281,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         const stopped = alarm(
             `${name}-sweep-stopped`,
             {
-                ...notify,
+                ...watched,
                 description: "The managed-node health sweep has not run for three intervals",
                 metric: sweepMetric("Invocations"),
                 evaluationPeriods: 3,
