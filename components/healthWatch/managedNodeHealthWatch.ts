@@ -71,6 +71,8 @@ export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettin
  */
 export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
     public readonly tableName: pulumi.Output<string>;
+    /** The sweep's role, which publishes to the notification topic. */
+    public readonly sweepRoleArn: pulumi.Output<string>;
     public readonly deadLetterQueueName: pulumi.Output<string>;
     public readonly alarmArns: pulumi.Output<string>[];
     /** The sweep's metrics and the resources that run it, as the fleet dashboard draws them. */
@@ -107,6 +109,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         }
 
         this.tableName = table.name;
+        this.sweepRoleArn = sweep.roleArn;
         this.deadLetterQueueName = scheduleDeadLetters.queue.name;
         this.alarmArns = [...alarms, scheduleDeadLetters.alarm].map(a => a.arn);
         this.dashboardView = {

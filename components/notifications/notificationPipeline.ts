@@ -6,7 +6,8 @@ import { deadLetterQueue, deadLetterQueuePolicy } from "../parts/deadLetterQueue
 import { environmentVariables } from "../parts/lambda/environment";
 import { LeastPrivilegeFunction } from "../parts/leastPrivilegeFunction";
 import { NotificationRoute } from "../parts/notificationRoute";
-import { accountAdministersKey, policyDocument, Statement } from "../parts/policyDocuments";
+import { partitionOf } from "../../aws/partition";
+import { accountAdministersKey, denyInsecureTransport, policyDocument, Statement } from "../parts/policyDocuments";
 import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
 import { createNotifierHandler, notifierEnvironment } from "./lambda/notifierLambda";
 
@@ -54,14 +55,18 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     public readonly topicName: pulumi.Output<string>;
     public readonly ruleNames: pulumi.Output<string>[];
     public readonly alarmArns: pulumi.Output<string>[];
+    private readonly topic: aws.sns.Topic;
+    private readonly notifierRoleArn: pulumi.Output<string>;
+    private readonly args: NotificationPipelineArgs;
+    private readonly name: string;
 
     constructor(name: string, args: NotificationPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:NotificationPipeline", name, {}, opts);
 
         const key = this.encryptionKey(name, args);
-        const topic = this.topic(`${name}-topic`, `${name}-email`, "SSM fleet baseline", args.emails, key);
+        const topic = this.encryptedTopic(`${name}-topic`, `${name}-email`, "SSM fleet baseline", args.emails, key);
         const watchKey = this.watchKey(name, args);
-        const watchTopic = this.topic(
+        const watchTopic = this.encryptedTopic(
             `${name}-watch-topic`,
             `${name}-watch-email`,
             "SSM fleet baseline watch",
@@ -91,6 +96,10 @@ export class NotificationPipeline extends pulumi.ComponentResource {
             this,
         );
 
+        this.topic = topic;
+        this.notifierRoleArn = handler.roleArn;
+        this.args = args;
+        this.name = name;
         this.topicArn = topic.arn;
         this.topicKeyArn = key.arn;
         this.watchTopicArn = watchTopic.arn;
@@ -136,6 +145,74 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     }
 
     /**
+     * The topic's policy, admitting exactly its publishers: the notifier, the roles given (the
+     * health sweep's), and CloudWatch alarms of this account (aws:SourceAccount, aws:SourceArn, as
+     * https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html shows for service
+     * principals). Anyone else in the account is denied Publish, whatever their IAM policies say; the
+     * account keeps managing and subscribing. index.ts calls it once the publishers are built.
+     */
+    writeTopicPolicy(otherPublisherRoleArns: pulumi.Input<string>[]): aws.sns.TopicPolicy {
+        const partition = partitionOf(this.args.region);
+        const publishers = [this.notifierRoleArn, ...otherPublisherRoleArns];
+        return new aws.sns.TopicPolicy(
+            `${this.name}-topic-policy`,
+            {
+                arn: this.topic.arn,
+                policy: policyDocument([
+                    {
+                        Sid: "AccountManages",
+                        Effect: "Allow",
+                        Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${this.args.accountId}:root` },
+                        Action: [
+                            "sns:GetTopicAttributes",
+                            "sns:SetTopicAttributes",
+                            "sns:AddPermission",
+                            "sns:RemovePermission",
+                            "sns:DeleteTopic",
+                            "sns:Subscribe",
+                            "sns:ListSubscriptionsByTopic",
+                        ],
+                        Resource: this.topic.arn,
+                    },
+                    {
+                        Sid: "StackPublishers",
+                        Effect: "Allow",
+                        Principal: { AWS: publishers },
+                        Action: "sns:Publish",
+                        Resource: this.topic.arn,
+                    },
+                    {
+                        Sid: "CloudWatchAlarmsPublish",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Action: "sns:Publish",
+                        Resource: this.topic.arn,
+                        Condition: {
+                            StringEquals: { "aws:SourceAccount": this.args.accountId },
+                            ArnLike: {
+                                "aws:SourceArn": pulumi.interpolate`arn:${partition}:cloudwatch:${this.args.region}:${this.args.accountId}:alarm:*`,
+                            },
+                        },
+                    },
+                    {
+                        Sid: "OnlyStackPublishers",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "sns:Publish",
+                        Resource: this.topic.arn,
+                        Condition: {
+                            StringNotEquals: { "aws:PrincipalArn": publishers },
+                            Bool: { "aws:PrincipalIsAWSService": "false" },
+                        },
+                    },
+                    denyInsecureTransport("sns:Publish", [this.topic.arn]),
+                ]),
+            },
+            { parent: this },
+        );
+    }
+
+    /**
      * The watch topic's key: nothing but CloudWatch alarms uses it, and nothing of the notification
      * key's fate (disabled, pending deletion, its policy edited) reaches it. It is customer-managed
      * because CloudWatch cannot use the AWS-managed alias/aws/sns key, whose policy cannot be edited
@@ -157,7 +234,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     }
 
     /** An encrypted topic with one e-mail subscription per address, each named by a hash of the address. */
-    private topic(
+    private encryptedTopic(
         topicName: string,
         subscriptionPrefix: string,
         displayName: string,

@@ -33,6 +33,8 @@ export interface LeastPrivilegeFunctionArgs<E, R> {
 export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
     public readonly functionName: pulumi.Output<string>;
     public readonly functionArn: pulumi.Output<string>;
+    /** The function's own role: what a resource policy names to admit exactly this function. */
+    public readonly roleArn: pulumi.Output<string>;
     /** Where the function logs: the dashboard queries it. */
     public readonly logGroupName: pulumi.Output<string>;
 
@@ -101,6 +103,7 @@ export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
 
         this.functionName = fn.name;
         this.functionArn = fn.arn;
+        this.roleArn = role.arn;
         this.logGroupName = logGroup.name;
         this.registerOutputs({
             functionName: this.functionName,

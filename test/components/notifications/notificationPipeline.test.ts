@@ -177,6 +177,42 @@ describe("notification pipeline", () => {
         ]);
     });
 
+    it("admits exactly its publishers to the topic: the stack's Lambdas and this account's alarms (issue 19, 11)", async () => {
+        const sweepRole = "arn:aws:iam::123456789012:role/health-sweep-role";
+        const { mocks } = await underMocks({}, () => {
+            const pipeline = new NotificationPipeline("notify", {
+                region: "eu-west-1",
+                accountId: standInAccountId,
+                emails: ["ops@example.com"],
+                logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
+                routes: [],
+            });
+            pipeline.writeTopicPolicy([sweepRole]);
+            return pipeline;
+        });
+        const policy = mocks.named("notify-topic-policy").inputs;
+        assert.strictEqual(policy.arn, "arn:aws:sns:eu-west-1:123456789012:notify-topic");
+        const statements = Object.fromEntries(JSON.parse(policy.policy).Statement.map((s: any) => [s.Sid, s]));
+        const notifierRole = mocks.named("notify-handler-role").outputs.arn;
+        assert.deepStrictEqual(statements.StackPublishers.Principal, { AWS: [notifierRole, sweepRole] });
+        assert.ok(!statements.AccountManages.Action.includes("sns:Publish"));
+        assert.deepStrictEqual(statements.CloudWatchAlarmsPublish.Condition, {
+            StringEquals: { "aws:SourceAccount": standInAccountId },
+            ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:eu-west-1:${standInAccountId}:alarm:*` },
+        });
+        // Anyone else's Publish is denied, whatever their IAM policies allow; AWS services pass to the Allow above.
+        assert.deepStrictEqual(
+            [statements.OnlyStackPublishers.Effect, statements.OnlyStackPublishers.Condition],
+            [
+                "Deny",
+                {
+                    StringNotEquals: { "aws:PrincipalArn": [notifierRole, sweepRole] },
+                    Bool: { "aws:PrincipalIsAWSService": "false" },
+                },
+            ],
+        );
+    });
+
     describe("two independent paths to a person (issue 19, 1)", () => {
         const emails = ["ops@example.com", "oncall@example.com"];
         /** The pipeline and the health watch together, as index.ts wires them. */
