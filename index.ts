@@ -142,9 +142,12 @@ const healthWatch = config.healthWatch
           accountId,
           topicArn: notifications.topicArn,
           topicKeyArn: notifications.topicKeyArn,
+          watchTopicArn: notifications.watchTopicArn,
           logKeyArn: logEncryption.keyArn,
       })
     : undefined;
+// Every publisher of the notification topic is built: its policy admits exactly them.
+notifications.writeTopicPolicy(healthWatch ? [healthWatch.sweepRoleArn] : []);
 // Every bucket that sends its access logs is built: the access-log bucket's policy names them all.
 accessLogs.writePolicy();
 

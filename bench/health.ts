@@ -2,13 +2,16 @@
 // running instances (5% connection lost, 1% never registered, the rest online), answered by the
 // in-process stand-in with 20 ms per API call and AWS paging. Per fleet: API calls by operation,
 // wall time, peak memory and alert messages of the first sweep after a warm-up sweep that records
-// state. `--json` prints one JSON document instead of the table. Informational output, not a test.
+// state. Then the overlap scenario: two sweeps at once over 10,000 nodes with 100 changes (as a late
+// invocation overlapping the next would), counting nodes mailed, emitted or marked for diagnosis
+// more than once (must be 0). `--json` prints one JSON document instead of the table. Informational
+// output, not a test.
 import * as os from "os";
 import { performance } from "perf_hooks";
 import * as v8 from "v8";
 import * as vm from "vm";
 import { runSweep, SweepReport, SweepSettings } from "../components/healthWatch/lambda/healthSweep";
-import { benchmarkFleet, SimulatedFleet, sweepOperations } from "../harness/simulatedFleet";
+import { benchmarkFleet, instanceId, SimulatedFleet, sweepOperations } from "../harness/simulatedFleet";
 import { renderTable } from "../cli/table";
 
 const fleetSizes = [1_000, 10_000, 50_000];
@@ -108,8 +111,8 @@ async function measureFleet(nodes: number): Promise<FleetResult> {
         DescribeInstances: Math.max(1, Math.ceil(fleet.instances.size / 1000)),
         DescribeInstanceInformation: Math.max(1, Math.ceil(fleet.nodes.size / 50)),
         Scan: scanPages(fleet),
-        // Every bad node alerts on its second unhealthy sweep, so each is one transition and one write.
-        BatchWriteItem: Math.ceil(bad / 25),
+        // Every bad node alerts on its second unhealthy sweep, so each is one transition and one conditional write.
+        PutItem: bad,
         Publish: bad > 0 ? 1 : 0,
         PutEvents: Math.ceil(bad / 10),
         PutMetricData: 1,
@@ -129,7 +132,8 @@ async function measureFleet(nodes: number): Promise<FleetResult> {
     let error: string | null = null;
     const start = performance.now();
     try {
-        report = await runSweep(fleet, settings, now, sleep);
+        // The next scheduled sweep: each sweep's start time is its sequence, later than the warm-up's.
+        report = await runSweep(fleet, settings, now + scheduleMs, sleep);
     } catch (caught) {
         error = `${(caught as Error)?.name ?? "Error"}: ${(caught as Error)?.message ?? String(caught)}`;
     }
@@ -257,7 +261,7 @@ function goals(results: FleetResult[]): { linear: boolean; inside: boolean; line
     const lines = [
         linear
             ? "Goal, linear calls: MET. Every fleet made exactly ceil(n/1000) DescribeInstances + ceil(SSM records/50) DescribeInstanceInformation + the Scan pages " +
-              "+ ceil(changed/25) BatchWriteItem + 1 Publish + ceil(transitions/10) PutEvents + 1 PutMetricData; no other per-node calls."
+              "+ one conditional PutItem per changed node + 1 Publish + ceil(transitions/10) PutEvents + 1 PutMetricData; no other per-node calls."
             : `Goal, linear calls: NOT MET for ${mismatched
                   .map(
                       r =>
@@ -276,6 +280,60 @@ function goals(results: FleetResult[]): { linear: boolean; inside: boolean; line
     return { linear, inside, lines };
 }
 
+interface OverlapResult {
+    nodes: number;
+    changes: number;
+    mailed: number;
+    duplicateMails: number;
+    duplicateEvents: number;
+    duplicateRunbookStarts: number;
+    contended: number;
+}
+
+/** Two sweeps at once over an all-online fleet of which `changes` nodes have been lost for one sweep. */
+async function measureOverlap(nodes: number, changes: number): Promise<OverlapResult> {
+    const now = Date.now();
+    const fleet = new SimulatedFleet();
+    const launched = new Date(now - 24 * 3600_000);
+    for (let i = 0; i < nodes; i++) {
+        fleet.addInstance(instanceId(i), launched, { PingStatus: "Online", AgentVersion: "3.3.1142.0" });
+    }
+    const overlapSettings = { ...settings, diagnose: true };
+    const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
+    for (let i = 0; i < changes; i++) {
+        fleet.setPing(instanceId(i * Math.floor(nodes / changes)), "ConnectionLost");
+    }
+    // The first unhealthy sweep; with debounce 2 the next one alerts, and two of them run at once.
+    await runSweep(fleet, overlapSettings, now, sleep);
+    fleet.latencyMs = latencyMs;
+    const [a, b] = await Promise.all([
+        runSweep(fleet, overlapSettings, now + scheduleMs, sleep),
+        runSweep(fleet, overlapSettings, now + scheduleMs + 1000, sleep),
+    ]);
+    const repeated = (ids: string[]) => ids.length - new Set(ids).size;
+    const mailed = fleet.published.flatMap(m => [...m.Message.matchAll(/^- (\S+) \(/gm)].map(match => match[1]));
+    const details = fleet.events.map(e => JSON.parse(e.Detail));
+    return {
+        nodes,
+        changes,
+        mailed: new Set(mailed).size,
+        duplicateMails: repeated(mailed),
+        duplicateEvents: repeated(details.map(d => `${d.nodeId} ${d.change}`)),
+        duplicateRunbookStarts: repeated(details.filter(d => d.diagnose).map(d => d.nodeId)),
+        contended: a.contended + b.contended,
+    };
+}
+
+function overlapLines(r: OverlapResult): string[] {
+    const met = r.duplicateMails + r.duplicateEvents + r.duplicateRunbookStarts === 0 && r.mailed === r.changes;
+    return [
+        `Overlap: two sweeps at once over ${count(r.nodes)} nodes with ${r.changes} changes: ${r.mailed} nodes mailed, ` +
+            `${r.duplicateMails} duplicate mails, ${r.duplicateEvents} duplicate events, ${r.duplicateRunbookStarts} duplicate runbook starts ` +
+            `(${r.contended} transitions found claimed by the other sweep).`,
+        `Goal, overlapping sweeps say each change once: ${met ? "MET" : "NOT MET"}.`,
+    ];
+}
+
 async function bench() {
     const json = process.argv.includes("--json");
     const results: FleetResult[] = [];
@@ -283,15 +341,21 @@ async function bench() {
         process.stderr.write(`sweeping ${count(nodes)} nodes...\n`);
         results.push(await measureFleet(nodes));
     }
+    process.stderr.write("two overlapping sweeps of 10,000 nodes...\n");
+    const overlap = await measureOverlap(10_000, 100);
     if (json) {
         const { linear, inside } = goals(results);
         process.stdout.write(
-            `${JSON.stringify({ latencyMs, memory: "peakMiB is process RSS sampled every 10 ms", fleets: results, goals: { linearCalls: linear, tenThousandWellInsideSchedule: inside } }, null, 2)}\n`,
+            `${JSON.stringify({ latencyMs, memory: "peakMiB is process RSS sampled every 10 ms", fleets: results, overlap, goals: { linearCalls: linear, tenThousandWellInsideSchedule: inside } }, null, 2)}\n`,
         );
     } else {
         printTable(results);
+        console.log(overlapLines(overlap).join("\n"));
     }
-    if (results.some(r => r.error)) {
+    if (
+        results.some(r => r.error) ||
+        overlap.duplicateMails + overlap.duplicateEvents + overlap.duplicateRunbookStarts > 0
+    ) {
         process.exitCode = 1;
     }
 }

@@ -7,6 +7,8 @@ export const ExitCode = {
     policyViolation: 4,
     stackLocked: 5,
     verificationFailed: 6,
+    /** The redrive saw messages held by another reader (a killed run): run it again once they are visible. */
+    messagesInFlight: 7,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -6,11 +6,15 @@
 // the original event, so Lambda's retries and the dead-letter queue cover it again. A message is
 // deleted only after Lambda accepted its event; one that cannot be re-delivered stays, with the
 // reason reported. Within a run no message is delivered twice; an interrupted run leaves every
-// message it had not delivered in the queue.
+// message it had not delivered in the queue. Messages another reader holds (a killed run hides
+// what it received until its visibility timeout ends) are counted, waited for up to a bound, and
+// otherwise reported as in flight: a run never says "0 left" while the queue still holds any.
+import { setTimeout as sleep } from "timers/promises";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
     ChangeMessageVisibilityCommand,
     DeleteMessageCommand,
+    GetQueueAttributesCommand,
     Message,
     ReceiveMessageCommand,
     SQSClient,
@@ -41,6 +45,8 @@ export interface RedriveOptions {
     readonly visibilityTimeoutSeconds?: number;
     /** Long polling: an empty receive of this length means the queue has nothing more to give. */
     readonly waitTimeSeconds?: number;
+    /** How long to wait for messages another reader holds to become visible again; 0: report them at once. */
+    readonly inFlightWaitSeconds?: number;
 }
 
 /** What one message was, read from the queue. */
@@ -64,8 +70,15 @@ export interface RedriveReport {
     readonly delivered: number;
     /** Still in the queue, each with why. */
     readonly left: readonly { readonly messageId: string; readonly reason: string }[];
+    /** Messages hidden by another reader when the run ended: still in the queue, not yet visible. */
+    readonly inFlight: number;
+    /** When they are visible again at the latest: the visibility timeout a redrive hides messages for. */
+    readonly retryAfterSeconds: number;
     readonly interrupted: boolean;
 }
+
+/** How long a redrive hides a message it received; a killed run's messages come back after this. */
+export const redriveVisibilitySeconds = 300;
 
 /** Reads a dead-letter queue message as what it is. Pure. */
 export function readDeadLetter(message: Pick<Message, "Body" | "MessageAttributes">): DeadLetter {
@@ -219,33 +232,9 @@ export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
         out(`  ${verb} ${id}: ${what}\n`);
     }
 
-    try {
-        while (!options.signal?.aborted) {
-            const { Messages = [] } = (await sqs.send(
-                new ReceiveMessageCommand({
-                    QueueUrl: queueUrl,
-                    MaxNumberOfMessages: 10,
-                    WaitTimeSeconds: options.waitTimeSeconds ?? 2,
-                    VisibilityTimeout: options.visibilityTimeoutSeconds ?? 300,
-                    MessageAttributeNames: ["All"],
-                }),
-            )) as { Messages?: Message[] };
-            // Nothing new: the queue is empty, or hands out only what this run already took.
-            const fresh = Messages.filter(message => !outcomes.has(message.MessageId ?? "")).length;
-            for (const message of Messages) {
-                if (options.signal?.aborted) {
-                    held.push(message.ReceiptHandle ?? "");
-                } else {
-                    await take(message);
-                }
-            }
-            if (fresh === 0) {
-                break;
-            }
-        }
-    } finally {
-        // What the run holds but did not delete goes back now, not when its hiding runs out.
-        for (const receiptHandle of held) {
+    /** What the run holds but did not delete goes back now, not when its hiding runs out. */
+    const release = async () => {
+        for (const receiptHandle of held.splice(0)) {
             await sqs
                 .send(
                     new ChangeMessageVisibilityCommand({
@@ -256,8 +245,82 @@ export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
                 )
                 .catch(() => undefined);
         }
+    };
+    /**
+     * What the queue holds beyond what this run took and left: messages another reader hides (this
+     * run has released its own), and visible ones this run has not received yet.
+     */
+    const remaining = async (): Promise<{ inFlight: number; untaken: number }> => {
+        const response = (await sqs.send(
+            new GetQueueAttributesCommand({
+                QueueUrl: queueUrl,
+                AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            }),
+        )) as { Attributes?: Record<string, string> };
+        const count = (name: string) => Number(response?.Attributes?.[name] ?? 0) || 0;
+        const taken = [...outcomes.values()].filter(outcome => outcome !== "delivered").length;
+        return {
+            inFlight: count("ApproximateNumberOfMessagesNotVisible"),
+            untaken: Math.max(0, count("ApproximateNumberOfMessages") - (options.dryRun ? outcomes.size : taken)),
+        };
+    };
+
+    const visibilitySeconds = options.visibilityTimeoutSeconds ?? redriveVisibilitySeconds;
+    const deadline = Date.now() + (options.inFlightWaitSeconds ?? 0) * 1000;
+    let inFlight = 0;
+    /** Rounds again for messages that became visible late; bounded, as SQS may keep handing out old ones. */
+    let lateRounds = 0;
+    try {
+        for (;;) {
+            while (!options.signal?.aborted) {
+                const { Messages = [] } = (await sqs.send(
+                    new ReceiveMessageCommand({
+                        QueueUrl: queueUrl,
+                        MaxNumberOfMessages: 10,
+                        WaitTimeSeconds: options.waitTimeSeconds ?? 2,
+                        VisibilityTimeout: visibilitySeconds,
+                        MessageAttributeNames: ["All"],
+                    }),
+                )) as { Messages?: Message[] };
+                // Nothing new: the queue is empty, or hands out only what this run already took.
+                const fresh = Messages.filter(message => !outcomes.has(message.MessageId ?? "")).length;
+                for (const message of Messages) {
+                    if (options.signal?.aborted) {
+                        held.push(message.ReceiptHandle ?? "");
+                    } else {
+                        await take(message);
+                    }
+                }
+                if (fresh === 0) {
+                    break;
+                }
+            }
+            await release();
+            if (options.signal?.aborted) {
+                break;
+            }
+            const now = await remaining();
+            inFlight = now.inFlight + now.untaken;
+            if (now.untaken > 0 && lateRounds++ < 10) {
+                // Messages became visible (another reader's hiding ran out) after this run's last receive.
+                continue;
+            }
+            if (inFlight === 0 || Date.now() >= deadline) {
+                break;
+            }
+            out(`  ${inFlight} in flight, not yet visible; waiting for them\n`);
+            await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
+        }
+    } finally {
+        await release();
     }
-    return { delivered, left, interrupted: options.signal?.aborted === true };
+    return {
+        delivered,
+        left,
+        inFlight,
+        retryAfterSeconds: visibilitySeconds,
+        interrupted: options.signal?.aborted === true,
+    };
 }
 
 /** The stack outputs and config a redrive needs. */
@@ -326,7 +389,7 @@ export async function redriveStack(stackName: string, dryRun: boolean, deps: Red
             signal: deps.signal ?? controller?.signal,
         });
         deps.out(`\n${summary(stackName, dryRun, report)}\n`);
-        return report.left.length === 0 && !report.interrupted ? ExitCode.success : ExitCode.failure;
+        return exitCodeOf(report);
     } finally {
         process.removeListener("SIGINT", onInterrupt);
         clients.close?.();
@@ -371,15 +434,30 @@ function realClients(region: string): RedriveClients {
     };
 }
 
-/** "redrive dev: 12 re-delivered, 2 left (1 × re-delivery failed: ...)". */
-export function summary(stackName: string, dryRun: boolean, report: RedriveReport): string {
-    const reasons = new Map<string, number>();
-    for (const { reason } of report.left) {
-        reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+/** Failure when a message is left or the run was interrupted; messagesInFlight when only in-flight ones remain. */
+export function exitCodeOf(report: RedriveReport): ExitCode {
+    if (report.left.length > 0 || report.interrupted) {
+        return ExitCode.failure;
     }
-    const why = [...reasons].map(([reason, count]) => `\n  ${count} × ${reason}`).join("");
+    return report.inFlight > 0 ? ExitCode.messagesInFlight : ExitCode.success;
+}
+
+/**
+ * "redrive dev: 12 re-delivered, 6 left (4 in flight, not yet visible; run again after 300 s)"
+ * and one line per reason, naming each message left for it.
+ */
+export function summary(stackName: string, dryRun: boolean, report: RedriveReport): string {
+    const reasons = new Map<string, string[]>();
+    for (const { messageId, reason } of report.left) {
+        reasons.set(reason, [...(reasons.get(reason) ?? []), messageId]);
+    }
+    const why = [...reasons].map(([reason, ids]) => `\n  ${ids.length} × ${reason}: ${ids.join(", ")}`).join("");
+    const inFlight =
+        report.inFlight > 0
+            ? ` (${report.inFlight} in flight, not yet visible; run again after ${report.retryAfterSeconds} s)`
+            : "";
     return (
         `redrive ${stackName}${dryRun ? " (dry run)" : ""}: ${report.delivered} ${dryRun ? "would be re-delivered" : "re-delivered"}, ` +
-        `${report.left.length} left${report.interrupted ? ", interrupted (the rest is still in the queue)" : ""}${why}`
+        `${report.left.length + report.inFlight} left${inFlight}${report.interrupted ? ", interrupted (the rest is still in the queue)" : ""}${why}`
     );
 }

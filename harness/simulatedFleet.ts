@@ -1,7 +1,7 @@
 // An in-process stand-in for the AWS APIs a health sweep calls, holding a simulated fleet. It
 // pages as AWS does (DescribeInstances MaxResults 5-1000, DescribeInstanceInformation 5-50,
-// DynamoDB Scan pages of at most 1 MB, BatchWriteItem 25 requests, PutEvents 10 entries),
-// rejects requests AWS would reject, counts calls per operation, and can add latency and
+// DynamoDB Scan pages of at most 1 MB, PutEvents 10 entries), evaluates the sweep's conditional
+// PutItem and DeleteItem as DynamoDB would, rejects requests AWS would reject, counts calls per operation, and can add latency and
 // throttle chosen calls.
 import type { HealthSweepAws } from "../components/healthWatch/lambda/healthSweep";
 import type { ManagedNodeInfo } from "../components/healthWatch/lambda/nodeHealth";
@@ -21,7 +21,8 @@ export const sweepOperations = [
     "DescribeInstances",
     "DescribeInstanceInformation",
     "Scan",
-    "BatchWriteItem",
+    "PutItem",
+    "DeleteItem",
     "Publish",
     "PutEvents",
     "PutMetricData",
@@ -144,35 +145,45 @@ export class SimulatedFleet implements HealthSweepAws, NodeCauseAws {
         };
     }
 
-    async batchWriteItem(input: Item) {
-        await this.call("BatchWriteItem");
-        const requests: Item[] = Object.values(input.RequestItems).flat() as Item[];
-        if (requests.length > 25) {
-            throw Object.assign(new Error("Too many items requested for the BatchWriteItem call"), {
+    async putItem(input: Item) {
+        await this.call("PutItem");
+        this.check(input, input.Item.nodeId.S);
+        this.table.set(input.Item.nodeId.S, input.Item);
+        return {};
+    }
+
+    async deleteItem(input: Item) {
+        await this.call("DeleteItem");
+        this.check(input, input.Key.nodeId.S);
+        this.table.delete(input.Key.nodeId.S);
+        return {};
+    }
+
+    /** The conditions the sweep writes with, evaluated against the stored item; any other expression is refused. */
+    private check(input: Item, nodeId: string): void {
+        const item = this.table.get(nodeId);
+        const values = input.ExpressionAttributeValues ?? {};
+        const sweep = item?.sweep === undefined ? undefined : Number(item.sweep.N);
+        const conditions: Record<string, () => boolean> = {
+            "attribute_not_exists(nodeId)": () => item === undefined,
+            "#state = :read AND (attribute_not_exists(#sweep) OR #sweep < :sweep)": () =>
+                item?.state?.S === values[":read"]?.S && (sweep === undefined || sweep < Number(values[":sweep"].N)),
+            "#sweep = :sweep": () => sweep !== undefined && sweep === Number(values[":sweep"].N),
+            // A node's cause item (nodeCauses.ts) is replaced only by a newer cause.
+            "attribute_not_exists(causeAt) OR causeAt < :at": () =>
+                item?.causeAt === undefined || Number(item.causeAt.N) < Number(values[":at"].N),
+        };
+        const condition = conditions[input.ConditionExpression];
+        if (!condition) {
+            throw Object.assign(new Error(`unsupported condition ${input.ConditionExpression}`), {
                 name: "ValidationException",
             });
         }
-        for (const request of requests) {
-            if (request.PutRequest) {
-                this.table.set(request.PutRequest.Item.nodeId.S, request.PutRequest.Item);
-            } else {
-                this.table.delete(request.DeleteRequest.Key.nodeId.S);
-            }
-        }
-        return { UnprocessedItems: {} };
-    }
-
-    /** Only the cause items' condition: attribute_not_exists(causeAt) OR causeAt < :at. */
-    async putItem(input: Item) {
-        await this.call("PutItem");
-        const before = this.table.get(input.Item.nodeId.S);
-        if (before?.causeAt && Number(before.causeAt.N) >= Number(input.ExpressionAttributeValues[":at"].N)) {
+        if (!condition()) {
             throw Object.assign(new Error("The conditional request failed"), {
                 name: "ConditionalCheckFailedException",
             });
         }
-        this.table.set(input.Item.nodeId.S, input.Item);
-        return {};
     }
 
     async getAutomationExecution(input: { AutomationExecutionId: string }) {
@@ -229,7 +240,7 @@ export class SimulatedFleet implements HealthSweepAws, NodeCauseAws {
 /** The health benchmark's shares of unhealthy nodes: 5% connection lost, 1% never registered. */
 export const benchmarkShares = { connectionLostPercent: 5, neverRegisteredPercent: 1 } as const;
 
-function instanceId(index: number): string {
+export function instanceId(index: number): string {
     return `i-${index.toString(16).padStart(17, "0")}`;
 }
 

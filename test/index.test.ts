@@ -77,7 +77,8 @@ describe("the program", () => {
         assert.strictEqual(mocks.optionsOf("dhmc-setting").protect, true);
         assert.strictEqual(mocks.optionsOf("session-manager-preferences").protect, true);
         assert.strictEqual(outputs.hybridRoleName, undefined, "hybrid activations are off in prod");
-        assert.strictEqual(mocks.ofType("aws:sns/topicSubscription:TopicSubscription").length, 2);
+        // Two addresses, each on the notification topic and the watch topic (issue 19, 1).
+        assert.strictEqual(mocks.ofType("aws:sns/topicSubscription:TopicSubscription").length, 4);
         assertComponentTree(mocks);
     });
 

@@ -58,6 +58,8 @@ export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettin
     /** The notification topic and the KMS key that encrypts it. */
     readonly topicArn: pulumi.Input<string>;
     readonly topicKeyArn: pulumi.Input<string>;
+    /** The watch topic: the sweep's own alarms (failing, stopped, dead letters) are told there too. */
+    readonly watchTopicArn?: pulumi.Input<string>;
     /** The key that encrypts the sweep's log group. */
     readonly logKeyArn: pulumi.Input<string>;
 }
@@ -70,6 +72,8 @@ export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettin
  */
 export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
     public readonly tableName: pulumi.Output<string>;
+    /** The sweep's role, which publishes to the notification topic. */
+    public readonly sweepRoleArn: pulumi.Output<string>;
     public readonly deadLetterQueueName: pulumi.Output<string>;
     public readonly alarmArns: pulumi.Output<string>[];
     /** The sweep's metrics and the resources that run it, as the fleet dashboard draws them. */
@@ -116,12 +120,13 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             this,
         );
         deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters.queue, [schedule.arn, causes.arn], this);
-        const alarms = this.alarms(name, sweep, intervalSeconds, args.topicArn);
+        const alarms = this.alarms(name, sweep, intervalSeconds, args.topicArn, args.watchTopicArn);
         if (args.diagnose) {
             this.diagnosis(name, args);
         }
 
         this.tableName = table.name;
+        this.sweepRoleArn = sweep.roleArn;
         this.deadLetterQueueName = scheduleDeadLetters.queue.name;
         this.alarmArns = [...alarms, scheduleDeadLetters.alarm].map(a => a.arn);
         this.dashboardView = {
@@ -154,6 +159,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             {
                 keyArn: args.topicKeyArn,
                 topicArn: args.topicArn,
+                watchTopicArn: args.watchTopicArn,
                 alarmDescription:
                     "A scheduled health sweep could not be started within its period: its event is in the dead-letter queue",
             },
@@ -215,7 +221,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                     },
                     {
                         Effect: "Allow",
-                        Action: ["dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:PutItem"],
+                        Action: ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"],
                         Resource: table.arn,
                     },
                     // A diagnosis completion names its execution, not its node: the sweep reads the execution's InstanceId.
@@ -243,6 +249,10 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                 timeout: Math.min(900, Math.max(60, intervalSeconds - 30)),
                 // A failed sweep is not retried: the next scheduled sweep is the retry, and the error alarm reports it.
                 maximumRetryAttempts: 0,
+                // One sweep at a time: a late invocation waits (Lambda retries throttled asynchronous
+                // invocations) instead of overlapping the next; the conditional writes cover the rest.
+                // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+                reservedConcurrentExecutions: 1,
                 environment: environmentVariables(healthSweepEnvironment, {
                     tableName: table.name,
                     topicArn: args.topicArn,
@@ -264,8 +274,10 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         sweep: LeastPrivilegeFunction<unknown, unknown>,
         period: number,
         topicArn: pulumi.Input<string>,
+        watchTopicArn: pulumi.Input<string> | undefined,
     ): aws.cloudwatch.MetricAlarm[] {
         const notify = { period, topicArn, notifyOnRecovery: true };
+        const watched = { ...notify, watchTopicArn };
         const sweepMetric = (metricName: string) => ({
             namespace: "AWS/Lambda",
             metricName,
@@ -285,7 +297,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         const errors = alarm(
             `${name}-sweep-errors`,
             {
-                ...notify,
+                ...watched,
                 description: "The managed-node health sweep is failing",
                 metric: sweepMetric("Errors"),
                 evaluationPeriods: 1,
@@ -295,7 +307,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         const stopped = alarm(
             `${name}-sweep-stopped`,
             {
-                ...notify,
+                ...watched,
                 description: "The managed-node health sweep has not run for three intervals",
                 metric: sweepMetric("Invocations"),
                 evaluationPeriods: 3,

@@ -16,10 +16,16 @@ export interface AlarmArgs {
     readonly topicArn: pulumi.Input<string>;
     /** Also tell the topic when the alarm clears. */
     readonly notifyOnRecovery: boolean;
+    /**
+     * The watch topic: a second path to a person, under a key of its own, for alarms about the
+     * notification path itself, which must be heard when the topic or its key is broken.
+     */
+    readonly watchTopicArn?: pulumi.Input<string>;
 }
 
 /** A CloudWatch metric alarm that notifies a topic. */
 export function alarm(name: string, args: AlarmArgs, parent: pulumi.Resource): aws.cloudwatch.MetricAlarm {
+    const actions = [args.topicArn, ...(args.watchTopicArn !== undefined ? [args.watchTopicArn] : [])];
     return new aws.cloudwatch.MetricAlarm(
         name,
         {
@@ -30,8 +36,8 @@ export function alarm(name: string, args: AlarmArgs, parent: pulumi.Resource): a
             threshold: args.threshold ?? 0,
             comparisonOperator: args.comparison === "below" ? "LessThanThreshold" : "GreaterThanThreshold",
             treatMissingData: args.missingDataBreaches ? "breaching" : "notBreaching",
-            alarmActions: [args.topicArn],
-            okActions: args.notifyOnRecovery ? [args.topicArn] : undefined,
+            alarmActions: actions,
+            okActions: args.notifyOnRecovery ? actions : undefined,
         },
         { parent },
     );

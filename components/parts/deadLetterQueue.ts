@@ -10,6 +10,8 @@ export interface DeadLetterQueueArgs {
     readonly topicArn: pulumi.Input<string>;
     /** What a waiting message means, for the alarm. */
     readonly alarmDescription: string;
+    /** The watch topic, which also hears the alarm (see AlarmArgs). */
+    readonly watchTopicArn?: pulumi.Input<string>;
 }
 
 /**
@@ -41,6 +43,7 @@ export function deadLetterQueue(
             period: 300,
             evaluationPeriods: 1,
             topicArn: args.topicArn,
+            watchTopicArn: args.watchTopicArn,
             notifyOnRecovery: false,
         },
         parent,

@@ -20,6 +20,8 @@ export interface LeastPrivilegeFunctionArgs<E, R> {
     readonly onFailureDestinationArn?: pulumi.Input<string>;
     /** The KMS key that encrypts the function's log group (see LogEncryptionKey). */
     readonly logKeyArn: pulumi.Input<string>;
+    /** At most this many instances at once (Lambda's reserved concurrency); unlimited when omitted. */
+    readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface LeastPrivilegeFunctionArgs<E, R> {
 export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
     public readonly functionName: pulumi.Output<string>;
     public readonly functionArn: pulumi.Output<string>;
+    /** The function's own role: what a resource policy names to admit exactly this function. */
+    public readonly roleArn: pulumi.Output<string>;
     /** Where the function logs: the dashboard queries it. */
     public readonly logGroupName: pulumi.Output<string>;
 
@@ -78,6 +82,7 @@ export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
                 environment: args.environment ? { variables: args.environment } : undefined,
                 loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
                 callbackFactory: args.callbackFactory,
+                reservedConcurrentExecutions: args.reservedConcurrentExecutions,
             },
             { parent: this, dependsOn: [rolePolicy] },
         );
@@ -98,6 +103,7 @@ export class LeastPrivilegeFunction<E, R> extends pulumi.ComponentResource {
 
         this.functionName = fn.name;
         this.functionArn = fn.arn;
+        this.roleArn = role.arn;
         this.logGroupName = logGroup.name;
         this.registerOutputs({
             functionName: this.functionName,

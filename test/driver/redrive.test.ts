@@ -18,7 +18,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { main } from "../../driver/driver";
-import { functionNameOf, readDeadLetter, redrive, RedriveOptions, Sender } from "../../driver/redrive";
+import {
+    exitCodeOf,
+    functionNameOf,
+    readDeadLetter,
+    redrive,
+    RedriveOptions,
+    RedriveReport,
+    Sender,
+    summary,
+} from "../../driver/redrive";
 import { ExitCode } from "../../cli/exitCodes";
 import { FakePulumi } from "../../harness/fakePulumi";
 import { associationSample, loadFixture } from "../../harness/fixtures";
@@ -30,6 +39,14 @@ const region = "eu-west-1";
 const notifier = "ssm-notify-handler-1234567";
 const notifierArn = `arn:aws:lambda:${region}:123456789012:function:${notifier}`;
 const ruleArn = `arn:aws:events:${region}:123456789012:rule/ssm-notify-agent-update-1234567`;
+
+/** A report without its retry hint, which follows the visibility timeout a test chose. */
+const outcome = ({ delivered, left, inFlight, interrupted }: RedriveReport) => ({
+    delivered,
+    left,
+    inFlight,
+    interrupted,
+});
 
 /** Sample events told apart by id. */
 const event = (id: string) => ({ ...associationSample(), id });
@@ -147,7 +164,7 @@ describe("redrive of the notification dead-letter queue", function () {
 
         const report = await run();
 
-        assert.deepStrictEqual(report, { delivered: 2, left: [], interrupted: false });
+        assert.deepStrictEqual(outcome(report), { delivered: 2, left: [], inFlight: 0, interrupted: false });
         assert.deepStrictEqual(lambda.accepted.map(a => [a.functionName, a.invocationType, a.event.id]).sort(), [
             [notifier, "Event", "from-eventbridge"],
             [notifier, "Event", "from-lambda"],
@@ -178,7 +195,7 @@ describe("redrive of the notification dead-letter queue", function () {
         // Run again at once: the failed message was handed back, not left hidden for the visibility timeout.
         lambda.failing.clear();
         const second = await run();
-        assert.deepStrictEqual(second, { delivered: 1, left: [], interrupted: false });
+        assert.deepStrictEqual(outcome(second), { delivered: 1, left: [], inFlight: 0, interrupted: false });
         assert.deepStrictEqual(lambda.ids().sort(), ["a", "b", "c"], "each delivered exactly once over both runs");
         assert.strictEqual(await queued(), 0);
     });
@@ -217,7 +234,7 @@ describe("redrive of the notification dead-letter queue", function () {
 
         const report = await run({ dryRun: true });
 
-        assert.deepStrictEqual(report, { delivered: 2, left: [], interrupted: false });
+        assert.deepStrictEqual(outcome(report), { delivered: 2, left: [], inFlight: 0, interrupted: false });
         assert.deepStrictEqual(lambda.accepted, []);
         assert.strictEqual((lines.match(/would re-deliver/g) ?? []).length, 2);
         // Handed back at once: a real run right after delivers both.
@@ -247,6 +264,58 @@ describe("redrive of the notification dead-letter queue", function () {
         assert.deepStrictEqual(lambda.ids().sort(), ["a", "b", "c", "d"], "nothing lost, nothing twice");
     });
 
+    it("after a run killed mid-way, reports what is in flight and never says 0 left; a rerun loses nothing (issue 19, 9)", async () => {
+        const ids = Array.from({ length: 6 }, (_, i) => `k${i}`);
+        for (const id of ids) {
+            await deadLetter(event(id));
+        }
+        // The first run dies in the third invoke: no delete, no release, as after a SIGKILL. What it
+        // received stays hidden for its visibility timeout.
+        let invokes = 0;
+        const dying: Sender = {
+            send: command => (++invokes === 3 ? new Promise(() => undefined) : lambda.send(command)),
+        };
+        void run({ lambda: dying, visibilityTimeoutSeconds: 3 });
+        while (invokes < 3) {
+            await new Promise(resolve => setTimeout(resolve, 20));
+        }
+
+        const atOnce = await run({ visibilityTimeoutSeconds: 3 });
+        assert.ok(atOnce.inFlight > 0, "the killed run's messages are in flight");
+        assert.strictEqual(atOnce.left.length, 0);
+        assert.strictEqual(exitCodeOf(atOnce), ExitCode.messagesInFlight);
+        const said = summary("dev", false, atOnce);
+        assert.match(
+            said,
+            new RegExp(
+                `${atOnce.inFlight} left \\(${atOnce.inFlight} in flight, not yet visible; run again after 3 s\\)`,
+            ),
+        );
+        assert.ok(!/ 0 left/.test(said), said);
+
+        const waiting = await run({ visibilityTimeoutSeconds: 3, inFlightWaitSeconds: 10 });
+        assert.deepStrictEqual([waiting.inFlight, waiting.left.length, exitCodeOf(waiting)], [0, 0, ExitCode.success]);
+        assert.strictEqual(await queued(), 0);
+        // At least once: the event whose invoke was cut off may come twice, none is missing.
+        assert.deepStrictEqual([...new Set(lambda.ids())].sort(), ids);
+        assert.ok(lambda.ids().length <= ids.length + 1, "only the event in hand may repeat");
+    });
+
+    it("exits non-zero and names each message it could not re-deliver", async () => {
+        for (const id of ["ok", "bad1", "bad2"]) {
+            await deadLetter(event(id));
+        }
+        lambda.failing.add("bad1");
+        lambda.failing.add("bad2");
+        const report = await run();
+        assert.strictEqual(exitCodeOf(report), ExitCode.failure);
+        const said = summary("dev", false, report);
+        assert.strictEqual(report.left.length, 2);
+        for (const { messageId } of report.left) {
+            assert.ok(messageId && said.includes(messageId), said);
+        }
+    });
+
     it("never delivers a message twice in one run, even when SQS hands it out again", async () => {
         await deadLetter(event("a"));
         await deadLetter(event("b"));
@@ -263,7 +332,7 @@ describe("redrive of the notification dead-letter queue", function () {
 
         const report = await run({ sqs: flakySqs, visibilityTimeoutSeconds: 0 });
 
-        assert.deepStrictEqual(report, { delivered: 2, left: [], interrupted: false });
+        assert.deepStrictEqual(outcome(report), { delivered: 2, left: [], inFlight: 0, interrupted: false });
         assert.deepStrictEqual(lambda.ids().sort(), ["a", "b"]);
         assert.strictEqual(await queued(), 0);
     });

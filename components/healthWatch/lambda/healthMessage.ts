@@ -3,7 +3,7 @@ import { nodeConsoleUrl } from "../../../aws/console";
 import { healthEventDetailType } from "../../../aws/events";
 import { diagnosisRunbook } from "../../../aws/identifiers";
 import { describeStatus, metricNamespace } from "../../parts/lambda/nodeStatus";
-import { maxMessageBytes, toSubject } from "../../parts/lambda/snsMessage";
+import { maxMessageBytes, oneLine, toSubject } from "../../parts/lambda/snsMessage";
 import { Transition } from "./nodeHealth";
 
 /**
@@ -41,7 +41,8 @@ export function healthMessage(
         const link = nodeConsoleUrl(region, t.nodeId) ?? "(no console page)";
         const status = t.status === "gone" ? "gone" : describeStatus(t.status);
         return [
-            `- ${t.nodeId} (${t.kind}): ${status}; ${t.detail}`,
+            // The detail carries the node's own host name: one line, so that it cannot forge others.
+            `- ${oneLine(t.nodeId)} (${t.kind}): ${status}; ${oneLine(t.detail)}`,
             `  ${link}`,
             ...(diagnosed.has(t.nodeId)
                 ? [

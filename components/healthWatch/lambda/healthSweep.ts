@@ -2,6 +2,13 @@
 // state, and report transitions (one e-mail, one EventBridge event each, marked when the node is
 // to be diagnosed) and metrics. AWS calls are injected so the Lambda passes SDK clients and tests
 // pass stand-ins. Pure of @pulumi imports: serialized by value into the sweep Lambda.
+//
+// Say things once: a sweep first claims each changed node with a conditional write (the item must
+// be as the sweep read it, and written by an earlier sweep, its sequence being the sweep's start
+// time), and reports only the transitions it claimed. A sweep that overlaps another, or runs after
+// one that died half way, finds those nodes claimed and says nothing of them. A sweep killed after
+// its claims and before its report leaves those transitions unsaid (at most once), and fails: the
+// sweep-errors alarm tells. A report that fails is rolled back, so the next sweep says it.
 import { healthEventDetailType, healthEventSource } from "../../../aws/events";
 import { metricNamespace, NodeStatus, statusMetricNames } from "../../parts/lambda/nodeStatus";
 import { emfDocuments, unmanagedMetricName } from "./healthMetrics";
@@ -28,7 +35,10 @@ export interface HealthSweepAws {
         input: Item,
     ): Promise<{ InstanceInformationList?: ManagedNodeInfo[]; NextToken?: string }>;
     scan(input: Item): Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>;
-    batchWriteItem(input: Item): Promise<{ UnprocessedItems?: Record<string, Item[]> }>;
+    /** A conditional PutItem; rejects with ConditionalCheckFailedException when the condition fails. */
+    putItem(input: Item): Promise<unknown>;
+    /** A conditional DeleteItem, as putItem. */
+    deleteItem(input: Item): Promise<unknown>;
     publish(input: { TopicArn: string; Subject: string; Message: string }): Promise<unknown>;
     putEvents(input: {
         Entries: Item[];
@@ -61,6 +71,10 @@ export interface SweepReport {
     readonly excluded: number;
     readonly writes: number;
     readonly messages: number;
+    /** Transitions another sweep had claimed (changed the node's item since this one read it): not reported here. */
+    readonly contended: number;
+    /** State items that failed validation: reset, and counted among the unreadable. */
+    readonly reset: number;
 }
 
 async function pages<T>(
@@ -76,31 +90,82 @@ async function pages<T>(
     return all;
 }
 
-const partition = <T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] => [
-    items.filter(test),
-    items.filter(item => !test(item)),
-];
-
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
     Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-/** State items: the node id as key, the state as JSON, and the TTL attribute when set. */
-function toItem(state: NodeState): Item {
+/** State items: the node id as key, the state as JSON, the sweep that wrote it, and the TTL attribute when set. */
+function toItem(state: NodeState, sweep: number): Item {
     return {
         nodeId: { S: state.nodeId },
         state: { S: JSON.stringify(state) },
+        sweep: { N: String(sweep) },
         ...(state.expiresAt !== undefined ? { expiresAt: { N: String(state.expiresAt) } } : {}),
     };
 }
 
-function fromItem(item: Item): NodeState | undefined {
+const statuses: readonly string[] = [...Object.keys(statusMetricNames), "gone"];
+const isCount = (value: unknown) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * A stored state, checked field by field; undefined when anything is off. An item edited to
+ * `alerted: "false"` or `badSweeps: "x"` would otherwise silence its node for good.
+ */
+export function validState(text: unknown, nodeId: string): NodeState | undefined {
+    let state: any;
     try {
-        const state = JSON.parse(item?.state?.S ?? "");
-        return typeof state?.nodeId === "string" ? state : undefined;
+        state = JSON.parse(typeof text === "string" ? text : "");
     } catch {
         return undefined;
     }
+    const valid =
+        typeof state === "object" &&
+        state !== null &&
+        state.nodeId === nodeId &&
+        (state.kind === "ec2" || state.kind === "hybrid") &&
+        statuses.includes(state.status) &&
+        isCount(state.badSweeps) &&
+        typeof state.alerted === "boolean" &&
+        isCount(state.since) &&
+        (state.expiresAt === undefined || isCount(state.expiresAt));
+    return valid ? state : undefined;
 }
+
+/** The condition that the item is still as the sweep read it, and no later sweep wrote it. */
+function unchangedSince(read: Item | undefined, sweep: number): Item {
+    if (read === undefined) {
+        return { ConditionExpression: "attribute_not_exists(nodeId)" };
+    }
+    return {
+        ConditionExpression: "#state = :read AND (attribute_not_exists(#sweep) OR #sweep < :sweep)",
+        ExpressionAttributeNames: { "#state": "state", "#sweep": "sweep" },
+        ExpressionAttributeValues: { ":read": { S: String(read.state?.S) }, ":sweep": { N: String(sweep) } },
+    };
+}
+
+/** The condition that this sweep wrote the item last: what its rollback may undo. */
+function writtenBy(sweep: number): Item {
+    return {
+        ConditionExpression: "#sweep = :sweep",
+        ExpressionAttributeNames: { "#sweep": "sweep" },
+        ExpressionAttributeValues: { ":sweep": { N: String(sweep) } },
+    };
+}
+
+const isConditionFailure = (error: unknown) => (error as Error)?.name === "ConditionalCheckFailedException";
+
+/** Runs the calls, at most `width` at a time. */
+async function pooled<T>(items: readonly T[], width: number, call: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            await call(items[next++]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+/** Conditional writes in flight at once: a few, so that the first sweep of a large fleet does not burst the table. */
+const writeConcurrency = 10;
 
 /**
  * A transition as the sweep logs it, for the dashboard's Logs Insights table (components/dashboard):
@@ -143,18 +208,38 @@ export async function runSweep(
         return { items: page.InstanceInformationList ?? [], next: page.NextToken };
     });
     let unreadableStates = 0;
+    /** Every item as read, by node id: the conditions of this sweep's writes. */
+    const read = new Map<string, Item>();
+    const malformed: string[] = [];
     const causes = new Map<string, NodeCause>();
     const stored = await pages<NodeState>(async key => {
         const page = await retry(() => aws.scan({ TableName: settings.tableName, ExclusiveStartKey: key }));
-        const [causeItems, stateItems] = partition(page.Items ?? [], isCauseItem);
-        for (const cause of causeItems.map(item => causeFromItem(item, now))) {
-            if (cause) {
-                causes.set(cause.nodeId, cause);
+        const states: NodeState[] = [];
+        for (const item of page.Items ?? []) {
+            if (isCauseItem(item)) {
+                const cause = causeFromItem(item, now);
+                if (cause) {
+                    causes.set(cause.nodeId, cause);
+                }
+                continue;
+            }
+            const nodeId = item?.nodeId?.S;
+            if (typeof nodeId !== "string") {
+                unreadableStates++;
+                continue;
+            }
+            read.set(nodeId, item);
+            const state = validState(item?.state?.S, nodeId);
+            if (state) {
+                states.push(state);
+            } else {
+                // Reset, never trusted: the node counts as new, and its item is rewritten or deleted below.
+                unreadableStates++;
+                malformed.push(nodeId);
+                log(JSON.stringify({ record: "reset", nodeId, item: String(item?.state?.S).slice(0, 200) }));
             }
         }
-        const states = stateItems.map(fromItem);
-        unreadableStates += states.filter(s => !s).length;
-        return { items: states.filter((s): s is NodeState => s !== undefined), next: page.LastEvaluatedKey };
+        return { items: states, next: page.LastEvaluatedKey };
     });
 
     const { observations, unreadable, excluded } = classifyNodes(instances, nodes, {
@@ -162,40 +247,51 @@ export async function runSweep(
         graceMs: settings.graceMs,
         excludeTagKey: settings.excludeTagKey,
     });
-    const { writes, transitions } = advanceStates(
-        new Map(stored.map(s => [s.nodeId, s])),
-        observations,
-        now,
-        settings.debounce,
-    );
+    const advanced = advanceStates(new Map(stored.map(s => [s.nodeId, s])), observations, now, settings.debounce);
+    const written = new Set(advanced.writes.map(w => w.nodeId));
+    const writes = [
+        ...advanced.writes,
+        ...malformed.filter(nodeId => !written.has(nodeId)).map(nodeId => ({ nodeId, state: undefined })),
+    ];
     const counts = countByStatus(observations);
 
-    // Report before recording: if a report fails, the sweep fails and the next one reports again.
+    // Claim, then report: only what this sweep's conditional write changed is reported.
+    const lost = new Set<string>();
+    const claimed: string[] = [];
+    await pooled(writes, writeConcurrency, async ({ nodeId, state }) => {
+        const key = { TableName: settings.tableName, ...unchangedSince(read.get(nodeId), now) };
+        try {
+            await retry(() =>
+                state
+                    ? aws.putItem({ ...key, Item: toItem(state, now) })
+                    : aws.deleteItem({ ...key, Key: { nodeId: { S: nodeId } } }),
+            );
+            claimed.push(nodeId);
+        } catch (error) {
+            if (!isConditionFailure(error)) {
+                throw error;
+            }
+            lost.add(nodeId);
+        }
+    });
+    const transitions = advanced.transitions.filter(t => !lost.has(t.nodeId));
+
     let messages = 0;
     if (transitions.length > 0) {
         const diagnosed = toDiagnose(transitions);
-        await retry(() =>
-            aws.publish({
-                TopicArn: settings.topicArn,
-                ...healthMessage(transitions, diagnosed, settings.region, unreadable + unreadableStates),
-            }),
-        );
+        try {
+            await retry(() =>
+                aws.publish({
+                    TopicArn: settings.topicArn,
+                    ...healthMessage(transitions, diagnosed, settings.region, unreadable + unreadableStates),
+                }),
+            );
+        } catch (error) {
+            await rollBack(transitions.map(t => t.nodeId));
+            throw error;
+        }
         messages = 1;
         await putTransitionEvents(transitions, diagnosed);
-    }
-    for (const batch of chunks(writes, 25)) {
-        let request: Record<string, Item[]> | undefined = {
-            [settings.tableName]: batch.map(({ nodeId, state }) =>
-                state ? { PutRequest: { Item: toItem(state) } } : { DeleteRequest: { Key: { nodeId: { S: nodeId } } } },
-            ),
-        };
-        for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-            if (attempt > 0) {
-                await sleep(Math.min(5_000, 100 * 2 ** attempt));
-            }
-            const pending: Record<string, Item[]> = request;
-            request = (await retry(() => aws.batchWriteItem({ RequestItems: pending }))).UnprocessedItems;
-        }
     }
     await retry(() =>
         aws.putMetricData({
@@ -227,9 +323,24 @@ export async function runSweep(
         transitions,
         unreadable: unreadable + unreadableStates,
         excluded,
-        writes: writes.length,
+        writes: claimed.length,
         messages,
+        contended: advanced.transitions.length - transitions.length,
+        reset: malformed.length,
     };
+
+    /** Puts back the items of nodes whose report failed, where this sweep still wrote them last; the next sweep reports them. */
+    async function rollBack(nodeIds: readonly string[]): Promise<void> {
+        await pooled(nodeIds, writeConcurrency, async nodeId => {
+            const before = read.get(nodeId);
+            const key = { TableName: settings.tableName, ...writtenBy(now) };
+            await retry(() =>
+                before
+                    ? aws.putItem({ ...key, Item: before })
+                    : aws.deleteItem({ ...key, Key: { nodeId: { S: nodeId } } }),
+            ).catch(() => undefined);
+        });
+    }
 
     /** The EC2 nodes that just became unhealthy, up to maxDiagnoses; the troubleshooting runbook takes EC2 ids only. */
     function toDiagnose(found: readonly Transition[]): Set<string> {

@@ -31,7 +31,7 @@ export function createHealthSweepHandler(): (event?: unknown) => Promise<unknown
         DescribeInstanceInformationCommand,
         GetAutomationExecutionCommand,
     } = require("@aws-sdk/client-ssm");
-    const { DynamoDBClient, ScanCommand, BatchWriteItemCommand, PutItemCommand } = require("@aws-sdk/client-dynamodb");
+    const { DynamoDBClient, ScanCommand, PutItemCommand, DeleteItemCommand } = require("@aws-sdk/client-dynamodb");
     const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
     const { EventBridgeClient, PutEventsCommand } = require("@aws-sdk/client-eventbridge");
     const { CloudWatchClient, PutMetricDataCommand } = require("@aws-sdk/client-cloudwatch");
@@ -47,7 +47,8 @@ export function createHealthSweepHandler(): (event?: unknown) => Promise<unknown
         describeInstances: input => ec2.send(new DescribeInstancesCommand(input)),
         describeInstanceInformation: input => ssm.send(new DescribeInstanceInformationCommand(input)),
         scan: input => dynamodb.send(new ScanCommand(input)),
-        batchWriteItem: input => dynamodb.send(new BatchWriteItemCommand(input)),
+        putItem: input => dynamodb.send(new PutItemCommand(input)),
+        deleteItem: input => dynamodb.send(new DeleteItemCommand(input)),
         publish: input => sns.send(new PublishCommand(input)),
         putEvents: input => events.send(new PutEventsCommand(input)),
         putMetricData: input => cloudwatch.send(new PutMetricDataCommand(input)),

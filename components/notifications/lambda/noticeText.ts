@@ -1,6 +1,8 @@
 // What the e-mail describers share: reading fields of an event that may be malformed, and laying
 // a summary out as a headline over aligned "Label: value" lines. Pure and free of @pulumi imports:
 // serialized by value into the notification Lambda.
+import { knownRegions } from "../../../aws/regions";
+import { cut, oneLine } from "../../parts/lambda/snsMessage";
 import type { TamperContext } from "../../parts/lambda/tamperContext";
 
 export type Fields = Record<string, unknown>;
@@ -32,7 +34,10 @@ export function isObject(value: unknown): value is Fields {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A field as display text, at most maxFieldLength characters: `none` when absent, null or empty. */
+/**
+ * A field as display text on one line (line breaks and control characters would forge lines in
+ * the mail), at most maxFieldLength characters: `none` when absent, null or empty.
+ */
 export function field(from: Fields, name: string): string {
     return shown(from[name]);
 }
@@ -43,7 +48,9 @@ export function shown(value: unknown): string {
         return none;
     }
     const text = typeof value === "string" ? value : JSON.stringify(value);
-    return text.length <= maxFieldLength ? text : `${text.slice(0, maxFieldLength)}... (see the raw event)`;
+    // Cut before cleaning, so that a 300 KB field costs no more than a short one.
+    const line = oneLine(cut(text, maxFieldLength + 1));
+    return line.length <= maxFieldLength ? line : `${cut(line, maxFieldLength)}... (see the raw event)`;
 }
 
 /**
@@ -67,13 +74,17 @@ export function tag(service: string, region: string): string {
     return region === none ? `[${service}]` : `[${service} ${region}]`;
 }
 
-/** A console link in the event's region; `none` when the event names no region or lacks the id the page needs. */
+/**
+ * A console link in the event's region; `none` when the event names no region the program knows
+ * (the region becomes the link's host name, so an unknown one could point it anywhere) or lacks
+ * the id the page needs.
+ */
 export function consoleLink(
     region: string,
     id: string,
     page: (region: string, id: string) => string | undefined,
 ): string {
-    return region === none || id === none ? none : (page(region, id) ?? none);
+    return !knownRegions.includes(region) || id === none ? none : (page(region, id) ?? none);
 }
 
 /** The rows every notice ends with: where and when the event happened. */

@@ -9,7 +9,7 @@ import {
     healthEventSource,
     ssmEventSource,
 } from "../../../aws/events";
-import { maxMessageBytes, toSubject } from "../../parts/lambda/snsMessage";
+import { maxMessageBytes, oneLine, subjectOf, wellFormed } from "../../parts/lambda/snsMessage";
 import { automationNotices } from "./automationNotices";
 import { complianceNotices } from "./complianceNotices";
 import { maintenanceWindowNotices } from "./maintenanceWindowNotices";
@@ -54,14 +54,29 @@ export function describeEvent(event: unknown, context: NoticeContext = {}): Noti
             summary: [`The notifier could not read this event (${String(error)}); it is attached as received.`],
         };
     }
+    const { subject, original } = subjectOf(described.subject);
+    // Each summary line stays one line, whatever an event's strings hold.
+    const summary = described.summary.map(oneLine);
     return {
-        subject: toSubject(described.subject),
-        message: fitMessage(described.summary, rawJson(event)),
+        subject,
+        message: fitMessage(
+            original === undefined ? summary : [`Subject: ${original}`, "", ...summary],
+            rawJson(event),
+        ),
     };
 }
 
 /**
- * Publishes one notification for the event. A failed publish rejects, so that AWS retries and the DLQ keeps it.
+ * Errors of a request SNS or the SDK refuses as written: sending it again cannot succeed. (Publish's
+ * documented client errors: https://docs.aws.amazon.com/sns/latest/api/API_Publish.html#API_Publish_Errors;
+ * URIError is what the SDK throws when it cannot encode a string.)
+ */
+const refusedAsWritten = /^(?:URIError|InvalidParameter|InvalidParameterValue|InvalidParameterException)$/;
+
+/**
+ * Publishes one notification for the event. A failed publish rejects, so that AWS retries and the
+ * DLQ keeps it; a notice that SNS refuses as written is sent again as a plain ASCII fallback, and
+ * if that fails too the rejection names both reasons, which the dead-letter record carries.
  * The tamper watch's heartbeat is counted in a log line instead, and a CloudTrail call on another
  * team's resource is only logged.
  */
@@ -77,11 +92,44 @@ export async function notifyEvent(
             : "mail";
     if (disposition === "heartbeat") {
         log(heartbeatRecord(new Date()));
-    } else if (disposition === "unrelated") {
-        log(`Not the stack's resource, not mailed: ${isObject(event) ? field(event, "id") : none}`);
-    } else {
-        await publish(describeEvent(event, context));
+        return;
     }
+    if (disposition === "unrelated") {
+        log(`Not the stack's resource, not mailed: ${isObject(event) ? field(event, "id") : none}`);
+        return;
+    }
+    try {
+        await publish(describeEvent(event, context));
+    } catch (error) {
+        const name = (error as Error)?.name;
+        if (!refusedAsWritten.test(String(name))) {
+            throw error;
+        }
+        const reason = `${name}: ${(error as Error).message}`;
+        try {
+            await publish(fallbackNotification(event, reason));
+        } catch (fallbackError) {
+            throw new Error(
+                `SNS refused the notice (${reason}) and its plain fallback (${(fallbackError as Error)?.name}: ${(fallbackError as Error)?.message})`,
+                { cause: fallbackError },
+            );
+        }
+    }
+}
+
+/** A notice with nothing but ASCII: the reason the worded one was refused, and the raw event with every other character escaped. */
+export function fallbackNotification(event: unknown, reason: string): Notification {
+    const ascii = (text: string) =>
+        wellFormed(text).replace(/[^\u0020-\u007e\n]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    return {
+        subject: "[SSM notice] Event could not be mailed as worded",
+        message: fitMessage(
+            [
+                `SNS refused the worded notice for this event (${ascii(oneLine(reason))}); it is attached as received, non-ASCII characters escaped.`,
+            ],
+            ascii(rawJson(event)),
+        ),
+    };
 }
 
 function describeKnownEvent(event: unknown, context: NoticeContext): Notice | undefined {
@@ -164,9 +212,9 @@ function idsIn(event: Fields): [string, string][] {
 
 function rawJson(event: unknown): string {
     try {
-        return JSON.stringify(event, null, 2) ?? String(event);
+        return JSON.stringify(event, null, 2) ?? wellFormed(String(event));
     } catch {
-        return String(event);
+        return wellFormed(String(event));
     }
 }
 

@@ -177,8 +177,9 @@ describe("the fleet dashboard", () => {
             it("shows every alarm of the stack, and only those", () => {
                 const alarms = body.widgets.filter(w => w.type === "alarm");
                 assert.strictEqual(alarms.length, 1);
-                // Both dead-letter queues', the sweep's unmanaged, failing and stopped alarms, and the tamper watch's blindness.
-                assert.strictEqual(alarms[0].properties.alarms.length, 6);
+                // Both dead-letter queues', the notifier's dropped dead letters and the topic's failed
+                // deliveries, the sweep's unmanaged, failing and stopped alarms, and the tamper watch's blindness.
+                assert.strictEqual(alarms[0].properties.alarms.length, 8);
                 assert.deepStrictEqual(
                     [...alarms[0].properties.alarms].sort(),
                     [...named("aws:cloudwatch/metricAlarm:MetricAlarm", "arn")].sort(),

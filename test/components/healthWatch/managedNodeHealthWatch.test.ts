@@ -82,7 +82,7 @@ describe("managed-node health watch", () => {
             [
                 [["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"], "*"],
                 [
-                    ["dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:PutItem"],
+                    ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"],
                     "arn:aws:dynamodb:eu-west-1:123456789012:health-state",
                 ],
                 // Service Authorization Reference: GetAutomationExecution acts on automation-execution resources.
@@ -103,6 +103,8 @@ describe("managed-node health watch", () => {
         });
         assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
         assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.DIAGNOSE, "false");
+        // One sweep at a time (issue 19, 7): https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+        assert.strictEqual(mocks.named("health-sweep").inputs.reservedConcurrentExecutions, 1);
         assert.deepStrictEqual(mocks.ofType("ssm-fleet-baseline:index:EventDrivenRunbook"), []);
         assert.strictEqual(mocks.named("health-sweep-logs").inputs.kmsKeyId, baseArgs.logKeyArn);
     });

@@ -5,6 +5,7 @@
 // alarms and EventBridge can use only a customer-managed key
 // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
 import * as assert from "assert";
+import { ManagedNodeHealthWatch } from "../../../components/healthWatch/managedNodeHealthWatch";
 import { NotificationPipeline } from "../../../components/notifications/notificationPipeline";
 import { standInAccountId } from "../../../harness/standIns";
 import { underMocks, valueOf } from "../../support/program";
@@ -39,6 +40,9 @@ describe("notification pipeline", () => {
             [
                 ["email", "ops@example.com", "arn:aws:sns:eu-west-1:123456789012:notify-topic"],
                 ["email", "oncall@example.com", "arn:aws:sns:eu-west-1:123456789012:notify-topic"],
+                // The watch topic's, the second path (issue 19, 1).
+                ["email", "ops@example.com", "arn:aws:sns:eu-west-1:123456789012:notify-watch-topic"],
+                ["email", "oncall@example.com", "arn:aws:sns:eu-west-1:123456789012:notify-watch-topic"],
             ],
         );
         assert.strictEqual(await valueOf(result.topicArn), "arn:aws:sns:eu-west-1:123456789012:notify-topic");
@@ -159,7 +163,7 @@ describe("notification pipeline", () => {
         assert.strictEqual(await valueOf(result.notifierFunctionName), "notify-handler-1234567");
     });
 
-    it("alarms to the topic as soon as anything waits in the dead-letter queue", async () => {
+    it("alarms to the topic and the watch topic as soon as anything waits in the dead-letter queue", async () => {
         const { mocks } = await build();
         const alarm = mocks.named("notify-dlq-alarm").inputs;
         assert.deepStrictEqual(
@@ -167,6 +171,148 @@ describe("notification pipeline", () => {
             ["AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: "notify-dlq-1234567" }],
         );
         assert.deepStrictEqual([alarm.comparisonOperator, alarm.threshold], ["GreaterThanThreshold", 0]);
-        assert.deepStrictEqual(alarm.alarmActions, ["arn:aws:sns:eu-west-1:123456789012:notify-topic"]);
+        assert.deepStrictEqual(alarm.alarmActions, [
+            "arn:aws:sns:eu-west-1:123456789012:notify-topic",
+            "arn:aws:sns:eu-west-1:123456789012:notify-watch-topic",
+        ]);
+    });
+
+    it("admits exactly its publishers to the topic: the stack's Lambdas and this account's alarms (issue 19, 11)", async () => {
+        const sweepRole = "arn:aws:iam::123456789012:role/health-sweep-role";
+        const { mocks } = await underMocks({}, () => {
+            const pipeline = new NotificationPipeline("notify", {
+                region: "eu-west-1",
+                accountId: standInAccountId,
+                emails: ["ops@example.com"],
+                logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
+                routes: [],
+            });
+            pipeline.writeTopicPolicy([sweepRole]);
+            return pipeline;
+        });
+        const policy = mocks.named("notify-topic-policy").inputs;
+        assert.strictEqual(policy.arn, "arn:aws:sns:eu-west-1:123456789012:notify-topic");
+        const statements = Object.fromEntries(JSON.parse(policy.policy).Statement.map((s: any) => [s.Sid, s]));
+        const notifierRole = mocks.named("notify-handler-role").outputs.arn;
+        assert.deepStrictEqual(statements.StackPublishers.Principal, { AWS: [notifierRole, sweepRole] });
+        assert.ok(!statements.AccountManages.Action.includes("sns:Publish"));
+        assert.deepStrictEqual(statements.CloudWatchAlarmsPublish.Condition, {
+            StringEquals: { "aws:SourceAccount": standInAccountId },
+            ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:eu-west-1:${standInAccountId}:alarm:*` },
+        });
+        // Anyone else's Publish is denied, whatever their IAM policies allow; AWS services pass to the Allow above.
+        assert.deepStrictEqual(
+            [statements.OnlyStackPublishers.Effect, statements.OnlyStackPublishers.Condition],
+            [
+                "Deny",
+                {
+                    StringNotEquals: { "aws:PrincipalArn": [notifierRole, sweepRole] },
+                    Bool: { "aws:PrincipalIsAWSService": "false" },
+                },
+            ],
+        );
+    });
+
+    describe("two independent paths to a person (issue 19, 1)", () => {
+        const emails = ["ops@example.com", "oncall@example.com"];
+        /** The pipeline and the health watch together, as index.ts wires them. */
+        const buildBoth = () =>
+            underMocks({}, () => {
+                const pipeline = new NotificationPipeline("notify", {
+                    region: "eu-west-1",
+                    accountId: standInAccountId,
+                    emails,
+                    logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
+                    routes: [{ name: "first", description: "first route", eventPattern: '{"source":["aws.ssm"]}' }],
+                });
+                new ManagedNodeHealthWatch("health", {
+                    region: "eu-west-1",
+                    accountId: standInAccountId,
+                    schedule: "rate(5 minutes)",
+                    graceMinutes: 15,
+                    debounceSweeps: 2,
+                    excludeTagKey: "ssm-fleet-baseline:unwatched",
+                    diagnose: false,
+                    topicArn: pipeline.topicArn,
+                    topicKeyArn: pipeline.topicKeyArn,
+                    watchTopicArn: pipeline.watchTopicArn,
+                    logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
+                });
+                return pipeline;
+            });
+
+        /** The alarms that watch the watcher: each must reach a person with the notification topic or its key broken. */
+        const watcherAlarms = [
+            "notify-dlq-alarm",
+            "notify-delivery-failures",
+            "notify-topic-failures",
+            "health-schedule-dlq-alarm",
+            "health-sweep-errors",
+            "health-sweep-stopped",
+        ];
+
+        it("alarm on dropped dead letters and failed deliveries, from the metrics AWS names", async () => {
+            const { mocks } = await buildBoth();
+            const metric = (name: string) => {
+                const inputs = mocks.named(name).inputs;
+                return [inputs.namespace, inputs.metricName, inputs.statistic, Object.keys(inputs.dimensions)];
+            };
+            assert.deepStrictEqual(metric("notify-delivery-failures"), [
+                "AWS/Lambda",
+                "DestinationDeliveryFailures",
+                "Sum",
+                ["FunctionName"],
+            ]);
+            assert.deepStrictEqual(metric("notify-topic-failures"), [
+                "AWS/SNS",
+                "NumberOfNotificationsFailed",
+                "Sum",
+                ["TopicName"],
+            ]);
+        });
+
+        it("still reach every address when the notification key is disabled and its topic deleted", async () => {
+            const { mocks } = await buildBoth();
+            const broken = {
+                keys: new Set(["arn:aws:kms:eu-west-1:123456789012:notify-key"]),
+                topics: new Set(["arn:aws:sns:eu-west-1:123456789012:notify-topic"]),
+            };
+            const topics = mocks.ofType("aws:sns/topic:Topic");
+            const keyPolicies = new Map(
+                mocks
+                    .ofType("aws:kms/key:Key")
+                    .map(k => [`arn:aws:kms:eu-west-1:123456789012:${k.name}`, k.inputs.policy]),
+            );
+            const subscriptions = mocks.ofType("aws:sns/topicSubscription:TopicSubscription").map(s => s.inputs);
+            for (const name of watcherAlarms) {
+                const actions: string[] = mocks.named(name).inputs.alarmActions;
+                const working = actions.filter(arn => {
+                    const topic = topics.find(t => `arn:aws:sns:eu-west-1:123456789012:${t.name}` === arn);
+                    const key = topic?.inputs.kmsMasterKeyId;
+                    if (!topic || broken.topics.has(arn) || broken.keys.has(key)) {
+                        return false;
+                    }
+                    // CloudWatch must be allowed to use the surviving topic's key, which must not be AWS-managed.
+                    const statements = JSON.parse(keyPolicies.get(key) ?? '{"Statement":[]}').Statement;
+                    const cloudWatch = statements.some(
+                        (st: any) => st.Principal?.Service === "cloudwatch.amazonaws.com" && st.Effect === "Allow",
+                    );
+                    const reached = emails.every(email =>
+                        subscriptions.some(
+                            sub => sub.topic === arn && sub.endpoint === email && sub.protocol === "email",
+                        ),
+                    );
+                    return cloudWatch && reached;
+                });
+                assert.ok(
+                    working.length > 0,
+                    `${name} is heard with the notification key and topic broken: ${actions}`,
+                );
+            }
+            assert.notStrictEqual(
+                mocks.named("notify-watch-topic").inputs.kmsMasterKeyId,
+                mocks.named("notify-topic").inputs.kmsMasterKeyId,
+            );
+        });
     });
 });

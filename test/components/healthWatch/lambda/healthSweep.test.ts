@@ -286,4 +286,109 @@ describe("health sweep", () => {
         assert.strictEqual(fleet.events.length, 5_000, "every transition is still an event");
         assert.strictEqual(fleet.table.size, 5_000);
     });
+
+    describe("says things once (issue 19, 7)", () => {
+        const period = 5 * 60_000;
+        /** Nodes named in the sweep's e-mails, events and diagnosis marks, each with how often. */
+        function said(fleet: SimulatedFleet) {
+            const tally = (ids: string[]) => {
+                const counts = new Map<string, number>();
+                for (const id of ids) {
+                    counts.set(id, (counts.get(id) ?? 0) + 1);
+                }
+                return counts;
+            };
+            const details = fleet.events.map(e => JSON.parse(e.Detail));
+            return {
+                mailed: tally(
+                    fleet.published.flatMap(p => p.Message.match(/^- (i-\d{5})/gm) ?? []).map(l => l.slice(2)),
+                ),
+                emitted: tally(details.map(d => `${d.nodeId} ${d.change}`)),
+                diagnosed: tally(details.filter(d => d.diagnose).map(d => d.nodeId)),
+            };
+        }
+        const atMostOnce = (fleet: SimulatedFleet) => {
+            for (const [what, counts] of Object.entries(said(fleet))) {
+                for (const [id, count] of counts) {
+                    assert.strictEqual(count, 1, `${id} ${what} ${count} times`);
+                }
+            }
+        };
+
+        it("two overlapping sweeps mail, emit and diagnose each node at most once", async () => {
+            const fleet = fleetOf(40);
+            for (let i = 0; i < 4; i++) {
+                fleet.setPing(`i-${String(i).padStart(5, "0")}`, "ConnectionLost");
+            }
+            await sweep(fleet, now, { diagnose: true });
+            fleet.latencyMs = 2;
+            const [a, b] = await Promise.all([
+                sweep(fleet, now + period, { diagnose: true }),
+                sweep(fleet, now + period + 1000, { diagnose: true }),
+            ]);
+            fleet.latencyMs = 0;
+            await sweep(fleet, now + 2 * period, { diagnose: true });
+            atMostOnce(fleet);
+            assert.strictEqual(said(fleet).mailed.size, 4, "every lost node is mailed");
+            assert.strictEqual(said(fleet).diagnosed.size, 4);
+            assert.strictEqual(a.contended + b.contended, 4, "the other sweep found each node claimed");
+        });
+
+        it("a sweep killed half way is not repeated by the next, and a failed report is said by the next", async () => {
+            const fleet = fleetOf(20);
+            for (let i = 0; i < 6; i++) {
+                fleet.setPing(`i-${String(i).padStart(5, "0")}`, "ConnectionLost");
+            }
+            await sweep(fleet, now);
+            // Killed while publishing: its claims are written, its report never happens, nothing runs after.
+            const publish = fleet.publish.bind(fleet);
+            fleet.publish = () => new Promise(() => undefined);
+            void sweep(fleet, now + period);
+            await new Promise(resolve => setTimeout(resolve, 50));
+            fleet.publish = publish;
+            await sweep(fleet, now + 2 * period);
+            await sweep(fleet, now + 3 * period);
+            assert.deepStrictEqual(fleet.published, [], "at most once: the killed sweep's claims are not said again");
+
+            // A report that fails is rolled back and said once by the next sweep.
+            fleet.setPing("i-00010", "ConnectionLost");
+            await sweep(fleet, now + 4 * period);
+            fleet.publish = async () => {
+                throw Object.assign(new Error("KMS key disabled"), { name: "KMSDisabledException" });
+            };
+            await assert.rejects(sweep(fleet, now + 5 * period), /KMS key disabled/);
+            fleet.publish = publish;
+            await sweep(fleet, now + 6 * period);
+            await sweep(fleet, now + 7 * period);
+            assert.deepStrictEqual([...said(fleet).mailed.keys()], ["i-00010"]);
+            atMostOnce(fleet);
+        });
+
+        it("resets and reports malformed state items instead of trusting them", async () => {
+            const fleet = fleetOf(4);
+            const plant = (id: string, state: object) =>
+                fleet.table.set(id, { nodeId: { S: id }, state: { S: JSON.stringify({ nodeId: id, ...state }) } });
+            plant("i-00000", { kind: "ec2", status: "connection-lost", badSweeps: "x", alerted: false, since: now });
+            plant("i-00001", { kind: "ec2", status: "connection-lost", badSweeps: 1, alerted: "false", since: now });
+            plant("i-00002", { kind: "ec2", status: "lost", badSweeps: 5, alerted: true, since: "yesterday" });
+            fleet.table.set("i-00003", { nodeId: { S: "i-00003" }, state: { S: "{not json" } });
+            for (const id of ["i-00000", "i-00001", "i-00002"]) {
+                fleet.setPing(id, "ConnectionLost");
+            }
+            const first = await sweep(fleet, now);
+            assert.strictEqual(first.reset, 4);
+            assert.strictEqual(fleet.latestMetrics().UnreadableRecords, 4);
+            assert.ok(!fleet.table.has("i-00003"), "a malformed item of a healthy node is deleted");
+            await sweep(fleet, now + period);
+            assert.deepStrictEqual([...said(fleet).mailed.keys()].sort(), ["i-00000", "i-00001", "i-00002"]);
+        });
+
+        it("gives up on writes that stay throttled after a bounded number of attempts", async () => {
+            const fleet = fleetOf(3);
+            fleet.setPing("i-00000", "ConnectionLost");
+            fleet.throttle.PutItem = 1_000;
+            await assert.rejects(sweep(fleet), /Rate exceeded/);
+            assert.strictEqual(fleet.calls.PutItem, 8);
+        });
+    });
 });

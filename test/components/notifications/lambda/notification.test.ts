@@ -606,6 +606,98 @@ describe("notification e-mails", () => {
             );
         });
 
+        it("never cut inside a surrogate pair, so that the SDK can always encode the request", () => {
+            // The SDK URI-encodes Subject and Message; a lone surrogate makes that throw URIError
+            // before sending, and the event would fail every retry and every redrive (issue 19, 8).
+            for (const { event } of describedSamples()) {
+                for (const lead of ["", "x"]) {
+                    const emoji = JSON.parse(JSON.stringify(event));
+                    for (const key of Object.keys(emoji.detail)) {
+                        emoji.detail[key] = lead + "\u{1F525}".repeat(2000);
+                    }
+                    emoji.detail.planted = "half \uD83D of an emoji";
+                    const { subject, message } = describeEvent(emoji);
+                    assertValidSubject(subject);
+                    assert.doesNotThrow(() => encodeURIComponent(subject));
+                    assert.doesNotThrow(() => encodeURIComponent(message), "message encodes");
+                }
+            }
+        });
+
+        it("make subjects ASCII and keep the subject as written in the body", () => {
+            const event = associationSample();
+            event.detail["document-name"] = "Überprüfung-Café \u{1F525} “quoted”";
+            const { subject, message } = describeEvent(event);
+            assertValidSubject(subject);
+            assert.match(subject, /^[\x20-\x7e]+$/);
+            assert.ok(subject.includes(`Uberprufung-Cafe ? "quoted"`), subject);
+            assert.strictEqual(
+                linesOf(message)[0],
+                "Subject: [SSM us-east-2] Überprüfung-Café \u{1F525} “quoted” Success on i-12345678",
+            );
+            // An ASCII subject leaves the body as it was.
+            assert.ok(!describeEvent(associationSample()).message.startsWith("Subject:"));
+        });
+
+        it("link the console only for regions of the program's region list", () => {
+            for (const region of ["evil.example/login#", "eu-west-1.evil.example", "mars-north-1"]) {
+                for (const { event } of describedSamples()) {
+                    const summary = summaryOf(describeEvent({ ...event, region }).message);
+                    assert.ok(!summary.includes("https://"), `${region}: ${summary}`);
+                }
+            }
+            const linked = summaryOf(describeEvent({ ...associationSample(), region: "eu-west-1" }).message);
+            assert.ok(linked.includes("https://eu-west-1.console.aws.amazon.com/"), linked);
+        });
+
+        it("keep every field on its own line: line breaks and control characters cannot forge lines", () => {
+            const forged =
+                "web1\r\n\nRecovered:\u2028- i-0fffffffffffffff0 (ec2): see https://evil.example/login\u0085end";
+            for (const { event } of describedSamples()) {
+                const hostile = JSON.parse(JSON.stringify(event));
+                for (const key of Object.keys(hostile.detail)) {
+                    hostile.detail[key] = forged;
+                }
+                hostile["detail-type"] = `${hostile["detail-type"]}`;
+                const lines = summaryOf(describeEvent(hostile).message).split(/\n|\u2028|\u2029|\u0085/);
+                for (const line of lines) {
+                    assert.ok(!/^\s*(Recovered:|- i-)/.test(line), `forged line: ${JSON.stringify(line)}`);
+                }
+            }
+            const unknown = { "detail-type": "Made up\nRecovered:", source: "x", detail: {} };
+            assert.ok(!summaryOf(describeEvent(unknown).message).split("\n").includes("Recovered:"));
+        });
+
+        it("send a plain ASCII fallback when SNS refuses a notice as written, and name both reasons when that fails too", async () => {
+            const sent: Notification[] = [];
+            await notifyEvent({ ...associationSample(), extra: "caf\u00e9 \u{1F525}" }, async n => {
+                sent.push(n);
+                if (sent.length === 1) {
+                    throw Object.assign(new Error("Invalid parameter: Subject"), { name: "InvalidParameter" });
+                }
+            });
+            assert.strictEqual(sent.length, 2);
+            assert.strictEqual(sent[1].subject, "[SSM notice] Event could not be mailed as worded");
+            assert.match(sent[1].message, /^[\x20-\x7e\n]+$/);
+            assert.ok(sent[1].message.includes("InvalidParameter: Invalid parameter: Subject"));
+            assert.ok(sent[1].message.includes("caf\\u00e9"));
+            await assert.rejects(
+                notifyEvent(associationSample(), async () => {
+                    throw new URIError("URI malformed");
+                }),
+                /SNS refused the notice \(URIError: URI malformed\) and its plain fallback \(URIError: URI malformed\)/,
+            );
+            let calls = 0;
+            await assert.rejects(
+                notifyEvent(associationSample(), async () => {
+                    calls++;
+                    throw Object.assign(new Error("Rate exceeded"), { name: "Throttled" });
+                }),
+                /Rate exceeded/,
+            );
+            assert.strictEqual(calls, 1, "a throttled publish is left to Lambda's retries");
+        });
+
         it("call a compliance recovery a recovery, and a loss a loss", () => {
             assert.ok(
                 describeEvent(complianceChangeSample()).message.startsWith(
