@@ -69,11 +69,24 @@ const dhmcRole = (args: Partial<aws.iam.RoleArgs> = {}) =>
         assumeRolePolicy: trust("ssm.amazonaws.com"),
         ...args,
     });
+/** A stand-in for one of the baseline's components: its type token is what marks the resources as the baseline's. */
+class BaselineComponent extends pulumi.ComponentResource {
+    constructor(kind: string, name: string) {
+        super(`ssm-fleet-baseline:index:${kind}`, name, {});
+    }
+}
+
+/** A setting as the baseline makes it: a child of its DefaultHostManagement (else baseline-owned-surface advises). */
 const dhmcSetting = (
     settingValue: pulumi.Input<string>,
     name = "dhmc",
     settingId = "/ssm/managed-instance/default-ec2-instance-management-role",
-) => new aws.ssm.ServiceSetting(name, { settingId, settingValue });
+) =>
+    new aws.ssm.ServiceSetting(
+        name,
+        { settingId, settingValue },
+        { parent: new BaselineComponent("DefaultHostManagement", `${name}-owner`) },
+    );
 const dhmcPolicyOf = (role: aws.iam.Role) =>
     new aws.iam.RolePolicyAttachment("dhmc-policy", {
         role: role.name,
@@ -83,13 +96,6 @@ const dhmcPolicyOf = (role: aws.iam.Role) =>
 /** A rule of another team's stack. */
 const foreignRule = (name: string, pattern: pulumi.Input<string>) =>
     new aws.cloudwatch.EventRule(name, { eventPattern: pattern });
-/** A stand-in for one of the baseline's components: its type token is what marks the resources as the baseline's. */
-class BaselineComponent extends pulumi.ComponentResource {
-    constructor(kind: string, name: string) {
-        super(`ssm-fleet-baseline:index:${kind}`, name, {});
-    }
-}
-
 const cases: Record<string, Case[]> = {
     "dhmc-imdsv2-required": [
         {
@@ -335,7 +341,10 @@ const cases: Record<string, Case[]> = {
                 foreignRule("by-prefix", JSON.stringify({ source: [{ prefix: "ssm-fleet" }] }));
                 const role = dhmcRole();
                 dhmcPolicyOf(role);
-                dhmcSetting("service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole", "team-dhmc");
+                new aws.ssm.ServiceSetting("team-dhmc", {
+                    settingId: "/ssm/managed-instance/default-ec2-instance-management-role",
+                    settingValue: "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+                });
             },
             expected: [
                 advisory("baseline-owned-surface", "exact", /Event rule exact matches the source ssm-fleet-baseline/),
