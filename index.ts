@@ -200,3 +200,5 @@ export const patchOutputBucket = patching?.outputBucketName;
 export const flowLogGroupName = flowLogs?.logGroupName;
 export const dashboardName = dashboard?.dashboardName;
 export const tamperHeartbeatParameter = tamperWatch?.heartbeatParameterName;
+export const tamperDhmcSettingScp = tamperWatch?.dhmcSettingScp;
+export const tamperImdsDeclarativePolicy = tamperWatch?.imdsDeclarativePolicy;

@@ -2,6 +2,12 @@
 // chain, in the stack's region, it reads what a first `pulumi up` depends on and says per item
 // "ready", which config key to set and why, or the AWS error that kept it from checking. It only
 // reads (Describe*/Get*); each item runs even when another could not be checked.
+import {
+    CloudTrailClient,
+    DescribeTrailsCommand,
+    GetEventSelectorsCommand,
+    GetTrailStatusCommand,
+} from "@aws-sdk/client-cloudtrail";
 import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from "@aws-sdk/client-config-service";
 import { DescribeRegionsCommand, EC2Client, GetInstanceMetadataDefaultsCommand } from "@aws-sdk/client-ec2";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
@@ -29,6 +35,7 @@ export interface DoctorClients {
     readonly iam: Sender;
     readonly ssm: Sender;
     readonly ec2: Sender;
+    readonly cloudtrail: Sender;
     /** Releases the clients' connections after the run. */
     readonly close?: () => void;
 }
@@ -42,6 +49,7 @@ export interface DoctorSettings {
     readonly dhmcRoleName: string;
     readonly sessionPreferences: boolean;
     readonly sessionPreferencesAdopt: boolean;
+    readonly tamperWatch: boolean;
 }
 
 /** ready: nothing to do. fix: set a key, or act, before `up`. note: worth knowing, no fix. error: not checked. */
@@ -69,6 +77,7 @@ export function doctorSettings(stack: string, config: Record<string, string>): D
         dhmcRoleName: value("dhmcRoleName"),
         sessionPreferences: value("sessionPreferences") === "true",
         sessionPreferencesAdopt: value("sessionPreferencesAdopt") === "true",
+        tamperWatch: value("tamperWatch") === "true",
     };
 }
 
@@ -280,7 +289,86 @@ async function metadataDefaults(s: DoctorSettings, clients: DoctorClients): Prom
           };
 }
 
-const checks = [configRecorder, dhmcRole, dhmcSetting, sessionDocument, regionOptIn, metadataDefaults];
+interface Trail {
+    readonly Name?: string;
+    readonly TrailARN?: string;
+    readonly HomeRegion?: string;
+    readonly IsMultiRegionTrail?: boolean;
+}
+interface FieldSelector {
+    readonly Field?: string;
+    readonly Equals?: string[];
+    readonly NotEquals?: string[];
+}
+interface EventSelectors {
+    readonly EventSelectors?: { ReadWriteType?: string; IncludeManagementEvents?: boolean }[];
+    readonly AdvancedEventSelectors?: { FieldSelectors?: FieldSelector[] }[];
+}
+
+/**
+ * Whether a trail's selectors log management write events. Classic selectors: ReadWriteType All or
+ * WriteOnly with IncludeManagementEvents (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html).
+ * Advanced selectors: eventCategory Equals Management, with no readOnly field that keeps only reads
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html).
+ */
+export function logsManagementWrites(selectors: EventSelectors): boolean {
+    const classic = (selectors.EventSelectors ?? []).some(
+        s => s.IncludeManagementEvents !== false && (s.ReadWriteType === "All" || s.ReadWriteType === "WriteOnly"),
+    );
+    const advanced = (selectors.AdvancedEventSelectors ?? []).some(selector => {
+        const fields = selector.FieldSelectors ?? [];
+        const field = (name: string) => fields.find(f => f.Field === name);
+        const readsOnly =
+            field("readOnly")?.Equals?.includes("true") === true ||
+            field("readOnly")?.NotEquals?.includes("false") === true;
+        return field("eventCategory")?.Equals?.includes("Management") === true && !readsOnly;
+    });
+    return classic || advanced;
+}
+
+/**
+ * The tamper watch's rule sees "AWS API Call via CloudTrail" events only when a trail logs the
+ * region's management write events and is logging: EventBridge needs "a CloudTrail trail with
+ * logging" enabled for them ("Events from AWS services",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/event-types.html), and a trail logs
+ * management events as read, write or both
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html).
+ * includeShadowTrails lists the multi-region and organization trails whose home is another region
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DescribeTrails.html); a shadow
+ * trail is read by its ARN.
+ */
+async function managementTrail(s: DoctorSettings, clients: DoctorClients): Promise<Finding> {
+    const item = "CloudTrail trail";
+    if (!s.tamperWatch) {
+        return { item, status: "ready", message: `not needed (${key("tamperWatch")} is false)` };
+    }
+    const response = await clients.cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+    const covering = ((response.trailList ?? []) as Trail[]).filter(
+        t => t.IsMultiRegionTrail === true || t.HomeRegion === s.region,
+    );
+    const noTrail = `the tamper watch's rule receives AWS API Call via CloudTrail events only from a logging trail with management write events in ${s.region}: create one (a multi-region trail, usually the organization's), or set ${key("tamperWatch")} to false`;
+    if (covering.length === 0) {
+        return { item, status: "fix", message: `no trail covers ${s.region}; ${noTrail}` };
+    }
+    const described = await Promise.all(
+        covering.map(async trail => {
+            const name = trail.TrailARN ?? trail.Name!;
+            const status = await clients.cloudtrail.send(new GetTrailStatusCommand({ Name: name }));
+            const selectors = await clients.cloudtrail.send(new GetEventSelectorsCommand({ TrailName: name }));
+            return { name, logging: status.IsLogging === true, writes: logsManagementWrites(selectors) };
+        }),
+    );
+    const good = described.find(t => t.logging && t.writes);
+    if (good) {
+        return { item, status: "ready", message: `${good.name} is logging management write events in ${s.region}` };
+    }
+    const why = described
+        .map(t => `${t.name} ${t.logging ? "logs no management write events" : "is not logging"}`)
+        .join("; ");
+    return { item, status: "fix", message: `${why}; ${noTrail}` };
+}
+
+const checks = [configRecorder, dhmcRole, dhmcSetting, sessionDocument, regionOptIn, metadataDefaults, managementTrail];
 const itemNames = [
     "Config recorder",
     "DHMC role",
@@ -288,6 +376,7 @@ const itemNames = [
     sessionPreferencesDocument,
     "region opt-in",
     "instance metadata defaults",
+    "CloudTrail trail",
 ];
 
 /** Runs every check; one that AWS refuses reports "could not check" and the others still run. */
@@ -335,6 +424,7 @@ export function realDoctorClients(
         iam: new IAMClient(options),
         ssm: new SSMClient(options),
         ec2: new EC2Client(options),
+        cloudtrail: new CloudTrailClient(options),
     };
     return { ...clients, close: () => Object.values(clients).forEach(client => client.destroy()) };
 }

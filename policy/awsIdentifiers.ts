@@ -13,3 +13,6 @@ export const dhmcManagedPolicyName = "AmazonSSMManagedEC2InstanceDefaultPolicy";
 /** The interface endpoints SSM Agent uses; ec2messages only serves agents older than 3.3.40.0. */
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
 export const ssmInterfaceEndpointServices = ["ssm", "ssmmessages", "ec2messages"] as const;
+
+/** The event source of this program's own events (the health watch's node transitions). */
+export const healthEventSource = "ssm-fleet-baseline";

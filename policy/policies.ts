@@ -17,7 +17,12 @@ import {
     StackValidationPolicy,
     validateResourceOfType,
 } from "@pulumi/policy";
-import { dhmcManagedPolicyName, dhmcSettingId, ssmInterfaceEndpointServices } from "./awsIdentifiers";
+import {
+    dhmcManagedPolicyName,
+    dhmcSettingId,
+    healthEventSource,
+    ssmInterfaceEndpointServices,
+} from "./awsIdentifiers";
 import { allowsAction, deniesInsecureTransport, trustsService } from "./iamDocuments";
 import { known, Reference, StackResources, Target } from "./stackLinks";
 import { notYetKnown, read } from "./unknowns";
@@ -407,7 +412,104 @@ const privateTlsOnlyBuckets: StackCheck = {
     },
 };
 
-const stackChecks = [instanceProfileWithoutSsm, serviceSetting, lambdaRoleLeastPrivilege, privateTlsOnlyBuckets];
+/**
+ * Whether a resource belongs to a component of this program, whose type tokens are
+ * `ssm-fleet-baseline:index:<Class>` (CONTRIBUTING.md, "Resource identity"): `kind` names one
+ * component, or any of them when omitted. The baseline's own DHMC setting is a child of its
+ * DefaultHostManagement, its rules children of its components; another team's are not.
+ */
+function ownedByBaseline(resource: PolicyResource, kind?: string): boolean {
+    for (let owner = resource.parent; owner; owner = owner.parent) {
+        if (kind ? owner.type === `${packName}:index:${kind}` : owner.type.startsWith(`${packName}:index:`)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/**
+ * Whether an event pattern's `source` names this program's event source, by EventBridge's content
+ * filters: an exact value, prefix, equals-ignore-case or wildcard
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).
+ * anything-but and a pattern without `source` also match it, but they target no source in particular.
+ */
+export function matchesBaselineSource(pattern: unknown): boolean {
+    let parsed: unknown;
+    try {
+        parsed = typeof pattern === "string" ? JSON.parse(pattern) : pattern;
+    } catch {
+        return false;
+    }
+    const sources = (parsed as { source?: unknown } | null)?.source;
+    if (!Array.isArray(sources)) {
+        return false;
+    }
+    const wildcard = (glob: string) =>
+        new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(healthEventSource);
+    return sources.some(filter => {
+        if (typeof filter === "string") {
+            return filter === healthEventSource;
+        }
+        const f = (filter ?? {}) as Record<string, unknown>;
+        return (
+            (typeof f.prefix === "string" && healthEventSource.startsWith(f.prefix)) ||
+            (typeof f["equals-ignore-case"] === "string" &&
+                f["equals-ignore-case"].toLowerCase() === healthEventSource.toLowerCase()) ||
+            (typeof f.wildcard === "string" && wildcard(f.wildcard))
+        );
+    });
+}
+
+const baselineSurface: StackCheck = {
+    // The tamper watch mails out-of-band changes to the DHMC setting; a rule on this program's
+    // source sees its node-health events, which carry the fleet's instance ids.
+    name: "baseline-owned-surface",
+    description:
+        "Advisory for stacks other than the baseline: an EventBridge rule on the baseline's event source (ssm-fleet-baseline) depends on events the baseline may change, and a DHMC service setting competes with the baseline's own, which its tamper watch reports.",
+    findings: stack => {
+        const findings: Finding[] = [];
+        for (const rule of stack.ofType(aws.cloudwatch.EventRule).filter(r => !ownedByBaseline(r))) {
+            const pattern = known(rule, "eventPattern");
+            if (pattern === undefined) {
+                if (read(() => rule.props.eventPattern) === notYetKnown) {
+                    findings.push(
+                        unverifiable(
+                            rule.urn,
+                            `Event rule ${rule.name} has a pattern known only after the update, so whether it matches the ${healthEventSource} source cannot be checked.`,
+                        ),
+                    );
+                }
+                continue;
+            }
+            if (matchesBaselineSource(pattern)) {
+                findings.push({
+                    urn: rule.urn,
+                    message: `Event rule ${rule.name} matches the source ${healthEventSource}, the ssm-fleet-baseline program's own events: their shape is the baseline's to change, so subscribe to its notification topic, or ask its owners for a route.`,
+                });
+            }
+        }
+        for (const setting of stack.ofType(aws.ssm.ServiceSetting)) {
+            const id = known(setting, "settingId");
+            const dhmc =
+                typeof id === "string" && (id === dhmcSettingId || id.endsWith(`:servicesetting${dhmcSettingId}`));
+            if (dhmc && !ownedByBaseline(setting, "DefaultHostManagement")) {
+                findings.push({
+                    urn: setting.urn,
+                    message: `Service setting ${setting.name} sets DHMC (${dhmcSettingId}), which the ssm-fleet-baseline stack of this account and Region owns: its tamper watch mails the change as tampering and its next up reverts it. Set dhmcRole in the baseline instead.`,
+                });
+            }
+        }
+        return findings;
+    },
+};
+
+const stackChecks = [
+    instanceProfileWithoutSsm,
+    serviceSetting,
+    lambdaRoleLeastPrivilege,
+    privateTlsOnlyBuckets,
+    baselineSurface,
+];
 
 /** A stack check as a mandatory policy; what it cannot check goes to the advisory `unverifiable` policy. */
 function mandatory(check: StackCheck): StackValidationPolicy {
@@ -639,6 +741,7 @@ export const policies: Policies = [
             }),
         ],
     },
+    { ...mandatory(baselineSurface), enforcementLevel: "advisory" },
     {
         name: "unverifiable",
         description:

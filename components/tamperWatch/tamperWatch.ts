@@ -4,6 +4,8 @@ import { alarm } from "../parts/alarm";
 import { heartbeatMetric, heartbeatTagKey, TamperContext } from "../parts/lambda/tamperContext";
 import { NotificationRoute } from "../parts/notificationRoute";
 import { policyDocument, scopedServiceTrustPolicy } from "../parts/policyDocuments";
+import { partitionOf } from "../../aws/partition";
+import { dhmcSettingScp, imdsDeclarativePolicy } from "./preventionPolicies";
 import { heartbeatCall, heartbeatPattern, tamperPattern } from "./watchedCalls";
 
 /** What stack configuration decides. */
@@ -77,6 +79,13 @@ export function tamperContext(
 export class TamperWatch extends pulumi.ComponentResource {
     public readonly heartbeatParameterName: pulumi.Output<string>;
     public readonly alarmArns: pulumi.Output<string>[];
+    /**
+     * For the organization's administrators to attach (opt-in): an SCP that denies the DHMC setting's
+     * writes to all but the deployers (only when deployers are configured, or it would lock the stack
+     * out), and an EC2 declarative policy that holds the IMDS defaults at IMDSv2 required. JSON.
+     */
+    public readonly dhmcSettingScp: pulumi.Output<string> | undefined;
+    public readonly imdsDeclarativePolicy: string;
 
     constructor(name: string, args: TamperWatchArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:TamperWatch", name, {}, opts);
@@ -87,7 +96,25 @@ export class TamperWatch extends pulumi.ComponentResource {
 
         this.heartbeatParameterName = parameter.name;
         this.alarmArns = [blind.arn];
-        this.registerOutputs({ heartbeatParameterName: this.heartbeatParameterName });
+        this.dhmcSettingScp =
+            args.deployerArns.length > 0
+                ? pulumi.output(args.accountId).apply(accountId =>
+                      JSON.stringify(
+                          dhmcSettingScp({
+                              partition: partitionOf(args.region),
+                              region: args.region,
+                              accountId,
+                              deployerArns: args.deployerArns,
+                          }),
+                      ),
+                  )
+                : undefined;
+        this.imdsDeclarativePolicy = JSON.stringify(imdsDeclarativePolicy());
+        this.registerOutputs({
+            heartbeatParameterName: this.heartbeatParameterName,
+            dhmcSettingScp: this.dhmcSettingScp,
+            imdsDeclarativePolicy: this.imdsDeclarativePolicy,
+        });
     }
 
     private heartbeatParameter(name: string): aws.ssm.Parameter {

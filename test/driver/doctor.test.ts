@@ -11,6 +11,13 @@
 // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html); ManagedBy
 // declarative-policy means the account cannot change the IMDS defaults
 // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataDefaultsResponse.html).
+// "AWS API Call via CloudTrail" events need a logging trail ("Events from AWS services",
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/event-types.html) with management write
+// events (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html);
+// selector shapes: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html and
+// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html; DescribeTrails
+// with includeShadowTrails lists other regions' multi-region trails
+// (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DescribeTrails.html).
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -22,6 +29,7 @@ import {
     DoctorSettings,
     doctorSettings,
     Finding,
+    logsManagementWrites,
     Sender,
 } from "../../driver/doctor";
 import { main } from "../../driver/driver";
@@ -66,7 +74,10 @@ const settings: DoctorSettings = {
     dhmcRoleName: roleName,
     sessionPreferences: true,
     sessionPreferencesAdopt: false,
+    tamperWatch: true,
 };
+
+const orgTrailArn = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail";
 
 /** A region where a first deploy with the default config goes through. */
 const readyAnswers = {
@@ -93,6 +104,19 @@ const readyAnswers = {
         DescribeRegionsCommand: { Regions: [{ RegionName: "eu-west-1", OptInStatus: "opt-in-not-required" }] },
         GetInstanceMetadataDefaultsCommand: { AccountLevel: {} },
     },
+    // The organization's multi-region trail, homed in us-east-1: a shadow trail in eu-west-1.
+    cloudtrail: {
+        DescribeTrailsCommand: {
+            trailList: [
+                { Name: "org-trail", TrailARN: orgTrailArn, HomeRegion: "us-east-1", IsMultiRegionTrail: true },
+            ],
+        },
+        GetTrailStatusCommand: { IsLogging: true },
+        GetEventSelectorsCommand: {
+            TrailARN: orgTrailArn,
+            EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true, DataResources: [] }],
+        },
+    },
 };
 
 type Answers = typeof readyAnswers;
@@ -103,6 +127,7 @@ function clientsFor(changes: { [K in keyof Answers]?: Record<string, unknown> } 
         iam: scripted({ ...readyAnswers.iam, ...changes.iam }),
         ssm: scripted({ ...readyAnswers.ssm, ...changes.ssm }),
         ec2: scripted({ ...readyAnswers.ec2, ...changes.ec2 }),
+        cloudtrail: scripted({ ...readyAnswers.cloudtrail, ...changes.cloudtrail }),
     };
 }
 
@@ -125,6 +150,7 @@ describe("doctor, the read-only preflight", () => {
                 ["region opt-in", "ready"],
                 // Unset IMDS defaults are worth knowing: this stack changes them for the region.
                 ["instance metadata defaults", "note"],
+                ["CloudTrail trail", "ready"],
             ],
         );
         assert.strictEqual(doctorExitCode(findings), ExitCode.success);
@@ -135,7 +161,7 @@ describe("doctor, the read-only preflight", () => {
         const clients = clientsFor();
         await doctor(settings, clients);
         const sent = Object.values(clients).flatMap(c => (c as { sent: string[] }).sent);
-        assert.ok(sent.length >= 6);
+        assert.ok(sent.length >= 9);
         assert.ok(
             sent.every(name => /^(Describe|Get)/.test(name)),
             sent.join(", "),
@@ -510,6 +536,204 @@ describe("doctor, the read-only preflight", () => {
         });
     });
 
+    describe("CloudTrail trail", () => {
+        const trails = (...list: Record<string, unknown>[]) => ({
+            cloudtrail: { ...readyAnswers.cloudtrail, DescribeTrailsCommand: { trailList: list } },
+        });
+        const selectors = (answer: Record<string, unknown>) => ({
+            cloudtrail: { ...readyAnswers.cloudtrail, GetEventSelectorsCommand: answer },
+        });
+
+        it("is ready with another region's multi-region trail, read by its ARN, after asking for shadow trails", async () => {
+            const inputs: Record<string, unknown>[] = [];
+            const clients = clientsFor();
+            const cloudtrail = clients.cloudtrail;
+            const f = finding(
+                await doctor(settings, {
+                    ...clients,
+                    cloudtrail: {
+                        send: command => {
+                            inputs.push({ [command.constructor.name]: command.input });
+                            return cloudtrail.send(command);
+                        },
+                    },
+                }),
+                "CloudTrail trail",
+            );
+            assert.deepStrictEqual(
+                [f.status, f.message],
+                ["ready", `${orgTrailArn} is logging management write events in eu-west-1`],
+            );
+            assert.deepStrictEqual(inputs, [
+                { DescribeTrailsCommand: { includeShadowTrails: true } },
+                { GetTrailStatusCommand: { Name: orgTrailArn } },
+                { GetEventSelectorsCommand: { TrailName: orgTrailArn } },
+            ]);
+        });
+
+        it("says to create a trail where none covers the region, or to turn the watch off", async () => {
+            const findings = await doctor(settings, clientsFor(trails()));
+            const f = finding(findings, "CloudTrail trail");
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /^no trail covers eu-west-1; .*AWS API Call via CloudTrail/);
+            assert.match(f.message, /set ssm-fleet-baseline:tamperWatch to false$/);
+            assert.strictEqual(doctorExitCode(findings), ExitCode.configurationError);
+        });
+
+        it("does not count another region's single-region trail", async () => {
+            const f = finding(
+                await doctor(
+                    settings,
+                    clientsFor(
+                        trails({
+                            Name: "local",
+                            TrailARN: "arn:aws:cloudtrail:us-east-1:123456789012:trail/local",
+                            HomeRegion: "us-east-1",
+                            IsMultiRegionTrail: false,
+                        }),
+                    ),
+                ),
+                "CloudTrail trail",
+            );
+            assert.match(f.message, /^no trail covers eu-west-1/);
+        });
+
+        it("counts this region's single-region trail", async () => {
+            const f = finding(
+                await doctor(
+                    settings,
+                    clientsFor(trails({ Name: "here", HomeRegion: "eu-west-1", IsMultiRegionTrail: false })),
+                ),
+                "CloudTrail trail",
+            );
+            assert.deepStrictEqual(
+                [f.status, f.message],
+                ["ready", "here is logging management write events in eu-west-1"],
+            );
+        });
+
+        it("needs a fix when the trail is not logging", async () => {
+            const f = finding(
+                await doctor(
+                    settings,
+                    clientsFor({
+                        cloudtrail: { ...readyAnswers.cloudtrail, GetTrailStatusCommand: { IsLogging: false } },
+                    }),
+                ),
+                "CloudTrail trail",
+            );
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, new RegExp(`^${orgTrailArn} is not logging; `));
+        });
+
+        it("needs a fix when the trail logs only read events", async () => {
+            const f = finding(
+                await doctor(
+                    settings,
+                    clientsFor(
+                        selectors({ EventSelectors: [{ ReadWriteType: "ReadOnly", IncludeManagementEvents: true }] }),
+                    ),
+                ),
+                "CloudTrail trail",
+            );
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /logs no management write events/);
+        });
+
+        it("is ready when one of several trails logs management writes", async () => {
+            const clients = clientsFor(
+                trails(
+                    { Name: "data-only", HomeRegion: "eu-west-1" },
+                    { Name: "org-trail", TrailARN: orgTrailArn, HomeRegion: "us-east-1", IsMultiRegionTrail: true },
+                ),
+            );
+            const cloudtrail = clients.cloudtrail;
+            const f = finding(
+                await doctor(settings, {
+                    ...clients,
+                    cloudtrail: {
+                        send: command =>
+                            command.constructor.name === "GetEventSelectorsCommand" &&
+                            command.input.TrailName === "data-only"
+                                ? Promise.resolve({
+                                      EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: false }],
+                                  })
+                                : cloudtrail.send(command),
+                    },
+                }),
+                "CloudTrail trail",
+            );
+            assert.strictEqual(f.status, "ready");
+            assert.match(f.message, /^arn:aws:cloudtrail:us-east-1:111122223333:trail\/org-trail is logging/);
+        });
+
+        it("reads classic and advanced selectors as CloudTrail defines them", () => {
+            const classic = (ReadWriteType: string, IncludeManagementEvents: boolean) => ({
+                EventSelectors: [{ ReadWriteType, IncludeManagementEvents }],
+            });
+            assert.strictEqual(logsManagementWrites(classic("All", true)), true);
+            assert.strictEqual(logsManagementWrites(classic("WriteOnly", true)), true);
+            assert.strictEqual(logsManagementWrites(classic("ReadOnly", true)), false);
+            assert.strictEqual(logsManagementWrites(classic("All", false)), false);
+            const advanced = (...FieldSelectors: Record<string, unknown>[]) => ({
+                AdvancedEventSelectors: [{ FieldSelectors }],
+            });
+            const management = { Field: "eventCategory", Equals: ["Management"] };
+            assert.strictEqual(logsManagementWrites(advanced(management)), true);
+            assert.strictEqual(
+                logsManagementWrites(advanced(management, { Field: "readOnly", Equals: ["false"] })),
+                true,
+            );
+            assert.strictEqual(
+                logsManagementWrites(advanced(management, { Field: "readOnly", Equals: ["true"] })),
+                false,
+            );
+            assert.strictEqual(
+                logsManagementWrites(advanced(management, { Field: "readOnly", NotEquals: ["false"] })),
+                false,
+            );
+            assert.strictEqual(
+                logsManagementWrites(
+                    advanced(
+                        { Field: "eventCategory", Equals: ["Data"] },
+                        { Field: "resources.type", Equals: ["AWS::S3::Object"] },
+                    ),
+                ),
+                false,
+            );
+            assert.strictEqual(logsManagementWrites({}), false);
+        });
+
+        it("does not look when the stack has no tamper watch", async () => {
+            const clients = clientsFor(trails());
+            const f = finding(await doctor({ ...settings, tamperWatch: false }, clients), "CloudTrail trail");
+            assert.deepStrictEqual(
+                [f.status, f.message],
+                ["ready", "not needed (ssm-fleet-baseline:tamperWatch is false)"],
+            );
+            assert.deepStrictEqual((clients.cloudtrail as unknown as { sent: string[] }).sent, []);
+        });
+
+        it("reports an AWS refusal as could not check", async () => {
+            const f = finding(
+                await doctor(
+                    settings,
+                    clientsFor({
+                        cloudtrail: {
+                            ...readyAnswers.cloudtrail,
+                            DescribeTrailsCommand: awsError("AccessDeniedException", "no cloudtrail:DescribeTrails"),
+                        },
+                    }),
+                ),
+                "CloudTrail trail",
+            );
+            assert.deepStrictEqual(
+                [f.status, f.message],
+                ["error", "could not check: AccessDeniedException: no cloudtrail:DescribeTrails"],
+            );
+        });
+    });
+
     it("reads the stack file with Pulumi.yaml's defaults for the keys it leaves out", () => {
         assert.deepStrictEqual(
             doctorSettings("dev", { "aws:region": "eu-west-1", "ssm-fleet-baseline:dhmcRole": "import" }),
@@ -521,7 +745,12 @@ describe("doctor, the read-only preflight", () => {
                 dhmcRoleName: roleName,
                 sessionPreferences: true,
                 sessionPreferencesAdopt: false,
+                tamperWatch: true,
             },
+        );
+        assert.strictEqual(
+            doctorSettings("dev", { "aws:region": "eu-west-1", "ssm-fleet-baseline:tamperWatch": "false" }).tamperWatch,
+            false,
         );
         assert.throws(() => doctorSettings("dev", {}), /stack dev has no aws:region/);
     });

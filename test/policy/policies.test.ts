@@ -8,7 +8,9 @@ import * as assert from "assert";
 import { DefaultHostManagement } from "../../components/defaultHostManagement";
 import { PrivateBucket } from "../../components/parts/privateBucket";
 import { evaluatePolicies, Violation } from "../../policy/evaluate";
-import { managedPoliciesAllowingRegistration, policies } from "../../policy/policies";
+import { managedPoliciesAllowingRegistration, matchesBaselineSource, policies } from "../../policy/policies";
+import { healthEventSource } from "../../aws/events";
+import { matchesPattern } from "../support/eventPattern";
 import { EngineResource, Mode, modes, synthesize, synthesizeStack } from "../support/engineView";
 import { PolicyAnalyzer, startAnalyzers } from "../support/policyAnalyzer";
 
@@ -27,6 +29,12 @@ interface Case {
     readonly expected: readonly Expected[] | Readonly<Record<Mode, readonly Expected[]>>;
 }
 
+const advisory = (policy: string, on: string, message: RegExp): Expected => ({
+    policy,
+    level: "advisory",
+    on,
+    message,
+});
 const violation = (policy: string, on: string, message: RegExp): Expected => ({
     policy,
     level: "mandatory",
@@ -61,17 +69,33 @@ const dhmcRole = (args: Partial<aws.iam.RoleArgs> = {}) =>
         assumeRolePolicy: trust("ssm.amazonaws.com"),
         ...args,
     });
+/** A stand-in for one of the baseline's components: its type token is what marks the resources as the baseline's. */
+class BaselineComponent extends pulumi.ComponentResource {
+    constructor(kind: string, name: string) {
+        super(`ssm-fleet-baseline:index:${kind}`, name, {});
+    }
+}
+
+/** A setting as the baseline makes it: a child of its DefaultHostManagement (else baseline-owned-surface advises). */
 const dhmcSetting = (
     settingValue: pulumi.Input<string>,
     name = "dhmc",
     settingId = "/ssm/managed-instance/default-ec2-instance-management-role",
-) => new aws.ssm.ServiceSetting(name, { settingId, settingValue });
+) =>
+    new aws.ssm.ServiceSetting(
+        name,
+        { settingId, settingValue },
+        { parent: new BaselineComponent("DefaultHostManagement", `${name}-owner`) },
+    );
 const dhmcPolicyOf = (role: aws.iam.Role) =>
     new aws.iam.RolePolicyAttachment("dhmc-policy", {
         role: role.name,
         policyArn: managed("AmazonSSMManagedEC2InstanceDefaultPolicy"),
     });
 
+/** A rule of another team's stack. */
+const foreignRule = (name: string, pattern: pulumi.Input<string>) =>
+    new aws.cloudwatch.EventRule(name, { eventPattern: pattern });
 const cases: Record<string, Case[]> = {
     "dhmc-imdsv2-required": [
         {
@@ -306,6 +330,69 @@ const cases: Record<string, Case[]> = {
                     ),
                 ],
                 update: [violation("dhmc-instance-profile-without-ssm", "app-profile", /through role policy built/)],
+            },
+        },
+    ],
+    "baseline-owned-surface": [
+        {
+            title: "advises another stack's rules on the baseline's event source (exact, prefix) and its DHMC setting",
+            build: () => {
+                foreignRule("exact", JSON.stringify({ source: ["ssm-fleet-baseline"], "detail-type": ["x"] }));
+                foreignRule("by-prefix", JSON.stringify({ source: [{ prefix: "ssm-fleet" }] }));
+                const role = dhmcRole();
+                dhmcPolicyOf(role);
+                new aws.ssm.ServiceSetting("team-dhmc", {
+                    settingId: "/ssm/managed-instance/default-ec2-instance-management-role",
+                    settingValue: "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+                });
+            },
+            expected: [
+                advisory("baseline-owned-surface", "exact", /Event rule exact matches the source ssm-fleet-baseline/),
+                advisory("baseline-owned-surface", "by-prefix", /Event rule by-prefix matches the source/),
+                advisory(
+                    "baseline-owned-surface",
+                    "team-dhmc",
+                    /Service setting team-dhmc sets DHMC .* its tamper watch mails the change as tampering/,
+                ),
+            ],
+        },
+        {
+            title: "leaves the baseline's own resources alone: its DHMC setting under DefaultHostManagement, its rules under its components",
+            build: () => {
+                new DefaultHostManagement("dhmc", {
+                    region: "eu-west-1",
+                    role: "create",
+                    roleName: dhmcRoleName,
+                    regionalSettingsProtection: "retain",
+                });
+                const watch = new BaselineComponent("ManagedNodeHealthWatch", "health");
+                new aws.cloudwatch.EventRule(
+                    "health-diagnose",
+                    { eventPattern: JSON.stringify({ source: ["ssm-fleet-baseline"] }) },
+                    { parent: watch },
+                );
+                foreignRule("other-source", JSON.stringify({ source: ["aws.ssm"] }));
+                new aws.cloudwatch.EventRule("schedule", { scheduleExpression: "rate(1 hour)" });
+            },
+            expected: [],
+        },
+        {
+            title: "says when a rule's pattern is known only after the update, and checks it in the update",
+            build: () => {
+                // Built from an ARN, which a preview does not know.
+                const source = new aws.ssm.Parameter("source", { type: "String", value: "x" }).arn.apply(
+                    () => "ssm-fleet-baseline",
+                );
+                foreignRule("late", pulumi.jsonStringify({ source: [source] }));
+            },
+            expected: {
+                preview: [
+                    unverifiable(
+                        "late",
+                        /baseline-owned-surface: Event rule late has a pattern known only after the update/,
+                    ),
+                ],
+                update: [advisory("baseline-owned-surface", "late", /Event rule late matches the source/)],
             },
         },
     ],
@@ -858,6 +945,33 @@ function assertReports(found: readonly Violation[], expected: readonly Expected[
 
 const sorted = (violations: readonly Violation[]) =>
     [...violations].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+describe("the baseline-owned-surface policy's source filter", () => {
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+    it("agrees with EventBridge's matching of the baseline's source", () => {
+        const event = { source: healthEventSource, "detail-type": "x", detail: {} };
+        for (const source of [
+            ["ssm-fleet-baseline"],
+            ["aws.ssm", "ssm-fleet-baseline"],
+            [{ prefix: "ssm-fleet" }],
+            [{ prefix: "ssm-fleet-baseline-x" }],
+            [{ "equals-ignore-case": "SSM-Fleet-Baseline" }],
+            ["aws.ssm"],
+        ]) {
+            const pattern = { source };
+            assert.strictEqual(
+                matchesBaselineSource(JSON.stringify(pattern)),
+                matchesPattern(pattern, event),
+                JSON.stringify(source),
+            );
+        }
+        // Wildcards, which the test matcher does not implement: * matches any run of characters.
+        assert.strictEqual(matchesBaselineSource(JSON.stringify({ source: [{ wildcard: "ssm-*-baseline" }] })), true);
+        assert.strictEqual(matchesBaselineSource(JSON.stringify({ source: [{ wildcard: "ssm-*.baseline" }] })), false);
+        assert.strictEqual(matchesBaselineSource("{ not json"), false);
+        assert.strictEqual(matchesBaselineSource(JSON.stringify({ "detail-type": ["x"] })), false);
+    });
+});
 
 describe("policies through the pack's analyzer", function () {
     let analyzers: Record<Mode, PolicyAnalyzer>;

@@ -214,7 +214,15 @@ const maxRequestShown = 600;
 /** Subjects are ASCII: other characters become "?" (SNS's length limit is applied later). */
 const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, "?");
 
-/** The e-mail for a watched call. */
+/**
+ * The e-mail for a watched call. Its fix is the stack-wide up, not `pulumi up --target <owner URN>`
+ * (pulumi/pulumi 1b59498): a literal --target URN selects that resource alone, not its children
+ * (UrnTargets.Contains, pkg/resource/deploy/deployment.go); --target-dependents adds the children (a
+ * parent counts as a dependency, State.GetAllDependencies) but also everything depending on them; a
+ * `<type>**` URN glob takes every instance of the type; a targeted up fails with "untargeted create"
+ * when a recreated child needs an untargeted resource; and an up without --refresh does not see an
+ * out-of-band change at all. The driver's up refreshes, then deploys everything.
+ */
 export function describeTamper(event: Fields, detail: Fields, context: TamperContext | undefined): Notice {
     const region = field(event, "region");
     const call = callName(field(detail, "eventName"));

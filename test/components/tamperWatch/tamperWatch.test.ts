@@ -11,7 +11,7 @@ import { heartbeatParameterName, tamperRoutes, TamperWatch } from "../../../comp
 import { cloudTrailEvent, tamperRecords } from "../../../harness/fixtures";
 import { standInAccountId } from "../../../harness/standIns";
 import { matchesPattern } from "../../support/eventPattern";
-import { underMocks } from "../../support/program";
+import { underMocks, valueOf } from "../../support/program";
 
 const settings = { region: "eu-west-1", deployerArns: [] };
 const routes = (region: string) => tamperRoutes({ ...settings, region }, "dev");
@@ -151,5 +151,39 @@ describe("tamper watch dead-man's switch", () => {
         );
         assert.match(alarm.alarmDescription, /^Tamper detection blind in eu-west-1/);
         assert.deepStrictEqual(alarm.alarmActions, ["arn:aws:sns:eu-west-1:123456789012:topic"]);
+    });
+});
+
+describe("tamper watch prevention outputs", () => {
+    const build = (deployerArns: string[]) =>
+        underMocks(
+            {},
+            () =>
+                new TamperWatch("tamper", {
+                    region: "eu-west-1",
+                    deployerArns,
+                    accountId: standInAccountId,
+                    topicArn: "arn:aws:sns:eu-west-1:123456789012:topic",
+                }),
+        );
+
+    it("offers the DHMC setting SCP for this account and Region, exempting the configured deployers", async () => {
+        const deployer = "arn:aws:iam::123456789012:role/deploy";
+        const { result } = await build([deployer]);
+        const scp = JSON.parse(await valueOf(result.dhmcSettingScp!));
+        assert.strictEqual(
+            scp.Statement[0].Resource,
+            `arn:aws:ssm:eu-west-1:${standInAccountId}:servicesetting/ssm/managed-instance/default-ec2-instance-management-role`,
+        );
+        assert.deepStrictEqual(scp.Statement[0].Condition, { ArnNotLike: { "aws:PrincipalArn": [deployer] } });
+    });
+
+    it("offers no SCP without deployers, since it would deny the stack's own deployment too", async () => {
+        const { result } = await build([]);
+        assert.strictEqual(result.dhmcSettingScp, undefined);
+        assert.strictEqual(
+            JSON.parse(result.imdsDeclarativePolicy).ec2_attributes.instance_metadata_defaults.http_tokens["@@assign"],
+            "required",
+        );
     });
 });
