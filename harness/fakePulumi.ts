@@ -62,8 +62,10 @@ process.on("SIGINT", () => {
 setTimeout(() => {
   if (result.stdout) process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
-  // The SDK tails the event log every 200 ms and stops when the command exits.
-  setTimeout(() => process.exit(result.code || 0), eventLog >= 0 ? 1000 : 0);
+  // The SDK (3.248, automation/stack.js readLines) polls the event log every 200 ms and reads it once
+  // more when the command exits (cleanUp: tail.quit()); staying one poll and a half after writing the
+  // summary lets a regular poll read it too. Without a summary there is nothing to wait for.
+  setTimeout(() => process.exit(result.code || 0), eventLog >= 0 && result.changes ? 300 : 0);
 }, result.delayMs || 0);
 `;
 

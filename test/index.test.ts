@@ -12,7 +12,7 @@ import {
 } from "../components/patchManager";
 import { RecordingMocks, standInActivationCode } from "../harness/standIns";
 import { SerializedRequestMocks } from "./support/plainValues";
-import { runProgram, stackConfig } from "./support/program";
+import { committedStack, runProgram, stackConfig } from "./support/program";
 
 /** Every resource we register sits under one of our components and is named from it. */
 function assertComponentTree(mocks: RecordingMocks) {
@@ -38,7 +38,7 @@ function assertComponentTree(mocks: RecordingMocks) {
 
 describe("the program", () => {
     it("synthesizes Pulumi.dev.yaml: one zone, a closed VPC, no ec2messages endpoint", async () => {
-        const { mocks, outputs } = await runProgram("dev");
+        const { mocks, outputs } = await committedStack("dev");
         assert.deepStrictEqual(outputs.subnetIds, ["ssm-vpc-isolated-1-id"]);
         assert.deepStrictEqual(Object.keys(outputs.interfaceEndpointIds as object), [
             "ssm",
@@ -65,7 +65,7 @@ describe("the program", () => {
     });
 
     it("synthesizes Pulumi.prod.yaml: three zones, ec2messages, protected regional settings", async () => {
-        const { mocks, outputs } = await runProgram("prod");
+        const { mocks, outputs } = await committedStack("prod");
         assert.strictEqual((outputs.subnetIds as string[]).length, 3);
         assert.deepStrictEqual(Object.keys(outputs.interfaceEndpointIds as object), [
             "ssm",
@@ -83,7 +83,7 @@ describe("the program", () => {
     });
 
     it("routes this stack's agent-update results and managed-node compliance changes to the notifier", async () => {
-        const { mocks, outputs } = await runProgram("dev");
+        const { mocks, outputs } = await committedStack("dev");
         assert.deepStrictEqual(
             JSON.parse(mocks.named("ssm-notify-agent-update").inputs.eventPattern),
             associationRunPattern(outputs.agentUpdateAssociationId as string),
@@ -95,7 +95,7 @@ describe("the program", () => {
     });
 
     it("sets the region's Session Manager preferences, logging with the DHMC and hybrid roles", async () => {
-        const { mocks, outputs } = await runProgram("dev");
+        const { mocks, outputs } = await committedStack("dev");
         assert.strictEqual(outputs.sessionPreferencesDocument, "SSM-SessionManagerRunShell");
         const inputs = JSON.parse(mocks.named("session-manager-preferences").inputs.content).inputs;
         assert.deepStrictEqual(
@@ -116,7 +116,7 @@ describe("the program", () => {
     });
 
     it("lets the DHMC and hybrid roles upload agent-update and patch output", async () => {
-        const { mocks, outputs } = await runProgram("dev");
+        const { mocks, outputs } = await committedStack("dev");
         assert.deepStrictEqual(
             [
                 "ssm-agent-update-output-write",
@@ -134,7 +134,7 @@ describe("the program", () => {
     });
 
     it("creates dev's hybrid role and tier but no activation while no expiry is set", async () => {
-        const { mocks, outputs } = await runProgram("dev");
+        const { mocks, outputs } = await committedStack("dev");
         assert.deepStrictEqual(
             [outputs.hybridInstanceTier, mocks.ofType("aws:ssm/activation:Activation").length],
             ["standard", 0],
@@ -185,7 +185,7 @@ describe("the program", () => {
     });
 
     it("patches by default, routing this baseline's non-compliant nodes and this window's failures to the notifier", async () => {
-        const { mocks, outputs } = await runProgram("dev");
+        const { mocks, outputs } = await committedStack("dev");
         const baseline = mocks.named("patching-baseline").outputs;
         assert.deepStrictEqual([outputs.patchBaselineId, outputs.patchWindowId], [baseline.id, "patching-window-id"]);
         assert.ok(typeof outputs.patchOutputBucket === "string" && outputs.patchOutputBucket !== "");
@@ -225,7 +225,7 @@ describe("the program", () => {
             `arn:aws:s3:::${outputs.patchOutputBucket}`,
             `arn:aws:s3:::${outputs.sessionLogBucket}`,
         ]);
-        assert.strictEqual((await runProgram("prod")).mocks.named("ssm-endpoints-s3").inputs.policy, undefined);
+        assert.strictEqual((await committedStack("prod")).mocks.named("ssm-endpoints-s3").inputs.policy, undefined);
     });
 
     it("adopts an existing VPC instead of creating one", async () => {
@@ -263,7 +263,7 @@ describe("the program", () => {
 
     for (const stack of ["dev", "prod"]) {
         it(`gives ${stack}'s VPC a flow log of rejected traffic into an encrypted group (Security Hub EC2.6)`, async () => {
-            const { mocks, outputs } = await runProgram(stack);
+            const { mocks, outputs } = await committedStack(stack);
             const [flowLog, ...others] = mocks.ofType("aws:ec2/flowLog:FlowLog").map(r => r.inputs);
             assert.deepStrictEqual(others, []);
             assert.deepStrictEqual([flowLog.vpcId, flowLog.trafficType], [outputs.vpcId, "REJECT"]);
@@ -273,7 +273,7 @@ describe("the program", () => {
         });
 
         it(`takes over ${stack}'s default network ACL so that the internet reaches neither 22 nor 3389 (CIS 5.1/5.2)`, async () => {
-            const { mocks } = await runProgram(stack);
+            const { mocks } = await committedStack(stack);
             const [acl, ...others] = mocks.ofType("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl").map(r => r.inputs);
             assert.deepStrictEqual(others, []);
             assert.strictEqual(acl.defaultNetworkAclId, mocks.named("ssm-vpc").outputs.defaultNetworkAclId);
@@ -320,7 +320,7 @@ describe("the program", () => {
     }
 
     it("encrypts every log group of the stack: session logs with the session key, the others with the log key", async () => {
-        const { mocks } = await runProgram("prod");
+        const { mocks } = await committedStack("prod");
         const groups = mocks.ofType("aws:cloudwatch/logGroup:LogGroup");
         assert.ok(groups.length >= 4, groups.map(g => g.name).join(", "));
         for (const group of groups) {
@@ -352,7 +352,7 @@ describe("the program", () => {
     });
 
     it("opens no SSH or RDP and attaches no instance profile anywhere", async () => {
-        const { mocks } = await runProgram("prod");
+        const { mocks } = await committedStack("prod");
         for (const group of mocks.ofType("aws:ec2/securityGroup:SecurityGroup")) {
             for (const rule of group.inputs.ingress ?? []) {
                 assert.ok(

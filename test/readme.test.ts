@@ -7,7 +7,8 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { lambdaSizes } from "../bench/plan";
 import { configKeys } from "../config";
-import { projectRoot, runProgram, stackConfig } from "../harness/synthesize";
+import { projectRoot, stackConfig } from "../harness/synthesize";
+import { committedStack, Synthesized } from "./support/program";
 import { CostEstimate, estimateMonthlyCost } from "../plan/cost";
 import { usd } from "../plan/report";
 
@@ -98,10 +99,10 @@ describe("the README", () => {
     describe("figures the program determines", function () {
         this.timeout(120_000);
         const stacks = ["dev", "prod"] as const;
-        const synthesized = new Map<string, Awaited<ReturnType<typeof runProgram>>>();
+        const synthesized = new Map<string, Synthesized>();
         before(async () => {
             for (const stack of stacks) {
-                synthesized.set(stack, await runProgram(stack));
+                synthesized.set(stack, await committedStack(stack));
             }
         });
         const estimate = (stack: string): CostEstimate =>

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Canary } from "../../components/canary";
-import { runProgram, underMocks, valueOf } from "../support/program";
+import { committedStack, underMocks, valueOf } from "../support/program";
 
 describe("canary", () => {
     it("is a t4g.nano on the newest Amazon Linux 2023 arm64 AMI, IMDSv2 only, with no instance profile, key pair or public address", async () => {
@@ -26,14 +26,14 @@ describe("canary", () => {
     });
 
     it("runs in dev's first isolated subnet with the managed-node group, and not in prod", async () => {
-        const dev = await runProgram("dev");
+        const dev = await committedStack("dev");
         assert.strictEqual(dev.outputs.canaryInstanceId, "canary-id");
         const instance = dev.mocks.named("canary").inputs;
         assert.deepStrictEqual(
             [instance.subnetId, instance.vpcSecurityGroupIds],
             ["ssm-vpc-isolated-1-id", ["ssm-endpoints-managed-nodes-id"]],
         );
-        const prod = await runProgram("prod");
+        const prod = await committedStack("prod");
         assert.strictEqual(prod.outputs.canaryInstanceId, undefined);
         assert.deepStrictEqual(prod.mocks.ofType("aws:ec2/instance:Instance"), []);
     });

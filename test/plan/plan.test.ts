@@ -7,15 +7,30 @@ import { ExitCode } from "../../cli/exitCodes";
 import { hoursPerMonth } from "../../plan/cost";
 import { main } from "../../plan/plan";
 import { projectRoot } from "../support/program";
+const { transpile, outDir } = require("../../tools/transpile") as { transpile(): void; outDir: string };
 
 const planScript = path.join(projectRoot, "plan", "plan.ts");
+const compiledPlan = path.join(outDir, "plan", "plan.js");
 const violatingProgram = path.join(projectRoot, "test", "fixtures", "violating-program", "index.ts");
 const tsNode = require.resolve("ts-node/dist/bin");
+const tsNodeRegister = require.resolve("ts-node/register/transpile-only");
 
-/** Runs the plan as `npm run plan` does (ts-node, transpile-only), in its own process. */
-function spawnPlan(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs the plan in its own process as `npm run plan` does: the JavaScript tools/transpile.js
+ * compiled, loading TypeScript given with --program through ts-node; or, with "ts-node", from
+ * plan.ts itself.
+ */
+function spawnPlan(
+    args: string[],
+    from: "compiled" | "ts-node" = "compiled",
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const loadsTypeScript = args.some(arg => arg.endsWith(".ts"));
+    const command =
+        from === "ts-node"
+            ? [tsNode, "--transpile-only", planScript]
+            : [...(loadsTypeScript ? ["-r", tsNodeRegister] : []), compiledPlan];
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [tsNode, "--transpile-only", planScript, ...args], { cwd: projectRoot });
+        const child = spawn(process.execPath, [...command, ...args], { cwd: projectRoot });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", chunk => {
@@ -81,6 +96,7 @@ describe("offline plan (npm run plan)", () => {
     let tmp: string;
     before(() => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+        transpile();
     });
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -241,7 +257,7 @@ describe("offline plan (npm run plan)", () => {
             });
         assert.strictEqual((await node([path.join("tools", "transpile.js")])).status, 0);
         const compiled = await node([path.join(".build", "plan", "plan.js"), "--stack", "dev", "--json"]);
-        const typescript = await spawnPlan(["--stack", "dev", "--json"]);
+        const typescript = await spawnPlan(["--stack", "dev", "--json"], "ts-node");
         assert.strictEqual(compiled.status, 0);
         assert.strictEqual(compiled.stdout, typescript.stdout);
     });

@@ -5,7 +5,7 @@
 // computes at create time: known in an update, the unknown sentinel in a preview.
 import { AnalyzedResource } from "../../policy/evaluate";
 import { RecordingMocks } from "../../harness/standIns";
-import { runProgram, stackConfig, underMocks } from "./program";
+import { committedStack, underMocks } from "./program";
 
 export type Mode = "preview" | "update";
 export const modes: readonly Mode[] = ["preview", "update"];
@@ -33,8 +33,7 @@ export async function synthesize(build: () => unknown, mode: Mode): Promise<Engi
 
 /** Runs index.ts with a stack's config (Pulumi.<stack>.yaml), as `pulumi up` or a first `pulumi preview` would. */
 export async function synthesizeStack(stack: string, mode: Mode): Promise<EngineResource[]> {
-    const config = stackConfig(stack);
-    const { mocks } = await runProgram(stack, config, new RecordingMocks(config["aws:region"], mode === "preview"));
+    const { mocks } = await committedStack(stack, mode);
     return engineResources(mocks);
 }
 

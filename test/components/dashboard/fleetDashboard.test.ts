@@ -6,7 +6,7 @@ import { dashboardBody, gridColumns, MetricRow, Widget } from "../../../componen
 import { dashboardName } from "../../../components/dashboard/fleetDashboard";
 import { runSweep } from "../../../components/healthWatch/lambda/healthSweep";
 import { SimulatedFleet } from "../../../harness/simulatedFleet";
-import { runProgram } from "../../support/program";
+import { committedStack, Synthesized } from "../../support/program";
 
 /**
  * The AWS metrics the dashboard may draw, each with the dimension it is drawn by (none for Run
@@ -94,10 +94,10 @@ function assertGrid(widgets: readonly Widget[]): void {
 describe("the fleet dashboard", () => {
     for (const stack of ["dev", "prod"]) {
         describe(`of ${stack}`, () => {
-            let resources: Awaited<ReturnType<typeof runProgram>>["resources"];
+            let resources: Synthesized["resources"];
             let body: { start: string; periodOverride: string; widgets: Widget[] };
             before(async () => {
-                ({ resources } = await runProgram(stack));
+                ({ resources } = await committedStack(stack));
                 const dashboards = resources.filter(r => r.type === "aws:cloudwatch/dashboard:Dashboard");
                 assert.strictEqual(dashboards.length, 1, "one dashboard, on by default");
                 body = JSON.parse(dashboards[0].inputs.dashboardBody);
