@@ -1019,13 +1019,27 @@ function vpcCidrProblem(cidr: string): string | undefined {
 // Internal to @pulumi/pulumi, as exported by runtime/config.js: whether a key's value is stored as a secret.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
-/** Reads all of the stack's config through Pulumi and validates the project's part of it. */
+/**
+ * Validates a stack's whole config as the engine hands it over: namespaced keys, every value a
+ * string. The project's keys are parsed; the others are checked for what `pulumi up` would refuse or ignore.
+ */
+export function parseStackConfig(
+    all: Readonly<Record<string, string>>,
+    options: Omit<ParseOptions, "otherKeys"> = {},
+): BaselineConfig {
+    const prefix = `${projectName}:`;
+    const keys = Object.keys(all);
+    const raw = Object.fromEntries(keys.filter(k => k.startsWith(prefix)).map(k => [k.slice(prefix.length), all[k]]));
+    const otherKeys = keys.filter(k => !k.startsWith(prefix));
+    return parseBaselineConfig(raw, all["aws:region"], { ...options, otherKeys });
+}
+
+/** Reads all of the stack's config through Pulumi and validates it. */
 export function loadBaselineConfig(): BaselineConfig {
     const all = pulumi.runtime.allConfig();
     const prefix = `${projectName}:`;
-    const projectKeys = Object.keys(all).filter(k => k.startsWith(prefix));
-    const raw = Object.fromEntries(projectKeys.map(k => [k.slice(prefix.length), all[k]]));
-    const secretKeys = projectKeys.filter(isConfigSecret).map(k => k.slice(prefix.length));
-    const otherKeys = Object.keys(all).filter(k => !k.startsWith(prefix));
-    return parseBaselineConfig(raw, all["aws:region"], { secretKeys, otherKeys });
+    const secretKeys = Object.keys(all)
+        .filter(k => k.startsWith(prefix) && isConfigSecret(k))
+        .map(k => k.slice(prefix.length));
+    return parseStackConfig(all, { secretKeys });
 }

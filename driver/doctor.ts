@@ -22,7 +22,7 @@ import {
 } from "../aws/identifiers";
 import { ExitCode } from "../cli/exitCodes";
 import type { DhmcRoleMode } from "../components/defaultHostManagement";
-import { configKeys, projectName } from "../config";
+import { parseStackConfig, projectName } from "../config";
 import { stackConfig } from "../harness/synthesize";
 
 /** The one method of an SDK v3 client the doctor uses. */
@@ -61,23 +61,25 @@ export interface Finding {
     readonly message: string;
 }
 
-/** Reads the doctor's settings from a stack's config as stackConfig returns it (harness/synthesize.ts). */
+/**
+ * The doctor's settings, from a stack's config as stackConfig returns it (harness/synthesize.ts),
+ * validated by config.ts as the program validates it.
+ */
 export function doctorSettings(stack: string, config: Record<string, string>): DoctorSettings {
-    const value = (key: keyof typeof configKeys) =>
-        config[`${projectName}:${key}`] ?? String(configKeys[key].default ?? "");
     const region = config["aws:region"];
     if (!region) {
         throw new Error(`stack ${stack} has no aws:region; set it with pulumi config set aws:region <region>`);
     }
+    const baseline = parseStackConfig(config);
     return {
         stack,
         region,
-        createConfigRecorder: value("createConfigRecorder") === "true",
-        dhmcRole: value("dhmcRole") as DhmcRoleMode,
-        dhmcRoleName: value("dhmcRoleName"),
-        sessionPreferences: value("sessionPreferences") === "true",
-        sessionPreferencesAdopt: value("sessionPreferencesAdopt") === "true",
-        tamperWatch: value("tamperWatch") === "true",
+        createConfigRecorder: baseline.compliance.createRecorder,
+        dhmcRole: baseline.dhmc.role,
+        dhmcRoleName: baseline.dhmc.roleName,
+        sessionPreferences: baseline.sessionManager !== undefined,
+        sessionPreferencesAdopt: baseline.sessionManager?.adoptExisting ?? false,
+        tamperWatch: baseline.tamperWatch !== undefined,
     };
 }
 

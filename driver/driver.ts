@@ -14,7 +14,7 @@ import * as path from "path";
 import { checkStackName, parseCommandLine, UsageError } from "../cli/arguments";
 import { ExitCode } from "../cli/exitCodes";
 import { stackNames } from "../harness/synthesize";
-import { classifyFailure, workspaceEnvironment } from "./engine";
+import { classifyFailure, EngineDeps, workspaceEnvironment } from "./engine";
 import { hasChanges, summaryLine, summaryMarkdown } from "./summary";
 import type { DoctorClients } from "./doctor";
 import type { RedriveClients } from "./redrive";
@@ -55,15 +55,7 @@ exit codes: 0 success, 1 failure, 2 configuration or usage error, 3 changes pend
 /** Waits between attempts on a locked stack: about four minutes in all, never a forced unlock. */
 const defaultLockRetryDelaysMs = [15_000, 30_000, 60_000, 120_000];
 
-export interface DriverDeps {
-    readonly env: Record<string, string | undefined>;
-    readonly projectDir: string;
-    readonly out: (text: string) => void;
-    readonly err: (text: string) => void;
-    /** Finds the pulumi executable; by default the one on PATH. */
-    readonly findPulumi?: () => Promise<PulumiCommand>;
-    readonly lockRetryDelaysMs?: readonly number[];
-    readonly sleep?: (ms: number) => Promise<void>;
+export interface DriverDeps extends EngineDeps {
     /** Proves that the canary is a managed node; see driver/verify.ts. */
     readonly verify?: (instanceId: string, region: string, timeoutMs: number) => Promise<VerifyResult>;
     /** SQS and Lambda clients for `redrive`; see driver/redrive.ts. */

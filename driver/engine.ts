@@ -1,10 +1,23 @@
 // What the driver's commands and the rollout share about the Pulumi CLI: the backend and secrets
 // settings it runs with, and how a failed run maps to an exit code.
-import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, PulumiCommand } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../cli/arguments";
 import { ExitCode } from "../cli/exitCodes";
+
+/** What every command that drives the engine is handed: its environment, its output, and the CLI. */
+export interface EngineDeps {
+    readonly env: Record<string, string | undefined>;
+    readonly projectDir: string;
+    readonly out: (text: string) => void;
+    readonly err: (text: string) => void;
+    /** Finds the pulumi executable; by default the one on PATH. */
+    readonly findPulumi?: () => Promise<PulumiCommand>;
+    /** Waits between attempts on a locked stack. */
+    readonly lockRetryDelaysMs?: readonly number[];
+    readonly sleep?: (ms: number) => Promise<void>;
+}
 
 /**
  * Backend and secrets settings for the Pulumi CLI; throws a UsageError naming what is missing.

@@ -8,7 +8,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { partitionOf } from "../aws/partition";
 import { isKnownRegion, unsupportedRegionReason } from "../aws/regions";
-import { ConfigError, parseBaselineConfig, projectName } from "../config";
+import { ConfigError, parseStackConfig, projectName } from "../config";
 import { engineStackConfig, ProjectFile } from "../harness/engineConfig";
 
 export const manifestFile = "fleet.yaml";
@@ -336,13 +336,7 @@ export function fleetCells(manifest: FleetManifest, project: ProjectFile): Cell[
                 }
                 try {
                     const config = engineStackConfig(stack, yaml.dump({ config: settings }), project);
-                    const prefix = `${projectName}:`;
-                    const own = Object.keys(config).filter(key => key.startsWith(prefix));
-                    parseBaselineConfig(
-                        Object.fromEntries(own.map(key => [key.slice(prefix.length), config[key]])),
-                        region,
-                        { otherKeys: Object.keys(config).filter(key => !key.startsWith(prefix)) },
-                    );
+                    parseStackConfig(config);
                     cells.push({
                         stack,
                         account,

@@ -16,7 +16,7 @@ import { ConfigError } from "../config";
 import { readProjectFile } from "../harness/engineConfig";
 import type { Finding } from "./doctor";
 import type { VerifyResult } from "./verify";
-import { classifyFailure, workspaceEnvironment } from "./engine";
+import { classifyFailure, EngineDeps, workspaceEnvironment } from "./engine";
 import { Cell, exceedsRoleChaining, FleetManifest, manifestFile, readFleet, roleChainingLimitMinutes } from "./fleet";
 import {
     appendJournal,
@@ -47,16 +47,7 @@ options:
   --gather <dir>                  summarise the matrix jobs' results from <dir>
   --local                         keep state in a file backend, file://<project>/.pulumi-state`;
 
-export interface RolloutDeps {
-    readonly env: Record<string, string | undefined>;
-    readonly projectDir: string;
-    readonly out: (text: string) => void;
-    readonly err: (text: string) => void;
-    /** Finds the pulumi executable; by default the one on PATH. */
-    readonly findPulumi?: () => Promise<PulumiCommand>;
-    /** Waits between attempts on a locked stack. */
-    readonly lockRetryDelaysMs?: readonly number[];
-    readonly sleep?: (ms: number) => Promise<void>;
+export interface RolloutDeps extends EngineDeps {
     /** Ctrl-C: ends the running operations cleanly; their cells are interrupted. */
     readonly signal?: AbortSignal;
     /** The program's commit, recorded per cell; by default git rev-parse HEAD. */

@@ -735,8 +735,9 @@ describe("doctor, the read-only preflight", () => {
     });
 
     it("reads the stack file with Pulumi.yaml's defaults for the keys it leaves out", () => {
+        const emails = { "ssm-fleet-baseline:notificationEmails": '["ops@example.com"]' };
         assert.deepStrictEqual(
-            doctorSettings("dev", { "aws:region": "eu-west-1", "ssm-fleet-baseline:dhmcRole": "import" }),
+            doctorSettings("dev", { "aws:region": "eu-west-1", ...emails, "ssm-fleet-baseline:dhmcRole": "import" }),
             {
                 stack: "dev",
                 region: "eu-west-1",
@@ -749,7 +750,8 @@ describe("doctor, the read-only preflight", () => {
             },
         );
         assert.strictEqual(
-            doctorSettings("dev", { "aws:region": "eu-west-1", "ssm-fleet-baseline:tamperWatch": "false" }).tamperWatch,
+            doctorSettings("dev", { "aws:region": "eu-west-1", ...emails, "ssm-fleet-baseline:tamperWatch": "false" })
+                .tamperWatch,
             false,
         );
         assert.throws(() => doctorSettings("dev", {}), /stack dev has no aws:region/);
