@@ -46,6 +46,9 @@ import {
 } from "./components/patchManager";
 import { SsmEndpointsSettings } from "./components/network/ssmEndpoints";
 import { TamperWatchSettings } from "./components/tamperWatch/tamperWatch";
+import { MonitoringLinkArgs } from "./components/organizationView/monitoringLink";
+import { sinkArnPattern, sinkRegion } from "./components/organizationView/observabilityAccess";
+import { FleetCell } from "./components/organizationView/organizationViewBody";
 import { VpcFlowLogsSettings } from "./components/network/vpcFlowLogs";
 
 export const projectName = "ssm-fleet-baseline";
@@ -82,6 +85,7 @@ export const configKeys = {
     healthWatchExcludeTagKey: { type: "string", default: "ssm-fleet-baseline:unwatched" },
     healthWatchDiagnose: { type: "boolean", default: false },
     dashboard: { type: "boolean", default: true },
+    monitoringSinkArn: { type: "string", default: "" },
     tamperWatch: { type: "boolean", default: true },
     tamperWatchDeployerArns: { type: "array", default: [] },
     sessionPreferences: { type: "boolean", default: true },
@@ -181,6 +185,8 @@ export interface BaselineConfig {
     readonly canary: boolean;
     /** Draw the region's fleet dashboard. */
     readonly dashboard: boolean;
+    /** Undefined unless fleet.yaml names a monitoring account: the link to its sink in this Region. */
+    readonly monitoringLink?: MonitoringLinkArgs;
     /** Undefined when the tamper watch is off. */
     readonly tamperWatch?: TamperWatchSettings;
     /** Undefined when the stack leaves the region's Session Manager preferences alone. */
@@ -472,6 +478,7 @@ export function parseBaselineConfig(
         patching: parsePatching(read, inRegion, logRetentionDays),
         canary: read.bool("canary"),
         dashboard: read.bool("dashboard"),
+        monitoringLink: parseMonitoringLink(read, inRegion),
         tamperWatch: parseTamperWatch(read, inRegion),
         sessionManager,
         hybrid: parseHybridActivation(read, dhmc, options.now ?? new Date()),
@@ -482,6 +489,24 @@ export function parseBaselineConfig(
         throw new ConfigError(read.problems);
     }
     return config;
+}
+
+function parseMonitoringLink(read: ConfigReader, region: string): MonitoringLinkArgs | undefined {
+    const sinkArn = read.text("monitoringSinkArn");
+    if (sinkArn === "") {
+        return undefined;
+    }
+    if (!sinkArnPattern.test(sinkArn)) {
+        read.problem(
+            "monitoringSinkArn",
+            sinkArn,
+            "an OAM sink ARN such as arn:aws:oam:eu-west-1:123456789012:sink/a1b2c3d4-... (the rollout sets it from fleet.yaml's monitoring)",
+        );
+    } else if (sinkRegion(sinkArn) !== region) {
+        // A link attaches to a sink of its own Region (cross-account observability is per Region).
+        read.problem("monitoringSinkArn", sinkArn, `the monitoring account's sink in this stack's Region, ${region}`);
+    }
+    return { sinkArn };
 }
 
 function parseEmails(read: ConfigReader): string[] {
@@ -1042,4 +1067,64 @@ export function loadBaselineConfig(): BaselineConfig {
         .filter(k => k.startsWith(prefix) && isConfigSecret(k))
         .map(k => k.slice(prefix.length));
     return parseStackConfig(all, { secretKeys });
+}
+
+/** The monitoring stack's program (monitoring/): the organization view, nothing of the baseline. */
+export const monitoringProjectName = `${projectName}-monitoring`;
+
+export interface OrganizationViewConfig {
+    readonly homeRegion: string;
+    readonly monitoringAccountId: string;
+    readonly cells: readonly FleetCell[];
+}
+
+/**
+ * Validates the monitoring stack's config, which the rollout derives from fleet.yaml: the
+ * monitoring account and home Region, and every cell (account id and name, Region, tamper watch).
+ */
+export function parseOrganizationViewConfig(all: Readonly<Record<string, string>>): OrganizationViewConfig {
+    const key = (name: string) => `${monitoringProjectName}:${name}`;
+    const problems: string[] = [];
+    const homeRegion = all["aws:region"] ?? "";
+    if (!isKnownRegion(homeRegion)) {
+        problems.push(
+            `aws:region: got ${JSON.stringify(homeRegion)}; expected the monitoring account's home Region, such as eu-west-1`,
+        );
+    }
+    const monitoringAccountId = all[key("accountId")] ?? "";
+    if (!/^\d{12}$/.test(monitoringAccountId)) {
+        problems.push(
+            `${key("accountId")}: got ${JSON.stringify(monitoringAccountId)}; expected the monitoring account's 12-digit id`,
+        );
+    }
+    let cells: FleetCell[] = [];
+    try {
+        cells = JSON.parse(all[key("cells")] ?? "");
+    } catch {
+        problems.push(`${key("cells")}: expected a JSON list of {accountId, accountName, region, tamperWatch}`);
+    }
+    if (!Array.isArray(cells) || cells.length === 0) {
+        problems.push(`${key("cells")}: expected at least one cell`);
+        cells = [];
+    }
+    cells.forEach((cell, i) => {
+        const ok =
+            /^\d{12}$/.test(String(cell?.accountId)) &&
+            /^[a-z0-9][a-z0-9-]{0,30}$/.test(String(cell?.accountName)) &&
+            isKnownRegion(String(cell?.region)) &&
+            typeof cell?.tamperWatch === "boolean";
+        if (!ok) {
+            problems.push(
+                `${key("cells")}[${i}]: got ${JSON.stringify(cell)}; expected {accountId: 12 digits, accountName, region: a Region code, tamperWatch: true|false}`,
+            );
+        }
+    });
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
+    }
+    return { homeRegion, monitoringAccountId, cells };
+}
+
+export function loadOrganizationViewConfig(): OrganizationViewConfig {
+    return parseOrganizationViewConfig(pulumi.runtime.allConfig());
 }

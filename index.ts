@@ -20,6 +20,7 @@ import { SessionManagerPreferences } from "./components/sessionManagerPreference
 import { SsmEndpoints } from "./components/network/ssmEndpoints";
 import { VpcFlowLogs } from "./components/network/vpcFlowLogs";
 import { FleetDashboard } from "./components/dashboard/fleetDashboard";
+import { MonitoringLink } from "./components/organizationView/monitoringLink";
 import { TamperWatch, tamperContext, tamperRoutes, WatchedResource } from "./components/tamperWatch/tamperWatch";
 import { loadBaselineConfig } from "./config";
 
@@ -166,6 +167,7 @@ const dashboard = config.dashboard
           healthWatch: healthWatch?.dashboardView,
       })
     : undefined;
+const monitoringLink = config.monitoringLink ? new MonitoringLink("monitoring", config.monitoringLink) : undefined;
 
 export const notificationTopicArn = notifications.topicArn;
 export const deadLetterQueueUrl = notifications.deadLetterQueueUrl;
@@ -199,6 +201,7 @@ export const patchWindowId = patching?.maintenanceWindowId;
 export const patchOutputBucket = patching?.outputBucketName;
 export const flowLogGroupName = flowLogs?.logGroupName;
 export const dashboardName = dashboard?.dashboardName;
+export const monitoringLinkArn = monitoringLink?.linkArn;
 export const tamperHeartbeatParameter = tamperWatch?.heartbeatParameterName;
 export const tamperDhmcSettingScp = tamperWatch?.dhmcSettingScp;
 export const tamperImdsDeclarativePolicy = tamperWatch?.imdsDeclarativePolicy;

@@ -8,7 +8,8 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { partitionOf } from "../aws/partition";
 import { isKnownRegion, unsupportedRegionReason } from "../aws/regions";
-import { ConfigError, parseStackConfig, projectName } from "../config";
+import { ConfigError, monitoringProjectName, parseStackConfig, projectName } from "../config";
+import type { FleetCell } from "../components/organizationView/organizationViewBody";
 import { engineStackConfig, ProjectFile } from "../harness/engineConfig";
 
 export const manifestFile = "fleet.yaml";
@@ -51,8 +52,16 @@ export interface FleetAccount {
     readonly cells: Readonly<Record<string, Overrides>>;
 }
 
+/** fleet.yaml's monitoring: the account and home Region of the organization view. */
+export interface MonitoringTarget {
+    readonly accountId: string;
+    readonly region: string;
+}
+
 export interface FleetManifest {
     readonly concurrency: number;
+    /** Undefined without an organization view. */
+    readonly monitoring?: MonitoringTarget;
     readonly rings: readonly string[];
     readonly roleName: string;
     /** The provider's session length for the cell role, e.g. "1h" (15m to 12h; 1h at most when chained). */
@@ -131,7 +140,7 @@ export function parseManifest(text: string, file = manifestFile): FleetManifest 
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
         throw new ConfigError([`${file}: expected a map with concurrency, rings, regions, access and accounts`]);
     }
-    const known = ["concurrency", "rings", "regions", "access", "config", "accounts"];
+    const known = ["concurrency", "rings", "regions", "access", "config", "accounts", "monitoring"];
     for (const key of Object.keys(raw).filter(k => !known.includes(k))) {
         read.problems.push(`${file}: ${key}: unknown key; expected one of ${known.join(", ")}`);
     }
@@ -223,6 +232,7 @@ export function parseManifest(text: string, file = manifestFile): FleetManifest 
         }
     }
     const config = read.overrides("config", raw.config);
+    const monitoring = raw.monitoring === undefined ? undefined : monitoringTarget(read, raw.monitoring, accounts);
     if (read.problems.length > 0) {
         throw new ConfigError(read.problems);
     }
@@ -234,7 +244,35 @@ export function parseManifest(text: string, file = manifestFile): FleetManifest 
         ...(access.externalId !== undefined ? { externalId: access.externalId } : {}),
         config,
         accounts,
+        ...(monitoring ? { monitoring } : {}),
     };
+}
+
+/** monitoring: {account: an account's name, or any 12-digit id; region: its home Region}. */
+function monitoringTarget(
+    read: ManifestReader,
+    raw: any,
+    accounts: readonly FleetAccount[],
+): MonitoringTarget | undefined {
+    const account = raw?.account;
+    const named = accounts.find(a => a.name === account);
+    const accountId =
+        named?.id ?? (typeof account === "string" && accountIdPattern.test(account) ? account : undefined);
+    if (accountId === undefined) {
+        read.problem(
+            "monitoring.account",
+            account,
+            'the monitoring account: one of the accounts\' names, or a 12-digit id in quotes such as "444444444444"',
+        );
+    }
+    const region = raw?.region;
+    if (typeof region !== "string" || !isKnownRegion(region)) {
+        read.problem("monitoring.region", region, "the monitoring account's home Region, such as eu-west-1");
+    }
+    for (const key of Object.keys(raw ?? {}).filter(k => !["account", "region"].includes(k))) {
+        read.problems.push(`${read.file}: monitoring.${key}: unknown key; expected account and region`);
+    }
+    return accountId !== undefined && typeof region === "string" ? { accountId, region } : undefined;
 }
 
 function regionList(read: ManifestReader, key: string, value: unknown): string[] {
@@ -360,6 +398,54 @@ export function fleetCells(manifest: FleetManifest, project: ProjectFile): Cell[
         throw new ConfigError(problems);
     }
     return cells;
+}
+
+/** The monitoring stack's name: one per manifest. */
+export const monitoringStackName = `${cellStackPrefix}-monitoring`;
+
+/** Where the monitoring stack's program lives, beside the project. */
+export const monitoringProgramDir = "monitoring";
+
+/**
+ * The monitoring stack's file: the monitoring account, reached like any cell's, and every cell of
+ * the manifest in the rollout's order (the organization view draws them as the rollout's matrix).
+ */
+export function monitoringStackSettings(manifest: FleetManifest, cells: readonly Cell[]): Record<string, unknown> {
+    const monitoring = manifest.monitoring!;
+    const fleetCells: FleetCell[] = cells.map(c => ({
+        accountId: c.account.id,
+        accountName: c.account.name,
+        region: c.region,
+        tamperWatch: parseStackConfig(c.config).tamperWatch !== undefined,
+    }));
+    return {
+        "aws:region": monitoring.region,
+        "aws:allowedAccountIds": [monitoring.accountId],
+        "aws:assumeRoles": [
+            {
+                roleArn: `arn:${partitionOf(monitoring.region)}:iam::${monitoring.accountId}:role/${manifest.roleName}`,
+                sessionName: `${projectName}-${monitoringStackName}`.slice(0, 64),
+                duration: manifest.sessionDuration,
+                ...(manifest.externalId !== undefined ? { externalId: manifest.externalId } : {}),
+            },
+        ],
+        [`${monitoringProjectName}:accountId`]: monitoring.accountId,
+        [`${monitoringProjectName}:cells`]: JSON.stringify(fleetCells),
+    };
+}
+
+/**
+ * The cell with its link to the monitoring account's sink in its Region, its config and hash
+ * recomputed (and validated) with it. A cell in the monitoring account itself needs no link.
+ */
+export function linkedCell(cell: Cell, sinkArn: string | undefined, project: ProjectFile): Cell {
+    if (sinkArn === undefined || cell.account.id === sinkArn.split(":")[4]) {
+        return cell;
+    }
+    const stackSettings = { ...cell.stackSettings, [`${projectName}:monitoringSinkArn`]: sinkArn };
+    const config = engineStackConfig(cell.stack, yaml.dump({ config: stackSettings }), project);
+    parseStackConfig(config);
+    return { ...cell, stackSettings, config, configHash: configHash(config) };
 }
 
 /** Reads fleet.yaml (or another manifest) and its cells; throws a ConfigError listing every problem. */

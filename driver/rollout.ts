@@ -17,7 +17,18 @@ import { readProjectFile } from "../harness/engineConfig";
 import type { Finding } from "./doctor";
 import type { VerifyResult } from "./verify";
 import { classifyFailure, EngineDeps, workspaceEnvironment } from "./engine";
-import { Cell, exceedsRoleChaining, FleetManifest, manifestFile, readFleet, roleChainingLimitMinutes } from "./fleet";
+import {
+    Cell,
+    exceedsRoleChaining,
+    FleetManifest,
+    linkedCell,
+    manifestFile,
+    monitoringProgramDir,
+    monitoringStackName,
+    monitoringStackSettings,
+    readFleet,
+    roleChainingLimitMinutes,
+} from "./fleet";
 import {
     appendJournal,
     CellState,
@@ -240,15 +251,13 @@ async function assumedRoleVerify(cell: Cell, instanceId: string, timeoutMs: numb
 }
 
 export async function rollout(argv: readonly string[], deps: RolloutDeps): Promise<ExitCode> {
+    const project = readProjectFile(path.join(deps.projectDir, "Pulumi.yaml"));
     let args: RolloutArguments;
     let manifest: FleetManifest;
     let allCells: Cell[];
     try {
         args = parseRolloutArguments(argv, deps.projectDir);
-        ({ manifest, cells: allCells } = readFleet(
-            args.manifest,
-            readProjectFile(path.join(deps.projectDir, "Pulumi.yaml")),
-        ));
+        ({ manifest, cells: allCells } = readFleet(args.manifest, project));
         if (args.ring !== undefined && !manifest.rings.includes(args.ring)) {
             throw new UsageError(`--ring ${args.ring}: not a ring of ${manifestFile} (${manifest.rings.join(", ")})`);
         }
@@ -400,9 +409,12 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     if (missing.length > 0) {
         deps.out(`created ${missing.length} stacks, one at a time, in ${Date.now() - creating} ms\n`);
     }
-    const cellWorkspace = new Proxy(workspace, {
-        get: (target, property) => (property === "selectStack" ? async () => undefined : Reflect.get(target, property)),
-    });
+    // Operations name their stack with --stack; selecting would rewrite workspace.json (above).
+    const withoutSelect = (target: LocalWorkspace) =>
+        new Proxy(target, {
+            get: (t, property) => (property === "selectStack" ? async () => undefined : Reflect.get(t, property)),
+        });
+    const cellWorkspace = withoutSelect(workspace);
 
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
     const lockDelays = deps.lockRetryDelaysMs ?? [15_000, 30_000, 60_000, 120_000];
@@ -431,11 +443,54 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         }
     };
 
+    // The organization view first: its sinks must exist before the cells' links attach to them.
+    // The journal keeps the cells' manifest-derived hash: the sink ARNs follow from the manifest.
+    let sinkArns: Record<string, string> = {};
+    if (manifest.monitoring && !args.drift && args.cell === undefined) {
+        const monitoring = await runMonitoring();
+        if (typeof monitoring === "string") {
+            const reason = `waits for ${monitoringStackName}, the organization view: ${monitoring}`;
+            const held = cells.map(cell => {
+                record(cell, "held", { reason });
+                return resultOf(cell, "held", ExitCode.failure, reason);
+            });
+            return report(held, "rollout");
+        }
+        sinkArns = monitoring;
+    }
+
+    /** Runs the monitoring stack (monitoring/) and returns its sink ARN per Region, or why it failed. */
+    async function runMonitoring(): Promise<Record<string, string> | string> {
+        const workDir = path.join(deps.projectDir, monitoringProgramDir);
+        try {
+            const monitoringWorkspace = await LocalWorkspace.create({ workDir, pulumiCommand, envVars });
+            const stacks = (await monitoringWorkspace.listStacks()).map(summary => summary.name.split("/").pop());
+            if (!stacks.includes(monitoringStackName)) {
+                await createStack(pulumiCommand, monitoringStackName, workDir, envVars);
+            }
+            const current = await monitoringWorkspace.stackSettings(monitoringStackName).catch(() => ({}));
+            await monitoringWorkspace.saveStackSettings(monitoringStackName, {
+                ...current,
+                config: monitoringStackSettings(manifest, allCells) as any,
+            });
+            const stack = await Stack.select(monitoringStackName, withoutSelect(monitoringWorkspace));
+            const log = (text: string) => fs.appendFileSync(path.join(logDir, `${monitoringStackName}.log`), text);
+            const up = await stack.up({ refresh: true, onOutput: log, signal });
+            deps.out(`${monitoringStackName}: green\n`);
+            return (up.outputs.sinkArns?.value ?? {}) as Record<string, string>;
+        } catch (error) {
+            deps.out(`${monitoringStackName}: red: ${oneLine(error)}\n`);
+            return oneLine(error);
+        }
+    }
+
     /** Writes the cell's stack file (the Automation API's saveStackSettings) and returns its stack. */
     const stackOf = async (cell: Cell): Promise<Stack> => {
-        // Keep what `stack init` wrote (the passphrase's salt); the config is the manifest's.
+        // Keep what `stack init` wrote (the passphrase's salt); the config is the manifest's, with
+        // the monitoring account's sink in the cell's Region when the manifest has an organization view.
+        const { stackSettings } = linkedCell(cell, sinkArns[cell.region], project);
         const current = await workspace.stackSettings(cell.stack).catch(() => ({}));
-        await workspace.saveStackSettings(cell.stack, { ...current, config: cell.stackSettings as any });
+        await workspace.saveStackSettings(cell.stack, { ...current, config: stackSettings as any });
         return Stack.select(cell.stack, cellWorkspace);
     };
 

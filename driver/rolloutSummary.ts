@@ -1,6 +1,7 @@
 // The rollout's one summary in three places: an accounts × Regions matrix for the terminal, the
 // same matrix in Markdown for $GITHUB_STEP_SUMMARY, and JSON (.rollout/result.json). Pure.
 import { renderTable } from "../cli/table";
+import { matrixAxes } from "../components/parts/fleetMatrix";
 import type { CellState } from "./rolloutJournal";
 
 export interface CellResult {
@@ -53,8 +54,7 @@ export function cellText(result: CellResult): string {
 
 /** Rows: a header of Regions, then one row per account (its ring and id), "·" where it has no cell. */
 export function summaryRows(results: readonly CellResult[]): string[][] {
-    const regions = [...new Set(results.map(r => r.region))];
-    const accounts = [...new Set(results.map(r => r.account))];
+    const { accounts, regions } = matrixAxes(results);
     return [
         ["account", "ring", ...regions],
         ...accounts.map(account => {

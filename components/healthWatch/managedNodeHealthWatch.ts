@@ -8,7 +8,7 @@ import { alarm } from "../parts/alarm";
 import { deadLetterQueue, deadLetterQueuePolicy } from "../parts/deadLetterQueue";
 import { automationCompletionRoute, EventDrivenRunbook } from "../parts/eventDrivenRunbook";
 import { environmentVariables } from "../parts/lambda/environment";
-import { HealthWatchView } from "../parts/healthWatchView";
+import { HealthMetrics, HealthWatchView } from "../parts/healthWatchView";
 import { metricNamespace, statusMetricNames } from "../parts/lambda/nodeStatus";
 import { LeastPrivilegeFunction } from "../parts/leastPrivilegeFunction";
 import { NotificationRoute } from "../parts/notificationRoute";
@@ -63,6 +63,19 @@ export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettin
     /** The key that encrypts the sweep's log group. */
     readonly logKeyArn: pulumi.Input<string>;
 }
+
+/** The metrics the sweep publishes, by name: the dashboards draw them (the organization view too). */
+export const healthMetrics: HealthMetrics = {
+    namespace: metricNamespace,
+    online: statusMetricNames.online,
+    unmanaged: unmanagedMetricName,
+    connectionLost: statusMetricNames["connection-lost"],
+    neverRegistered: statusMetricNames["never-registered"],
+    agentOutdated: statusMetricNames["agent-outdated"],
+    hybridLost: statusMetricNames["hybrid-lost"],
+    nodesByDimension: nodesMetricName,
+    statusDimension: emfDimensions.status,
+};
 
 /**
  * Finds nodes that stopped being manageable within minutes: a scheduled Lambda sweeps running
@@ -130,17 +143,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         this.deadLetterQueueName = scheduleDeadLetters.queue.name;
         this.alarmArns = [...alarms, scheduleDeadLetters.alarm].map(a => a.arn);
         this.dashboardView = {
-            metrics: {
-                namespace: metricNamespace,
-                online: statusMetricNames.online,
-                unmanaged: unmanagedMetricName,
-                connectionLost: statusMetricNames["connection-lost"],
-                neverRegistered: statusMetricNames["never-registered"],
-                agentOutdated: statusMetricNames["agent-outdated"],
-                hybridLost: statusMetricNames["hybrid-lost"],
-                nodesByDimension: nodesMetricName,
-                statusDimension: emfDimensions.status,
-            },
+            metrics: healthMetrics,
             sweepFunctionName: sweep.functionName,
             sweepLogGroupName: sweep.logGroupName,
             scheduleRuleName: schedule.name,

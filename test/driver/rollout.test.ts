@@ -353,6 +353,67 @@ describe("rollout over accounts × Regions", function () {
         assert.strictEqual(stateOf("fleet-bravo-eu-west-1"), "held", "a cell with no result is held");
     });
 
+    it("with an organization view, runs the monitoring stack first and hands each cell its Region's sink", async () => {
+        writeManifest({ ...manifest, monitoring: { account: "444444444444", region: "eu-west-1" } });
+        const monitoringDir = path.join(projectDir, "monitoring");
+        fs.mkdirSync(monitoringDir);
+        fs.copyFileSync(path.join(projectRoot, "monitoring", "Pulumi.yaml"), path.join(monitoringDir, "Pulumi.yaml"));
+        const sinkArn = (region: string) => `arn:aws:oam:${region}:444444444444:sink/a1b2c3d4-${region}`;
+        const sinkArns = Object.fromEntries(regions.map(region => [region, sinkArn(region)]));
+        const code = await run([], {
+            "stack output@fleet-monitoring": [{ stdout: JSON.stringify({ sinkArns }) }],
+            up: [{ changes: { create: 1 } }],
+        });
+        assert.strictEqual(code, ExitCode.success, out + err);
+        // Sinks before links: the monitoring stack's up comes before every cell's.
+        assert.strictEqual(upStacks()[0], "fleet-monitoring");
+        assert.strictEqual(upStacks().length, 1 + 9);
+        const monitoringConfig = yaml.load(
+            fs.readFileSync(path.join(monitoringDir, "Pulumi.fleet-monitoring.yaml"), "utf8"),
+        ) as { config: Record<string, unknown> };
+        assert.deepStrictEqual(monitoringConfig.config["aws:allowedAccountIds"], ["444444444444"]);
+        const fleet = JSON.parse(monitoringConfig.config["ssm-fleet-baseline-monitoring:cells"] as string);
+        // The cells in the rollout's order: the dev ring's account, then the prod ring's, home Region first.
+        assert.deepStrictEqual(
+            fleet.map((c: { accountName: string; region: string }) => `${c.accountName} ${c.region}`),
+            ["alpha", "bravo", "charlie"].flatMap(name => regions.map(region => `${name} ${region}`)),
+        );
+        for (const account of ["alpha", "bravo", "charlie"]) {
+            for (const region of regions) {
+                const stack = `fleet-${account}-${region}`;
+                const file = yaml.load(fs.readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) as {
+                    config: Record<string, unknown>;
+                };
+                assert.strictEqual(file.config["ssm-fleet-baseline:monitoringSinkArn"], sinkArn(region), stack);
+            }
+        }
+    });
+
+    it("holds every cell when the monitoring stack fails: their links would have no sink", async () => {
+        writeManifest({ ...manifest, monitoring: { account: "alpha", region: "eu-west-1" } });
+        const monitoringDir = path.join(projectDir, "monitoring");
+        fs.mkdirSync(monitoringDir);
+        fs.copyFileSync(path.join(projectRoot, "monitoring", "Pulumi.yaml"), path.join(monitoringDir, "Pulumi.yaml"));
+        const code = await run([], {
+            "up@fleet-monitoring": [{ code: 1, stderr: "error: AccessDenied: oam:CreateSink\n" }],
+        });
+        assert.strictEqual(code, ExitCode.failure);
+        assert.deepStrictEqual(upStacks(), ["fleet-monitoring"]);
+        assert.strictEqual(stateOf("fleet-alpha-eu-west-1"), "held");
+        assert.match(result().cells[0].reason, /waits for fleet-monitoring, the organization view: .*oam:CreateSink/);
+    });
+
+    it("refuses a monitoring account that is neither an account's name nor an id, with exit 2", async () => {
+        writeManifest({ ...manifest, monitoring: { account: "observability", region: "eu-west-9" } });
+        assert.strictEqual(await run([]), ExitCode.configurationError);
+        assert.match(err, /fleet.yaml: monitoring.account: got "observability"; expected the monitoring account/);
+        assert.match(
+            err,
+            /fleet.yaml: monitoring.region: got "eu-west-9"; expected the monitoring account's home Region/,
+        );
+        assert.deepStrictEqual(fake.calls(), []);
+    });
+
     it("refuses a bad manifest with exit 2, naming the key and the expected form", async () => {
         writeManifest({ ...manifest, accounts: [{ id: 111111111111, name: "alpha", ring: "qa" }] });
         assert.strictEqual(await run([]), ExitCode.configurationError);

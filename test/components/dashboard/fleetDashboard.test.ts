@@ -2,10 +2,11 @@
 // against what the stack actually has and emits: its metrics, alarms and log groups.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
 import * as assert from "assert";
-import { dashboardBody, gridColumns, MetricRow, Widget } from "../../../components/dashboard/dashboardBody";
+import { dashboardBody, MetricRow, Widget } from "../../../components/dashboard/dashboardBody";
 import { dashboardName } from "../../../components/dashboard/fleetDashboard";
 import { runSweep } from "../../../components/healthWatch/lambda/healthSweep";
 import { SimulatedFleet } from "../../../harness/simulatedFleet";
+import { assertGrid } from "../../support/dashboardGrid";
 import { committedStack, Synthesized } from "../../support/program";
 
 /**
@@ -69,26 +70,6 @@ async function sweepEmissions() {
         .filter(doc => doc._aws)
         .flatMap(doc => doc._aws.CloudWatchMetrics);
     return { namespace: emf[0].Namespace as string, put, emf };
-}
-
-function overlaps(a: Widget, b: Widget): boolean {
-    return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-}
-
-function assertGrid(widgets: readonly Widget[]): void {
-    for (const w of widgets) {
-        for (const value of [w.x, w.y, w.width, w.height]) {
-            assert.ok(Number.isInteger(value) && value >= 0, `${JSON.stringify(w)}: integer grid place`);
-        }
-        assert.ok(w.width >= 1 && w.x + w.width <= gridColumns, `${w.properties.title} fits ${gridColumns} columns`);
-        assert.ok(w.height >= 1, `${w.properties.title} has a height`);
-        assert.ok(["metric", "log", "alarm", "text"].includes(w.type), w.type);
-    }
-    widgets.forEach((a, i) =>
-        widgets
-            .slice(i + 1)
-            .forEach(b => assert.ok(!overlaps(a, b), `${a.properties.title} overlaps ${b.properties.title}`)),
-    );
 }
 
 describe("the fleet dashboard", () => {

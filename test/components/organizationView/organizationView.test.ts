@@ -1,0 +1,159 @@
+// The organization view in the monitoring account: a sink per Region whose policy admits exactly
+// the manifest's other accounts, a composite alarm per cell in the cell's Region, and a dashboard
+// drawn in the rollout matrix's order on CloudWatch's documented grid.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { healthMetrics } from "../../../components/healthWatch/managedNodeHealthWatch";
+import { MonitoringLink } from "../../../components/organizationView/monitoringLink";
+import { sharedResourceTypes } from "../../../components/organizationView/observabilityAccess";
+import { OrganizationView } from "../../../components/organizationView/organizationView";
+import { cellKey, OrgWidget } from "../../../components/organizationView/organizationViewBody";
+import { ConfigError, parseOrganizationViewConfig, parseStackConfig } from "../../../config";
+import { fleetCells, monitoringStackSettings, parseManifest } from "../../../driver/fleet";
+import { engineStackConfig, readProjectFile } from "../../../harness/engineConfig";
+import { underMocks } from "../../../harness/synthesize";
+import { assertGrid } from "../../support/dashboardGrid";
+import { projectRoot } from "../../support/program";
+
+const monitoringAccountId = "444444444444";
+
+/** The committed fleet.yaml with a dedicated monitoring account, as the rollout reads it. */
+function committedFleet() {
+    const manifest = parseManifest(
+        `${fs.readFileSync(path.join(projectRoot, "fleet.yaml"), "utf8")}\nmonitoring: {account: "${monitoringAccountId}", region: eu-west-1}\n`,
+    );
+    const cells = fleetCells(manifest, readProjectFile(path.join(projectRoot, "Pulumi.yaml")));
+    const settings = monitoringStackSettings(manifest, cells);
+    const config = parseOrganizationViewConfig(
+        Object.fromEntries(
+            Object.entries(settings).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+        ),
+    );
+    return { manifest, cells, config };
+}
+
+describe("the organization view", function () {
+    this.timeout(60000);
+    const { manifest, cells, config } = committedFleet();
+    let resources: Awaited<ReturnType<typeof build>>["mocks"]["resources"];
+    let view: OrganizationView;
+    const build = () =>
+        underMocks({}, () => new OrganizationView("organization", { ...config, metrics: healthMetrics }));
+    before(async () => {
+        const built = await build();
+        resources = built.mocks.resources;
+        view = built.result;
+    });
+    const ofType = (type: string) => resources.filter(r => r.type === type);
+
+    it("has one sink per Region of the fleet, each managed in its Region, since links attach only within a Region", () => {
+        const regions = [...new Set(cells.map(c => c.region))];
+        assert.deepStrictEqual(
+            ofType("aws:oam/sink:Sink")
+                .map(s => s.inputs.region)
+                .sort(),
+            [...regions].sort(),
+        );
+        assert.deepStrictEqual(Object.keys(view.sinkArns).sort(), [...regions].sort());
+    });
+
+    it("lets exactly the manifest's accounts link, only for the types the links share", () => {
+        const policies = ofType("aws:oam/sinkPolicy:SinkPolicy");
+        assert.strictEqual(policies.length, ofType("aws:oam/sink:Sink").length);
+        for (const policy of policies) {
+            const [statement, ...more] = JSON.parse(policy.inputs.policy).Statement;
+            assert.deepStrictEqual(more, []);
+            assert.deepStrictEqual(statement.Principal.AWS, manifest.accounts.map(a => a.id).sort());
+            assert.deepStrictEqual(statement.Action, ["oam:CreateLink", "oam:UpdateLink"]);
+            assert.deepStrictEqual(statement.Condition["ForAllValues:StringEquals"]["oam:ResourceTypes"], [
+                ...sharedResourceTypes,
+            ]);
+        }
+    });
+
+    it("gives each cell a composite alarm in the cell's Region over Metrics Insights alarms on the cell's account", () => {
+        const composites = ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm");
+        assert.strictEqual(composites.length, cells.length);
+        const alarms = ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+        for (const cell of config.cells) {
+            const composite = composites.find(
+                c => c.inputs.alarmName === `ssm-fleet-${cell.accountName}-${cell.region}-health`,
+            )!;
+            assert.strictEqual(composite.inputs.region, cell.region);
+            const watched = [...composite.inputs.alarmRule.matchAll(/ALARM\("([^"]+)"\)/g)].map(m => m[1]);
+            const own = alarms.filter(a => watched.includes(a.outputs.arn));
+            assert.strictEqual(own.length, watched.length, "every alarm of the rule is one of the stack's");
+            assert.strictEqual(own.length, cell.tamperWatch ? 4 : 3);
+            for (const alarm of own) {
+                assert.strictEqual(alarm.inputs.region, cell.region, "composite alarms watch alarms of their Region");
+                assert.match(
+                    alarm.inputs.metricQueries[0].expression,
+                    new RegExp(`WHERE AWS.AccountId = '${cell.accountId}'$`),
+                );
+            }
+        }
+    });
+
+    it("draws the cells as the rollout matrix: accounts as rows, Regions as columns, on the 24-column grid", () => {
+        const [dashboard] = ofType("aws:cloudwatch/dashboard:Dashboard");
+        assert.strictEqual(dashboard.inputs.region, "eu-west-1");
+        const widgets: OrgWidget[] = JSON.parse(dashboard.inputs.dashboardBody).widgets;
+        assertGrid(widgets);
+        const alarmWidgets = widgets.filter(w => w.type === "alarm");
+        assert.strictEqual(alarmWidgets.length, cells.length);
+        const accounts = [...new Set(cells.map(c => c.account.id))];
+        const regions = [...new Set(cells.map(c => c.region))];
+        const composites = ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm").map(c => c.outputs.arn);
+        for (const cell of config.cells) {
+            const [tile] = alarmWidgets.filter(w =>
+                w.properties.title.endsWith(`(${cell.accountId}) · ${cell.region}`),
+            );
+            // Row by the account's place in the rollout, column by the Region's.
+            const rowOf = (y: number) => accounts.indexOf(cell.accountId) === Math.floor(y / 6);
+            assert.ok(rowOf(tile.y), `${cellKey(cell)} in its account's row`);
+            assert.strictEqual(tile.x, regions.indexOf(cell.region) * Math.floor(24 / regions.length));
+            assert.ok(composites.includes(tile.properties.alarms[0]), "the alarm is one of the stack's");
+            const counts = widgets.find(w => w.type === "metric" && w.x === tile.x && w.y === tile.y + tile.height)!;
+            assert.strictEqual(counts.properties.region, cell.region);
+            for (const row of counts.properties.metrics) {
+                assert.strictEqual(row[0], healthMetrics.namespace);
+                assert.strictEqual(row[2].accountId, cell.accountId, "the source account's metric, through the link");
+            }
+        }
+    });
+});
+
+describe("a cell's monitoring link", () => {
+    const cellConfig = (sinkArn: string) =>
+        engineStackConfig(
+            "fleet-x",
+            `config:\n  aws:region: eu-west-1\n  ssm-fleet-baseline:notificationEmails: [ops@example.com]\n  ssm-fleet-baseline:monitoringSinkArn: "${sinkArn}"\n`,
+            readProjectFile(path.join(projectRoot, "Pulumi.yaml")),
+        );
+
+    it("shares the metrics and log groups with the sink of its own Region", async () => {
+        const sinkArn = "arn:aws:oam:eu-west-1:444444444444:sink/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
+        assert.deepStrictEqual(parseStackConfig(cellConfig(sinkArn)).monitoringLink, { sinkArn });
+        const { mocks } = await underMocks({}, () => new MonitoringLink("monitoring", { sinkArn }));
+        const link = mocks.resources.find(r => r.type === "aws:oam/link:Link")!;
+        assert.strictEqual(link.inputs.sinkIdentifier, sinkArn);
+        assert.deepStrictEqual(link.inputs.resourceTypes, ["AWS::CloudWatch::Metric", "AWS::Logs::LogGroup"]);
+    });
+
+    it("refuses a sink of another Region, or something that is not a sink ARN, naming the key", () => {
+        for (const [arn, expected] of [
+            [
+                "arn:aws:oam:us-east-1:444444444444:sink/a1b2",
+                /monitoringSinkArn: .*expected the monitoring account's sink in this stack's Region, eu-west-1/,
+            ],
+            ["arn:aws:sns:eu-west-1:444444444444:topic", /monitoringSinkArn: .*expected an OAM sink ARN/],
+        ] as const) {
+            assert.throws(
+                () => parseStackConfig(cellConfig(arn)),
+                (e: unknown) => e instanceof ConfigError && expected.test(e.message),
+            );
+        }
+    });
+});
