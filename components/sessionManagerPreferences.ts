@@ -89,7 +89,11 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
             bucket: args.s3Logging
                 ? new PrivateBucket(
                       `${name}-logs`,
-                      { expirationDays: args.logRetentionDays, accessLogs: args.accessLogs },
+                      {
+                          expirationDays: args.logRetentionDays,
+                          accessLogs: args.accessLogs,
+                          protection: args.regionalSettingsProtection,
+                      },
                       { parent: this },
                   )
                 : undefined,

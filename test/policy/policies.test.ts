@@ -790,7 +790,7 @@ const cases: Record<string, Case[]> = {
     "private-tls-only-buckets": [
         {
             title: "passes the baseline's PrivateBucket",
-            build: () => new PrivateBucket("logs", { expirationDays: 7 }),
+            build: () => new PrivateBucket("logs", { expirationDays: 7, protection: "retain" }),
             expected: [],
         },
         {
