@@ -91,6 +91,7 @@ export const configKeys = {
     sessionPreferences: { type: "boolean", default: true },
     sessionPreferencesAdopt: { type: "boolean", default: false },
     sessionS3Logging: { type: "boolean", default: true },
+    auditReaders: { type: "array", default: [] },
     sessionCloudWatchLogging: { type: "boolean", default: true },
     sessionLogGroupRetentionDays: { type: "integer", default: 90 },
     sessionEncryption: { type: "boolean", default: true },
@@ -725,6 +726,21 @@ function parseHealthWatch(read: ConfigReader, region: string): ManagedNodeHealth
     return enabled ? { region, schedule, graceMinutes, debounceSweeps, excludeTagKey, diagnose } : undefined;
 }
 
+// A role as aws:PrincipalArn names an assumed role's session: the role's ARN, with its path.
+const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+function parseAuditReaders(read: ConfigReader): string[] {
+    const readers = read.list("auditReaders", "IAM role ARNs") ?? [];
+    readers.forEach((arn, i) => {
+        if (!roleArnPattern.test(arn)) {
+            read.report(
+                `${read.key("auditReaders")}[${i}]: got ${JSON.stringify(arn)}; expected an IAM role ARN such as arn:aws:iam::123456789012:role/session-auditor`,
+            );
+        }
+    });
+    return readers;
+}
+
 function parseSessionManager(
     read: ConfigReader,
     dhmc: DefaultHostManagementArgs,
@@ -773,6 +789,7 @@ function parseSessionManager(
         adoptExisting,
         regionalSettingsProtection: dhmc.regionalSettingsProtection,
         s3Logging: read.bool("sessionS3Logging"),
+        auditReaders: parseAuditReaders(read),
         logRetentionDays,
         cloudWatchLogging: read.bool("sessionCloudWatchLogging"),
         logGroupRetentionDays: Number(retention),

@@ -27,7 +27,9 @@ import { loadBaselineConfig } from "./config";
 const config = loadBaselineConfig();
 const accountId = aws.getCallerIdentityOutput().accountId;
 const logEncryption = new LogEncryptionKey("log-encryption", { region: config.region, accountId });
-const accessLogs = new AccessLogBucket("access-logs", { ...config.accessLogs, accountId });
+// Buckets of audit and output data outlive a destroy as the region-wide settings do.
+const { regionalSettingsProtection } = config.dhmc;
+const accessLogs = new AccessLogBucket("access-logs", { ...config.accessLogs, accountId, regionalSettingsProtection });
 
 const network =
     config.network.mode === "create" ? new ClosedVpc("ssm-vpc", config.network.vpc) : adoptedVpc(config.network.vpc);
@@ -46,8 +48,18 @@ const nodeRoles: NodeRoles = {
     [dhmcNodeRoleKey]: { name: dhmc.roleName, arn: dhmc.roleArn },
     ...(hybrid ? { hybrid: { name: hybrid.roleName, arn: hybrid.roleArn } } : {}),
 };
-const agentUpdate = new AgentAutoUpdate("ssm-agent-update", { ...config.agentUpdate, nodeRoles, accessLogs });
-const compliance = new ManagedNodeCompliance("managed-nodes", { ...config.compliance, accountId, accessLogs });
+const agentUpdate = new AgentAutoUpdate("ssm-agent-update", {
+    ...config.agentUpdate,
+    nodeRoles,
+    accessLogs,
+    regionalSettingsProtection,
+});
+const compliance = new ManagedNodeCompliance("managed-nodes", {
+    ...config.compliance,
+    accountId,
+    accessLogs,
+    regionalSettingsProtection,
+});
 const sessionManager = config.sessionManager
     ? new SessionManagerPreferences("session-manager", {
           ...config.sessionManager,
@@ -62,7 +74,7 @@ const patching = config.patching
           accountId,
           accessLogs,
           nodeRoles,
-          regionalSettingsProtection: config.dhmc.regionalSettingsProtection,
+          regionalSettingsProtection,
       })
     : undefined;
 // After the components whose buckets the nodes upload to, which a restricted S3 endpoint must let through.

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { s3LoggingServicePrincipal } from "../aws/identifiers";
 import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
+import { RegionalSettingsProtection } from "./parts/regionWide";
 
 /** What stack configuration decides. */
 export interface AccessLogBucketSettings {
@@ -10,6 +11,8 @@ export interface AccessLogBucketSettings {
 
 export interface AccessLogBucketArgs extends AccessLogBucketSettings {
     readonly accountId: pulumi.Input<string>;
+    /** The access logs are audit data: kept (or protected) on destroy, as the region-wide settings are. */
+    readonly regionalSettingsProtection: RegionalSettingsProtection;
 }
 
 /**
@@ -41,6 +44,7 @@ export class AccessLogBucket extends pulumi.ComponentResource implements AccessL
             `${name}-bucket`,
             {
                 expirationDays: args.expirationDays,
+                protection: args.regionalSettingsProtection,
                 policyStatements: bucketArn => [
                     {
                         Sid: "S3ServerAccessLogDelivery",

@@ -10,6 +10,7 @@ import { NodeRoles, outputWriteGrants } from "./parts/nodeRoles";
 import { NotificationRoute } from "./parts/notificationRoute";
 import { policyDocument } from "./parts/policyDocuments";
 import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
+import { RegionalSettingsProtection } from "./parts/regionWide";
 
 const outputPrefix = "agent-update";
 
@@ -32,6 +33,8 @@ export interface AgentAutoUpdateArgs extends AgentAutoUpdateSettings {
     readonly nodeRoles: NodeRoles;
     /** Where the output bucket's server access logs go. */
     readonly accessLogs: AccessLogDestination;
+    /** The output bucket is kept (or protected) on destroy, as the region-wide settings are. */
+    readonly regionalSettingsProtection: RegionalSettingsProtection;
 }
 
 /**
@@ -74,7 +77,11 @@ export class AgentAutoUpdate extends pulumi.ComponentResource {
         super("ssm-fleet-baseline:index:AgentAutoUpdate", name, {}, opts);
         const bucket = new PrivateBucket(
             `${name}-output`,
-            { expirationDays: args.logRetentionDays, accessLogs: args.accessLogs },
+            {
+                expirationDays: args.logRetentionDays,
+                accessLogs: args.accessLogs,
+                protection: args.regionalSettingsProtection,
+            },
             { parent: this },
         );
         // The DHMC and hybrid managed policies have no S3 permission: the agent uploads output with the node's role.

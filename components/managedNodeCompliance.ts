@@ -11,6 +11,7 @@ import { awsManagedPolicyArn } from "../aws/partition";
 import { NotificationRoute } from "./parts/notificationRoute";
 import { policyDocument, serviceTrustPolicy } from "./parts/policyDocuments";
 import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
+import { RegionalSettingsProtection } from "./parts/regionWide";
 
 /** How often inventory is gathered: the rule can only notice a change this often. */
 const inventorySchedule = "rate(30 minutes)";
@@ -31,6 +32,8 @@ export interface ManagedNodeComplianceArgs extends ManagedNodeComplianceSettings
     readonly accountId: pulumi.Input<string>;
     /** Where the delivery bucket's server access logs go. */
     readonly accessLogs: AccessLogDestination;
+    /** The delivery bucket is kept (or protected) on destroy, as the region-wide settings are. */
+    readonly regionalSettingsProtection: RegionalSettingsProtection;
 }
 
 /**
@@ -113,6 +116,7 @@ export class ManagedNodeCompliance extends pulumi.ComponentResource {
             {
                 expirationDays: args.logRetentionDays,
                 accessLogs: args.accessLogs,
+                protection: args.regionalSettingsProtection,
                 policyStatements: bucketArn => [
                     {
                         Sid: "AWSConfigBucketPermissionsCheck",

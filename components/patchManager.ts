@@ -79,7 +79,7 @@ export interface PatchManagerArgs extends PatchManagerSettings {
      * role, so each gets write access.
      */
     readonly nodeRoles: NodeRoles;
-    /** The baseline's registration applies to the whole region, like the DHMC setting. */
+    /** The baseline's registration applies to the whole region, like the DHMC setting; the output bucket is kept alike. */
     readonly regionalSettingsProtection: RegionalSettingsProtection;
     /** Where the bucket's server access logs go (Security Hub S3.9). */
     readonly accessLogs: AccessLogDestination;
@@ -146,7 +146,11 @@ export class PatchManager extends pulumi.ComponentResource {
 
         const bucket = new PrivateBucket(
             `${name}-output`,
-            { expirationDays: args.logRetentionDays, accessLogs: args.accessLogs },
+            {
+                expirationDays: args.logRetentionDays,
+                accessLogs: args.accessLogs,
+                protection: args.regionalSettingsProtection,
+            },
             { parent: this },
         );
         const outputWrite = this.outputWrite(name, args, bucket);

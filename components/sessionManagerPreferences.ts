@@ -19,6 +19,14 @@ import { RegionalSettingsProtection, regionWideOptions } from "./parts/regionWid
 /** The key prefix of session logs in the bucket. */
 export const sessionLogPrefix = "sessions";
 
+/** What reads an object's content or its versions' (GetObjectAttributes shows no content, but is kept to readers too). */
+export const sessionLogReadActions = [
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:GetObjectAttributes",
+    "s3:GetObjectVersionAttributes",
+];
+
 /** What stack configuration decides. */
 export interface SessionManagerPreferencesSettings {
     readonly region: string;
@@ -28,6 +36,11 @@ export interface SessionManagerPreferencesSettings {
     readonly regionalSettingsProtection: RegionalSettingsProtection;
     /** Upload each session's log to a private bucket of the stack when the session ends. */
     readonly s3Logging: boolean;
+    /**
+     * IAM role ARNs that may read session logs from the bucket (and decrypt them with the session
+     * key); the account root may too. Empty: nobody else.
+     */
+    readonly auditReaders: readonly string[];
     /** Days the bucket keeps session logs. */
     readonly logRetentionDays: number;
     /** Stream session logs to a KMS-encrypted log group while the session runs. */
@@ -84,15 +97,9 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
     constructor(name: string, args: SessionManagerPreferencesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:SessionManagerPreferences", name, {}, opts);
         const logGroupArn = args.cloudWatchLogging ? this.logGroupArn(args) : undefined;
-        const key = args.encryption || logGroupArn ? this.key(name, args, logGroupArn) : undefined;
+        const key = args.encryption || logGroupArn || args.s3Logging ? this.key(name, args, logGroupArn) : undefined;
         const stores: SessionStores = {
-            bucket: args.s3Logging
-                ? new PrivateBucket(
-                      `${name}-logs`,
-                      { expirationDays: args.logRetentionDays, accessLogs: args.accessLogs },
-                      { parent: this },
-                  )
-                : undefined,
+            bucket: args.s3Logging && key ? this.logBucket(name, args, key) : undefined,
             logGroup: logGroupArn && key ? this.logGroup(name, args, key) : undefined,
             logGroupArn,
             key,
@@ -123,11 +130,19 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
 
     /**
      * The account administers the key but cannot use it through the key policy alone: session data
-     * is decrypted only by the nodes' roles, and the log group's data only by CloudWatch Logs of
-     * this region for this log group. The people who start sessions need kms:GenerateDataKey on
-     * the key (AWS: "Both the users who start sessions and the managed nodes that they connect to
-     * must have permission to use the key"), which their IAM policies grant.
+     * is decrypted only by the nodes' roles, session logs in the bucket only by the audit readers
+     * (and the account root), and the log group's data only by CloudWatch Logs of this region for
+     * this log group. The people who start sessions need kms:GenerateDataKey on the key (AWS: "Both
+     * the users who start sessions and the managed nodes that they connect to must have permission
+     * to use the key"), which their IAM policies grant.
      * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html
+     *
+     * CloudWatch Logs decrypts a log group's events itself whenever they are requested ("This
+     * enables CloudWatch Logs to decrypt this data whenever it is requested",
+     * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html),
+     * so this key does not gate logs:GetLogEvents: IAM does (README, Sessions).
+     *
+     * With S3 logging the key encrypts objects that outlive a destroy, so it is kept like them.
      */
     private key(name: string, args: SessionManagerPreferencesArgs, logGroupArn?: pulumi.Output<string>): aws.kms.Key {
         const account = pulumi.interpolate`arn:${partitionOf(args.region)}:iam::${args.accountId}:root`;
@@ -158,6 +173,30 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
                 },
             );
         }
+        if (args.s3Logging) {
+            statements.push(
+                {
+                    // The agent's upload takes the bucket's default encryption: S3 asks KMS for a data key
+                    // (and, for a multipart upload, decrypts it) on the node's behalf.
+                    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+                    Sid: "NodesEncryptSessionLogsThroughS3",
+                    Effect: "Allow",
+                    Principal: { AWS: Object.values(args.nodeRoles).map(role => role.arn) },
+                    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    Resource: "*",
+                    Condition: { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } },
+                },
+                {
+                    // Through IAM as well: a reader's own policy must also allow kms:Decrypt on the key.
+                    Sid: "AuditReadersDecryptSessionLogs",
+                    Effect: "Allow",
+                    Principal: { AWS: account },
+                    Action: "kms:Decrypt",
+                    Resource: "*",
+                    Condition: { ArnEquals: { "aws:PrincipalArn": [account, ...args.auditReaders] } },
+                },
+            );
+        }
         if (logGroupArn) {
             statements.push({
                 Sid: "CloudWatchLogsEncryptSessionLogs",
@@ -174,6 +213,61 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
                 description: "Encrypts Session Manager session data and session logs",
                 enableKeyRotation: true,
                 policy: policyDocument(statements),
+            },
+            args.s3Logging ? regionWideOptions(args.regionalSettingsProtection, this) : { parent: this },
+        );
+    }
+
+    /**
+     * The private bucket of session logs, SSE-KMS with the session key, whose policy lets only the
+     * audit readers read, and the nodes add logs under `sessions/` and do nothing else.
+     *
+     * Nodes never replace a log: the bucket is versioned, and the nodes may not delete an object or
+     * a version, nor change the versioning, lifecycle, policy or encryption, so a PutObject on an
+     * existing key only adds a version and the earlier one stays, readable, for logRetentionDays.
+     * Not a conditional write: S3 can refuse a PutObject without If-None-Match (the s3:if-none-match
+     * condition key, https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html),
+     * but the agent's upload sends only bucket, key, body and content type
+     * (aws/amazon-ssm-agent agent/s3util/s3util.go, S3Upload), so every session log would be refused.
+     * Not Object Lock: uploads into a bucket with default retention must carry Content-MD5 or a
+     * checksum, which that uploader is not known to send.
+     */
+    private logBucket(name: string, args: SessionManagerPreferencesArgs, key: aws.kms.Key): PrivateBucket {
+        const account = pulumi.interpolate`arn:${partitionOf(args.region)}:iam::${args.accountId}:root`;
+        const nodeRoleArns = Object.values(args.nodeRoles).map(role => role.arn);
+        return new PrivateBucket(
+            `${name}-logs`,
+            {
+                expirationDays: args.logRetentionDays,
+                accessLogs: args.accessLogs,
+                protection: args.regionalSettingsProtection,
+                kmsKeyArn: key.arn,
+                policyStatements: bucketArn => [
+                    {
+                        Sid: "OnlyAuditReadersRead",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: sessionLogReadActions,
+                        Resource: pulumi.interpolate`${bucketArn}/*`,
+                        Condition: { StringNotEquals: { "aws:PrincipalArn": [account, ...args.auditReaders] } },
+                    },
+                    {
+                        Sid: "NodesOnlyAddSessionLogs",
+                        Effect: "Deny",
+                        Principal: "*",
+                        NotAction: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetEncryptionConfiguration"],
+                        Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
+                        Condition: { ArnEquals: { "aws:PrincipalArn": nodeRoleArns } },
+                    },
+                    {
+                        Sid: "NodesWriteOnlyUnderSessions",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:PutObject",
+                        NotResource: pulumi.interpolate`${bucketArn}/${sessionLogPrefix}/*`,
+                        Condition: { ArnEquals: { "aws:PrincipalArn": nodeRoleArns } },
+                    },
+                ],
             },
             { parent: this },
         );
@@ -205,6 +299,10 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
                 // The agent checks the bucket is encrypted before it uploads (s3EncryptionEnabled).
                 { Effect: "Allow", Action: "s3:GetEncryptionConfiguration", Resource: stores.bucket.bucketArn },
             );
+        }
+        if (stores.bucket && stores.key) {
+            // A bucket under a customer-managed key needs kms:GenerateDataKey (getting-started-create-iam-instance-profile).
+            statements.push({ Effect: "Allow", Action: "kms:GenerateDataKey", Resource: stores.key.arn });
         }
         if (stores.logGroupArn) {
             statements.push(

@@ -412,6 +412,74 @@ const privateTlsOnlyBuckets: StackCheck = {
     },
 };
 
+/** What S3 accepts as SSE-KMS: single-layer and dual-layer. https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html */
+const kmsAlgorithms = ["aws:kms", "aws:kms:dsse"];
+
+/** The buckets a Session Manager preferences document (type Session) logs to: its inputs.s3BucketName. */
+function sessionLogBuckets(stack: StackResources, document: PolicyResource): PolicyResource[] | undefined {
+    const content = read(() => document.props.content);
+    if (content === notYetKnown) {
+        // Built from the bucket's autonamed name: follow what the content depends on.
+        return stack.references(document, "content", buckets).flatMap(reference => reference.resources);
+    }
+    let bucketName: unknown;
+    try {
+        bucketName = (JSON.parse(String(content)) as { inputs?: { s3BucketName?: unknown } }).inputs?.s3BucketName;
+    } catch {
+        return undefined;
+    }
+    return typeof bucketName === "string" && bucketName !== ""
+        ? stack.ofType(...buckets.classes).filter(b => buckets.identities.some(id => known(b, id) === bucketName))
+        : [];
+}
+
+const auditBucketsSseKms: StackCheck = {
+    // Session transcripts hold whatever was typed into a shell: under SSE-KMS, reading them also
+    // takes kms:Decrypt on a key whose policy the owner controls, not just s3:GetObject.
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging-s3.html
+    name: "audit-buckets-sse-kms",
+    description:
+        "An S3 bucket that holds Session Manager logs (named by a Session document's s3BucketName) must default to SSE-KMS (aws:kms or aws:kms:dsse), so that reading a transcript also needs the key.",
+    findings: stack => {
+        const configurations = stack.ofType(aws.s3.BucketServerSideEncryptionConfiguration);
+        const audited = new Set<PolicyResource>();
+        for (const document of stack.ofType(aws.ssm.Document)) {
+            if (known(document, "documentType") === "Session") {
+                sessionLogBuckets(stack, document)?.forEach(bucket => audited.add(bucket));
+            }
+        }
+        return [...audited].flatMap(bucket => {
+            const inline = read(() => bucket.props.serverSideEncryptionConfiguration?.rule);
+            const rules = [
+                ...(inline && inline !== notYetKnown ? [inline] : []),
+                ...configurations
+                    .filter(configuration => stack.refersTo(configuration, "bucket", buckets, bucket))
+                    .flatMap(configuration => read(() => configuration.props.rules) ?? []),
+            ];
+            const algorithms = rules.map(rule =>
+                rule === notYetKnown ? notYetKnown : read(() => rule.applyServerSideEncryptionByDefault?.sseAlgorithm),
+            );
+            if (algorithms.some(algorithm => kmsAlgorithms.includes(algorithm as string))) {
+                return [];
+            }
+            if (algorithms.includes(notYetKnown)) {
+                return [
+                    unverifiable(
+                        bucket.urn,
+                        `Bucket ${bucket.name} holds Session Manager logs and its encryption is known only after the update, so whether it is SSE-KMS cannot be checked.`,
+                    ),
+                ];
+            }
+            return [
+                {
+                    urn: bucket.urn,
+                    message: `Bucket ${bucket.name} holds Session Manager logs but is not SSE-KMS encrypted: give it an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and a customer-managed key whose policy lets only your auditors decrypt.`,
+                },
+            ];
+        });
+    },
+};
+
 /**
  * Whether a resource belongs to a component of this program, whose type tokens are
  * `ssm-fleet-baseline:index:<Class>` (CONTRIBUTING.md, "Resource identity"): `kind` names one
@@ -508,6 +576,7 @@ const stackChecks = [
     serviceSetting,
     lambdaRoleLeastPrivilege,
     privateTlsOnlyBuckets,
+    auditBucketsSseKms,
     baselineSurface,
 ];
 
@@ -719,6 +788,7 @@ export const policies: Policies = [
         ],
     },
     mandatory(privateTlsOnlyBuckets),
+    mandatory(auditBucketsSseKms),
     {
         // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
         name: "tls-only-bucket-policies",

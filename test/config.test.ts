@@ -443,6 +443,7 @@ describe("config", () => {
                 adoptExisting: false,
                 regionalSettingsProtection: "retain",
                 s3Logging: true,
+                auditReaders: [],
                 logRetentionDays: 90,
                 cloudWatchLogging: true,
                 logGroupRetentionDays: 90,
@@ -532,6 +533,30 @@ describe("config", () => {
                 "ssm-fleet-baseline:sessionRunAsUser",
                 /expected a Linux user name/,
             );
+        });
+
+        it("take the audit readers as IAM role ARNs, and reject anything else by its position", () => {
+            const readers = [
+                "arn:aws:iam::123456789012:role/session-auditor",
+                "arn:aws-us-gov:iam::123456789012:role/sec/reader",
+            ];
+            assert.deepStrictEqual(
+                parseBaselineConfig({ ...valid, auditReaders: JSON.stringify(readers) }, region).sessionManager!
+                    .auditReaders,
+                readers,
+            );
+            for (const wrong of [
+                "arn:aws:iam::123456789012:user/alice",
+                "arn:aws:iam::123456789012:root",
+                "session-auditor",
+                "arn:aws:sts::123456789012:assumed-role/r/s",
+            ]) {
+                assertRejected(
+                    { auditReaders: JSON.stringify([readers[0], wrong]) },
+                    "ssm-fleet-baseline:auditReaders",
+                    /auditReaders\[1\]: got .*; expected an IAM role ARN such as arn:aws:iam::123456789012:role\/session-auditor/,
+                );
+            }
         });
 
         it("reject adopting the document while not managing it", () => {

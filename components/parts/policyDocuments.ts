@@ -6,8 +6,11 @@ export interface Statement {
     readonly Sid?: string;
     readonly Effect: "Allow" | "Deny";
     readonly Principal?: unknown;
-    readonly Action: string | string[];
+    readonly Action?: string | string[];
+    /** Every action but these (in a Deny: everything else is refused). */
+    readonly NotAction?: string | string[];
     readonly Resource?: pulumi.Input<string> | pulumi.Input<string>[];
+    readonly NotResource?: pulumi.Input<string> | pulumi.Input<string>[];
     readonly Condition?: unknown;
 }
 

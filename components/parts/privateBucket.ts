@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { denyInsecureTransport, policyDocument, Statement } from "./policyDocuments";
+import { RegionalSettingsProtection, regionWideOptions } from "./regionWide";
 
 /** Where buckets send their server access logs: the stack's AccessLogBucket. */
 export interface AccessLogDestination extends pulumi.Resource {
@@ -19,12 +20,24 @@ export interface PrivateBucketArgs {
      * under a prefix named after this bucket. Every bucket of the stack passes it, except that one.
      */
     readonly accessLogs?: AccessLogDestination;
+    /**
+     * How the bucket and every one of its protections survive `pulumi destroy`: kept in AWS, or
+     * guarded by Pulumi. A bucket that holds objects cannot be deleted (no forceDestroy), so
+     * deleting its public-access block, policy or lifecycle would leave its data unhardened.
+     */
+    readonly protection: RegionalSettingsProtection;
+    /**
+     * A customer-managed key to encrypt with (SSE-KMS, with an S3 Bucket Key so that S3 asks KMS
+     * for a data key per bucket rather than per object); omitted: SSE-S3.
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+     */
+    readonly kmsKeyArn?: pulumi.Input<string>;
 }
 
 /**
  * An S3 bucket for logs and service output: owner-enforced, every public-access block on,
- * SSE-S3 encrypted, versioned, expiring, reachable over TLS only, and with `accessLogs` its
- * server access logged.
+ * SSE-S3 (or with `kmsKeyArn` SSE-KMS) encrypted, versioned, expiring, reachable over TLS only,
+ * with `accessLogs` its server access logged, and all of it kept (or protected) on destroy.
  */
 export class PrivateBucket extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
@@ -32,7 +45,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:PrivateBucket", name, {}, opts);
-        const child = { parent: this };
+        const child = regionWideOptions(args.protection, this);
 
         const bucket = new aws.s3.Bucket(name, {}, child);
         new aws.s3.BucketOwnershipControls(
@@ -58,8 +71,18 @@ export class PrivateBucket extends pulumi.ComponentResource {
             `${name}-encryption`,
             {
                 bucket: bucket.id,
-                // SSE-S3 keeps writers (DHMC nodes, AWS Config) free of KMS grants.
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+                // SSE-S3 keeps writers (DHMC nodes, AWS Config) free of KMS grants, where the data allows.
+                rules: [
+                    args.kmsKeyArn
+                        ? {
+                              applyServerSideEncryptionByDefault: {
+                                  sseAlgorithm: "aws:kms",
+                                  kmsMasterKeyId: args.kmsKeyArn,
+                              },
+                              bucketKeyEnabled: true,
+                          }
+                        : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+                ],
             },
             child,
         );
@@ -86,7 +109,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { parent: this, dependsOn: [versioning] },
+            { ...child, dependsOn: [versioning] },
         );
         new aws.s3.BucketPolicy(
             `${name}-policy`,
@@ -97,11 +120,11 @@ export class PrivateBucket extends pulumi.ComponentResource {
                     ...(args.policyStatements?.(bucket.arn) ?? []),
                 ]),
             },
-            { parent: this, dependsOn: [publicAccessBlock] },
+            { ...child, dependsOn: [publicAccessBlock] },
         );
 
         if (args.accessLogs) {
-            this.serverAccessLogging(name, bucket, args.accessLogs);
+            this.serverAccessLogging(name, bucket, args.accessLogs, child);
         }
 
         this.bucketName = bucket.bucket;
@@ -110,12 +133,17 @@ export class PrivateBucket extends pulumi.ComponentResource {
     }
 
     /** Delivers the bucket's access logs under `<name>/`, once the destination's policy admits them. */
-    private serverAccessLogging(name: string, bucket: aws.s3.Bucket, destination: AccessLogDestination): void {
+    private serverAccessLogging(
+        name: string,
+        bucket: aws.s3.Bucket,
+        destination: AccessLogDestination,
+        child: pulumi.CustomResourceOptions,
+    ): void {
         destination.admit(name, bucket.arn);
         new aws.s3.BucketLogging(
             `${name}-access-logging`,
             { bucket: bucket.id, targetBucket: destination.bucketName, targetPrefix: `${name}/` },
-            { parent: this, dependsOn: [destination] },
+            { ...child, dependsOn: [destination] },
         );
     }
 }

@@ -12,9 +12,13 @@ import { underMocks, valueOf } from "../support/program";
 
 const build = () =>
     underMocks({}, () => {
-        const accessLogs = new AccessLogBucket("logs", { accountId: standInAccountId, expirationDays: 30 });
+        const accessLogs = new AccessLogBucket("logs", {
+            accountId: standInAccountId,
+            expirationDays: 30,
+            regionalSettingsProtection: "retain",
+        });
         for (const name of ["first", "second"]) {
-            new PrivateBucket(name, { expirationDays: 7, accessLogs });
+            new PrivateBucket(name, { expirationDays: 7, accessLogs, protection: "retain" });
         }
         accessLogs.writePolicy();
         return accessLogs;
@@ -75,10 +79,14 @@ describe("access-log bucket", () => {
 
     it("names in its policy the buckets built before the program writes it, awaited or not", async () => {
         const { mocks } = await underMocks({}, async () => {
-            const accessLogs = new AccessLogBucket("logs", { accountId: standInAccountId, expirationDays: 30 });
-            new PrivateBucket("first", { expirationDays: 7, accessLogs });
+            const accessLogs = new AccessLogBucket("logs", {
+                accountId: standInAccountId,
+                expirationDays: 30,
+                regionalSettingsProtection: "retain",
+            });
+            new PrivateBucket("first", { expirationDays: 7, accessLogs, protection: "retain" });
             await Promise.resolve();
-            new PrivateBucket("later", { expirationDays: 7, accessLogs });
+            new PrivateBucket("later", { expirationDays: 7, accessLogs, protection: "retain" });
             accessLogs.writePolicy();
         });
         const [, delivery] = JSON.parse(mocks.named("logs-bucket-policy").inputs.policy).Statement;
@@ -91,7 +99,11 @@ describe("access-log bucket", () => {
     it("refuses to write a policy that no bucket sends its logs to", async () => {
         await assert.rejects(
             underMocks({}, () =>
-                new AccessLogBucket("logs", { accountId: standInAccountId, expirationDays: 30 }).writePolicy(),
+                new AccessLogBucket("logs", {
+                    accountId: standInAccountId,
+                    expirationDays: 30,
+                    regionalSettingsProtection: "retain",
+                }).writePolicy(),
             ),
             /no bucket sends its access logs to logs/,
         );

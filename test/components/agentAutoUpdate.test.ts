@@ -29,6 +29,7 @@ const build = (version?: string, nodeRoles: Record<string, typeof dhmcRole> = { 
             logRetentionDays: 30,
             nodeRoles,
             accessLogs,
+            regionalSettingsProtection: "retain",
         });
         return Object.assign(update, { accessLogs });
     });

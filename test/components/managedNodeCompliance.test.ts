@@ -17,6 +17,7 @@ const baseArgs = {
     accountId: standInAccountId,
     ruleName: "ec2-instance-managed-by-systems-manager",
     logRetentionDays: 90,
+    regionalSettingsProtection: "retain" as const,
 };
 
 describe("managed-node Config rule", () => {

@@ -20,11 +20,15 @@ import { RecordingAccessLogs } from "../support/accessLogs";
 
 const dhmcRoleArn = `arn:aws:iam::${standInAccountId}:role/service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole`;
 const hybridRoleArn = `arn:aws:iam::${standInAccountId}:role/hybrid-role-1234567`;
+const auditorArn = `arn:aws:iam::${standInAccountId}:role/session-auditor`;
+const account = `arn:aws:iam::${standInAccountId}:root`;
+const keyArn = "arn:aws:kms:eu-west-1:123456789012:sm-key";
 const allOn: SessionManagerPreferencesSettings = {
     region: "eu-west-1",
     adoptExisting: false,
     regionalSettingsProtection: "retain",
     s3Logging: true,
+    auditReaders: [auditorArn],
     logRetentionDays: 30,
     cloudWatchLogging: true,
     logGroupRetentionDays: 90,
@@ -150,10 +154,13 @@ describe("Session Manager preferences", () => {
             [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
             [true, true, true, true],
         );
-        assert.strictEqual(
-            mocks.named("sm-logs-encryption").inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm,
-            "AES256",
-        );
+        // SSE-KMS with the session key: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+        assert.deepStrictEqual(mocks.named("sm-logs-encryption").inputs.rules, [
+            {
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn },
+                bucketKeyEnabled: true,
+            },
+        ]);
         assert.strictEqual(mocks.named("sm-logs-versioning").inputs.versioningConfiguration.status, "Enabled");
         assert.strictEqual(mocks.named("sm-logs-lifecycle").inputs.rules[0].expiration.days, 30);
         assert.strictEqual(
@@ -162,11 +169,80 @@ describe("Session Manager preferences", () => {
         );
     });
 
+    it("lets only the audit readers and the account root read session logs, whatever IAM allows", async () => {
+        const { mocks } = await build();
+        const [, readers] = statementsOf(mocks, "sm-logs-policy");
+        assert.deepStrictEqual(readers, {
+            Sid: "OnlyAuditReadersRead",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectVersionAttributes"],
+            Resource: "arn:aws:s3:::sm-logs-1234567/*",
+            Condition: { StringNotEquals: { "aws:PrincipalArn": [account, auditorArn] } },
+        });
+        const { mocks: none } = await build({ auditReaders: [] });
+        assert.deepStrictEqual(statementsOf(none, "sm-logs-policy")[1].Condition, {
+            StringNotEquals: { "aws:PrincipalArn": [account] },
+        });
+    });
+
+    it("lets nodes only add logs under sessions/: no delete, no version removal, no policy, lifecycle or versioning change", async () => {
+        const { mocks } = await build();
+        const [, , only, prefix, ...rest] = statementsOf(mocks, "sm-logs-policy");
+        assert.deepStrictEqual(rest, []);
+        const nodes = { ArnEquals: { "aws:PrincipalArn": [dhmcRoleArn, hybridRoleArn] } };
+        assert.deepStrictEqual(only, {
+            Sid: "NodesOnlyAddSessionLogs",
+            Effect: "Deny",
+            Principal: "*",
+            NotAction: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetEncryptionConfiguration"],
+            Resource: ["arn:aws:s3:::sm-logs-1234567", "arn:aws:s3:::sm-logs-1234567/*"],
+            Condition: nodes,
+        });
+        assert.deepStrictEqual(prefix, {
+            Sid: "NodesWriteOnlyUnderSessions",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            NotResource: "arn:aws:s3:::sm-logs-1234567/sessions/*",
+            Condition: nodes,
+        });
+        // A write over an existing key only adds a version, which the nodes cannot remove.
+        assert.strictEqual(mocks.named("sm-logs-versioning").inputs.versioningConfiguration.status, "Enabled");
+        for (const destructive of [
+            "s3:DeleteObject",
+            "s3:DeleteObjectVersion",
+            "s3:PutBucketVersioning",
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketPolicy",
+            "s3:PutEncryptionConfiguration",
+        ]) {
+            assert.ok(!only.NotAction.includes(destructive), destructive);
+        }
+    });
+
+    it("keeps the session key with the bucket on destroy, since the kept logs are encrypted with it", async () => {
+        const { mocks } = await build();
+        assert.deepStrictEqual(
+            [mocks.optionsOf("sm-key").retainOnDelete, mocks.optionsOf("sm-key").protect],
+            [true, false],
+        );
+        const { mocks: guarded } = await build({ regionalSettingsProtection: "protect" });
+        assert.deepStrictEqual(
+            [guarded.optionsOf("sm-key").retainOnDelete, guarded.optionsOf("sm-key").protect],
+            [false, true],
+        );
+        const { mocks: noBucket } = await build({ s3Logging: false });
+        assert.deepStrictEqual(
+            [noBucket.optionsOf("sm-key").retainOnDelete, noBucket.optionsOf("sm-key").protect],
+            [false, false],
+        );
+    });
+
     it("encrypts with a rotating key that the account administers, the node roles decrypt and CloudWatch Logs uses for the session log group only", async () => {
         const { mocks } = await build();
         const key = mocks.named("sm-key").inputs;
         assert.strictEqual(key.enableKeyRotation, true);
-        const account = `arn:aws:iam::${standInAccountId}:root`;
         assert.deepStrictEqual(JSON.parse(key.policy).Statement, [
             {
                 Sid: "AccountAdministers",
@@ -205,6 +281,22 @@ describe("Session Manager preferences", () => {
                 Resource: "*",
             },
             {
+                Sid: "NodesEncryptSessionLogsThroughS3",
+                Effect: "Allow",
+                Principal: { AWS: [dhmcRoleArn, hybridRoleArn] },
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: "*",
+                Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+            },
+            {
+                Sid: "AuditReadersDecryptSessionLogs",
+                Effect: "Allow",
+                Principal: { AWS: account },
+                Action: "kms:Decrypt",
+                Resource: "*",
+                Condition: { ArnEquals: { "aws:PrincipalArn": [account, auditorArn] } },
+            },
+            {
                 Sid: "CloudWatchLogsEncryptSessionLogs",
                 Effect: "Allow",
                 Principal: { Service: "logs.eu-west-1.amazonaws.com" },
@@ -224,6 +316,7 @@ describe("Session Manager preferences", () => {
         const expected = [
             { Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::sm-logs-1234567/sessions/*" },
             { Effect: "Allow", Action: "s3:GetEncryptionConfiguration", Resource: "arn:aws:s3:::sm-logs-1234567" },
+            { Effect: "Allow", Action: "kms:GenerateDataKey", Resource: keyArn },
             {
                 Effect: "Allow",
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
@@ -269,7 +362,13 @@ describe("Session Manager preferences", () => {
         assert.deepStrictEqual(noLogs.ofType("aws:cloudwatch/logGroup:LogGroup"), []);
         assert.deepStrictEqual(
             statementsOf(noLogs, "sm-key").map((s: any) => s.Sid),
-            ["AccountAdministers", "SessionStartersThroughIam", "NodesDecryptSessionData"],
+            [
+                "AccountAdministers",
+                "SessionStartersThroughIam",
+                "NodesDecryptSessionData",
+                "NodesEncryptSessionLogsThroughS3",
+                "AuditReadersDecryptSessionLogs",
+            ],
         );
 
         // The log group stays KMS-encrypted without session encryption; the nodes get no key access.
@@ -277,9 +376,14 @@ describe("Session Manager preferences", () => {
         assert.strictEqual(content(noEncryption).inputs.kmsKeyId, "");
         assert.deepStrictEqual(
             statementsOf(noEncryption, "sm-key").map((s: any) => s.Sid),
-            ["AccountAdministers", "CloudWatchLogsEncryptSessionLogs"],
+            [
+                "AccountAdministers",
+                "NodesEncryptSessionLogsThroughS3",
+                "AuditReadersDecryptSessionLogs",
+                "CloudWatchLogsEncryptSessionLogs",
+            ],
         );
-        assert.ok(statementsOf(noEncryption, "sm-dhmc-access").every((s: any) => !String(s.Action).startsWith("kms:")));
+        assert.ok(statementsOf(noEncryption, "sm-dhmc-access").every((s: any) => s.Action !== "kms:Decrypt"));
 
         const { mocks: none } = await build({ s3Logging: false, cloudWatchLogging: false, encryption: false });
         assert.deepStrictEqual(

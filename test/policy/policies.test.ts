@@ -93,6 +93,19 @@ const dhmcPolicyOf = (role: aws.iam.Role) =>
         policyArn: managed("AmazonSSMManagedEC2InstanceDefaultPolicy"),
     });
 
+/** A Session Manager preferences document that logs to `bucketName` under sessions/. */
+const sessionDocument = (bucketName: pulumi.Input<string>) =>
+    new aws.ssm.Document("session-preferences", {
+        name: "SSM-SessionManagerRunShell",
+        documentType: "Session",
+        documentFormat: "JSON",
+        content: pulumi.jsonStringify({
+            schemaVersion: "1.0",
+            sessionType: "Standard_Stream",
+            inputs: { s3BucketName: bucketName, s3KeyPrefix: "sessions", s3EncryptionEnabled: true },
+        }),
+    });
+
 /** A rule of another team's stack. */
 const foreignRule = (name: string, pattern: pulumi.Input<string>) =>
     new aws.cloudwatch.EventRule(name, { eventPattern: pattern });
@@ -790,7 +803,7 @@ const cases: Record<string, Case[]> = {
     "private-tls-only-buckets": [
         {
             title: "passes the baseline's PrivateBucket",
-            build: () => new PrivateBucket("logs", { expirationDays: 7 }),
+            build: () => new PrivateBucket("logs", { expirationDays: 7, protection: "retain" }),
             expected: [],
         },
         {
@@ -847,6 +860,56 @@ const cases: Record<string, Case[]> = {
                 });
             },
             expected: [],
+        },
+    ],
+    // Session Manager writes a session's log to the s3BucketName of the region's Session document
+    // (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html).
+    "audit-buckets-sse-kms": [
+        {
+            title: "passes a session-log bucket under SSE-KMS, whose autonamed name the preview does not know",
+            build: () => {
+                const key = new aws.kms.Key("session-key", {});
+                const bucket = new PrivateBucket("sessions", {
+                    expirationDays: 7,
+                    protection: "retain",
+                    kmsKeyArn: key.arn,
+                });
+                sessionDocument(bucket.bucketName);
+            },
+            expected: [],
+        },
+        {
+            title: "fails a session-log bucket under SSE-S3, found through the document in preview and by name in update",
+            build: () =>
+                sessionDocument(new PrivateBucket("sessions", { expirationDays: 7, protection: "retain" }).bucketName),
+            expected: [
+                violation(
+                    "audit-buckets-sse-kms",
+                    "sessions",
+                    /Bucket sessions holds Session Manager logs but is not SSE-KMS encrypted: give it an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms"/,
+                ),
+            ],
+        },
+        {
+            title: "fails a named bucket with no default encryption, and leaves SSE-S3 buckets that hold no session logs alone",
+            build: () => {
+                new aws.s3.Bucket("team-sessions", { bucket: "team-sessions" });
+                sessionDocument("team-sessions");
+                new PrivateBucket("output", { expirationDays: 7, protection: "retain" });
+            },
+            expected: [
+                violation(
+                    "audit-buckets-sse-kms",
+                    "team-sessions",
+                    /Bucket team-sessions holds Session Manager logs but is not SSE-KMS encrypted/,
+                ),
+                violation(
+                    "private-tls-only-buckets",
+                    "team-sessions",
+                    /Bucket team-sessions has no BucketPublicAccessBlock/,
+                ),
+                violation("private-tls-only-buckets", "team-sessions", /Bucket team-sessions has no bucket policy/),
+            ],
         },
     ],
     "tls-only-bucket-policies": [

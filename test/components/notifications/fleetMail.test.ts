@@ -27,6 +27,7 @@ async function agentUpdateRoute(): Promise<{ associationId: string; pattern: Rec
                 region: "eu-west-1",
                 schedule: "rate(14 days)",
                 logRetentionDays: 30,
+                regionalSettingsProtection: "retain",
                 nodeRoles: {
                     dhmc: {
                         name: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
