@@ -363,6 +363,7 @@ const cases: Record<string, Case[]> = {
                     region: "eu-west-1",
                     role: "create",
                     roleName: dhmcRoleName,
+                    accountId: "123456789012",
                     regionalSettingsProtection: "retain",
                 });
                 const watch = new BaselineComponent("ManagedNodeHealthWatch", "health");
@@ -404,6 +405,7 @@ const cases: Record<string, Case[]> = {
                     region: "eu-west-1",
                     role: "create",
                     roleName: dhmcRoleName,
+                    accountId: "123456789012",
                     regionalSettingsProtection: "retain",
                 }),
             expected: [],
