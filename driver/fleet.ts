@@ -37,6 +37,8 @@ export interface FleetAccount {
     readonly regions: readonly string[];
     readonly config: Overrides;
     readonly cells: Readonly<Record<string, Overrides>>;
+    /** The baseline takes DHMC over from Quick Setup or the unified console here: the preflight notes them, not stops. */
+    readonly adoptQuickSetup: boolean;
 }
 
 export interface FleetManifest {
@@ -174,6 +176,14 @@ export function parseManifest(text: string, file = manifestFile): FleetManifest 
                 read.problem(`${key}.ring`, account?.ring, `one of the rings (${[rings].flat().join(", ")})`);
             }
             const own = account?.regions === undefined ? regions : regionList(read, `${key}.regions`, account.regions);
+            const adoptQuickSetup = account?.adoptQuickSetup ?? false;
+            if (typeof adoptQuickSetup !== "boolean") {
+                read.problem(
+                    `${key}.adoptQuickSetup`,
+                    adoptQuickSetup,
+                    "true to take DHMC over from Quick Setup or the unified console in this account, false by default",
+                );
+            }
             const cells = read.overrides(`${key}.cells`, account?.cells) as Record<string, unknown>;
             for (const [region, overrides] of Object.entries(cells)) {
                 if (!own.includes(region)) {
@@ -188,6 +198,7 @@ export function parseManifest(text: string, file = manifestFile): FleetManifest 
                 regions: own,
                 config: read.overrides(`${key}.config`, account?.config),
                 cells: cells as FleetAccount["cells"],
+                adoptQuickSetup: adoptQuickSetup === true,
             });
         });
         for (const field of ["id", "name"] as const) {

@@ -75,6 +75,15 @@ describe("fleet manifest", () => {
         assert.strictEqual(a.configHash, c.configHash);
     });
 
+    it("lets an account adopt Quick Setup's DHMC, which the preflight then notes instead of stopping", () => {
+        assert.strictEqual(parseManifest(base).accounts[0].adoptQuickSetup, false);
+        const adopting = base.replace("ring: dev}", "ring: dev, adoptQuickSetup: true}");
+        assert.strictEqual(parseManifest(adopting).accounts[0].adoptQuickSetup, true);
+        assert.deepStrictEqual(problems(base.replace("ring: dev}", "ring: dev, adoptQuickSetup: yes}")), [
+            'fleet.yaml: accounts[0].adoptQuickSetup: got "yes"; expected true to take DHMC over from Quick Setup or the unified console in this account, false by default',
+        ]);
+    });
+
     it("names the key and the expected form for each problem", () => {
         assert.deepStrictEqual(
             problems(`
