@@ -30,7 +30,7 @@ import {
 import { AccessLogBucketSettings } from "./components/accessLogBucket";
 import { AgentAutoUpdateSettings } from "./components/agentAutoUpdate";
 import { AdoptedVpcArgs, ClosedVpcArgs } from "./components/network/closedVpc";
-import { DefaultHostManagementArgs, DhmcRoleMode } from "./components/defaultHostManagement";
+import { DefaultHostManagementSettings, DhmcRoleMode } from "./components/defaultHostManagement";
 import { activationExpiryProblem, HybridActivationSettings, InstanceTier } from "./components/hybridActivation";
 import { isNetworkAddress, parseIpv4Cidr } from "./components/network/ipv4";
 import { ManagedNodeComplianceSettings } from "./components/managedNodeCompliance";
@@ -174,7 +174,7 @@ export interface BaselineConfig {
         | { readonly mode: "create"; readonly vpc: ClosedVpcArgs }
         | { readonly mode: "adopt"; readonly vpc: AdoptedVpcArgs };
     readonly endpoints: SsmEndpointsSettings;
-    readonly dhmc: DefaultHostManagementArgs;
+    readonly dhmc: DefaultHostManagementSettings;
     readonly agentUpdate: AgentAutoUpdateSettings;
     readonly compliance: ManagedNodeComplianceSettings;
     readonly notifications: NotificationPipelineSettings;
@@ -641,7 +641,7 @@ function parseAdoptedVpc(read: ConfigReader, vpcId: string): AdoptedVpcArgs {
     return { vpcId, cidrBlock, subnets, routeTableIds };
 }
 
-function parseDhmc(read: ConfigReader, region: string): DefaultHostManagementArgs {
+function parseDhmc(read: ConfigReader, region: string): DefaultHostManagementSettings {
     const role = read.text("dhmcRole");
     const roleModes: readonly string[] = ["create", "import", "adopt"] satisfies DhmcRoleMode[];
     if (!roleModes.includes(role)) {
@@ -743,7 +743,7 @@ function parseAuditReaders(read: ConfigReader): string[] {
 
 function parseSessionManager(
     read: ConfigReader,
-    dhmc: DefaultHostManagementArgs,
+    dhmc: DefaultHostManagementSettings,
     logRetentionDays: number,
 ): SessionManagerPreferencesSettings | undefined {
     const enabled = read.bool("sessionPreferences");
@@ -807,7 +807,7 @@ function parseSessionManager(
 
 function parseHybridActivation(
     read: ConfigReader,
-    dhmc: DefaultHostManagementArgs,
+    dhmc: DefaultHostManagementSettings,
     now: Date,
 ): HybridActivationSettings | undefined {
     const enabled = read.bool("hybridActivation");

@@ -41,11 +41,11 @@ const flowLogs = config.flowLogs
           logKeyArn: logEncryption.keyArn,
       })
     : undefined;
-const dhmc = new DefaultHostManagement("dhmc", config.dhmc);
+const dhmc = new DefaultHostManagement("dhmc", { ...config.dhmc, accountId });
 const hybrid = config.hybrid ? new HybridActivation("hybrid", { ...config.hybrid, accountId }) : undefined;
 // Every role nodes run with: associations and sessions reach EC2 instances and hybrid servers alike.
 const nodeRoles: NodeRoles = {
-    [dhmcNodeRoleKey]: { name: dhmc.roleName, arn: dhmc.roleArn },
+    [dhmcNodeRoleKey]: { name: dhmc.roleName, arn: dhmc.roleArn, accountWide: true },
     ...(hybrid ? { hybrid: { name: hybrid.roleName, arn: hybrid.roleArn } } : {}),
 };
 const agentUpdate = new AgentAutoUpdate("ssm-agent-update", {

@@ -6,9 +6,8 @@ import {
     ssmEventSource,
 } from "../aws/events";
 import { agentUpdateDocument } from "../aws/identifiers";
-import { NodeRoles, outputWriteGrants } from "./parts/nodeRoles";
+import { NodeRoles, nodeRolesMay } from "./parts/nodeRoles";
 import { NotificationRoute } from "./parts/notificationRoute";
-import { policyDocument } from "./parts/policyDocuments";
 import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
 import { RegionalSettingsProtection } from "./parts/regionWide";
 
@@ -75,28 +74,20 @@ export class AgentAutoUpdate extends pulumi.ComponentResource {
 
     constructor(name: string, args: AgentAutoUpdateArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:AgentAutoUpdate", name, {}, opts);
+        // The DHMC and hybrid managed policies have no S3 permission: the agent uploads output with the
+        // node's role, which the bucket policy admits (see parts/nodeRoles.ts for why not the role's policy).
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html
         const bucket = new PrivateBucket(
             `${name}-output`,
             {
                 expirationDays: args.logRetentionDays,
                 accessLogs: args.accessLogs,
                 protection: args.regionalSettingsProtection,
+                policyStatements: bucketArn => [
+                    nodeRolesMay(args.nodeRoles, "s3:PutObject", pulumi.interpolate`${bucketArn}/${outputPrefix}/*`),
+                ],
             },
             { parent: this },
-        );
-        // The DHMC and hybrid managed policies have no S3 permission: the agent uploads output with the node's role.
-        // https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html
-        const outputWrite = outputWriteGrants(
-            name,
-            args.nodeRoles,
-            policyDocument([
-                {
-                    Effect: "Allow",
-                    Action: "s3:PutObject",
-                    Resource: pulumi.interpolate`${bucket.bucketArn}/${outputPrefix}/*`,
-                },
-            ]),
-            this,
         );
         const association = new aws.ssm.Association(
             name,
@@ -112,7 +103,7 @@ export class AgentAutoUpdate extends pulumi.ComponentResource {
                 maxErrors: "10%",
                 complianceSeverity: "MEDIUM",
             },
-            { parent: this, dependsOn: outputWrite },
+            { parent: this, dependsOn: bucket },
         );
 
         this.associationId = association.associationId;

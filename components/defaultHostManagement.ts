@@ -8,14 +8,16 @@ import {
     dhmcSettingId,
     dhmcSettingValue,
 } from "../aws/identifiers";
-import { awsManagedPolicyArn } from "../aws/partition";
+import { awsManagedPolicyArn, partitionOf } from "../aws/partition";
+import { nodeSessionLogPolicy } from "./parts/nodeRoles";
 import { serviceTrustPolicy } from "./parts/policyDocuments";
 import { RegionalSettingsProtection, regionWideOptions } from "./parts/regionWide";
 
-/** Who owns the DHMC role; see DefaultHostManagementArgs.role. */
+/** Who owns the DHMC role; see DefaultHostManagementSettings.role. */
 export type DhmcRoleMode = "create" | "import" | "adopt";
 
-export interface DefaultHostManagementArgs {
+/** What stack configuration decides. */
+export interface DefaultHostManagementSettings {
     readonly region: string;
     /**
      * create: this stack owns the role. import: this stack owns a role that already exists (kept by
@@ -27,6 +29,10 @@ export interface DefaultHostManagementArgs {
     readonly roleName: string;
     /** Deleting the setting resets DHMC for the whole region, so it and its role are kept by default. */
     readonly regionalSettingsProtection: RegionalSettingsProtection;
+}
+
+export interface DefaultHostManagementArgs extends DefaultHostManagementSettings {
+    readonly accountId: pulumi.Input<string>;
 }
 
 /**
@@ -91,8 +97,28 @@ export class DefaultHostManagement extends pulumi.ComponentResource {
             name: role.name,
             arn: role.arn,
             settingValue: role.name.apply(dhmcSettingValue),
-            ready: [defaultPolicy],
+            ready: [defaultPolicy, this.sessionLogGrant(name, args, role, options)],
         };
+    }
+
+    /**
+     * The role is the account's, shared by every Region stack: the one grant IAM alone can give its
+     * nodes, writing session logs, is written here once for the baseline's session log groups in
+     * every Region, so that Region stacks add nothing to the role and its inline policies stay the
+     * same size at any number of Regions (parts/nodeRoles.ts). Kept with the role when retained.
+     */
+    private sessionLogGrant(
+        name: string,
+        args: DefaultHostManagementArgs,
+        role: aws.iam.Role,
+        options: pulumi.CustomResourceOptions,
+    ): aws.iam.RolePolicy {
+        const policy = pulumi
+            .output(args.accountId)
+            .apply(accountId =>
+                nodeSessionLogPolicy(partitionOf(args.region), accountId, pulumi.getProject(), "*", "*"),
+            );
+        return new aws.iam.RolePolicy(`${name}-session-logs`, { role: role.name, policy }, options);
     }
 
     /** Another stack's role, looked up and checked before the setting names it; a wrong role fails the update. */

@@ -14,7 +14,7 @@ import {
     runCommandTaskActions,
 } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
-import { NodeRoles, outputWriteGrants } from "./parts/nodeRoles";
+import { NodeRoles, nodeRolesMay } from "./parts/nodeRoles";
 import { NotificationRoute } from "./parts/notificationRoute";
 import { policyDocument, serviceTrustPolicy } from "./parts/policyDocuments";
 import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
@@ -144,21 +144,12 @@ export class PatchManager extends pulumi.ComponentResource {
     constructor(name: string, args: PatchManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:PatchManager", name, {}, opts);
 
-        const bucket = new PrivateBucket(
-            `${name}-output`,
-            {
-                expirationDays: args.logRetentionDays,
-                accessLogs: args.accessLogs,
-                protection: args.regionalSettingsProtection,
-            },
-            { parent: this },
-        );
-        const outputWrite = this.outputWrite(name, args, bucket);
+        const bucket = this.outputBucket(name, args);
         const baseline = this.baseline(name, args);
         const registration = this.registration(name, args, baseline);
-        this.scanAssociation(name, args, bucket, [...outputWrite, registration]);
+        this.scanAssociation(name, args, bucket, [bucket, registration]);
         const window = this.maintenanceWindow(name, args);
-        this.installTask(name, args, window, bucket, this.taskRole(name, args), [...outputWrite, registration]);
+        this.installTask(name, args, window, bucket, this.taskRole(name, args), [bucket, registration]);
 
         this.baselineId = baseline.id;
         this.maintenanceWindowId = window.id;
@@ -189,23 +180,26 @@ export class PatchManager extends pulumi.ComponentResource {
     }
 
     /**
-     * The DHMC and hybrid managed policies have no S3 permission: the agent uploads output with the node's role.
+     * The DHMC and hybrid managed policies have no S3 permission: the agent uploads output with the
+     * node's role, which the bucket policy admits (see parts/nodeRoles.ts for why not the role's policy).
      * https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html
      */
-    private outputWrite(name: string, args: PatchManagerArgs, bucket: PrivateBucket): aws.iam.RolePolicy[] {
-        return outputWriteGrants(
-            name,
-            args.nodeRoles,
-            policyDocument([
-                {
-                    Effect: "Allow",
-                    Action: "s3:PutObject",
-                    Resource: [scanPrefix, installPrefix].map(
-                        prefix => pulumi.interpolate`${bucket.bucketArn}/${prefix}/*`,
+    private outputBucket(name: string, args: PatchManagerArgs): PrivateBucket {
+        return new PrivateBucket(
+            `${name}-output`,
+            {
+                expirationDays: args.logRetentionDays,
+                accessLogs: args.accessLogs,
+                protection: args.regionalSettingsProtection,
+                policyStatements: bucketArn => [
+                    nodeRolesMay(
+                        args.nodeRoles,
+                        "s3:PutObject",
+                        [scanPrefix, installPrefix].map(prefix => pulumi.interpolate`${bucketArn}/${prefix}/*`),
                     ),
-                },
-            ]),
-            this,
+                ],
+            },
+            { parent: this },
         );
     }
 

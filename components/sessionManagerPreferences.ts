@@ -11,7 +11,7 @@ import {
     sessionPreferencesSessionType,
 } from "../aws/identifiers";
 import { partitionOf } from "../aws/partition";
-import { NodeRoles } from "./parts/nodeRoles";
+import { NodeRoles, nodeRolesMay, nodeSessionLogPolicy, sessionLogGroupName } from "./parts/nodeRoles";
 import { policyDocument, Statement } from "./parts/policyDocuments";
 import { AccessLogDestination, PrivateBucket } from "./parts/privateBucket";
 import { RegionalSettingsProtection, regionWideOptions } from "./parts/regionWide";
@@ -105,7 +105,8 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
             key,
         };
         const nodeAccess = this.nodeAccess(name, args, stores);
-        const document = this.document(name, args, stores, nodeAccess);
+        // Sessions log from the start: the nodes' grants first (the bucket's policy is one of them).
+        const document = this.document(name, args, stores, [...nodeAccess, ...(stores.bucket ? [stores.bucket] : [])]);
 
         this.documentName = document.name;
         this.logBucketName = stores.bucket?.bucketName;
@@ -125,7 +126,7 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
      * group before the group can be created with the key.
      */
     private logGroupArn(args: SessionManagerPreferencesArgs): pulumi.Output<string> {
-        return pulumi.interpolate`arn:${partitionOf(args.region)}:logs:${args.region}:${args.accountId}:log-group:${sessionLogGroupName()}`;
+        return pulumi.interpolate`arn:${partitionOf(args.region)}:logs:${args.region}:${args.accountId}:log-group:${sessionLogGroupName(pulumi.getProject(), pulumi.getStack())}`;
     }
 
     /**
@@ -243,6 +244,13 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
                 protection: args.regionalSettingsProtection,
                 kmsKeyArn: key.arn,
                 policyStatements: bucketArn => [
+                    nodeRolesMay(
+                        args.nodeRoles,
+                        "s3:PutObject",
+                        pulumi.interpolate`${bucketArn}/${sessionLogPrefix}/*`,
+                    ),
+                    // The agent checks the bucket is encrypted before it uploads (s3EncryptionEnabled).
+                    nodeRolesMay(args.nodeRoles, "s3:GetEncryptionConfiguration", bucketArn),
                     {
                         Sid: "OnlyAuditReadersRead",
                         Effect: "Deny",
@@ -276,62 +284,42 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
     private logGroup(name: string, args: SessionManagerPreferencesArgs, key: aws.kms.Key): aws.cloudwatch.LogGroup {
         return new aws.cloudwatch.LogGroup(
             `${name}-log-group`,
-            { name: sessionLogGroupName(), retentionInDays: args.logGroupRetentionDays, kmsKeyId: key.arn },
+            {
+                name: sessionLogGroupName(pulumi.getProject(), pulumi.getStack()),
+                retentionInDays: args.logGroupRetentionDays,
+                kmsKeyId: key.arn,
+            },
             { parent: this },
         );
     }
 
     /**
-     * One policy per node role, with the actions AWS lists for the features that are on, on this
-     * stack's bucket prefix, log group and key. DescribeLogGroups is evaluated against the
-     * account's and region's log groups, never one group, so that is its narrowest resource.
-     * https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+     * The log-group grant of each node role that belongs to this stack (a hybrid activation's): the
+     * one permission a resource policy cannot give (parts/nodeRoles.ts). The account-wide DHMC role
+     * has it from its owner, for every Region at once; the bucket's and the key's policies admit
+     * every node role.
      */
     private nodeAccess(name: string, args: SessionManagerPreferencesArgs, stores: SessionStores): aws.iam.RolePolicy[] {
-        const statements: pulumi.Input<Statement>[] = [];
-        if (stores.bucket) {
-            statements.push(
-                {
-                    Effect: "Allow",
-                    Action: "s3:PutObject",
-                    Resource: pulumi.interpolate`${stores.bucket.bucketArn}/${sessionLogPrefix}/*`,
-                },
-                // The agent checks the bucket is encrypted before it uploads (s3EncryptionEnabled).
-                { Effect: "Allow", Action: "s3:GetEncryptionConfiguration", Resource: stores.bucket.bucketArn },
-            );
-        }
-        if (stores.bucket && stores.key) {
-            // A bucket under a customer-managed key needs kms:GenerateDataKey (getting-started-create-iam-instance-profile).
-            statements.push({ Effect: "Allow", Action: "kms:GenerateDataKey", Resource: stores.key.arn });
-        }
-        if (stores.logGroupArn) {
-            statements.push(
-                {
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    Resource: pulumi.interpolate`${stores.logGroupArn}:*`,
-                },
-                {
-                    Effect: "Allow",
-                    Action: "logs:DescribeLogGroups",
-                    Resource: pulumi.interpolate`arn:${partitionOf(args.region)}:logs:${args.region}:${args.accountId}:log-group:*`,
-                },
-            );
-        }
-        if (args.encryption && stores.key) {
-            statements.push({ Effect: "Allow", Action: "kms:Decrypt", Resource: stores.key.arn });
-        }
-        if (statements.length === 0) {
+        if (!stores.logGroupArn) {
             return [];
         }
-        return Object.entries(args.nodeRoles).map(
-            ([roleKey, role]) =>
-                new aws.iam.RolePolicy(
-                    `${name}-${roleKey}-access`,
-                    { role: role.name, policy: policyDocument(statements) },
-                    { parent: this },
+        const policy = pulumi
+            .output(args.accountId)
+            .apply(accountId =>
+                nodeSessionLogPolicy(
+                    partitionOf(args.region),
+                    accountId,
+                    pulumi.getProject(),
+                    pulumi.getStack(),
+                    args.region,
                 ),
-        );
+            );
+        return Object.entries(args.nodeRoles)
+            .filter(([, role]) => !role.accountWide)
+            .map(
+                ([roleKey, role]) =>
+                    new aws.iam.RolePolicy(`${name}-${roleKey}-access`, { role: role.name, policy }, { parent: this }),
+            );
     }
 
     /**
@@ -344,7 +332,7 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
         name: string,
         args: SessionManagerPreferencesArgs,
         stores: SessionStores,
-        nodeAccess: aws.iam.RolePolicy[],
+        nodeAccess: pulumi.Resource[],
     ): aws.ssm.Document {
         const content = {
             schemaVersion: sessionDocumentSchemaVersion,
@@ -382,9 +370,4 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
             },
         );
     }
-}
-
-/** The session log group of this stack: fixed, so that the key policy can name it. */
-function sessionLogGroupName(): string {
-    return `/${pulumi.getProject()}/${pulumi.getStack()}/sessions`;
 }

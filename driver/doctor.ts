@@ -1,7 +1,7 @@
 // `npm run driver -- doctor --stack <name>`: a read-only preflight. With the default AWS credential
 // chain, in the stack's region, it reads what a first `pulumi up` depends on and says per item
 // "ready", which config key to set and why, or the AWS error that kept it from checking. It only
-// reads (Describe*/Get*); each item runs even when another could not be checked.
+// reads (Describe*/Get*/List*); each item runs even when another could not be checked.
 import {
     CloudTrailClient,
     DescribeTrailsCommand,
@@ -11,7 +11,12 @@ import {
 import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from "@aws-sdk/client-config-service";
 import { DescribeRegionsCommand, EC2Client, GetInstanceMetadataDefaultsCommand } from "@aws-sdk/client-ec2";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { DescribeDocumentCommand, GetServiceSettingCommand, SSMClient } from "@aws-sdk/client-ssm";
+import {
+    DescribeDocumentCommand,
+    GetServiceSettingCommand,
+    ListAssociationsCommand,
+    SSMClient,
+} from "@aws-sdk/client-ssm";
 import {
     dhmcRoleDescription,
     dhmcRolePath,
@@ -50,6 +55,11 @@ export interface DoctorSettings {
     readonly sessionPreferences: boolean;
     readonly sessionPreferencesAdopt: boolean;
     readonly tamperWatch: boolean;
+    /**
+     * The fleet manifest's word that this baseline takes DHMC over from Quick Setup or the unified
+     * console in the account (`adoptQuickSetup`): their presence is then a note, not a conflict.
+     */
+    readonly adoptQuickSetup: boolean;
 }
 
 /** ready: nothing to do. fix: set a key, or act, before `up`. note: worth knowing, no fix. error: not checked. */
@@ -80,6 +90,7 @@ export function doctorSettings(stack: string, config: Record<string, string>): D
         sessionPreferences: baseline.sessionManager !== undefined,
         sessionPreferencesAdopt: baseline.sessionManager?.adoptExisting ?? false,
         tamperWatch: baseline.tamperWatch !== undefined,
+        adoptQuickSetup: false,
     };
 }
 
@@ -370,11 +381,89 @@ async function managementTrail(s: DoctorSettings, clients: DoctorClients): Promi
     return { item, status: "fix", message: `${why}; ${noTrail}` };
 }
 
-const checks = [configRecorder, dhmcRole, dhmcSetting, sessionDocument, regionOptIn, metadataDefaults, managementTrail];
+/** The unified console's daily association that sets DHMC back to its own choice (landscape.md §2.3, [S]). */
+export const unifiedConsoleDhmcAssociation = "EnableDHMCAssociation";
+/**
+ * The service-linked role Quick Setup uses to check its configurations' health and remediate drift:
+ * it exists once Quick Setup has deployed a configuration in the account (Systems Manager user guide,
+ * "Using roles to maintain Quick Setup-provisioned resource health and consistency"; org-scale-facts §A.1 [V]).
+ */
+export const quickSetupServiceLinkedRole = "AWSServiceRoleForSSMQuickSetup";
+/** The start of the DHMC role Quick Setup creates when the setting is empty (landscape.md §2.2, [I]). */
+export const quickSetupDhmcRolePrefix = "AWS-QuickSetup-";
+
+/**
+ * Whether Quick Setup or the unified console manages DHMC here, which would undo this stack's
+ * setting: the unified console's daily association in the Region, a DHMC setting naming a Quick
+ * Setup role, or (a note) Quick Setup's service-linked role in the account. Reads with clients the
+ * doctor already has (the ssm-quicksetup client's ListConfigurationManagers is not installed).
+ */
+async function quickSetup(s: DoctorSettings, clients: DoctorClients): Promise<Finding> {
+    const item = "Quick Setup";
+    const [associations, setting, serviceLinkedRole] = await Promise.all([
+        clients.ssm.send(
+            new ListAssociationsCommand({
+                AssociationFilterList: [{ key: "AssociationName", value: unifiedConsoleDhmcAssociation }],
+            }),
+        ),
+        clients.ssm.send(new GetServiceSettingCommand({ SettingId: dhmcSettingId })),
+        clients.iam.send(new GetRoleCommand({ RoleName: quickSetupServiceLinkedRole })).then(
+            () => true,
+            (error: Error) => {
+                if (error.name === "NoSuchEntityException") {
+                    return false;
+                }
+                throw error;
+            },
+        ),
+    ]);
+    const settingValue: string = setting.ServiceSetting?.SettingValue ?? "$None";
+    const managers = [
+        ...((associations.Associations ?? []) as { AssociationName?: string }[])
+            .filter(a => a.AssociationName === unifiedConsoleDhmcAssociation)
+            .map(() => `the unified console's daily ${unifiedConsoleDhmcAssociation} in ${s.region}`),
+        ...(settingValue.split("/").pop()!.startsWith(quickSetupDhmcRolePrefix)
+            ? [`Quick Setup's role ${settingValue} in the DHMC setting`]
+            : []),
+    ];
+    if (managers.length > 0) {
+        const found = `${managers.join(" and ")}: they set DHMC back to their own role`;
+        return s.adoptQuickSetup
+            ? {
+                  item,
+                  status: "note",
+                  message: `${found}; the manifest adopts them (adoptQuickSetup), so name their role in dhmcRoleName with dhmcRole adopt, or remove their configuration`,
+              }
+            : {
+                  item,
+                  status: "fix",
+                  message: `${found}, and this stack would fight them: remove their DHMC configuration (Quick Setup, or the unified console's), or set adoptQuickSetup: true for the account in fleet.yaml`,
+              };
+    }
+    return serviceLinkedRole
+        ? {
+              item,
+              status: "note",
+              message: `${quickSetupServiceLinkedRole} exists, so Quick Setup has deployed here: none of its configurations manages DHMC in ${s.region}; aws ssm-quicksetup list-configuration-managers lists them`,
+          }
+        : { item, status: "ready", message: `neither Quick Setup nor the unified console manages DHMC in ${s.region}` };
+}
+
+const checks = [
+    configRecorder,
+    dhmcRole,
+    dhmcSetting,
+    quickSetup,
+    sessionDocument,
+    regionOptIn,
+    metadataDefaults,
+    managementTrail,
+];
 const itemNames = [
     "Config recorder",
     "DHMC role",
     "DHMC setting",
+    "Quick Setup",
     sessionPreferencesDocument,
     "region opt-in",
     "instance metadata defaults",

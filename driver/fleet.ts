@@ -18,22 +18,6 @@ export const manifestFile = "fleet.yaml";
 export const cellStackPrefix = "fleet";
 
 /**
- * IAM caps the aggregate of a role's inline policies at 10,240 characters, whitespace excluded.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
- */
-export const inlineRolePolicyLimit = 10_240;
-
-/**
- * What one Region stack writes into the shared DHMC role's inline policies today, in characters:
- * 154 + 201 + 679 measured in the dev plan (review F6, docs/reviews/aws-audit.md), plus 30 % for
- * real bucket, log-group and key ARNs, which are longer than the plan's stand-ins.
- */
-export const dhmcInlineCharsPerRegion = Math.ceil(1_034 * 1.3);
-
-/** The most Regions one account can have before its DHMC role's inline policies overflow. */
-export const maxRegionsPerAccount = Math.floor(inlineRolePolicyLimit / dhmcInlineCharsPerRegion);
-
-/**
  * Role chaining (credentials that are themselves an assumed role, such as a CI job's OIDC role,
  * assuming the cell role) caps a session at one hour, whatever the role allows.
  * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (DurationSeconds)
@@ -46,10 +30,16 @@ export interface FleetAccount {
     readonly id: string;
     readonly name: string;
     readonly ring: string;
-    /** In order; the first is the account's home Region, whose cell owns the account-wide (IAM) parts. */
+    /**
+     * In order; the first is the account's home Region, whose cell owns the account-wide (IAM) parts.
+     * Any number, up to every commercial Region: Region cells add no policy to the account's DHMC
+     * role (components/parts/nodeRoles.ts), so IAM's cap on its inline policies does not bound them.
+     */
     readonly regions: readonly string[];
     readonly config: Overrides;
     readonly cells: Readonly<Record<string, Overrides>>;
+    /** The baseline takes DHMC over from Quick Setup or the unified console here: the preflight notes them, not stops. */
+    readonly adoptQuickSetup: boolean;
 }
 
 /** fleet.yaml's monitoring: the account and home Region of the organization view. */
@@ -195,11 +185,12 @@ export function parseManifest(text: string, file = manifestFile): FleetManifest 
                 read.problem(`${key}.ring`, account?.ring, `one of the rings (${[rings].flat().join(", ")})`);
             }
             const own = account?.regions === undefined ? regions : regionList(read, `${key}.regions`, account.regions);
-            if (own.length > maxRegionsPerAccount) {
-                read.problems.push(
-                    `${file}: ${key}.regions: ${own.length} Regions; at most ${maxRegionsPerAccount} per account: each Region stack adds about ` +
-                        `${dhmcInlineCharsPerRegion} characters of inline policy to the account's one DHMC role, and IAM caps a role's ` +
-                        `inline policies at ${inlineRolePolicyLimit} characters (review F6)`,
+            const adoptQuickSetup = account?.adoptQuickSetup ?? false;
+            if (typeof adoptQuickSetup !== "boolean") {
+                read.problem(
+                    `${key}.adoptQuickSetup`,
+                    adoptQuickSetup,
+                    "true to take DHMC over from Quick Setup or the unified console in this account, false by default",
                 );
             }
             const cells = read.overrides(`${key}.cells`, account?.cells) as Record<string, unknown>;
@@ -216,6 +207,7 @@ export function parseManifest(text: string, file = manifestFile): FleetManifest 
                 regions: own,
                 config: read.overrides(`${key}.config`, account?.config),
                 cells: cells as FleetAccount["cells"],
+                adoptQuickSetup: adoptQuickSetup === true,
             });
         });
         for (const field of ["id", "name"] as const) {

@@ -232,7 +232,10 @@ async function assumedRolePreflight(cell: Cell): Promise<Finding[]> {
     const { doctor, doctorSettings, realDoctorClients } = require("./doctor") as typeof import("./doctor");
     const clients = realDoctorClients(cell.region, await cellCredentials(cell, "preflight"));
     try {
-        return await doctor(doctorSettings(cell.stack, cell.config), clients);
+        return await doctor(
+            { ...doctorSettings(cell.stack, cell.config), adoptQuickSetup: cell.account.adoptQuickSetup },
+            clients,
+        );
     } finally {
         clients.close?.();
     }
@@ -361,11 +364,12 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     };
     deps.out(
         `preflight ownership map:\n${renderTable([
-            ["cell", "DHMC role", "DHMC setting", "Config recorder"],
+            ["cell", "DHMC role", "DHMC setting", "Quick Setup", "Config recorder"],
             ...toRun.map((c, i) => [
                 c.stack,
                 finding(i, "DHMC role"),
                 finding(i, "DHMC setting"),
+                finding(i, "Quick Setup"),
                 finding(i, "Config recorder"),
             ]),
         ]).join("\n")}\n`,
@@ -376,7 +380,8 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     if (conflicts.length > 0) {
         deps.err(
             `preflight found ${conflicts.length} conflict(s); nothing was changed. Say in ${manifestFile} how to take ` +
-                `each over (for example config: {dhmcRole: adopt} or sessionPreferencesAdopt: true), then run again:\n` +
+                `each over (for example config: {dhmcRole: adopt}, sessionPreferencesAdopt: true, or an account's ` +
+                `adoptQuickSetup: true), then run again:\n` +
                 conflicts.map(c => `  ${c}\n`).join(""),
         );
         return ExitCode.configurationError;

@@ -106,31 +106,36 @@ describe("the program", () => {
             mocks
                 .ofType("aws:iam/rolePolicy:RolePolicy")
                 .filter(p => p.name.startsWith("session-manager-"))
-                .map(p => [p.name, p.inputs.role])
-                .sort(),
-            [
-                ["session-manager-dhmc-access", "AWSSystemsManagerDefaultEC2InstanceManagementRole"],
-                ["session-manager-hybrid-access", outputs.hybridRoleName],
-            ],
+                .map(p => [p.name, p.inputs.role]),
+            [["session-manager-hybrid-access", outputs.hybridRoleName]],
         );
     });
 
-    it("lets the DHMC and hybrid roles upload agent-update and patch output", async () => {
+    it("adds no policy of its Region to the account's DHMC role: the buckets admit the node roles, its owner grants the logs once", async () => {
         const { mocks, outputs } = await committedStack("dev");
+        const dhmcRoleName = mocks.named("dhmc-role").inputs.name;
         assert.deepStrictEqual(
-            [
-                "ssm-agent-update-output-write",
-                "ssm-agent-update-hybrid-output-write",
-                "patching-output-write",
-                "patching-hybrid-output-write",
-            ].map(name => mocks.named(name).inputs.role),
-            [
-                mocks.named("dhmc-role").inputs.name,
-                outputs.hybridRoleName,
-                mocks.named("dhmc-role").inputs.name,
-                outputs.hybridRoleName,
-            ],
+            mocks
+                .ofType("aws:iam/rolePolicy:RolePolicy")
+                .filter(p => p.inputs.role === dhmcRoleName)
+                .map(p => p.name),
+            ["dhmc-session-logs"],
         );
+        for (const bucketPolicy of [
+            "ssm-agent-update-output-policy",
+            "patching-output-policy",
+            "session-manager-logs-policy",
+        ]) {
+            const admitted = JSON.parse(mocks.named(bucketPolicy).inputs.policy)
+                .Statement.filter((st: any) => st.Effect === "Allow" && st.Principal?.AWS)
+                .map((st: any) => st.Principal.AWS);
+            assert.ok(admitted.length > 0, bucketPolicy);
+            for (const principals of admitted) {
+                assert.strictEqual(principals.length, 2, bucketPolicy);
+                assert.match(principals[0], new RegExp(`:role/service-role/${dhmcRoleName}$`), bucketPolicy);
+                assert.match(principals[1], new RegExp(`:role/${outputs.hybridRoleName}$`), bucketPolicy);
+            }
+        }
     });
 
     it("creates dev's hybrid role and tier but no activation while no expiry is set", async () => {

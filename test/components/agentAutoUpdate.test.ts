@@ -1,6 +1,6 @@
 // AWS-UpdateSSMAgent parameters are strings, version empty means latest
 // (https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html);
-// the DHMC managed policy has no S3 permission, so the node role gets write access to the output
+// the DHMC managed policy has no S3 permission, so the bucket policy lets the node role write the output
 // (https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam-awsmanpol.html), and
 // every node role does: the association targets hybrid servers too. What is e-mailed: each run as a
 // whole and each failed node, against AWS's samples
@@ -63,28 +63,25 @@ describe("agent auto-update", () => {
         assert.strictEqual(await valueOf(result.outputBucketName), "update-output-1234567");
     });
 
-    it("lets the DHMC role put objects under the output prefix and nothing more, before the association runs", async () => {
+    it("lets the node roles put objects under the output prefix and nothing more, through the bucket policy, before the association runs", async () => {
         const { mocks } = await build();
-        const grant = mocks.named("update-output-write").inputs;
-        assert.strictEqual(grant.role, "AWSSystemsManagerDefaultEC2InstanceManagementRole");
-        assert.deepStrictEqual(JSON.parse(grant.policy).Statement, [
-            { Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::update-output-1234567/agent-update/*" },
+        const statements = JSON.parse(mocks.named("update-output-policy").inputs.policy).Statement;
+        assert.deepStrictEqual(statements.slice(1), [
+            {
+                Effect: "Allow",
+                Principal: { AWS: [dhmcRole.arn] },
+                Action: "s3:PutObject",
+                Resource: "arn:aws:s3:::update-output-1234567/agent-update/*",
+            },
         ]);
-        assert.ok(mocks.optionsOf("update").dependencies.some(urn => urn.endsWith("::update-output-write")));
+        assert.ok(mocks.optionsOf("update").dependencies.some(urn => urn.endsWith("::update-output-policy")));
     });
 
-    it("lets the hybrid role write the same, since hybrid servers run the association too", async () => {
+    it("adds nothing to the node roles themselves: the DHMC role is the account's, shared by every Region (IAM's inline limit)", async () => {
         const { mocks } = await build(undefined, { dhmc: dhmcRole, hybrid: hybridRole });
-        const grants = mocks.ofType("aws:iam/rolePolicy:RolePolicy");
-        assert.deepStrictEqual(grants.map(grant => grant.name).sort(), [
-            "update-hybrid-output-write",
-            "update-output-write",
-        ]);
-        const hybridGrant = mocks.named("update-hybrid-output-write").inputs;
-        assert.strictEqual(hybridGrant.role, "hybrid-role-1234567");
-        assert.strictEqual(hybridGrant.policy, mocks.named("update-output-write").inputs.policy);
-        const dependencies = mocks.optionsOf("update").dependencies;
-        assert.ok(dependencies.some(urn => urn.endsWith("::update-hybrid-output-write")));
+        assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicy:RolePolicy"), []);
+        const statements = JSON.parse(mocks.named("update-output-policy").inputs.policy).Statement;
+        assert.deepStrictEqual(statements[1].Principal, { AWS: [dhmcRole.arn, hybridRole.arn] });
     });
 
     it("keeps the output private, encrypted, versioned, TLS-only and expiring", async () => {

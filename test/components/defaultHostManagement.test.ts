@@ -12,6 +12,7 @@ const buildDhmc = (protection: "retain" | "protect", region = "eu-west-1", role:
                 region,
                 role,
                 roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+                accountId: "123456789012",
                 regionalSettingsProtection: protection,
             }),
     );
@@ -53,6 +54,26 @@ describe("Default Host Management Configuration", () => {
         assert.ok(
             mocks.optionsOf("dhmc-setting").dependencies.some(urn => urn.endsWith("::dhmc-default-policy")),
             "the setting waits for the role's policy",
+        );
+    });
+
+    it("writes the nodes' session-log grant once, for the baseline's session log groups of every Region, so Region stacks add nothing to the role", async () => {
+        const { mocks } = await buildDhmc("retain");
+        const grant = mocks.named("dhmc-session-logs").inputs;
+        assert.strictEqual(grant.role, "AWSSystemsManagerDefaultEC2InstanceManagementRole");
+        // One log group per stack, /<project>/<stack>/sessions; logs ARNs carry the Region.
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+        assert.deepStrictEqual(JSON.parse(grant.policy).Statement, [
+            {
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: "arn:aws:logs:*:123456789012:log-group:/ssm-fleet-baseline/*/sessions:*",
+            },
+            { Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "arn:aws:logs:*:123456789012:log-group:*" },
+        ]);
+        assert.deepStrictEqual(
+            mocks.ofType("aws:iam/rolePolicy:RolePolicy").map(p => p.name),
+            ["dhmc-session-logs"],
         );
     });
 
@@ -142,6 +163,7 @@ describe("a DHMC role adopted from another stack of the account", () => {
                     region: "eu-west-2",
                     role: "adopt",
                     roleName: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+                    accountId: "123456789012",
                     regionalSettingsProtection: "retain",
                 }),
         );
@@ -155,6 +177,11 @@ describe("a DHMC role adopted from another stack of the account", () => {
         const { mocks, result } = await adopt();
         assert.deepStrictEqual(mocks.ofType("aws:iam/role:Role"), []);
         assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
+        assert.deepStrictEqual(
+            mocks.ofType("aws:iam/rolePolicy:RolePolicy"),
+            [],
+            "the owner writes the role's policies",
+        );
         assert.deepStrictEqual(
             mocks.invokes.map(i => i.token).filter(t => t.startsWith("aws:iam/")),
             ["aws:iam/getRole:getRole", "aws:iam/getRolePolicyAttachments:getRolePolicyAttachments"],

@@ -63,7 +63,7 @@ const build = (overrides: Partial<PatchManagerArgs> = {}) =>
     );
 const dependsOnGrantAndRegistration = (dependencies: string[], registration: string) => {
     assert.ok(
-        dependencies.some(urn => urn.endsWith("::patch-output-write")),
+        dependencies.some(urn => urn.endsWith("::patch-output-policy")),
         "the output grant",
     );
     assert.ok(
@@ -146,13 +146,13 @@ describe("patch manager", () => {
         assert.strictEqual(lifecycle.expiration.days, 30);
     });
 
-    it("lets the DHMC role put objects under the scan and install prefixes and nothing more", async () => {
+    it("lets the node roles put objects under the scan and install prefixes and nothing more, through the bucket policy", async () => {
         const { mocks } = await build();
-        const grant = mocks.named("patch-output-write").inputs;
-        assert.strictEqual(grant.role, "AWSSystemsManagerDefaultEC2InstanceManagementRole");
-        assert.deepStrictEqual(JSON.parse(grant.policy).Statement, [
+        const statements = JSON.parse(mocks.named("patch-output-policy").inputs.policy).Statement;
+        assert.deepStrictEqual(statements.slice(1), [
             {
                 Effect: "Allow",
+                Principal: { AWS: [baseArgs.nodeRoles.dhmc.arn] },
                 Action: "s3:PutObject",
                 Resource: [
                     "arn:aws:s3:::patch-output-1234567/patch-scan/*",
@@ -160,21 +160,19 @@ describe("patch manager", () => {
                 ],
             },
         ]);
+        assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicy:RolePolicy"), []);
     });
 
-    it("lets the hybrid role write the same, since the scan and the window reach hybrid servers too", async () => {
+    it("admits the hybrid role the same way, since the scan and the window reach hybrid servers too", async () => {
+        const hybridArn = "arn:aws:iam::123456789012:role/hybrid-role-1234567";
         const { mocks } = await build({
-            nodeRoles: {
-                ...baseArgs.nodeRoles,
-                hybrid: { name: "hybrid-role-1234567", arn: "arn:aws:iam::123456789012:role/hybrid-role-1234567" },
-            },
+            nodeRoles: { ...baseArgs.nodeRoles, hybrid: { name: "hybrid-role-1234567", arn: hybridArn } },
         });
-        const grant = mocks.named("patch-hybrid-output-write").inputs;
-        assert.strictEqual(grant.role, "hybrid-role-1234567");
-        assert.strictEqual(grant.policy, mocks.named("patch-output-write").inputs.policy);
+        const statements = JSON.parse(mocks.named("patch-output-policy").inputs.policy).Statement;
+        assert.deepStrictEqual(statements[1].Principal, { AWS: [baseArgs.nodeRoles.dhmc.arn, hybridArn] });
         for (const dependent of ["patch-scan", "patch-install"]) {
             assert.ok(
-                mocks.optionsOf(dependent).dependencies.some(urn => urn.endsWith("::patch-hybrid-output-write")),
+                mocks.optionsOf(dependent).dependencies.some(urn => urn.endsWith("::patch-output-policy")),
                 dependent,
             );
         }

@@ -2,9 +2,13 @@
 // type Session, schemaVersion "1.0" (the only one), sessionType Standard_Stream; booleans are JSON
 // booleans and the timeouts strings of minutes, idle 1 to 60, maximum 1 to 1440
 // (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html).
-// The node's credentials (here the DHMC role) need s3:PutObject on the prefix and
+// The node's credentials (the DHMC role, a hybrid role) need s3:PutObject on the prefix and
 // s3:GetEncryptionConfiguration, the four CloudWatch Logs actions, and kms:Decrypt on the session
-// key (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html,
+// key; the bucket and key policies give the first and the last, since within an account a
+// resource-based policy needs no identity-based policy beside it
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/security_iam_service-with-iam.html), while a
+// log group's resource policy is not enforced for roles, so the logs actions stay IAM policy
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html) (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html,
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html);
 // a log group's key must let logs.<region>.amazonaws.com use it for that group only
 // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
@@ -56,7 +60,11 @@ const build = (settings: Partial<SessionManagerPreferencesSettings> = {}, mocks 
                 accountId: standInAccountId,
                 accessLogs: new RecordingAccessLogs(),
                 nodeRoles: {
-                    dhmc: { name: "AWSSystemsManagerDefaultEC2InstanceManagementRole", arn: dhmcRoleArn },
+                    dhmc: {
+                        name: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+                        arn: dhmcRoleArn,
+                        accountWide: true,
+                    },
                     hybrid: { name: "hybrid-role-1234567", arn: hybridRoleArn },
                 },
             }),
@@ -171,7 +179,7 @@ describe("Session Manager preferences", () => {
 
     it("lets only the audit readers and the account root read session logs, whatever IAM allows", async () => {
         const { mocks } = await build();
-        const [, readers] = statementsOf(mocks, "sm-logs-policy");
+        const [, , , readers] = statementsOf(mocks, "sm-logs-policy");
         assert.deepStrictEqual(readers, {
             Sid: "OnlyAuditReadersRead",
             Effect: "Deny",
@@ -181,14 +189,14 @@ describe("Session Manager preferences", () => {
             Condition: { StringNotEquals: { "aws:PrincipalArn": [account, auditorArn] } },
         });
         const { mocks: none } = await build({ auditReaders: [] });
-        assert.deepStrictEqual(statementsOf(none, "sm-logs-policy")[1].Condition, {
+        assert.deepStrictEqual(statementsOf(none, "sm-logs-policy")[3].Condition, {
             StringNotEquals: { "aws:PrincipalArn": [account] },
         });
     });
 
     it("lets nodes only add logs under sessions/: no delete, no version removal, no policy, lifecycle or versioning change", async () => {
         const { mocks } = await build();
-        const [, , only, prefix, ...rest] = statementsOf(mocks, "sm-logs-policy");
+        const [, , , , only, prefix, ...rest] = statementsOf(mocks, "sm-logs-policy");
         assert.deepStrictEqual(rest, []);
         const nodes = { ArnEquals: { "aws:PrincipalArn": [dhmcRoleArn, hybridRoleArn] } };
         assert.deepStrictEqual(only, {
@@ -311,12 +319,31 @@ describe("Session Manager preferences", () => {
         ]);
     });
 
-    it("gives every node role exactly the documented logging and decryption actions, none on *", async () => {
+    it("admits every node role to the documented upload actions in the bucket policy, none on *", async () => {
         const { mocks } = await build();
-        const expected = [
-            { Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::sm-logs-1234567/sessions/*" },
-            { Effect: "Allow", Action: "s3:GetEncryptionConfiguration", Resource: "arn:aws:s3:::sm-logs-1234567" },
-            { Effect: "Allow", Action: "kms:GenerateDataKey", Resource: keyArn },
+        assert.deepStrictEqual(statementsOf(mocks, "sm-logs-policy").slice(1, 3), [
+            {
+                Effect: "Allow",
+                Principal: { AWS: [dhmcRoleArn, hybridRoleArn] },
+                Action: "s3:PutObject",
+                Resource: "arn:aws:s3:::sm-logs-1234567/sessions/*",
+            },
+            {
+                Effect: "Allow",
+                Principal: { AWS: [dhmcRoleArn, hybridRoleArn] },
+                Action: "s3:GetEncryptionConfiguration",
+                Resource: "arn:aws:s3:::sm-logs-1234567",
+            },
+        ]);
+    });
+
+    it("writes the log-group grant only on the stack's own node roles: the account-wide DHMC role has it from its owner", async () => {
+        const { mocks } = await build();
+        assert.deepStrictEqual(
+            mocks.ofType("aws:iam/rolePolicy:RolePolicy").map(p => [p.name, p.inputs.role]),
+            [["sm-hybrid-access", "hybrid-role-1234567"]],
+        );
+        assert.deepStrictEqual(statementsOf(mocks, "sm-hybrid-access"), [
             {
                 Effect: "Allow",
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
@@ -327,21 +354,10 @@ describe("Session Manager preferences", () => {
                 Action: "logs:DescribeLogGroups",
                 Resource: `arn:aws:logs:eu-west-1:${standInAccountId}:log-group:*`,
             },
-            { Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:eu-west-1:123456789012:sm-key" },
-        ];
-        assert.deepStrictEqual(
-            mocks.ofType("aws:iam/rolePolicy:RolePolicy").map(p => [p.name, p.inputs.role]),
-            [
-                ["sm-dhmc-access", "AWSSystemsManagerDefaultEC2InstanceManagementRole"],
-                ["sm-hybrid-access", "hybrid-role-1234567"],
-            ],
-        );
-        for (const name of ["sm-dhmc-access", "sm-hybrid-access"]) {
-            assert.deepStrictEqual(statementsOf(mocks, name), expected, name);
-        }
+        ]);
         const dependencies = mocks.optionsOf("sm-preferences").dependencies;
         assert.ok(
-            ["sm-dhmc-access", "sm-hybrid-access"].every(name => dependencies.some(urn => urn.endsWith(`::${name}`))),
+            ["sm-hybrid-access", "sm-logs-policy"].every(name => dependencies.some(urn => urn.endsWith(`::${name}`))),
             "the preferences take effect only once the nodes may log",
         );
     });
@@ -352,7 +368,7 @@ describe("Session Manager preferences", () => {
             [content(noS3).inputs.s3BucketName, content(noS3).inputs.s3KeyPrefix, noS3.ofType("aws:s3/bucket:Bucket")],
             ["", "", []],
         );
-        assert.ok(statementsOf(noS3, "sm-dhmc-access").every((s: any) => !String(s.Action).startsWith("s3:")));
+        assert.deepStrictEqual(noS3.ofType("aws:s3/bucketPolicy:BucketPolicy"), []);
 
         const { mocks: noLogs } = await build({ cloudWatchLogging: false });
         assert.deepStrictEqual(
@@ -360,6 +376,7 @@ describe("Session Manager preferences", () => {
             ["", false],
         );
         assert.deepStrictEqual(noLogs.ofType("aws:cloudwatch/logGroup:LogGroup"), []);
+        assert.deepStrictEqual(noLogs.ofType("aws:iam/rolePolicy:RolePolicy"), []);
         assert.deepStrictEqual(
             statementsOf(noLogs, "sm-key").map((s: any) => s.Sid),
             [
@@ -383,7 +400,6 @@ describe("Session Manager preferences", () => {
                 "CloudWatchLogsEncryptSessionLogs",
             ],
         );
-        assert.ok(statementsOf(noEncryption, "sm-dhmc-access").every((s: any) => s.Action !== "kms:Decrypt"));
 
         const { mocks: none } = await build({ s3Logging: false, cloudWatchLogging: false, encryption: false });
         assert.deepStrictEqual(

@@ -75,6 +75,7 @@ const settings: DoctorSettings = {
     sessionPreferences: true,
     sessionPreferencesAdopt: false,
     tamperWatch: true,
+    adoptQuickSetup: false,
 };
 
 const orgTrailArn = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail";
@@ -99,6 +100,7 @@ const readyAnswers = {
             "InvalidDocument",
             "Document with name SSM-SessionManagerRunShell does not exist.",
         ),
+        ListAssociationsCommand: { Associations: [] },
     },
     ec2: {
         DescribeRegionsCommand: { Regions: [{ RegionName: "eu-west-1", OptInStatus: "opt-in-not-required" }] },
@@ -146,6 +148,7 @@ describe("doctor, the read-only preflight", () => {
                 ["Config recorder", "ready"],
                 ["DHMC role", "ready"],
                 ["DHMC setting", "ready"],
+                ["Quick Setup", "ready"],
                 ["SSM-SessionManagerRunShell", "ready"],
                 ["region opt-in", "ready"],
                 // Unset IMDS defaults are worth knowing: this stack changes them for the region.
@@ -157,13 +160,13 @@ describe("doctor, the read-only preflight", () => {
         assert.match(finding(findings, "instance metadata defaults").message, /sets HttpTokens to required/);
     });
 
-    it("only reads: every call is a Describe or a Get", async () => {
+    it("only reads: every call is a Describe, a Get or a List", async () => {
         const clients = clientsFor();
         await doctor(settings, clients);
         const sent = Object.values(clients).flatMap(c => (c as { sent: string[] }).sent);
         assert.ok(sent.length >= 9);
         assert.ok(
-            sent.every(name => /^(Describe|Get)/.test(name)),
+            sent.every(name => /^(Describe|Get|List)/.test(name)),
             sent.join(", "),
         );
     });
@@ -374,6 +377,76 @@ describe("doctor, the read-only preflight", () => {
                 "DHMC setting",
             );
             assert.strictEqual(f.status, "error");
+        });
+    });
+
+    // The unified console creates EnableDHMCAssociation, which sets DHMC daily (landscape.md §2.3 [S]);
+    // Quick Setup's DHMC role starts AWS-QuickSetup- ([I]); AWSServiceRoleForSSMQuickSetup is Quick
+    // Setup's service-linked role ("Using roles to maintain Quick Setup-provisioned resource health
+    // and consistency" [V]). ListAssociations filters on AssociationName
+    // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AssociationFilter.html).
+    describe("Quick Setup", () => {
+        const enableDhmc = {
+            ListAssociationsCommand: {
+                Associations: [{ AssociationName: "EnableDHMCAssociation", Name: "AWSQuickSetupType-EnableDHMC" }],
+            },
+        };
+        /** IAM answering GetRole per role name: the DHMC role absent, the service-linked role as given. */
+        const iamWith = (serviceLinkedRole: boolean): Sender => ({
+            async send(command: { input: { RoleName: string } }) {
+                if (command.input.RoleName === "AWSServiceRoleForSSMQuickSetup" && serviceLinkedRole) {
+                    return { Role: { RoleName: "AWSServiceRoleForSSMQuickSetup" } };
+                }
+                throw awsError("NoSuchEntityException");
+            },
+        });
+
+        it("stops the run where the unified console's daily association sets DHMC, naming the way out", async () => {
+            const ssm = scripted({ ...readyAnswers.ssm, ...enableDhmc });
+            const findings = await doctor(settings, { ...clientsFor(), ssm });
+            const f = finding(findings, "Quick Setup");
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /unified console's daily EnableDHMCAssociation in eu-west-1/);
+            assert.match(f.message, /adoptQuickSetup: true/);
+            assert.strictEqual(doctorExitCode(findings), ExitCode.configurationError);
+            assert.ok(ssm.sent.includes("ListAssociationsCommand"));
+        });
+
+        it("stops the run where the DHMC setting names a Quick Setup role", async () => {
+            const ssm = scripted({
+                ...readyAnswers.ssm,
+                GetServiceSettingCommand: {
+                    ServiceSetting: { SettingValue: "AWS-QuickSetup-SSM-DefaultEC2MgmtRole-abc", Status: "Customized" },
+                },
+            });
+            const f = finding(await doctor(settings, { ...clientsFor(), ssm }), "Quick Setup");
+            assert.strictEqual(f.status, "fix");
+            assert.match(f.message, /Quick Setup's role AWS-QuickSetup-SSM-DefaultEC2MgmtRole-abc/);
+        });
+
+        it("is a note, not a conflict, when the manifest adopts them", async () => {
+            const ssm = scripted({ ...readyAnswers.ssm, ...enableDhmc });
+            const findings = await doctor({ ...settings, adoptQuickSetup: true }, { ...clientsFor(), ssm });
+            assert.strictEqual(finding(findings, "Quick Setup").status, "note");
+            assert.strictEqual(doctorExitCode(findings), ExitCode.success);
+        });
+
+        it("notes Quick Setup's service-linked role when none of its configurations sets DHMC here", async () => {
+            const f = finding(await doctor(settings, { ...clientsFor(), iam: iamWith(true) }), "Quick Setup");
+            assert.strictEqual(f.status, "note");
+            assert.match(f.message, /AWSServiceRoleForSSMQuickSetup exists/);
+            const none = finding(await doctor(settings, { ...clientsFor(), iam: iamWith(false) }), "Quick Setup");
+            assert.strictEqual(none.status, "ready");
+        });
+
+        it("reports an AWS refusal as could not check", async () => {
+            const ssm = scripted({
+                ...readyAnswers.ssm,
+                ListAssociationsCommand: accessDenied("ssm:ListAssociations"),
+            });
+            const f = finding(await doctor(settings, { ...clientsFor(), ssm }), "Quick Setup");
+            assert.strictEqual(f.status, "error");
+            assert.match(f.message, /could not check: AccessDeniedException/);
         });
     });
 
@@ -747,6 +820,8 @@ describe("doctor, the read-only preflight", () => {
                 sessionPreferences: true,
                 sessionPreferencesAdopt: false,
                 tamperWatch: true,
+                // Only a fleet manifest adopts Quick Setup (driver/fleet.ts).
+                adoptQuickSetup: false,
             },
         );
         assert.strictEqual(

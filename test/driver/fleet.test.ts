@@ -6,15 +6,9 @@ import * as path from "path";
 import { partitionOf } from "../../aws/partition";
 import { knownRegions } from "../../aws/regions";
 import { ConfigError } from "../../config";
-import {
-    dhmcInlineCharsPerRegion,
-    exceedsRoleChaining,
-    fleetCells,
-    inlineRolePolicyLimit,
-    maxRegionsPerAccount,
-    parseManifest,
-    readFleet,
-} from "../../driver/fleet";
+import { nodeSessionLogPolicy } from "../../components/parts/nodeRoles";
+import { projectName } from "../../config";
+import { exceedsRoleChaining, fleetCells, parseManifest, readFleet } from "../../driver/fleet";
 import { readProjectFile } from "../../harness/engineConfig";
 import { projectRoot } from "../support/program";
 
@@ -81,6 +75,15 @@ describe("fleet manifest", () => {
         assert.strictEqual(a.configHash, c.configHash);
     });
 
+    it("lets an account adopt Quick Setup's DHMC, which the preflight then notes instead of stopping", () => {
+        assert.strictEqual(parseManifest(base).accounts[0].adoptQuickSetup, false);
+        const adopting = base.replace("ring: dev}", "ring: dev, adoptQuickSetup: true}");
+        assert.strictEqual(parseManifest(adopting).accounts[0].adoptQuickSetup, true);
+        assert.deepStrictEqual(problems(base.replace("ring: dev}", "ring: dev, adoptQuickSetup: yes}")), [
+            'fleet.yaml: accounts[0].adoptQuickSetup: got "yes"; expected true to take DHMC over from Quick Setup or the unified console in this account, false by default',
+        ]);
+    });
+
     it("names the key and the expected form for each problem", () => {
         assert.deepStrictEqual(
             problems(`
@@ -125,29 +128,34 @@ accounts:
         );
     });
 
-    it("refuses more Regions per account than the shared DHMC role's inline policies can hold (IAM's 10,240 characters), shown over every commercial Region", () => {
-        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
-        // "Role policy size cannot exceed 10,240 characters" (aggregate of a role's inline policies).
-        assert.strictEqual(inlineRolePolicyLimit, 10_240);
+    it("takes every commercial Region in one account: the DHMC role keeps one fixed inline policy, far under IAM's limits", () => {
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: "Role policy size
+        // cannot exceed 10,240 characters" (a role's inline policies together, whitespace not counted),
+        // and a managed policy 6,144 characters.
+        const inlineRolePolicyLimit = 10_240;
+        const managedPolicyLimit = 6_144;
         const commercial = knownRegions.filter(region => partitionOf(region) === "aws");
         assert.strictEqual(commercial.length, 34);
-        // Each Region stack adds 154 + 201 + 679 = 1,034 characters (review F6), 1,345 with real ARNs.
-        assert.strictEqual(dhmcInlineCharsPerRegion, 1_345);
-        assert.strictEqual(
-            commercial.length * dhmcInlineCharsPerRegion,
-            45_730,
-            "every commercial Region: 4.5 × the limit",
+        const manifest = parseManifest(base.replace("regions: [eu-west-1]", `regions: [${commercial.join(", ")}]`));
+        const cells = fleetCells(manifest, project);
+        assert.strictEqual(cells.length, 34);
+        // The home cell creates the role and writes its one inline policy, for every Region at once;
+        // the 33 other cells adopt the role and add no policy to it: their buckets' policies admit it
+        // and the session key's policy names it (test/index.test.ts, test/components).
+        const dhmcRole = (cell: (typeof cells)[number]) => cell.config[`${projectName}:dhmcRole`];
+        assert.deepStrictEqual(
+            cells.filter(cell => dhmcRole(cell) !== "adopt").map(cell => [cell.region, dhmcRole(cell)]),
+            [[commercial[0], "create"]],
         );
-        assert.strictEqual(maxRegionsPerAccount, 7, "7 × 1,345 = 9,415 ≤ 10,240 < 8 × 1,345 = 10,760");
-        const all = problems(base.replace("regions: [eu-west-1]", `regions: [${commercial.join(", ")}]`));
-        assert.deepStrictEqual(all, [
-            "fleet.yaml: accounts[0].regions: 34 Regions; at most 7 per account: each Region stack adds about 1345 characters of inline policy to the account's one DHMC role, and IAM caps a role's inline policies at 10240 characters (review F6)",
-        ]);
-        const seven = fleetCells(
-            parseManifest(base.replace("regions: [eu-west-1]", `regions: [${commercial.slice(0, 7).join(", ")}]`)),
-            project,
-        );
-        assert.strictEqual(seven.length, 7);
+        const accountWide = nodeSessionLogPolicy("aws", manifest.accounts[0].id, projectName, "*", "*");
+        assert.doesNotMatch(accountWide, /\s/, "measured as IAM counts, without whitespace");
+        const perCell = cells.map(cell => (dhmcRole(cell) === "adopt" ? 0 : accountWide.length));
+        const total = perCell.reduce((sum, chars) => sum + chars, 0);
+        assert.strictEqual(total, accountWide.length);
+        assert.strictEqual(total, 327, "1 × 327 + 33 × 0");
+        assert.ok(total <= inlineRolePolicyLimit && total <= managedPolicyLimit);
+        // Before, every Region stack put 154 + 201 + 679 = 1,034 characters on the role (review F6),
+        // about 1,345 with real ARNs: 34 Regions came to 45,730, 4.5 times the limit.
     });
 
     it("flags a session longer than IAM's one-hour role-chaining limit", () => {

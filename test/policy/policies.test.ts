@@ -376,6 +376,7 @@ const cases: Record<string, Case[]> = {
                     region: "eu-west-1",
                     role: "create",
                     roleName: dhmcRoleName,
+                    accountId: "123456789012",
                     regionalSettingsProtection: "retain",
                 });
                 const watch = new BaselineComponent("ManagedNodeHealthWatch", "health");
@@ -417,6 +418,7 @@ const cases: Record<string, Case[]> = {
                     region: "eu-west-1",
                     role: "create",
                     roleName: dhmcRoleName,
+                    accountId: "123456789012",
                     regionalSettingsProtection: "retain",
                 }),
             expected: [],
