@@ -81,6 +81,7 @@ export const configKeys = {
     healthWatchDebounceSweeps: { type: "integer", default: 2, range: [1, 10] },
     healthWatchExcludeTagKey: { type: "string", default: "ssm-fleet-baseline:unwatched" },
     healthWatchDiagnose: { type: "boolean", default: false },
+    healthWatchDiagnosesPerHour: { type: "integer", default: 10, range: [1, 100] },
     dashboard: { type: "boolean", default: true },
     tamperWatch: { type: "boolean", default: true },
     tamperWatchDeployerArns: { type: "array", default: [] },
@@ -697,7 +698,10 @@ function parseHealthWatch(read: ConfigReader, region: string): ManagedNodeHealth
     const debounceSweeps = read.integer("healthWatchDebounceSweeps");
     const excludeTagKey = parseTagKey(read, "healthWatchExcludeTagKey");
     const diagnose = read.bool("healthWatchDiagnose");
-    return enabled ? { region, schedule, graceMinutes, debounceSweeps, excludeTagKey, diagnose } : undefined;
+    const diagnosesPerHour = read.integer("healthWatchDiagnosesPerHour");
+    return enabled
+        ? { region, schedule, graceMinutes, debounceSweeps, excludeTagKey, diagnose, diagnosesPerHour }
+        : undefined;
 }
 
 function parseSessionManager(
