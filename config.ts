@@ -84,6 +84,7 @@ export const configKeys = {
     healthWatchDebounceSweeps: { type: "integer", default: 2, range: [1, 10] },
     healthWatchExcludeTagKey: { type: "string", default: "ssm-fleet-baseline:unwatched" },
     healthWatchDiagnose: { type: "boolean", default: false },
+    healthWatchDiagnosesPerHour: { type: "integer", default: 10, range: [1, 100] },
     dashboard: { type: "boolean", default: true },
     monitoringSinkArn: { type: "string", default: "" },
     tamperWatch: { type: "boolean", default: true },
@@ -723,7 +724,10 @@ function parseHealthWatch(read: ConfigReader, region: string): ManagedNodeHealth
     const debounceSweeps = read.integer("healthWatchDebounceSweeps");
     const excludeTagKey = parseTagKey(read, "healthWatchExcludeTagKey");
     const diagnose = read.bool("healthWatchDiagnose");
-    return enabled ? { region, schedule, graceMinutes, debounceSweeps, excludeTagKey, diagnose } : undefined;
+    const diagnosesPerHour = read.integer("healthWatchDiagnosesPerHour");
+    return enabled
+        ? { region, schedule, graceMinutes, debounceSweeps, excludeTagKey, diagnose, diagnosesPerHour }
+        : undefined;
 }
 
 // A role as aws:PrincipalArn names an assumed role's session: the role's ARN, with its path.

@@ -33,6 +33,7 @@ const settings: SweepSettings = {
     excludeTagKey: "ssm-fleet-baseline:unwatched",
     diagnose: false,
     maxDiagnoses: 5,
+    eventBusName: "bench",
 };
 
 /** A full collection before each measured sweep, so the heap figures are this fleet's, not the last one's leftovers. */

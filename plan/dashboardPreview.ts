@@ -39,6 +39,7 @@ const previewSettings: SweepSettings = {
     excludeTagKey: "ssm-fleet-baseline:unwatched",
     diagnose: false,
     maxDiagnoses: 0,
+    eventBusName: "preview",
 };
 
 /**

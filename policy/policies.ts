@@ -571,6 +571,109 @@ const baselineSurface: StackCheck = {
     },
 };
 
+/**
+ * Whether an event pattern admits an event of some custom source (one not starting with "aws."):
+ * a pattern without `source` admits every source, and any filter but an exact, prefix or
+ * case-insensitive "aws." value can match a source anyone may put.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ */
+export function admitsCustomSource(pattern: unknown): boolean {
+    let parsed: unknown;
+    try {
+        parsed = typeof pattern === "string" ? JSON.parse(pattern) : pattern;
+    } catch {
+        return false;
+    }
+    const { source: sources, $or: branches } = (parsed ?? {}) as { source?: unknown; $or?: unknown };
+    if (!Array.isArray(sources)) {
+        // Each $or branch is a pattern of its own (with the fields around it, none of them a source here).
+        return Array.isArray(branches) ? branches.some(branch => admitsCustomSource(branch)) : true;
+    }
+    const awsOnly = (value: unknown) => typeof value === "string" && value.toLowerCase().startsWith("aws.");
+    return sources.some(filter => {
+        if (typeof filter === "string") {
+            return !filter.startsWith("aws.");
+        }
+        const f = (filter ?? {}) as Record<string, unknown>;
+        const keys = Object.keys(f);
+        const single = keys.length === 1 ? keys[0] : undefined;
+        return !(
+            (single === "prefix" && typeof f.prefix === "string" && f.prefix.startsWith("aws.")) ||
+            (single === "equals-ignore-case" && awsOnly(f[single])) ||
+            (single === "wildcard" && awsOnly(f.wildcard) && !String(f.wildcard).slice(0, 4).includes("*"))
+        );
+    });
+}
+
+const eventRules: Target = { classes: [aws.cloudwatch.EventRule], identities: ["name", "id"] };
+const eventBuses: Target = { classes: [aws.cloudwatch.EventBus], identities: ["name", "arn", "id"] };
+
+/** Whether a rule listens on the default bus; undefined when a preview cannot tell. */
+function onDefaultBus(stack: StackResources, rule: PolicyResource): boolean | undefined {
+    const [bus] = stack.references(rule, "eventBusName", eventBuses);
+    if (!bus) {
+        return true;
+    }
+    if (bus.value !== undefined) {
+        return bus.value === "default" || bus.value.endsWith(":event-bus/default");
+    }
+    // A bus of this stack is a custom one: "default" names only the account's own.
+    return bus.resources.length > 0 ? false : undefined;
+}
+
+const runbookRulesOffDefaultBus: StackCheck = {
+    // Anyone with events:PutEvents may put any custom source on the default bus, so a rule there for
+    // a custom source starts runbooks on anyone's word; AWS services' events ("aws.*") only AWS puts.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events.html
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/running-automations-event-bridge.html
+    name: "runbook-rules-off-default-bus",
+    description:
+        "An EventBridge rule that starts an Automation runbook for events of a custom (not aws.*) source must not listen on the default bus, where anyone with events:PutEvents can put them: use a custom bus whose policy denies PutEvents to every principal but the producer.",
+    findings: stack => {
+        const findings: Finding[] = [];
+        for (const target of stack.ofType(aws.cloudwatch.EventTarget)) {
+            const arn = read(() => target.props.arn);
+            const runbook = typeof arn === "string" && arn.includes(":automation-definition/");
+            // An ARN not known yet is no runbook's when it is a resource's of this stack (a function, a
+            // topic), or when the target has no role, which EventBridge needs to start an Automation runbook.
+            const otherArn =
+                arn === notYetKnown &&
+                ((target.propertyDependencies.arn ?? []).length > 0 || !isSet(() => target.props.roleArn));
+            if ((typeof arn === "string" && !runbook) || otherArn || arn === undefined) {
+                continue;
+            }
+            for (const rule of stack.references(target, "rule", eventRules).flatMap(r => r.resources)) {
+                const pattern = read(() => rule.props.eventPattern);
+                const custom =
+                    pattern === notYetKnown ? undefined : pattern !== undefined && admitsCustomSource(pattern);
+                const onDefault = onDefaultBus(stack, rule);
+                if (custom === false || onDefault === false) {
+                    continue;
+                }
+                if (runbook && custom && onDefault) {
+                    findings.push({
+                        urn: rule.urn,
+                        message: `Event rule ${rule.name} starts a runbook (target ${target.name}) for events of a custom source on the default bus, where anyone with events:PutEvents can put them: put the rule on a custom bus whose policy denies PutEvents to every principal but the producer.`,
+                    });
+                } else {
+                    const unknown = [
+                        ...(runbook ? [] : ["its target's ARN"]),
+                        ...(custom === undefined ? ["its pattern"] : []),
+                        ...(onDefault === undefined ? ["its bus"] : []),
+                    ];
+                    findings.push(
+                        unverifiable(
+                            rule.urn,
+                            `Event rule ${rule.name} (target ${target.name}): ${unknown.join(", ")} known only after the update, so whether it starts a runbook for a custom source on the default bus cannot be checked.`,
+                        ),
+                    );
+                }
+            }
+        }
+        return findings;
+    },
+};
+
 const stackChecks = [
     instanceProfileWithoutSsm,
     serviceSetting,
@@ -578,6 +681,7 @@ const stackChecks = [
     privateTlsOnlyBuckets,
     auditBucketsSseKms,
     baselineSurface,
+    runbookRulesOffDefaultBus,
 ];
 
 /** A stack check as a mandatory policy; what it cannot check goes to the advisory `unverifiable` policy. */
@@ -812,6 +916,7 @@ export const policies: Policies = [
         ],
     },
     { ...mandatory(baselineSurface), enforcementLevel: "advisory" },
+    mandatory(runbookRulesOffDefaultBus),
     {
         name: "unverifiable",
         description:

@@ -391,6 +391,7 @@ describe("config", () => {
             debounceSweeps: 2,
             excludeTagKey: "ssm-fleet-baseline:unwatched",
             diagnose: false,
+            diagnosesPerHour: 10,
         });
         assert.strictEqual(parseBaselineConfig({ ...valid, healthWatch: "false" }, region).healthWatch, undefined);
         assert.strictEqual(
@@ -432,6 +433,17 @@ describe("config", () => {
             /1 to 128 characters/,
         );
         assertRejected({ healthWatchDiagnose: "sometimes" }, "ssm-fleet-baseline:healthWatchDiagnose", /true or false/);
+        for (const perHour of ["0", "101", "5.5", "many"]) {
+            assertRejected(
+                { healthWatchDiagnosesPerHour: perHour },
+                "ssm-fleet-baseline:healthWatchDiagnosesPerHour",
+                /from 1 to 100/,
+            );
+        }
+        assert.strictEqual(
+            parseBaselineConfig({ ...valid, healthWatchDiagnosesPerHour: "3" }, region).healthWatch?.diagnosesPerHour,
+            3,
+        );
         assertRejected({ canary: "on" }, "ssm-fleet-baseline:canary", /true or false/);
     });
 

@@ -12,6 +12,7 @@ import { HealthMetrics, HealthWatchView } from "../parts/healthWatchView";
 import { metricNamespace, statusMetricNames } from "../parts/lambda/nodeStatus";
 import { LeastPrivilegeFunction } from "../parts/leastPrivilegeFunction";
 import { NotificationRoute } from "../parts/notificationRoute";
+import { policyDocument, Statement } from "../parts/policyDocuments";
 import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
 import { emfDimensions, nodesMetricName, unmanagedMetricName } from "./lambda/healthMetrics";
 import { causeEventPattern } from "./lambda/nodeCauses";
@@ -30,6 +31,8 @@ export interface ManagedNodeHealthWatchSettings {
     readonly excludeTagKey: string;
     /** Start the troubleshooting runbook for each instance newly lost. */
     readonly diagnose: boolean;
+    /** At most this many runbook starts in any hour: the sweep marks no more, and says which it left out. */
+    readonly diagnosesPerHour: number;
 }
 
 /**
@@ -51,6 +54,21 @@ export function diagnosisPattern() {
  */
 export function diagnosisRoutes(settings: ManagedNodeHealthWatchSettings | undefined): NotificationRoute[] {
     return settings?.diagnose ? [automationCompletionRoute("node-diagnosis", diagnosisRunbook)] : [];
+}
+
+/**
+ * The health bus's only statement: events:PutEvents denied to every principal but the sweep's role.
+ * A Deny, because in one account an identity policy's Allow is enough without the bus's (see busPolicy).
+ */
+export function onlyPutBy(busArn: pulumi.Input<string>, sweepRoleArn: pulumi.Input<string>): Statement {
+    return {
+        Sid: "OnlyTheSweepPutsHealthEvents",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "events:PutEvents",
+        Resource: busArn,
+        Condition: { StringNotEquals: { "aws:PrincipalArn": sweepRoleArn } },
+    };
 }
 
 export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettings {
@@ -85,6 +103,8 @@ export const healthMetrics: HealthMetrics = {
  */
 export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
     public readonly tableName: pulumi.Output<string>;
+    /** The bus of the sweep's health events, where the rules that consume them listen. */
+    public readonly eventBusName: pulumi.Output<string>;
     /** The sweep's role, which publishes to the notification topic. */
     public readonly sweepRoleArn: pulumi.Output<string>;
     public readonly deadLetterQueueName: pulumi.Output<string>;
@@ -101,7 +121,13 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         const intervalSeconds = rateMinutes(rate) * 60;
 
         const table = this.stateTable(name);
-        const sweep = this.sweepFunction(name, args, table, intervalSeconds);
+        const bus = new aws.cloudwatch.EventBus(
+            `${name}-bus`,
+            { description: "The managed-node health watch's events, which only its sweep may put" },
+            { parent: this },
+        );
+        const sweep = this.sweepFunction(name, args, table, bus, intervalSeconds);
+        this.busPolicy(name, bus, sweep.roleArn);
         const scheduleDeadLetters = this.scheduleDeadLetters(name, args);
         const schedule = ruleInvokesFunction(
             `${name}-schedule`,
@@ -132,13 +158,17 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             },
             this,
         );
-        deadLetterQueuePolicy(`${name}-schedule-dlq`, scheduleDeadLetters.queue, [schedule.arn, causes.arn], this);
+        const diagnosis = args.diagnose ? this.diagnosis(name, args, bus, scheduleDeadLetters.queue) : undefined;
+        deadLetterQueuePolicy(
+            `${name}-schedule-dlq`,
+            scheduleDeadLetters.queue,
+            [schedule.arn, causes.arn, ...(diagnosis ? [diagnosis.ruleArn] : [])],
+            this,
+        );
         const alarms = this.alarms(name, sweep, intervalSeconds, args.topicArn, args.watchTopicArn);
-        if (args.diagnose) {
-            this.diagnosis(name, args);
-        }
 
         this.tableName = table.name;
+        this.eventBusName = bus.name;
         this.sweepRoleArn = sweep.roleArn;
         this.deadLetterQueueName = scheduleDeadLetters.queue.name;
         this.alarmArns = [...alarms, scheduleDeadLetters.alarm].map(a => a.arn);
@@ -186,9 +216,33 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         );
     }
 
+    /**
+     * Only the sweep may put events on the health bus, so only the sweep starts runbooks. Within one
+     * account a request is allowed when either the caller's identity policy or the resource policy
+     * allows it (IAM policy evaluation), so an Allow for the sweep alone would still admit anyone
+     * whose identity policy grants events:PutEvents: the policy denies every principal but the
+     * sweep's role instead, which no identity policy overrides. aws:PrincipalArn of an assumed-role
+     * session is its role's ARN.
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+     * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html
+     */
+    private busPolicy(name: string, bus: aws.cloudwatch.EventBus, sweepRoleArn: pulumi.Input<string>) {
+        return new aws.cloudwatch.EventBusPolicy(
+            `${name}-bus-policy`,
+            { eventBusName: bus.name, policy: policyDocument([onlyPutBy(bus.arn, sweepRoleArn)]) },
+            { parent: this },
+        );
+    }
+
     /** EventBridge starts the troubleshooting runbook for each node the sweep marks, with exactly the permissions it documents. */
-    private diagnosis(name: string, args: ManagedNodeHealthWatchArgs): void {
-        new EventDrivenRunbook(
+    private diagnosis(
+        name: string,
+        args: ManagedNodeHealthWatchArgs,
+        bus: aws.cloudwatch.EventBus,
+        deadLetters: aws.sqs.Queue,
+    ): EventDrivenRunbook {
+        return new EventDrivenRunbook(
             `${name}-diagnosis`,
             {
                 region: args.region,
@@ -199,6 +253,11 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                 parameters: { InstanceId: "$.detail.nodeId" },
                 // The runbook's read calls support no resource-level permissions.
                 runbookPermissions: [{ Effect: "Allow", Action: diagnosisRunbookActions, Resource: "*" }],
+                // Only the sweep's marked events, on the bus only it may put to.
+                eventBusName: bus.name,
+                // A diagnosis an hour late still explains a node that is still lost; then the dead-letter alarm tells.
+                retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 185 },
+                deadLetterQueueArn: deadLetters.arn,
             },
             { parent: this },
         );
@@ -208,6 +267,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
         name: string,
         args: ManagedNodeHealthWatchArgs,
         table: aws.dynamodb.Table,
+        bus: aws.cloudwatch.EventBus,
         intervalSeconds: number,
     ): LeastPrivilegeFunction<unknown, unknown> {
         const partition = partitionOf(args.region);
@@ -235,11 +295,7 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                     },
                     { Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
                     { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.topicKeyArn },
-                    {
-                        Effect: "Allow",
-                        Action: "events:PutEvents",
-                        Resource: pulumi.interpolate`arn:${partition}:events:${args.region}:${args.accountId}:event-bus/default`,
-                    },
+                    { Effect: "Allow", Action: "events:PutEvents", Resource: bus.arn },
                     {
                         Effect: "Allow",
                         Action: "cloudwatch:PutMetricData",
@@ -263,6 +319,8 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                     debounceSweeps: String(args.debounceSweeps),
                     excludeTagKey: args.excludeTagKey,
                     diagnose: String(args.diagnose),
+                    diagnosesPerHour: String(args.diagnosesPerHour),
+                    eventBusName: bus.name,
                 }),
                 logKeyArn: args.logKeyArn,
                 callbackFactory: createHealthSweepHandler,

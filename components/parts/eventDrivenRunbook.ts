@@ -22,6 +22,12 @@ export interface EventDrivenRunbookArgs {
     readonly parameters: Readonly<Record<string, string>>;
     /** Exactly the permissions the runbook documents for its assume role. */
     readonly runbookPermissions: Statement[];
+    /** The bus the rule listens on; the default bus when unset (AWS service events arrive only there). */
+    readonly eventBusName?: pulumi.Input<string>;
+    /** How long and how often EventBridge retries a start that failed (event age 60 to 86400 s, 0 to 185 attempts). */
+    readonly retryPolicy: aws.types.input.cloudwatch.EventTargetRetryPolicy;
+    /** Where EventBridge sends an event whose start failed: a standard queue whose policy admits the rule (ruleArn). */
+    readonly deadLetterQueueArn: pulumi.Input<string>;
 }
 
 /**
@@ -70,6 +76,9 @@ export function automationCompletionRoute(name: string, runbook: string): Notifi
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/running-automations-event-bridge.html
  */
 export class EventDrivenRunbook extends pulumi.ComponentResource {
+    /** The rule's ARN: what the dead-letter queue's policy admits. */
+    public readonly ruleArn: pulumi.Output<string>;
+
     constructor(name: string, args: EventDrivenRunbookArgs, opts?: pulumi.ComponentResourceOptions) {
         if (automationAssumeRoleParameter in args.parameters) {
             throw new pulumi.InputPropertyError({
@@ -80,13 +89,14 @@ export class EventDrivenRunbook extends pulumi.ComponentResource {
         super("ssm-fleet-baseline:index:EventDrivenRunbook", name, {}, opts);
         const rule = new aws.cloudwatch.EventRule(
             name,
-            { description: args.description, eventPattern: args.eventPattern },
+            { description: args.description, eventPattern: args.eventPattern, eventBusName: args.eventBusName },
             { parent: this },
         );
         const automationRole = this.automationRole(name, args);
         const eventsRole = this.eventsRole(name, args, rule, automationRole);
         this.target(name, args, rule, eventsRole, automationRole);
-        this.registerOutputs({});
+        this.ruleArn = rule.arn;
+        this.registerOutputs({ ruleArn: this.ruleArn });
     }
 
     /**
@@ -162,6 +172,8 @@ export class EventDrivenRunbook extends pulumi.ComponentResource {
             `${name}-target`,
             {
                 rule: rule.name,
+                // A rule of another bus than the default is found only with its bus.
+                eventBusName: args.eventBusName,
                 // With the account: an empty account field makes a rule that fires and starts nothing.
                 arn: pulumi
                     .output(args.accountId)
@@ -175,6 +187,10 @@ export class EventDrivenRunbook extends pulumi.ComponentResource {
                         automationInputTemplate(Object.keys(args.parameters), arn),
                     ),
                 },
+                // Like every other target: a start that keeps failing is kept where an alarm sees it, never dropped.
+                // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+                retryPolicy: args.retryPolicy,
+                deadLetterConfig: { arn: args.deadLetterQueueArn },
             },
             { parent: this },
         );

@@ -6,9 +6,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { DefaultHostManagement } from "../../components/defaultHostManagement";
+import { EventDrivenRunbook } from "../../components/parts/eventDrivenRunbook";
 import { PrivateBucket } from "../../components/parts/privateBucket";
 import { evaluatePolicies, Violation } from "../../policy/evaluate";
-import { managedPoliciesAllowingRegistration, matchesBaselineSource, policies } from "../../policy/policies";
+import {
+    admitsCustomSource,
+    managedPoliciesAllowingRegistration,
+    matchesBaselineSource,
+    policies,
+} from "../../policy/policies";
 import { healthEventSource } from "../../aws/events";
 import { matchesPattern } from "../support/eventPattern";
 import { EngineResource, Mode, modes, synthesize, synthesizeStack } from "../support/engineView";
@@ -105,6 +111,19 @@ const sessionDocument = (bucketName: pulumi.Input<string>) =>
             inputs: { s3BucketName: bucketName, s3KeyPrefix: "sessions", s3EncryptionEnabled: true },
         }),
     });
+
+/** A runbook EventBridge starts, as the baseline's part builds it: on the default bus unless given one. */
+const runbookArgs = {
+    region: "eu-west-1",
+    accountId: "123456789012",
+    runbook: "AWSSupport-TroubleshootManagedInstance",
+    description: "Diagnoses a node",
+    eventPattern: "{}",
+    parameters: { InstanceId: "$.detail.nodeId" },
+    runbookPermissions: [{ Effect: "Allow" as const, Action: "ec2:DescribeInstances", Resource: "*" }],
+    retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 185 },
+    deadLetterQueueArn: "arn:aws:sqs:eu-west-1:123456789012:dead-letters",
+};
 
 /** A rule of another team's stack. */
 const foreignRule = (name: string, pattern: pulumi.Input<string>) =>
@@ -407,6 +426,74 @@ const cases: Record<string, Case[]> = {
                     ),
                 ],
                 update: [advisory("baseline-owned-surface", "late", /Event rule late matches the source/)],
+            },
+        },
+    ],
+    "runbook-rules-off-default-bus": [
+        {
+            title: "fails a runbook rule for a custom source on the default bus, the baseline's diagnosis as it was among them",
+            build: () => {
+                // The diagnosis before issue 19: the rule on the default bus, for the program's own source.
+                new EventDrivenRunbook("diagnosis", {
+                    ...runbookArgs,
+                    eventPattern: JSON.stringify({ source: ["ssm-fleet-baseline"] }),
+                });
+                const rule = new aws.cloudwatch.EventRule("any-source", {
+                    eventBusName: "default",
+                    eventPattern: JSON.stringify({ "detail-type": ["Node Lost"] }),
+                });
+                new aws.cloudwatch.EventTarget("any-source-target", {
+                    rule: rule.name,
+                    arn: "arn:aws:ssm:eu-west-1:123456789012:automation-definition/Team-Remediate",
+                });
+            },
+            expected: [
+                violation(
+                    "runbook-rules-off-default-bus",
+                    "diagnosis",
+                    /Event rule diagnosis starts a runbook \(target diagnosis-target\) for events of a custom source on the default bus/,
+                ),
+                violation("runbook-rules-off-default-bus", "any-source", /Event rule any-source starts a runbook/),
+            ],
+        },
+        {
+            title: "passes runbook rules on a custom bus of the stack or for AWS sources only, and other targets of custom sources",
+            build: () => {
+                const bus = new aws.cloudwatch.EventBus("health-bus", {});
+                new EventDrivenRunbook("diagnosis", {
+                    ...runbookArgs,
+                    eventPattern: JSON.stringify({ source: ["ssm-fleet-baseline"] }),
+                    eventBusName: bus.name,
+                });
+                new EventDrivenRunbook("ec2-events", {
+                    ...runbookArgs,
+                    eventPattern: JSON.stringify({ source: [{ prefix: "aws.ec2" }, "aws.ssm"] }),
+                });
+                const queue = new aws.sqs.Queue("q", { sqsManagedSseEnabled: true });
+                const rule = foreignRule("to-queue", JSON.stringify({ source: ["team.app"] }));
+                new aws.cloudwatch.EventTarget("to-queue-target", { rule: rule.name, arn: queue.arn });
+            },
+            expected: [],
+        },
+        {
+            title: "says when a runbook rule's pattern is known only after the update, and checks it in the update",
+            build: () => {
+                const source = new aws.ssm.Parameter("source", { type: "String", value: "x" }).arn.apply(
+                    () => "team.app",
+                );
+                new EventDrivenRunbook("late", {
+                    ...runbookArgs,
+                    eventPattern: pulumi.jsonStringify({ source: [source] }),
+                });
+            },
+            expected: {
+                preview: [
+                    unverifiable(
+                        "late",
+                        /Event rule late \(target late-target\): its pattern known only after the update/,
+                    ),
+                ],
+                update: [violation("runbook-rules-off-default-bus", "late", /Event rule late starts a runbook/)],
             },
         },
     ],
@@ -1035,6 +1122,30 @@ describe("the baseline-owned-surface policy's source filter", () => {
         assert.strictEqual(matchesBaselineSource(JSON.stringify({ source: [{ wildcard: "ssm-*.baseline" }] })), false);
         assert.strictEqual(matchesBaselineSource("{ not json"), false);
         assert.strictEqual(matchesBaselineSource(JSON.stringify({ "detail-type": ["x"] })), false);
+    });
+});
+
+describe("the runbook-rules-off-default-bus policy's source filter", () => {
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+    it("finds patterns a custom source can match, and passes those confined to AWS sources", () => {
+        for (const pattern of [
+            {},
+            { source: ["ssm-fleet-baseline"] },
+            { source: ["aws.ssm", "team.app"] },
+            { source: [{ prefix: "aws" }] },
+            { source: [{ "anything-but": ["aws.ssm"] }] },
+            { source: [{ wildcard: "*.ssm" }] },
+            { $or: [{ source: ["aws.ec2"] }, { "detail-type": ["x"] }] },
+        ]) {
+            assert.strictEqual(admitsCustomSource(JSON.stringify(pattern)), true, JSON.stringify(pattern));
+        }
+        for (const pattern of [
+            { source: ["aws.ssm"] },
+            { source: [{ prefix: "aws.ec2" }, { "equals-ignore-case": "AWS.SSM" }, { wildcard: "aws.s*" }] },
+            { $or: [{ source: ["aws.ec2"] }, { source: ["aws.ssm"] }] },
+        ]) {
+            assert.strictEqual(admitsCustomSource(JSON.stringify(pattern)), false, JSON.stringify(pattern));
+        }
     });
 });
 

@@ -17,6 +17,8 @@ export function healthMessage(
     diagnosed: ReadonlySet<string>,
     region: string,
     unreadable: number,
+    /** Nodes the sweep did not mark because the hour's runbook starts reached the cap. */
+    capped: { readonly nodeIds: ReadonlySet<string>; readonly perHour: number } = { nodeIds: new Set(), perHour: 0 },
 ): { Subject: string; Message: string } {
     const groups: [Transition["change"], string, string][] = [
         [
@@ -47,6 +49,11 @@ export function healthMessage(
             ...(diagnosed.has(t.nodeId)
                 ? [
                       `  Diagnosis: EventBridge starts ${diagnosisRunbook} for this node; its outcome follows in a separate e-mail with the execution's console link.`,
+                  ]
+                : []),
+            ...(capped.nodeIds.has(t.nodeId)
+                ? [
+                      `  Diagnosis: not started; ${capped.perHour} runbook start(s) in the last hour is the cap (healthWatchDiagnosesPerHour).`,
                   ]
                 : []),
         ].join("\n");

@@ -55,8 +55,13 @@ export interface SweepSettings {
     readonly excludeTagKey: string;
     /** Mark newly lost EC2 nodes for diagnosis: an EventBridge rule starts the runbook for each marked event. */
     readonly diagnose: boolean;
-    /** At most this many marked per sweep, so a region-wide outage does not start hundreds of runbooks. */
+    /**
+     * At most this many marked in any hour, so a region-wide outage (or a sweep run over and over)
+     * does not start hundreds of runbooks: the sweep keeps the last hour's marks in its table.
+     */
     readonly maxDiagnoses: number;
+    /** The bus the health events go to: the health bus, which only the sweep may put to. */
+    readonly eventBusName: string;
 }
 
 /** The detail of a health event: the transition, and whether the troubleshooting runbook is to diagnose the node. */
@@ -164,6 +169,25 @@ async function pooled<T>(items: readonly T[], width: number, call: (item: T) => 
     await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
+/**
+ * The table item that holds the times of the runbook starts the sweep marked in the last hour
+ * (`state`: a JSON array of epoch milliseconds), written under the same conditions as node items.
+ */
+export const diagnosisStartsKey = "diagnoses#lastHour";
+
+/** The start times of a stored list that fall within the hour before `now`; anything malformed counts as none. */
+export function startsWithinHour(text: unknown, now: number): number[] {
+    let starts: unknown;
+    try {
+        starts = JSON.parse(typeof text === "string" ? text : "[]");
+    } catch {
+        return [];
+    }
+    return Array.isArray(starts)
+        ? starts.filter((at): at is number => typeof at === "number" && at > now - 3_600_000 && at <= now)
+        : [];
+}
+
 /** Conditional writes in flight at once: a few, so that the first sweep of a large fleet does not burst the table. */
 const writeConcurrency = 10;
 
@@ -216,6 +240,10 @@ export async function runSweep(
         const page = await retry(() => aws.scan({ TableName: settings.tableName, ExclusiveStartKey: key }));
         const states: NodeState[] = [];
         for (const item of page.Items ?? []) {
+            if (item?.nodeId?.S === diagnosisStartsKey) {
+                read.set(diagnosisStartsKey, item);
+                continue;
+            }
             if (isCauseItem(item)) {
                 const cause = causeFromItem(item, now);
                 if (cause) {
@@ -278,12 +306,18 @@ export async function runSweep(
 
     let messages = 0;
     if (transitions.length > 0) {
-        const diagnosed = toDiagnose(transitions);
+        const { diagnosed, capped } = await claimDiagnoses(transitions);
+        if (capped.size > 0) {
+            log(JSON.stringify({ record: "diagnosis-capped", perHour: settings.maxDiagnoses, nodeIds: [...capped] }));
+        }
         try {
             await retry(() =>
                 aws.publish({
                     TopicArn: settings.topicArn,
-                    ...healthMessage(transitions, diagnosed, settings.region, unreadable + unreadableStates),
+                    ...healthMessage(transitions, diagnosed, settings.region, unreadable + unreadableStates, {
+                        nodeIds: capped,
+                        perHour: settings.maxDiagnoses,
+                    }),
                 }),
             );
         } catch (error) {
@@ -342,19 +376,51 @@ export async function runSweep(
         });
     }
 
-    /** The EC2 nodes that just became unhealthy, up to maxDiagnoses; the troubleshooting runbook takes EC2 ids only. */
-    function toDiagnose(found: readonly Transition[]): Set<string> {
-        if (!settings.diagnose) {
-            return new Set();
+    /**
+     * The EC2 nodes that just became unhealthy (the troubleshooting runbook takes EC2 ids only), as
+     * many as the last hour's starts leave room for, and those left out. The starts are claimed with
+     * a conditional write first: a sweep that finds them changed by another marks none.
+     */
+    async function claimDiagnoses(
+        found: readonly Transition[],
+    ): Promise<{ diagnosed: Set<string>; capped: Set<string> }> {
+        const candidates = settings.diagnose
+            ? found.filter(t => t.change === "unhealthy" && t.kind === "ec2").map(t => t.nodeId)
+            : [];
+        const before = read.get(diagnosisStartsKey);
+        const recent = startsWithinHour(before?.state?.S, now);
+        let chosen = candidates.slice(0, Math.max(0, settings.maxDiagnoses - recent.length));
+        if (chosen.length > 0) {
+            const starts = [...recent, ...chosen.map(() => now)];
+            const item = {
+                nodeId: { S: diagnosisStartsKey },
+                state: { S: JSON.stringify(starts) },
+                sweep: { N: String(now) },
+            };
+            try {
+                await retry(() =>
+                    aws.putItem({ TableName: settings.tableName, ...unchangedSince(before, now), Item: item }),
+                );
+            } catch (error) {
+                if (!isConditionFailure(error)) {
+                    throw error;
+                }
+                chosen = [];
+            }
         }
-        const candidates = found.filter(t => t.change === "unhealthy" && t.kind === "ec2");
-        return new Set(candidates.slice(0, settings.maxDiagnoses).map(t => t.nodeId));
+        const diagnosed = new Set(chosen);
+        return { diagnosed, capped: new Set(candidates.filter(nodeId => !diagnosed.has(nodeId))) };
     }
 
     async function putTransitionEvents(found: readonly Transition[], diagnosed: ReadonlySet<string>): Promise<void> {
         const entries = found.map(t => {
             const detail: HealthEventDetail = { ...t, diagnose: diagnosed.has(t.nodeId) };
-            return { Source: healthEventSource, DetailType: healthEventDetailType, Detail: JSON.stringify(detail) };
+            return {
+                EventBusName: settings.eventBusName,
+                Source: healthEventSource,
+                DetailType: healthEventDetailType,
+                Detail: JSON.stringify(detail),
+            };
         });
         for (const batch of chunks(entries, 10)) {
             const result = await retry(() => aws.putEvents({ Entries: batch }));

@@ -15,10 +15,11 @@ export const healthSweepEnvironment = {
     excludeTagKey: "EXCLUDE_TAG_KEY",
     /** "true" when newly lost EC2 nodes are marked for the troubleshooting runbook. */
     diagnose: "DIAGNOSE",
+    /** At most this many nodes marked for diagnosis in any hour, so a region-wide outage does not start hundreds of runbooks. */
+    diagnosesPerHour: "DIAGNOSES_PER_HOUR",
+    /** The health bus, the only one whose rules start runbooks, and which only the sweep may put to. */
+    eventBusName: "EVENT_BUS_NAME",
 } as const;
-
-/** At most this many nodes marked for diagnosis per sweep, so a region-wide outage does not start hundreds of runbooks. */
-const maxDiagnosesPerSweep = 5;
 
 /**
  * The CallbackFunction's factory: runs once per Lambda container and returns the handler, which
@@ -67,7 +68,8 @@ export function createHealthSweepHandler(): (event?: unknown) => Promise<unknown
         debounce: Number(env.debounceSweeps),
         excludeTagKey: env.excludeTagKey,
         diagnose: env.diagnose === "true",
-        maxDiagnoses: maxDiagnosesPerSweep,
+        maxDiagnoses: Number(env.diagnosesPerHour),
+        eventBusName: env.eventBusName,
     };
     return async event =>
         isCauseEvent(event)

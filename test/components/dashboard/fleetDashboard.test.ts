@@ -56,6 +56,7 @@ async function sweepEmissions() {
         excludeTagKey: "x",
         diagnose: false,
         maxDiagnoses: 0,
+        eventBusName: "node-health-bus",
     };
     await runSweep(
         fleet,

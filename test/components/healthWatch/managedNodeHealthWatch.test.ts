@@ -15,6 +15,43 @@ import { transformInput } from "../../support/inputTransformer";
 import { archiveOf, loadHandler } from "../../../harness/lambdaArchive";
 import { SimulatedFleet } from "../../../harness/simulatedFleet";
 import { underMocks, valueOf } from "../../support/program";
+import { healthEventDetailType, healthEventSource } from "../../../aws/events";
+
+/**
+ * Whether a resource policy explicitly denies a request: a Deny statement whose action and resource
+ * cover it and whose conditions (the operators this program uses) hold. What EventBridge's policy
+ * evaluation does with the Deny statements of a bus policy, for the keys the health bus uses.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+function deniedByResourcePolicy(
+    document: { Statement: any[] },
+    request: { principalArn: string; action: string; resource: string },
+): boolean {
+    const list = (value: unknown) => [value].flat() as string[];
+    const glob = (pattern: string, value: string) =>
+        new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(value);
+    const context: Record<string, string> = { "aws:PrincipalArn": request.principalArn };
+    const holds = (condition: Record<string, Record<string, unknown>> = {}) =>
+        Object.entries(condition).every(([operator, keys]) =>
+            Object.entries(keys).every(([key, values]) => {
+                if (operator === "StringNotEquals") {
+                    return !list(values).includes(context[key]);
+                }
+                if (operator === "StringEquals") {
+                    return list(values).includes(context[key]);
+                }
+                throw new Error(`operator ${operator} not modelled`);
+            }),
+        );
+    return document.Statement.some(
+        statement =>
+            statement.Effect === "Deny" &&
+            (statement.Principal === "*" || statement.Principal?.AWS === "*") &&
+            list(statement.Action).some(action => glob(action, request.action)) &&
+            list(statement.Resource).some(resource => glob(resource, request.resource)) &&
+            holds(statement.Condition),
+    );
+}
 
 const baseArgs = {
     region: "eu-west-1",
@@ -26,6 +63,7 @@ const baseArgs = {
     topicArn: "arn:aws:sns:eu-west-1:123456789012:notify",
     topicKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/notify",
     logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
+    diagnosesPerHour: 10,
 };
 const build = (overrides: Partial<typeof baseArgs & { diagnose: boolean }> = {}) =>
     underMocks({}, () => new ManagedNodeHealthWatch("health", { diagnose: false, ...baseArgs, ...overrides }));
@@ -90,7 +128,8 @@ describe("managed-node health watch", () => {
                 ["ssm:GetAutomationExecution", "arn:aws:ssm:eu-west-1:123456789012:automation-execution/*"],
                 ["sns:Publish", baseArgs.topicArn],
                 [["kms:GenerateDataKey", "kms:Decrypt"], baseArgs.topicKeyArn],
-                ["events:PutEvents", "arn:aws:events:eu-west-1:123456789012:event-bus/default"],
+                // Only the health bus: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html
+                ["events:PutEvents", "arn:aws:cloudwatch:eu-west-1:123456789012:health-bus"],
                 ["cloudwatch:PutMetricData", "*"],
                 [
                     ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -103,16 +142,55 @@ describe("managed-node health watch", () => {
         });
         assert.deepStrictEqual(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
         assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.DIAGNOSE, "false");
+        assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.DIAGNOSES_PER_HOUR, "10");
         // One sweep at a time (issue 19, 7): https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
         assert.strictEqual(mocks.named("health-sweep").inputs.reservedConcurrentExecutions, 1);
         assert.deepStrictEqual(mocks.ofType("ssm-fleet-baseline:index:EventDrivenRunbook"), []);
         assert.strictEqual(mocks.named("health-sweep-logs").inputs.kmsKeyId, baseArgs.logKeyArn);
     });
 
+    it("puts the health events on a bus of its own that denies events:PutEvents to every principal but the sweep's role", async () => {
+        const { mocks } = await build();
+        const bus = mocks.named("health-bus");
+        const variables = mocks.named("health-sweep").inputs.environment.variables;
+        assert.strictEqual(variables.EVENT_BUS_NAME, bus.outputs.name);
+        const policy = mocks.named("health-bus-policy").inputs;
+        assert.strictEqual(policy.eventBusName, bus.outputs.name);
+        const document = JSON.parse(policy.policy);
+        const sweepRole = mocks.named("health-sweep-role").outputs.arn;
+        const denied = (principalArn: string, action = "events:PutEvents") =>
+            deniedByResourcePolicy(document, { principalArn, action, resource: bus.outputs.arn });
+        // Within one account an identity policy's Allow is enough unless a policy explicitly denies
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html),
+        // so every other principal, however broad its own policy, must meet an explicit Deny.
+        assert.strictEqual(denied(sweepRole), false);
+        for (const other of [
+            "arn:aws:iam::123456789012:root",
+            "arn:aws:iam::123456789012:role/Admin",
+            "arn:aws:iam::123456789012:user/ci",
+            "arn:aws:iam::123456789012:role/health-notify-role-1234567",
+            `${sweepRole}-copy`,
+            "arn:aws:iam::210987654321:role/health-sweep-role-1234567",
+        ]) {
+            assert.strictEqual(denied(other), true, other);
+        }
+        assert.strictEqual(denied("arn:aws:iam::123456789012:role/Admin", "events:PutRule"), false, "only PutEvents");
+        // Nothing here grants: the sweep's own identity policy allows it the bus, and nobody else.
+        assert.ok(document.Statement.every((s: any) => s.Effect === "Deny"));
+    });
+
     it("with diagnosis on, lets EventBridge start the runbook for marked health events, with exactly its documented permissions", async () => {
         const { mocks } = await build({ diagnose: true });
         assert.deepStrictEqual(JSON.parse(mocks.named("health-diagnosis").inputs.eventPattern), diagnosisPattern());
         const target = mocks.named("health-diagnosis-target").inputs;
+        // Like every other target: retried for an hour, then dead-lettered where the queue's alarm sees it.
+        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+        assert.deepStrictEqual(target.retryPolicy, { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 185 });
+        assert.deepStrictEqual(target.deadLetterConfig, {
+            arn: "arn:aws:sqs:eu-west-1:123456789012:health-schedule-dlq",
+        });
+        const [allow] = JSON.parse(mocks.named("health-schedule-dlq-policy").inputs.policy).Statement;
+        assert.ok(allow.Condition.ArnEquals["aws:SourceArn"].includes(mocks.named("health-diagnosis").outputs.arn));
         assert.strictEqual(
             target.arn,
             "arn:aws:ssm:eu-west-1:123456789012:automation-definition/AWSSupport-TroubleshootManagedInstance",
@@ -148,6 +226,24 @@ describe("managed-node health watch", () => {
         assert.strictEqual(mocks.named("health-sweep").inputs.environment.variables.DIAGNOSE, "true");
     });
 
+    it("has no rule on the default bus that consumes the program's own source", async () => {
+        const { mocks } = await build({ diagnose: true });
+        const bus = mocks.named("health-bus").outputs.name;
+        const healthEvent = { source: healthEventSource, "detail-type": healthEventDetailType, detail: {} };
+        const consumers = mocks
+            .ofType("aws:cloudwatch/eventRule:EventRule")
+            .filter(
+                rule =>
+                    rule.inputs.eventPattern &&
+                    JSON.parse(rule.inputs.eventPattern).source?.includes(healthEventSource),
+            );
+        assert.deepStrictEqual(
+            consumers.map(rule => [rule.name, rule.inputs.eventBusName]),
+            [["health-diagnosis", bus]],
+        );
+        assert.ok(!matchesPattern(JSON.parse(mocks.named("health-causes").inputs.eventPattern), healthEvent));
+    });
+
     it("routes the diagnoses' completions to the notifier only when diagnosis is on", () => {
         const settings = { ...baseArgs, diagnose: true };
         assert.deepStrictEqual(
@@ -178,6 +274,7 @@ describe("managed-node health watch", () => {
         await handler({}, {});
 
         // Events as EventBridge delivers them: the entry's fields in the envelope, the detail parsed.
+        assert.ok(fleet.events.every(e => e.EventBusName === variables.EVENT_BUS_NAME));
         const delivered = fleet.events.map(e => ({
             source: e.Source,
             "detail-type": e.DetailType,

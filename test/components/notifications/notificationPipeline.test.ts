@@ -233,6 +233,7 @@ describe("notification pipeline", () => {
                     debounceSweeps: 2,
                     excludeTagKey: "ssm-fleet-baseline:unwatched",
                     diagnose: false,
+                    diagnosesPerHour: 10,
                     topicArn: pipeline.topicArn,
                     topicKeyArn: pipeline.topicKeyArn,
                     watchTopicArn: pipeline.watchTopicArn,

@@ -10,7 +10,7 @@ import { standInAccountId } from "../../../harness/standIns";
 import { matchesPattern } from "../../support/eventPattern";
 import { automationExecutionSample, automationStepSample } from "../../../harness/fixtures";
 import { transformInput } from "../../support/inputTransformer";
-import { underMocks } from "../../support/program";
+import { underMocks, valueOf } from "../../support/program";
 
 const pattern = { source: ["example"], "detail-type": ["Node Lost"] };
 const permissions = [{ Effect: "Allow" as const, Action: ["ec2:DescribeInstances"], Resource: "*" }];
@@ -26,6 +26,9 @@ const build = (parameters: Record<string, string> = { InstanceId: "$.detail.node
                 eventPattern: pulumi.jsonStringify(pattern),
                 parameters,
                 runbookPermissions: permissions,
+                eventBusName: "health-bus",
+                retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 185 },
+                deadLetterQueueArn: "arn:aws:sqs:eu-west-1:123456789012:dead-letters",
             }),
     );
 
@@ -44,6 +47,21 @@ describe("a runbook started by EventBridge", () => {
         assert.strictEqual(target.rule, mocks.named("diagnose").outputs.name);
         assert.strictEqual(target.roleArn, "arn:aws:iam::123456789012:role/diagnose-events-role-1234567");
         assert.strictEqual(target.runCommandTargets, undefined, "Run Command targets would make it a command");
+    });
+
+    it("listens on the bus it is given, and retries then dead-letters a start that fails, like every other target", async () => {
+        // A rule on another bus than the default is addressed with its bus, by its rule and by its target:
+        // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html
+        // Retry policy and dead-letter queue: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+        const { mocks, result } = await build();
+        const target = mocks.named("diagnose-target").inputs;
+        assert.deepStrictEqual(
+            [mocks.named("diagnose").inputs.eventBusName, target.eventBusName],
+            ["health-bus", "health-bus"],
+        );
+        assert.deepStrictEqual(target.retryPolicy, { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 185 });
+        assert.deepStrictEqual(target.deadLetterConfig, { arn: "arn:aws:sqs:eu-west-1:123456789012:dead-letters" });
+        assert.strictEqual(await valueOf(result.ruleArn), mocks.named("diagnose").outputs.arn);
     });
 
     it("passes every parameter, and the automation role, as an array of strings taken from the event", async () => {

@@ -26,6 +26,7 @@ const settings = {
     excludeTagKey: "x",
     diagnose: false,
     maxDiagnoses: 0,
+    eventBusName: "node-health-bus",
 };
 
 /** Checks one document as the specification states it; returns it parsed. */

@@ -1,7 +1,12 @@
 // A whole sweep against the simulated fleet: paging, throttling, one e-mail per sweep, one event
 // per transition, metrics, diagnosis, and reporting before recording.
 import * as assert from "assert";
-import { runSweep, SweepSettings } from "../../../../components/healthWatch/lambda/healthSweep";
+import {
+    diagnosisStartsKey,
+    runSweep,
+    startsWithinHour,
+    SweepSettings,
+} from "../../../../components/healthWatch/lambda/healthSweep";
 import { SimulatedFleet, sweepOperations } from "../../../../harness/simulatedFleet";
 
 const now = Date.parse("2026-11-22T12:00:00Z");
@@ -15,6 +20,7 @@ const settings: SweepSettings = {
     excludeTagKey: "ssm-fleet-baseline:unwatched",
     diagnose: false,
     maxDiagnoses: 5,
+    eventBusName: "node-health-bus",
 };
 const noSleep = async () => undefined;
 const sweep = (fleet: SimulatedFleet, at = now, overrides: Partial<SweepSettings> = {}) =>
@@ -78,7 +84,9 @@ describe("health sweep", () => {
         assert.deepStrictEqual(
             { ...fleet.events[0], Detail: JSON.parse(fleet.events[0].Detail) },
             {
-                // The issue's contract with other tools: source ssm-fleet-baseline, detail-type Managed Node Health Change.
+                // The issue's contract with other tools: source ssm-fleet-baseline, detail-type Managed Node Health Change,
+                // on the health bus, which only the sweep may put to (issue 19).
+                EventBusName: "node-health-bus",
                 Source: "ssm-fleet-baseline",
                 DetailType: "Managed Node Health Change",
                 Detail: {
@@ -209,12 +217,15 @@ describe("health sweep", () => {
         assert.strictEqual(fleet.table.size, 0);
     });
 
-    it("marks at most maxDiagnoses newly lost EC2 nodes for diagnosis in their events, and says so in the e-mail", async () => {
+    it("marks at most maxDiagnoses newly lost EC2 nodes for diagnosis in their events, and names the rest in the e-mail and the log", async () => {
         const fleet = fleetOf(8);
         for (let i = 0; i < 7; i++) {
             fleet.setPing(`i-${String(i).padStart(5, "0")}`, "ConnectionLost");
         }
-        await sweep(fleet, now, { debounce: 1, diagnose: true, maxDiagnoses: 3 });
+        const logged: string[] = [];
+        await runSweep(fleet, { ...settings, debounce: 1, diagnose: true, maxDiagnoses: 3 }, now, noSleep, line =>
+            logged.push(line),
+        );
         const details = fleet.events.map(e => JSON.parse(e.Detail));
         assert.deepStrictEqual(
             details.filter(d => d.diagnose).map(d => d.nodeId),
@@ -222,13 +233,91 @@ describe("health sweep", () => {
         );
         assert.strictEqual(details.length, 7);
         assert.ok(details.every(d => typeof d.diagnose === "boolean"));
+        assert.ok(fleet.events.every(e => e.EventBusName === "node-health-bus"));
         const message = fleet.published[0].Message;
-        assert.strictEqual(message.split("Diagnosis: ").length - 1, 3);
+        assert.strictEqual(message.split("Diagnosis: EventBridge starts").length - 1, 3);
         assert.ok(
             message.includes(
                 "  Diagnosis: EventBridge starts AWSSupport-TroubleshootManagedInstance for this node; its outcome follows in a separate e-mail with the execution's console link.",
             ),
         );
+        assert.strictEqual(
+            message.split("Diagnosis: not started; 3 runbook start(s) in the last hour is the cap").length - 1,
+            4,
+        );
+        const capped = logged.map(line => JSON.parse(line)).filter(record => record.record === "diagnosis-capped");
+        assert.deepStrictEqual(capped, [
+            { record: "diagnosis-capped", perHour: 3, nodeIds: ["i-00003", "i-00004", "i-00005", "i-00006"] },
+        ]);
+    });
+
+    it("starts at most maxDiagnoses runbooks in any hour across sweeps, however many nodes flap, and again after the hour", async () => {
+        const fleet = fleetOf(40);
+        const cap = 4;
+        const logged: string[] = [];
+        const run = (at: number) =>
+            runSweep(fleet, { ...settings, debounce: 1, diagnose: true, maxDiagnoses: cap }, at, noSleep, line =>
+                logged.push(line),
+            );
+        // Every 5 minutes for an hour, 40 nodes lost and recovered in turn: 240 newly lost nodes.
+        for (let sweepIndex = 0; sweepIndex < 12; sweepIndex++) {
+            for (let i = 0; i < 40; i++) {
+                fleet.setPing(`i-${String(i).padStart(5, "0")}`, sweepIndex % 2 === 0 ? "ConnectionLost" : "Online");
+            }
+            await run(now + sweepIndex * 300_000);
+        }
+        const lost = fleet.events.map(e => JSON.parse(e.Detail)).filter(d => d.change === "unhealthy");
+        assert.strictEqual(lost.length, 240);
+        assert.strictEqual(lost.filter(d => d.diagnose).length, cap);
+        // None dropped silently: each lost node not marked is named in the log and in its e-mail.
+        const cappedIds = logged
+            .map(line => JSON.parse(line))
+            .filter(record => record.record === "diagnosis-capped")
+            .flatMap(record => record.nodeIds);
+        assert.strictEqual(cappedIds.length, 240 - cap);
+        const cappedLines = fleet.published
+            .map(p => p.Message.split("Diagnosis: not started").length - 1)
+            .reduce((a, b) => a + b, 0);
+        assert.strictEqual(cappedLines, 240 - cap);
+        // An hour after the first starts, the cap has room again.
+        for (let i = 0; i < 40; i++) {
+            fleet.setPing(`i-${String(i).padStart(5, "0")}`, "ConnectionLost");
+        }
+        await run(now + 3_600_000 + 1);
+        const last = fleet.events.slice(-40).map(e => JSON.parse(e.Detail));
+        assert.strictEqual(last.filter(d => d.diagnose).length, cap);
+    });
+
+    it("marks none when another sweep spent the hour's starts since it read them, and never trusts a malformed list", async () => {
+        const fleet = fleetOf(3);
+        fleet.setPing("i-00000", "ConnectionLost");
+        fleet.table.set(diagnosisStartsKey, {
+            nodeId: { S: diagnosisStartsKey },
+            state: { S: "[" + "not a list" },
+            sweep: { N: String(now - 300_000) },
+        });
+        // A concurrent sweep rewrites the list between this sweep's read and its claim.
+        const putItem = fleet.putItem.bind(fleet);
+        fleet.putItem = async (input: any) => {
+            if (input.Item.nodeId.S === diagnosisStartsKey) {
+                fleet.table.set(diagnosisStartsKey, {
+                    nodeId: { S: diagnosisStartsKey },
+                    state: { S: JSON.stringify([now - 1, now - 1]) },
+                    sweep: { N: String(now - 1) },
+                });
+            }
+            return putItem(input);
+        };
+        await sweep(fleet, now, { debounce: 1, diagnose: true, maxDiagnoses: 2 });
+        assert.deepStrictEqual(
+            fleet.events.map(e => JSON.parse(e.Detail)).map(d => [d.nodeId, d.diagnose]),
+            [["i-00000", false]],
+        );
+        assert.ok(fleet.published[0].Message.includes("Diagnosis: not started"));
+        assert.deepStrictEqual(startsWithinHour("{}", now), []);
+        assert.deepStrictEqual(startsWithinHour(JSON.stringify([now - 3_600_001, now - 5, "x", now + 5]), now), [
+            now - 5,
+        ]);
     });
 
     it("marks no hybrid node (the runbook takes EC2 ids only), no recovery, and nothing when diagnosis is off", async () => {

@@ -44,6 +44,7 @@ const settings = {
     excludeTagKey: "x",
     diagnose: false,
     maxDiagnoses: 0,
+    eventBusName: "node-health-bus",
 };
 
 describe("node causes, the dashboard's why", () => {
