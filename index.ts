@@ -143,6 +143,7 @@ const healthWatch = config.healthWatch
           topicArn: notifications.topicArn,
           topicKeyArn: notifications.topicKeyArn,
           watchTopicArn: notifications.watchTopicArn,
+          notificationEmails: config.notifications.emails,
           logKeyArn: logEncryption.keyArn,
       })
     : undefined;
