@@ -156,6 +156,7 @@ const healthWatch = config.healthWatch
           topicArn: notifications.topicArn,
           topicKeyArn: notifications.topicKeyArn,
           watchTopicArn: notifications.watchTopicArn,
+          notificationEmails: config.notifications.emails,
           logKeyArn: logEncryption.keyArn,
       })
     : undefined;

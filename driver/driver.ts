@@ -6,7 +6,6 @@ import {
     LocalWorkspace,
     OpMap,
     PulumiCommand,
-    Stack,
     StackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
@@ -19,6 +18,10 @@ import { hasChanges, summaryLine, summaryMarkdown } from "./summary";
 import type { DoctorClients } from "./doctor";
 import type { RedriveClients } from "./redrive";
 import { VerifyResult } from "./verify";
+import { subscriptionCheck } from "./subscriptionCheck";
+import type { TopicSubscription } from "../components/healthWatch/lambda/subscriptionWatch";
+import { parseStackConfig } from "../config";
+import { stackConfig } from "../harness/synthesize";
 
 export const usage = `usage: npm run driver -- <command> --stack <name> [options]
        npm run driver -- rollout [options]   every account × Region of fleet.yaml (rollout --help)
@@ -26,6 +29,7 @@ export const usage = `usage: npm run driver -- <command> --stack <name> [options
 commands:
   preview [--expect-no-changes]   refresh, then preview with the policy pack
   up [--verify]                   refresh, then deploy with the policy pack; --verify proves the canary is managed
+                                  and reports each notification address's subscription (confirmed, pending, missing)
   refresh                         refresh the stack's state
   destroy [--yes-i-understand]    destroy; required for stacks that own region-wide settings
   outputs                         print the stack outputs as JSON (secrets masked)
@@ -58,6 +62,8 @@ const defaultLockRetryDelaysMs = [15_000, 30_000, 60_000, 120_000];
 export interface DriverDeps extends EngineDeps {
     /** Proves that the canary is a managed node; see driver/verify.ts. */
     readonly verify?: (instanceId: string, region: string, timeoutMs: number) => Promise<VerifyResult>;
+    /** Lists the notification topic's subscriptions (read-only) for `up --verify`; see driver/verify.ts. */
+    readonly listSubscriptions?: (topicArn: string, region: string) => Promise<TopicSubscription[]>;
     /** SQS and Lambda clients for `redrive`; see driver/redrive.ts. */
     readonly redriveClients?: (region: string) => RedriveClients;
     /** Config, IAM, SSM and EC2 clients for `doctor`; see driver/doctor.ts. */
@@ -222,6 +228,8 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
 
     let changes: OpMap | undefined;
     let outcome: ExitCode = ExitCode.success;
+    /** Lines for the job summary beside the changes: what --verify found of the subscriptions. */
+    let notes: string[] = [];
     try {
         // Select, never create: a typo in --stack must not start a new, empty stack.
         const stack = await withLockRetries(() =>
@@ -242,7 +250,10 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
                 const result = await withLockRetries(() => stack.up({ refresh: true, policyPacks, onOutput }));
                 changes = result.summary.resourceChanges;
                 if (args.verify) {
-                    outcome = await verifyCanary(stack, result.outputs);
+                    const region = (await stack.getConfig("aws:region")).value;
+                    const canary = await verifyCanary(result.outputs, region);
+                    const subscribed = await verifySubscriptions(result.outputs, region);
+                    outcome = canary === ExitCode.success ? subscribed : canary;
                 }
                 break;
             }
@@ -286,12 +297,12 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
     if (deps.env.GITHUB_STEP_SUMMARY) {
         fs.appendFileSync(
             deps.env.GITHUB_STEP_SUMMARY,
-            summaryMarkdown(args.command, args.stack, changes, outcomeName(outcome)),
+            summaryMarkdown(args.command, args.stack, changes, outcomeName(outcome), notes),
         );
     }
     return outcome;
 
-    async function verifyCanary(stack: Stack, outputs: Record<string, { value: unknown }>): Promise<ExitCode> {
+    async function verifyCanary(outputs: Record<string, { value: unknown }>, region: string): Promise<ExitCode> {
         const instanceId = outputs.canaryInstanceId?.value;
         if (typeof instanceId !== "string" || instanceId === "") {
             deps.err(`--verify needs a canary: set ssm-fleet-baseline:canary to true for stack ${args.stack}\n`);
@@ -300,10 +311,26 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
         if (!deps.verify) {
             throw new Error("no canary verifier configured");
         }
-        const region = (await stack.getConfig("aws:region")).value;
         const verdict = await deps.verify(instanceId, region, args.verifyTimeoutMs);
         (verdict.ok ? deps.out : deps.err)(`${verdict.message}\n`);
         return verdict.ok ? ExitCode.success : ExitCode.verificationFailed;
+    }
+
+    /** Each address of notificationEmails against the topic's subscriptions; one with none fails the verification. */
+    async function verifySubscriptions(outputs: Record<string, { value: unknown }>, region: string): Promise<ExitCode> {
+        const topicArn = outputs.notificationTopicArn?.value;
+        if (!deps.listSubscriptions) {
+            throw new Error("no subscription reader configured");
+        }
+        if (typeof topicArn !== "string") {
+            deps.err(`stack ${args.stack} has no notificationTopicArn output to check the subscriptions of\n`);
+            return ExitCode.verificationFailed;
+        }
+        const expected = parseStackConfig(stackConfig(args.stack, deps.projectDir)).notifications.emails;
+        const check = subscriptionCheck(expected, await deps.listSubscriptions(topicArn, region));
+        notes = ["Notification subscriptions:", ...check.lines.map(line => `- ${line}`)];
+        (check.ok ? deps.out : deps.err)(`${notes.join("\n")}\n`);
+        return check.ok ? ExitCode.success : ExitCode.verificationFailed;
     }
 }
 
@@ -334,7 +361,7 @@ Run again with --yes-i-understand to proceed.
 if (require.main === module) {
     const projectDir = path.resolve(__dirname, "..");
     // Imported here so that tests of main() never load the AWS SDK clients.
-    const { verifyCanaryWithAws } = require("./verify") as typeof import("./verify");
+    const { listSubscriptionsWithAws, verifyCanaryWithAws } = require("./verify") as typeof import("./verify");
     // A rollout's first Ctrl-C lets the running cells end cleanly and marks them interrupted.
     const interrupt = new AbortController();
     if (process.argv[2] === "rollout") {
@@ -347,6 +374,7 @@ if (require.main === module) {
         err: text => process.stderr.write(text),
         verify: (instanceId, region, timeoutMs) =>
             verifyCanaryWithAws(instanceId, region, timeoutMs, text => process.stdout.write(text)),
+        listSubscriptions: listSubscriptionsWithAws,
         ...(process.argv[2] === "rollout" ? { signal: interrupt.signal } : {}),
     }).then(
         code => {

@@ -20,7 +20,13 @@ export function summaryLine(command: string, stack: string, changes: OpMap | und
     return `${command} ${stack}: ${counts.length ? counts.map(([kind, n]) => `${n} ${kind}`).join(", ") : "no resources"}`;
 }
 
-export function summaryMarkdown(command: string, stack: string, changes: OpMap | undefined, outcome: string): string {
+export function summaryMarkdown(
+    command: string,
+    stack: string,
+    changes: OpMap | undefined,
+    outcome: string,
+    notes: readonly string[] = [],
+): string {
     const rows = changeCounts(changes).map(([kind, n]) => `| ${kind} | ${n} |`);
     return [
         `### ssm-fleet-baseline: \`${command}\` on \`${stack}\``,
@@ -31,5 +37,6 @@ export function summaryMarkdown(command: string, stack: string, changes: OpMap |
             ? ["| Change | Resources |", "| --- | ---: |", ...rows]
             : ["No resource changes were reported."]),
         "",
+        ...(notes.length ? [...notes, ""] : []),
     ].join("\n");
 }

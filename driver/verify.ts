@@ -2,12 +2,15 @@
 // VPC and DHMC: it has no instance profile, it comes Online in Systems Manager, and a Run Command
 // on it reaches S3 through the gateway endpoint.
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
     DescribeInstanceInformationCommand,
     GetCommandInvocationCommand,
     SendCommandCommand,
     SSMClient,
 } from "@aws-sdk/client-ssm";
+
+import { listSubscriptions, TopicSubscription } from "../components/healthWatch/lambda/subscriptionWatch";
 
 export interface VerifyResult {
     readonly ok: boolean;
@@ -150,5 +153,18 @@ export async function verifyCanaryWithAws(
     } finally {
         ssm.destroy();
         ec2.destroy();
+    }
+}
+
+/** The notification topic's subscriptions, read with ListSubscriptionsByTopic (default credentials). */
+export async function listSubscriptionsWithAws(topicArn: string, region: string): Promise<TopicSubscription[]> {
+    const sns = new SNSClient({ region });
+    try {
+        return await listSubscriptions(
+            { listSubscriptionsByTopic: input => sns.send(new ListSubscriptionsByTopicCommand(input)) },
+            topicArn,
+        );
+    } finally {
+        sns.destroy();
     }
 }

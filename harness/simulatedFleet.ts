@@ -6,6 +6,7 @@
 import type { HealthSweepAws } from "../components/healthWatch/lambda/healthSweep";
 import type { ManagedNodeInfo } from "../components/healthWatch/lambda/nodeHealth";
 import type { NodeCauseAws } from "../components/healthWatch/lambda/nodeCauses";
+import type { SubscriptionListing, TopicSubscription } from "../components/healthWatch/lambda/subscriptionWatch";
 
 type Item = Record<string, any>;
 
@@ -30,7 +31,7 @@ export const sweepOperations = [
 
 const throttlingError = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
 
-export class SimulatedFleet implements HealthSweepAws, NodeCauseAws {
+export class SimulatedFleet implements HealthSweepAws, NodeCauseAws, SubscriptionListing {
     readonly instances = new Map<string, SimulatedInstance>();
     readonly nodes = new Map<string, ManagedNodeInfo>();
     readonly table = new Map<string, Item>();
@@ -43,6 +44,8 @@ export class SimulatedFleet implements HealthSweepAws, NodeCauseAws {
         string,
         { Parameters?: Record<string, string[]>; Outputs?: Record<string, string[]> }
     >();
+    /** The notification topic's subscriptions, as ListSubscriptionsByTopic lists them (the sweep's Lambda checks them). */
+    subscriptions: TopicSubscription[] = [];
     /** Added to every call, as a network round trip would. */
     latencyMs = 0;
     /** How many of the next calls of an operation fail with ThrottlingException. */
@@ -206,6 +209,16 @@ export class SimulatedFleet implements HealthSweepAws, NodeCauseAws {
         }
         this.published.push(input);
         return { MessageId: String(this.published.length) };
+    }
+
+    async listSubscriptionsByTopic(input: { TopicArn: string; NextToken?: string }) {
+        await this.call("ListSubscriptionsByTopic");
+        const start = Number(input.NextToken ?? 0);
+        const page = this.subscriptions.slice(start, start + 100);
+        return {
+            Subscriptions: page,
+            NextToken: start + 100 < this.subscriptions.length ? String(start + 100) : undefined,
+        };
     }
 
     async putEvents(input: { Entries: Item[] }) {

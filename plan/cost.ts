@@ -221,8 +221,11 @@ const freeAtRest: Record<string, string> = {
     "aws:s3/bucket:Bucket": "S3 buckets (a few KB of command output: $0.023 per GB-month)",
 };
 
-/** The health watch's metrics: one per node status, NodesUnmanaged and UnreadableRecords (components/parts/lambda/nodeStatus.ts). */
-const healthWatchMetricCount = Object.keys(statusMetricNames).length + 2;
+/**
+ * The health watch's metrics: one per node status, NodesUnmanaged, UnreadableRecords
+ * (components/parts/lambda/nodeStatus.ts) and NotificationSubscriptionsMissing (lambda/subscriptionWatch.ts).
+ */
+const healthWatchMetricCount = Object.keys(statusMetricNames).length + 3;
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;
 

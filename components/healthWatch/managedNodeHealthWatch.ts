@@ -17,6 +17,7 @@ import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
 import { emfDimensions, nodesMetricName, unmanagedMetricName } from "./lambda/healthMetrics";
 import { causeEventPattern } from "./lambda/nodeCauses";
 import { createHealthSweepHandler, healthSweepEnvironment } from "./lambda/healthSweepLambda";
+import { subscriptionsMissingMetricName } from "./lambda/subscriptionWatch";
 
 /** What stack configuration decides. */
 export interface ManagedNodeHealthWatchSettings {
@@ -78,6 +79,8 @@ export interface ManagedNodeHealthWatchArgs extends ManagedNodeHealthWatchSettin
     readonly topicKeyArn: pulumi.Input<string>;
     /** The watch topic: the sweep's own alarms (failing, stopped, dead letters) are told there too. */
     readonly watchTopicArn?: pulumi.Input<string>;
+    /** notificationEmails: each must keep a subscription on the topic, or an alarm tells the watch topic. */
+    readonly notificationEmails?: readonly string[];
     /** The key that encrypts the sweep's log group. */
     readonly logKeyArn: pulumi.Input<string>;
 }
@@ -166,6 +169,9 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             this,
         );
         const alarms = this.alarms(name, sweep, intervalSeconds, args.topicArn, args.watchTopicArn);
+        if (args.watchTopicArn !== undefined) {
+            alarms.push(this.subscriptionsAlarm(name, intervalSeconds, args.watchTopicArn));
+        }
 
         this.tableName = table.name;
         this.eventBusName = bus.name;
@@ -293,7 +299,11 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                         Action: "ssm:GetAutomationExecution",
                         Resource: pulumi.interpolate`arn:${partition}:ssm:${args.region}:${args.accountId}:automation-execution/*`,
                     },
-                    { Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
+                    {
+                        Effect: "Allow",
+                        Action: ["sns:Publish", "sns:ListSubscriptionsByTopic"],
+                        Resource: args.topicArn,
+                    },
                     { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.topicKeyArn },
                     { Effect: "Allow", Action: "events:PutEvents", Resource: bus.arn },
                     {
@@ -321,11 +331,39 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                     diagnose: String(args.diagnose),
                     diagnosesPerHour: String(args.diagnosesPerHour),
                     eventBusName: bus.name,
+                    notificationEmails: JSON.stringify(args.notificationEmails ?? []),
                 }),
                 logKeyArn: args.logKeyArn,
                 callbackFactory: createHealthSweepHandler,
             },
             { parent: this },
+        );
+    }
+
+    /**
+     * An address of notificationEmails lost its subscription (anyone holding one alert can
+     * unsubscribe it): to the watch topic only, as the main topic is what lost a reader.
+     */
+    private subscriptionsAlarm(
+        name: string,
+        period: number,
+        watchTopicArn: pulumi.Input<string>,
+    ): aws.cloudwatch.MetricAlarm {
+        return alarm(
+            `${name}-subscriptions-missing`,
+            {
+                description: "An address of notificationEmails is no longer subscribed to the notification topic",
+                metric: {
+                    namespace: metricNamespace,
+                    metricName: subscriptionsMissingMetricName,
+                    statistic: "Maximum",
+                },
+                period,
+                evaluationPeriods: 1,
+                topicArn: watchTopicArn,
+                notifyOnRecovery: true,
+            },
+            this,
         );
     }
 

@@ -338,7 +338,10 @@ describe("CI driver", function () {
     });
 
     describe("up --verify", () => {
-        const canaryOutputs = { stdout: JSON.stringify({ canaryInstanceId: "i-0123456789abcdef0" }) };
+        const topicArn = "arn:aws:sns:eu-west-1:123456789012:ssm-notify-topic-1234567";
+        const canaryOutputs = {
+            stdout: JSON.stringify({ canaryInstanceId: "i-0123456789abcdef0", notificationTopicArn: topicArn }),
+        };
         const script: FakeScript = {
             up: [{ changes: { create: 1 } }],
             "stack output": [canaryOutputs],
@@ -351,6 +354,10 @@ describe("CI driver", function () {
                 seen.push(args);
                 return result;
             };
+        /** Pulumi.dev.yaml's one address, confirmed. */
+        const confirmed = async () => [
+            { SubscriptionArn: `${topicArn}:1`, Protocol: "email", Endpoint: "platform-ops@example.com" },
+        ];
 
         it("verifies the canary in the stack's region and reports success", async () => {
             const seen: unknown[] = [];
@@ -358,7 +365,7 @@ describe("CI driver", function () {
                 ["up", "--stack", "dev", "--verify", "--verify-timeout-minutes", "5"],
                 script,
                 undefined,
-                { verify: verifier({ ok: true, message: "canary is managed" }, seen) },
+                { verify: verifier({ ok: true, message: "canary is managed" }, seen), listSubscriptions: confirmed },
             );
             assert.strictEqual(code, ExitCode.success, err);
             assert.deepStrictEqual(seen, [["i-0123456789abcdef0", "eu-west-1", 300_000]]);
@@ -368,6 +375,7 @@ describe("CI driver", function () {
         it("exits 6 when verification fails or the stack has no canary", async () => {
             const failed = await run(["up", "--stack", "dev", "--verify"], script, undefined, {
                 verify: verifier({ ok: false, message: "never Online" }, []),
+                listSubscriptions: confirmed,
             });
             assert.strictEqual(failed, ExitCode.verificationFailed);
             assert.ok(err.includes("never Online"));
@@ -375,10 +383,39 @@ describe("CI driver", function () {
                 ["up", "--stack", "prod", "--verify"],
                 { ...script, "stack output": [{ stdout: "{}" }] },
                 undefined,
-                { verify: verifier({ ok: true, message: "" }, []) },
+                { verify: verifier({ ok: true, message: "" }, []), listSubscriptions: confirmed },
             );
             assert.strictEqual(noCanary, ExitCode.verificationFailed);
             assert.match(err, /--verify needs a canary: set ssm-fleet-baseline:canary to true/);
+        });
+
+        it("reports each notification address's subscription in its output and job summary, and exits 6 when one is missing (issue 19, 3)", async () => {
+            const summary = path.join(projectDir, "summary.md");
+            const asked: unknown[] = [];
+            const pendingOnly = async (...args: unknown[]) => {
+                asked.push(args);
+                return [
+                    { SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: "platform-ops@example.com" },
+                ];
+            };
+            const env = { PULUMI_CONFIG_PASSPHRASE: "test", GITHUB_STEP_SUMMARY: summary };
+            const verify = verifier({ ok: true, message: "canary is managed" }, []);
+            const pending = await run(["up", "--stack", "dev", "--verify"], script, env, {
+                verify,
+                listSubscriptions: pendingOnly,
+            });
+            assert.strictEqual(pending, ExitCode.success, err);
+            assert.deepStrictEqual(asked, [[topicArn, "eu-west-1"]]);
+            assert.match(out, /platform-ops@example\.com: pending confirmation/);
+            assert.match(fs.readFileSync(summary, "utf8"), /- platform-ops@example\.com: pending confirmation/);
+
+            const gone = await run(["up", "--stack", "dev", "--verify"], script, env, {
+                verify,
+                listSubscriptions: async () => [],
+            });
+            assert.strictEqual(gone, ExitCode.verificationFailed);
+            assert.match(err, /platform-ops@example\.com: missing \(no subscription on the topic/);
+            assert.match(fs.readFileSync(summary, "utf8"), /- platform-ops@example\.com: missing/);
         });
     });
 });

@@ -5,6 +5,7 @@
 import { readEnvironment } from "../../parts/lambda/environment";
 import { HealthSweepAws, runSweep } from "./healthSweep";
 import { isCauseEvent, NodeCauseAws, recordCause } from "./nodeCauses";
+import { checkSubscriptions, parseExpectedEmails, subscriptionMetric, SubscriptionListing } from "./subscriptionWatch";
 
 /** The sweep's settings, each with the environment variable that carries it. */
 export const healthSweepEnvironment = {
@@ -19,6 +20,8 @@ export const healthSweepEnvironment = {
     diagnosesPerHour: "DIAGNOSES_PER_HOUR",
     /** The health bus, the only one whose rules start runbooks, and which only the sweep may put to. */
     eventBusName: "EVENT_BUS_NAME",
+    /** notificationEmails as a JSON array: each must keep a subscription on the topic (subscriptionWatch.ts). */
+    notificationEmails: "NOTIFICATION_EMAILS",
 } as const;
 
 /**
@@ -33,7 +36,7 @@ export function createHealthSweepHandler(): (event?: unknown) => Promise<unknown
         GetAutomationExecutionCommand,
     } = require("@aws-sdk/client-ssm");
     const { DynamoDBClient, ScanCommand, PutItemCommand, DeleteItemCommand } = require("@aws-sdk/client-dynamodb");
-    const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
+    const { SNSClient, PublishCommand, ListSubscriptionsByTopicCommand } = require("@aws-sdk/client-sns");
     const { EventBridgeClient, PutEventsCommand } = require("@aws-sdk/client-eventbridge");
     const { CloudWatchClient, PutMetricDataCommand } = require("@aws-sdk/client-cloudwatch");
     const [ec2, ssm, dynamodb, sns, events, cloudwatch] = [
@@ -54,6 +57,9 @@ export function createHealthSweepHandler(): (event?: unknown) => Promise<unknown
         putEvents: input => events.send(new PutEventsCommand(input)),
         putMetricData: input => cloudwatch.send(new PutMetricDataCommand(input)),
     };
+    const subscriptionCalls: SubscriptionListing = {
+        listSubscriptionsByTopic: input => sns.send(new ListSubscriptionsByTopicCommand(input)),
+    };
     const causeCalls: NodeCauseAws = {
         putItem: input => dynamodb.send(new PutItemCommand(input)),
         getAutomationExecution: input => ssm.send(new GetAutomationExecutionCommand(input)),
@@ -71,15 +77,36 @@ export function createHealthSweepHandler(): (event?: unknown) => Promise<unknown
         maxDiagnoses: Number(env.diagnosesPerHour),
         eventBusName: env.eventBusName,
     };
-    return async event =>
-        isCauseEvent(event)
-            ? recordCause(causeCalls, settings.tableName, event as Record<string, any>)
-            : runSweep(
-                  calls,
-                  settings,
-                  Date.now(),
-                  ms => new Promise(resolve => setTimeout(resolve, ms)),
-                  // One line per document: the Text log format keeps each JSON line whole for EMF extraction.
-                  line => process.stdout.write(`${line}\n`),
-              );
+    const expectedEmails = parseExpectedEmails(env.notificationEmails);
+    // One line per document: the Text log format keeps each JSON line whole for EMF extraction.
+    const log = (line: string) => process.stdout.write(`${line}\n`);
+    return async event => {
+        if (isCauseEvent(event)) {
+            return recordCause(causeCalls, settings.tableName, event as Record<string, any>);
+        }
+        // The subscriptions first (one call), so that a failure of either never stops the other; either
+        // failing fails the invocation, which the sweep-errors alarm reports. Their count rides in the
+        // sweep's one PutMetricData request.
+        const subscriptions = await checkSubscriptions(subscriptionCalls, settings.topicArn, expectedEmails).catch(
+            (error: unknown) => ({ error }),
+        );
+        const counted = "error" in subscriptions ? [] : [subscriptionMetric(subscriptions)];
+        const logged = "error" in subscriptions ? { error: String(subscriptions.error) } : subscriptions;
+        log(JSON.stringify({ record: "subscriptions", ...logged }));
+        const sweep = await runSweep(
+            {
+                ...calls,
+                putMetricData: input =>
+                    calls.putMetricData({ ...input, MetricData: [...input.MetricData, ...counted] }),
+            },
+            settings,
+            Date.now(),
+            ms => new Promise(resolve => setTimeout(resolve, ms)),
+            log,
+        );
+        if ("error" in subscriptions) {
+            throw subscriptions.error;
+        }
+        return { ...sweep, subscriptions };
+    };
 }

@@ -65,8 +65,11 @@ const baseArgs = {
     logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
     diagnosesPerHour: 10,
 };
-const build = (overrides: Partial<typeof baseArgs & { diagnose: boolean }> = {}) =>
-    underMocks({}, () => new ManagedNodeHealthWatch("health", { diagnose: false, ...baseArgs, ...overrides }));
+const build = (
+    overrides: Partial<
+        typeof baseArgs & { diagnose: boolean; watchTopicArn: string; notificationEmails: readonly string[] }
+    > = {},
+) => underMocks({}, () => new ManagedNodeHealthWatch("health", { diagnose: false, ...baseArgs, ...overrides }));
 
 /** SDK modules whose clients answer from the fleet; every export the handler takes must exist in the real package. */
 function fleetRequire(fleet: SimulatedFleet) {
@@ -126,7 +129,8 @@ describe("managed-node health watch", () => {
                 // Service Authorization Reference: GetAutomationExecution acts on automation-execution resources.
                 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
                 ["ssm:GetAutomationExecution", "arn:aws:ssm:eu-west-1:123456789012:automation-execution/*"],
-                ["sns:Publish", baseArgs.topicArn],
+                // The subscription watch reads the topic it publishes to, and no other.
+                [["sns:Publish", "sns:ListSubscriptionsByTopic"], baseArgs.topicArn],
                 [["kms:GenerateDataKey", "kms:Decrypt"], baseArgs.topicKeyArn],
                 // Only the health bus: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html
                 ["events:PutEvents", "arn:aws:cloudwatch:eu-west-1:123456789012:health-bus"],
@@ -445,5 +449,48 @@ describe("managed-node health watch", () => {
             documents.filter(d => d.record === "transition").map(d => d.nodeId),
             ["i-00042", "i-no-agent"],
         );
+    });
+
+    it("alarms through the watch topic when an address of notificationEmails loses its subscription (issue 19, 3)", async () => {
+        const watchTopicArn = "arn:aws:sns:eu-west-1:123456789012:watch";
+        const emails = ["ops@example.com", "oncall@example.com"];
+        const { mocks } = await build({ watchTopicArn, notificationEmails: emails });
+        const alarm = mocks.named("health-subscriptions-missing").inputs;
+        assert.deepStrictEqual(
+            [alarm.namespace, alarm.metricName, alarm.statistic, alarm.comparisonOperator, alarm.threshold],
+            ["SsmFleetBaseline/HealthWatch", "NotificationSubscriptionsMissing", "Maximum", "GreaterThanThreshold", 0],
+        );
+        // The second path only: the main topic is the one that lost a reader.
+        assert.deepStrictEqual([alarm.alarmActions, alarm.okActions], [[watchTopicArn], [watchTopicArn]]);
+
+        // The serialized sweep, with one address unsubscribed and one not yet confirmed.
+        const { text } = await archiveOf(mocks, "health-sweep");
+        const fleet = new SimulatedFleet();
+        fleet.subscriptions = [{ SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: emails[0] }];
+        const variables = mocks.named("health-sweep").inputs.environment.variables;
+        assert.deepStrictEqual(JSON.parse(variables.NOTIFICATION_EMAILS), emails);
+        const written: string[] = [];
+        const handler = loadHandler(text, {
+            require: fleetRequire(fleet),
+            process: {
+                env: { ...variables, AWS_REGION: "eu-west-1" },
+                stdout: { write: (t: string) => written.push(t) },
+            },
+        });
+        await handler({}, {});
+        // In the sweep's one PutMetricData request, beside its node counts.
+        assert.strictEqual(fleet.calls.PutMetricData, 1);
+        assert.ok(
+            fleet.latestMetrics().NotificationSubscriptionsMissing > alarm.threshold,
+            "the alarm's metric breaches",
+        );
+        const record = written.map(line => JSON.parse(line)).find(line => line.record === "subscriptions");
+        assert.deepStrictEqual(record, {
+            record: "subscriptions",
+            confirmed: [],
+            pending: ["ops@example.com"],
+            missing: ["oncall@example.com"],
+        });
+        assert.strictEqual(fleet.latestMetrics().NodesOnline, 0);
     });
 });
