@@ -129,15 +129,20 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                 enableKeyRotation: true,
                 policy: policyDocument([
                     accountAdministersKey(args.region, args.accountId),
-                    cloudWatchAlarmsPublish(args.accountId),
-                    // EventBridge dead-letters into the encrypted queue. Its delivery requests do not carry the
-                    // aws:Source* keys, so a condition here would drop dead letters silently; the queue policy
-                    // limits the writers to this stack's rules instead.
+                    cloudWatchAlarmsPublish(args.region, args.accountId),
+                    // EventBridge dead-letters into the encrypted queues (this pipeline's and the health
+                    // watch's). AWS documents this statement with exactly these two actions and no condition
+                    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html#eb-sqs-encrypted,
+                    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#compatibility-with-aws-services).
+                    // Unconfirmed that the KMS requests SQS makes for EventBridge carry aws:SourceArn or
+                    // aws:SourceAccount, and a condition on a key they lack would drop every dead letter
+                    // silently; so the queue policies bind the writers to this stack's rules (aws:SourceArn,
+                    // eb-rule-dlq.html) and this statement stays as documented.
                     {
                         Sid: "EventBridgeDeadLetters",
                         Effect: "Allow",
                         Principal: { Service: "events.amazonaws.com" },
-                        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
                         Resource: "*",
                     },
                 ]),
@@ -189,12 +194,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                         Principal: { Service: "cloudwatch.amazonaws.com" },
                         Action: "sns:Publish",
                         Resource: this.topic.arn,
-                        Condition: {
-                            StringEquals: { "aws:SourceAccount": this.args.accountId },
-                            ArnLike: {
-                                "aws:SourceArn": pulumi.interpolate`arn:${partition}:cloudwatch:${this.args.region}:${this.args.accountId}:alarm:*`,
-                            },
-                        },
+                        Condition: fromThisAccountsAlarms(this.args.region, this.args.accountId),
                     },
                     {
                         Sid: "OnlyStackPublishers",
@@ -228,7 +228,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                 enableKeyRotation: true,
                 policy: policyDocument([
                     accountAdministersKey(args.region, args.accountId),
-                    cloudWatchAlarmsPublish(args.accountId),
+                    cloudWatchAlarmsPublish(args.region, args.accountId),
                 ]),
             },
             { parent: this },
@@ -348,14 +348,31 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     }
 }
 
-/** CloudWatch alarms publish to an encrypted topic; their KMS requests carry aws:SourceAccount. */
-function cloudWatchAlarmsPublish(accountId: pulumi.Input<string>): Statement {
+/**
+ * CloudWatch alarms publish to an encrypted topic: only this account's alarms of this region
+ * (aws:SourceAccount, aws:SourceArn), the confused-deputy conditions the SNS guide adds to the key
+ * statement of an AWS service that publishes to an encrypted topic
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services),
+ * with the alarm ARN pattern of https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/US_SetupSNS.html.
+ * Not each alarm's ARN: the alarms name the topic, whose key this is, so that would be a cycle.
+ */
+function cloudWatchAlarmsPublish(region: string, accountId: pulumi.Input<string>): Statement {
     return {
         Sid: "CloudWatchAlarmsPublish",
         Effect: "Allow",
         Principal: { Service: "cloudwatch.amazonaws.com" },
         Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
         Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        Condition: fromThisAccountsAlarms(region, accountId),
+    };
+}
+
+/** Requests CloudWatch makes for an alarm of this account and region. */
+function fromThisAccountsAlarms(region: string, accountId: pulumi.Input<string>) {
+    return {
+        StringEquals: { "aws:SourceAccount": accountId },
+        ArnLike: {
+            "aws:SourceArn": pulumi.interpolate`arn:${partitionOf(region)}:cloudwatch:${region}:${accountId}:alarm:*`,
+        },
     };
 }
