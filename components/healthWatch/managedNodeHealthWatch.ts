@@ -213,10 +213,15 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             {
                 description: "Sweeps EC2 and SSM for nodes that are not manageable and reports transitions",
                 statements: [
-                    // Neither list call supports resource-level permissions.
+                    // None of the list calls supports resource-level permissions (Service Authorization Reference:
+                    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html).
                     {
                         Effect: "Allow",
-                        Action: ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"],
+                        Action: [
+                            "ec2:DescribeInstances",
+                            "ssm:DescribeInstanceInformation",
+                            "ssm:ListResourceComplianceSummaries",
+                        ],
                         Resource: "*",
                     },
                     {
