@@ -13,7 +13,15 @@ import { metricNamespace, statusMetricNames } from "../parts/lambda/nodeStatus";
 import { LeastPrivilegeFunction } from "../parts/leastPrivilegeFunction";
 import { NotificationRoute } from "../parts/notificationRoute";
 import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
-import { emfDimensions, nodesMetricName, unmanagedMetricName } from "./lambda/healthMetrics";
+import {
+    emfDimensions,
+    nodesMetricName,
+    patchNonCompliantMetricName,
+    severityDimension,
+    timeToManagedMetricName,
+    unmanagedMetricName,
+} from "./lambda/healthMetrics";
+import { patchSeverities } from "./lambda/patchCompliance";
 import { causeEventPattern } from "./lambda/nodeCauses";
 import { createHealthSweepHandler, healthSweepEnvironment } from "./lambda/healthSweepLambda";
 
@@ -140,6 +148,10 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
                 hybridLost: statusMetricNames["hybrid-lost"],
                 nodesByDimension: nodesMetricName,
                 statusDimension: emfDimensions.status,
+                patchNonCompliant: patchNonCompliantMetricName,
+                severityDimension,
+                severities: patchSeverities,
+                timeToManaged: timeToManagedMetricName,
             },
             sweepFunctionName: sweep.functionName,
             sweepLogGroupName: sweep.logGroupName,
