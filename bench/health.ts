@@ -111,6 +111,7 @@ async function measureFleet(nodes: number): Promise<FleetResult> {
     const expectedCalls: Record<string, number> = {
         DescribeInstances: Math.max(1, Math.ceil(fleet.instances.size / 1000)),
         DescribeInstanceInformation: Math.max(1, Math.ceil(fleet.nodes.size / 50)),
+        ListResourceComplianceSummaries: Math.max(1, Math.ceil(fleet.compliance.size / 50)),
         Scan: scanPages(fleet),
         // Every bad node alerts on its second unhealthy sweep, so each is one transition and one conditional write.
         PutItem: bad,
@@ -261,7 +262,7 @@ function goals(results: FleetResult[]): { linear: boolean; inside: boolean; line
     const inside = ten !== undefined && !ten.error && ten.wallMs <= scheduleMs * wellInside;
     const lines = [
         linear
-            ? "Goal, linear calls: MET. Every fleet made exactly ceil(n/1000) DescribeInstances + ceil(SSM records/50) DescribeInstanceInformation + the Scan pages " +
+            ? "Goal, linear calls: MET. Every fleet made exactly ceil(n/1000) DescribeInstances + ceil(SSM records/50) DescribeInstanceInformation + ceil(non-compliant nodes/50) ListResourceComplianceSummaries + the Scan pages " +
               "+ one conditional PutItem per changed node + 1 Publish + ceil(transitions/10) PutEvents + 1 PutMetricData; no other per-node calls."
             : `Goal, linear calls: NOT MET for ${mismatched
                   .map(

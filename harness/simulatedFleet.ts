@@ -5,6 +5,7 @@
 // throttle chosen calls.
 import type { HealthSweepAws } from "../components/healthWatch/lambda/healthSweep";
 import type { ManagedNodeInfo } from "../components/healthWatch/lambda/nodeHealth";
+import type { ResourceComplianceSummary } from "../components/healthWatch/lambda/patchCompliance";
 import type { NodeCauseAws } from "../components/healthWatch/lambda/nodeCauses";
 import type { SubscriptionListing, TopicSubscription } from "../components/healthWatch/lambda/subscriptionWatch";
 
@@ -13,6 +14,7 @@ type Item = Record<string, any>;
 export interface SimulatedInstance {
     readonly InstanceId: string;
     readonly LaunchTime: Date;
+    readonly IamInstanceProfile?: { Arn: string; Id: string };
     readonly Tags: { Key: string; Value: string }[];
     state: "running" | "stopped";
 }
@@ -21,6 +23,7 @@ export interface SimulatedInstance {
 export const sweepOperations = [
     "DescribeInstances",
     "DescribeInstanceInformation",
+    "ListResourceComplianceSummaries",
     "Scan",
     "PutItem",
     "DeleteItem",
@@ -35,6 +38,8 @@ export class SimulatedFleet implements HealthSweepAws, NodeCauseAws, Subscriptio
     readonly instances = new Map<string, SimulatedInstance>();
     readonly nodes = new Map<string, ManagedNodeInfo>();
     readonly table = new Map<string, Item>();
+    /** Patch compliance summaries by node, as ListResourceComplianceSummaries returns them. */
+    readonly compliance = new Map<string, ResourceComplianceSummary>();
     readonly published: { TopicArn: string; Subject: string; Message: string }[] = [];
     readonly events: Item[] = [];
     readonly metrics: Item[][] = [];
@@ -60,16 +65,25 @@ export class SimulatedFleet implements HealthSweepAws, NodeCauseAws, Subscriptio
         return this.listings[operation];
     }
 
-    /** Adds an EC2 instance, and an SSM record unless `ssm` is null. */
+    /** Adds an EC2 instance, and an SSM record unless `ssm` is null; with an instance profile if named. */
     addInstance(
         id: string,
         launched: Date,
         ssm: Partial<ManagedNodeInfo> | null = { PingStatus: "Online", AgentVersion: "3.3.1142.0" },
         tags: Record<string, string> = {},
+        instanceProfile?: string,
     ): void {
         this.instances.set(id, {
             InstanceId: id,
             LaunchTime: launched,
+            ...(instanceProfile
+                ? {
+                      IamInstanceProfile: {
+                          Arn: `arn:aws:iam::123456789012:instance-profile/${instanceProfile}`,
+                          Id: "AIPAEXAMPLE",
+                      },
+                  }
+                : {}),
             Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
             state: "running",
         });
@@ -130,6 +144,41 @@ export class SimulatedFleet implements HealthSweepAws, NodeCauseAws, Subscriptio
         };
     }
 
+    /** Missing patches on a node, by severity: a NON_COMPLIANT patch summary. */
+    setMissingPatches(id: string, counts: Partial<Record<string, number>>): void {
+        const summary = Object.fromEntries(Object.entries(counts).map(([severity, n]) => [`${severity}Count`, n]));
+        this.compliance.set(id, {
+            ResourceId: id,
+            ComplianceType: "Patch",
+            Status: "NON_COMPLIANT",
+            NonCompliantSummary: {
+                NonCompliantCount: Object.values(counts).reduce((sum: number, n) => sum + (n ?? 0), 0),
+                SeveritySummary: summary,
+            },
+        });
+    }
+
+    /** Pages of at most 50 (the API's range is 1 to 50), filtered by EQUAL filters on the items' fields. */
+    async listResourceComplianceSummaries(input: Item) {
+        await this.call("ListResourceComplianceSummaries");
+        const max = input.MaxResults ?? 50;
+        if (max < 1 || max > 50) {
+            throw Object.assign(new Error("MaxResults must be between 1 and 50"), { name: "ValidationException" });
+        }
+        const all = this.listing("ListResourceComplianceSummaries", input.NextToken, () =>
+            [...this.compliance.values()].filter(item =>
+                (input.Filters ?? []).every(
+                    (f: Item) => f.Type === "EQUAL" && f.Values.includes((item as Item)[f.Key]),
+                ),
+            ),
+        );
+        const start = Number(input.NextToken ?? 0);
+        return {
+            ResourceComplianceSummaryItems: all.slice(start, start + max),
+            NextToken: start + max < all.length ? String(start + max) : undefined,
+        };
+    }
+
     async scan(input: Item) {
         await this.call("Scan");
         const all = [...this.table.values()];
@@ -175,6 +224,9 @@ export class SimulatedFleet implements HealthSweepAws, NodeCauseAws, Subscriptio
             // A node's cause item (nodeCauses.ts) is replaced only by a newer cause.
             "attribute_not_exists(causeAt) OR causeAt < :at": () =>
                 item?.causeAt === undefined || Number(item.causeAt.N) < Number(values[":at"].N),
+            // A running cause is marked once its time to managed is measured (healthSweep.ts).
+            "causeAt = :at AND attribute_not_exists(managedAt)": () =>
+                item?.causeAt?.N === values[":at"]?.N && item?.managedAt === undefined,
         };
         const condition = conditions[input.ConditionExpression];
         if (!condition) {
@@ -253,6 +305,14 @@ export class SimulatedFleet implements HealthSweepAws, NodeCauseAws, Subscriptio
 /** The health benchmark's shares of unhealthy nodes: 5% connection lost, 1% never registered. */
 export const benchmarkShares = { connectionLostPercent: 5, neverRegisteredPercent: 1 } as const;
 
+/** Patches the benchmark's online nodes miss, by slots (of 100): 10 and 11 critical and high ones, and so on. */
+const missingPatches: [number, number, Record<string, number>][] = [
+    [10, 12, { Critical: 1, High: 2 }],
+    [12, 17, { High: 1, Medium: 3 }],
+    [17, 25, { Medium: 1, Low: 2 }],
+    [25, 27, { Unspecified: 1 }],
+];
+
 export function instanceId(index: number): string {
     return `i-${index.toString(16).padStart(17, "0")}`;
 }
@@ -260,7 +320,8 @@ export function instanceId(index: number): string {
 /**
  * The health benchmark's fleet (npm run bench:health), which the plan's dashboard preview also
  * draws: `nodes` instances launched a day before `now`, the benchmark's shares of them lost an
- * hour ago or never registered, the rest online.
+ * hour ago or never registered, the rest online: a quarter of them with an instance profile (the rest
+ * relying on DHMC), 17% missing patches.
  */
 export function benchmarkFleet(
     nodes: number,
@@ -284,11 +345,17 @@ export function benchmarkFleet(
             fleet.addInstance(instanceId(i), launched, null);
             neverRegistered++;
         } else {
-            fleet.addInstance(instanceId(i), launched, {
-                PingStatus: "Online",
-                AgentVersion: "3.3.1142.0",
-                LastPingDateTime: new Date(now - 60_000),
-            });
+            fleet.addInstance(
+                instanceId(i),
+                launched,
+                { PingStatus: "Online", AgentVersion: "3.3.1142.0", LastPingDateTime: new Date(now - 60_000) },
+                {},
+                slot % 4 === 0 ? "fleet-profile" : undefined,
+            );
+            const missing = missingPatches.find(([from, to]) => slot >= from && slot < to)?.[2];
+            if (missing) {
+                fleet.setMissingPatches(instanceId(i), missing);
+            }
         }
     }
     return { fleet, connectionLost, neverRegistered };

@@ -66,7 +66,8 @@ export const assumed = {
     // Each distinct dimension combination of the sweep's Embedded Metric Format count is a custom
     // metric: a healthy fleet of one platform on two agent releases, online or starting, makes 2
     // statuses + 2 × 2 by agent + 2 × 1 by platform = 8.
-    emfMetricsPerHealthWatch: 8,
+    // Add the six patch severities and the dimensionless time to managed (healthMetrics.ts): 15.
+    emfMetricsPerHealthWatch: 15,
 } as const;
 
 /** Systems Manager's price page, which could not be read from this machine (2026-12-01): its figures below are unconfirmed. */
@@ -222,10 +223,10 @@ const freeAtRest: Record<string, string> = {
 };
 
 /**
- * The health watch's metrics: one per node status, NodesUnmanaged, UnreadableRecords
+ * The health watch's metrics: one per node status, NodesUnmanaged, UnreadableRecords, NodesRelyingOnDhmc
  * (components/parts/lambda/nodeStatus.ts) and NotificationSubscriptionsMissing (lambda/subscriptionWatch.ts).
  */
-const healthWatchMetricCount = Object.keys(statusMetricNames).length + 3;
+const healthWatchMetricCount = Object.keys(statusMetricNames).length + 4;
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;
 

@@ -4,9 +4,10 @@
 // each widget's box into the page, for the browser test and for a reader's own check.
 import { Widget } from "../components/dashboard/dashboardBody";
 import { runSweep, SweepSettings } from "../components/healthWatch/lambda/healthSweep";
-import { EmfDocument } from "../components/healthWatch/lambda/healthMetrics";
+import { EmfLine } from "../components/healthWatch/lambda/healthMetrics";
+import { causePut } from "../components/healthWatch/lambda/nodeCauses";
 import { metricNamespace } from "../components/parts/lambda/nodeStatus";
-import { benchmarkFleet, benchmarkShares } from "../harness/simulatedFleet";
+import { benchmarkFleet, benchmarkShares, instanceId } from "../harness/simulatedFleet";
 
 /** What the preview draws with: one simulated sweep's metrics, EMF documents and log records. */
 export interface PreviewSample {
@@ -15,7 +16,7 @@ export interface PreviewSample {
     readonly source: string;
     /** The sweep's dimensionless metrics (PutMetricData), by name. */
     readonly metrics: Readonly<Record<string, number>>;
-    readonly emf: readonly EmfDocument[];
+    readonly emf: readonly EmfLine[];
     /** The sweep's other JSON log lines (the transitions), oldest first. */
     readonly logRecords: readonly Record<string, unknown>[];
     /** The time of the sweep, epoch milliseconds. */
@@ -42,14 +43,37 @@ const previewSettings: SweepSettings = {
     eventBusName: "preview",
 };
 
+/** Of each 100 of the benchmark's nodes, these online ones started lately and register between the sweeps. */
+const lateSlots = [98, 99];
+
 /**
  * Two sweeps over the health benchmark's fleet: the first records the unhealthy nodes, the second
- * (debounce 2) reports them, as the benchmark measures it.
+ * (debounce 2) reports them, as the benchmark measures it. Two in a hundred online nodes started
+ * 4 to 13 minutes before the second sweep (their running events recorded) and first pinged 1 to 5
+ * minutes after starting: starting at the first sweep, online at the second, which measures their
+ * times to managed.
  */
 export async function simulatedSample(nodes = 1_000, now = Date.parse("2026-12-01T12:00:00Z")): Promise<PreviewSample> {
     const { fleet } = benchmarkFleet(nodes, now);
+    const late = Array.from({ length: nodes }, (_, i) => i).filter(i => lateSlots.includes(i % 100));
+    const registered = late.map((i, n) => {
+        const id = instanceId(i);
+        const started = now - (4 + (n % 10)) * 60_000;
+        const instance = fleet.instances.get(id)!;
+        fleet.instances.set(id, { ...instance, LaunchTime: new Date(started) });
+        fleet.table.set(
+            `cause#${id}`,
+            causePut(previewSettings.tableName, { nodeId: id, text: "EC2 instance running", at: started }).Item,
+        );
+        const record = { ...fleet.nodes.get(id)!, LastPingDateTime: new Date(started + (1 + (n % 5)) * 60_000) };
+        fleet.nodes.delete(id);
+        return record;
+    });
     const noSleep = async () => undefined;
     await runSweep(fleet, previewSettings, now - 5 * 60_000, noSleep);
+    for (const record of registered) {
+        fleet.nodes.set(record.InstanceId!, record);
+    }
     const lines: string[] = [];
     await runSweep(fleet, previewSettings, now, noSleep, line => lines.push(line));
     const records = lines.map(line => JSON.parse(line) as Record<string, unknown>);
@@ -59,9 +83,9 @@ export async function simulatedSample(nodes = 1_000, now = Date.parse("2026-12-0
         source:
             `the health benchmark's fleet of ${nodes.toLocaleString("en-US")} instances ` +
             `(${benchmarkShares.connectionLostPercent}% connection lost, ${benchmarkShares.neverRegisteredPercent}% never registered), ` +
-            `second sweep`,
+            `second sweep (2% of the nodes registered since the first)`,
         metrics: fleet.latestMetrics(),
-        emf: records.filter(r => "_aws" in r) as unknown as EmfDocument[],
+        emf: records.filter(r => "_aws" in r) as unknown as EmfLine[],
         logRecords: records.filter(r => !("_aws" in r)).map(r => ({ "@timestamp": new Date(now).toISOString(), ...r })),
         at: now,
     };
@@ -161,7 +185,10 @@ function drawnRows(widget: Widget, sample: PreviewSample): DrawnRow[] {
         }
         const [namespace, name, ...rest] = row as string[];
         const dimensions = rest.filter(v => typeof v === "string");
-        const value = namespace === metricNamespace ? sample.metrics[name] : undefined;
+        const value =
+            namespace === metricNamespace
+                ? (sample.metrics[name] ?? emfValue(sample, name, dimensions, options.stat))
+                : undefined;
         if (value !== undefined && options.id) {
             values.set(options.id, value);
         }
@@ -175,6 +202,35 @@ function drawnRows(widget: Widget, sample: PreviewSample): DrawnRow[] {
         }
     }
     return drawn;
+}
+
+/** An EMF metric of the sample with these dimension values: the sum of its counts, or a percentile (p50) of its values. */
+function emfValue(
+    sample: PreviewSample,
+    name: string,
+    dimensions: readonly string[],
+    stat: unknown,
+): number | undefined {
+    const keys = dimensions.filter((_, i) => i % 2 === 0);
+    const values = sample.emf
+        .filter(
+            d =>
+                d._aws.CloudWatchMetrics.some(
+                    c =>
+                        c.Metrics.some(m => m.Name === name) &&
+                        c.Dimensions.some(set => set.join(",") === keys.join(",")),
+                ) && keys.every((key, i) => d[key] === dimensions[2 * i + 1]),
+        )
+        .flatMap(d => d[name] as number | number[]);
+    if (values.length === 0) {
+        return undefined;
+    }
+    const percentile = /^p(\d+(?:\.\d+)?)$/.exec(String(stat));
+    if (!percentile) {
+        return values.reduce((sum, v) => sum + v, 0);
+    }
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.max(0, Math.ceil((Number(percentile[1]) / 100) * sorted.length) - 1)];
 }
 
 /** A SEARCH over the sweep's EMF metric: one series per value of the searched dimensions. */

@@ -160,6 +160,31 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
             ),
             alarmWidget(inputs, 12, 6),
         ]);
+        fleetRows.push([
+            metricWidget(
+                region,
+                12,
+                6,
+                "Nodes missing patches, by severity",
+                m.severities.map(severity => [
+                    m.namespace,
+                    m.patchNonCompliant,
+                    m.severityDimension,
+                    severity,
+                    { label: severity, stat: "Maximum" },
+                ]),
+                { view: "timeSeries", period },
+            ),
+            // Percentiles over each sweep window's values: one value per node that became managed in it.
+            metricWidget(
+                region,
+                12,
+                6,
+                "Time to managed: EC2 running to SSM online (seconds)",
+                ["p50", "p95"].map(stat => [m.namespace, m.timeToManaged, { label: stat, stat }]),
+                { view: "timeSeries", period },
+            ),
+        ]);
     } else {
         fleetRows.push([
             {

@@ -14,7 +14,15 @@ import { LeastPrivilegeFunction } from "../parts/leastPrivilegeFunction";
 import { NotificationRoute } from "../parts/notificationRoute";
 import { policyDocument, Statement } from "../parts/policyDocuments";
 import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
-import { emfDimensions, nodesMetricName, unmanagedMetricName } from "./lambda/healthMetrics";
+import {
+    emfDimensions,
+    nodesMetricName,
+    patchNonCompliantMetricName,
+    severityDimension,
+    timeToManagedMetricName,
+    unmanagedMetricName,
+} from "./lambda/healthMetrics";
+import { patchSeverities } from "./lambda/patchCompliance";
 import { causeEventPattern } from "./lambda/nodeCauses";
 import { createHealthSweepHandler, healthSweepEnvironment } from "./lambda/healthSweepLambda";
 import { subscriptionsMissingMetricName } from "./lambda/subscriptionWatch";
@@ -96,6 +104,10 @@ export const healthMetrics: HealthMetrics = {
     hybridLost: statusMetricNames["hybrid-lost"],
     nodesByDimension: nodesMetricName,
     statusDimension: emfDimensions.status,
+    patchNonCompliant: patchNonCompliantMetricName,
+    severityDimension,
+    severities: patchSeverities,
+    timeToManaged: timeToManagedMetricName,
 };
 
 /**
@@ -282,10 +294,15 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             {
                 description: "Sweeps EC2 and SSM for nodes that are not manageable and reports transitions",
                 statements: [
-                    // Neither list call supports resource-level permissions.
+                    // None of the list calls supports resource-level permissions (Service Authorization Reference:
+                    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html).
                     {
                         Effect: "Allow",
-                        Action: ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"],
+                        Action: [
+                            "ec2:DescribeInstances",
+                            "ssm:DescribeInstanceInformation",
+                            "ssm:ListResourceComplianceSummaries",
+                        ],
                         Resource: "*",
                     },
                     {

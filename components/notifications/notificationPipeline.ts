@@ -317,6 +317,11 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                     { Effect: "Allow", Action: "sns:Publish", Resource: topic.arn },
                     { Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueue.arn },
                     { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key.arn },
+                    // The tamper mail's count of nodes relying on DHMC. GetMetricData has no resource type and no
+                    // condition key (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+                    ...(args.tamperContext
+                        ? [{ Effect: "Allow" as const, Action: "cloudwatch:GetMetricData", Resource: "*" }]
+                        : []),
                 ],
                 environment: environmentVariables(notifierEnvironment, {
                     topicArn: topic.arn,

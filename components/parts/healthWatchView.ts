@@ -14,6 +14,12 @@ export interface HealthMetrics {
     /** The Embedded Metric Format count, and the dimension it is split by on the status chart. */
     readonly nodesByDimension: string;
     readonly statusDimension: string;
+    /** Nodes missing patches (EMF), by a severity dimension with a fixed list of values. */
+    readonly patchNonCompliant: string;
+    readonly severityDimension: string;
+    readonly severities: readonly string[];
+    /** Seconds from EC2 `running` to first online (EMF values, dimensionless): drawn as percentiles. */
+    readonly timeToManaged: string;
 }
 
 export interface HealthWatchView {

@@ -75,8 +75,8 @@ describe("the cost model", () => {
             .map(l => [l.item.split(" (")[0], l.quantity, l.monthlyUsd]);
         assert.deepStrictEqual(priced, [
             ["CloudWatch alarms", 4, 0.4],
-            // The 9 the sweep's Lambda puts, and 8 assumed combinations of its Embedded Metric Format dimensions.
-            ["CloudWatch custom metrics", 17, 5.1],
+            // The 10 the sweep puts, and 15 assumed combinations of its Embedded Metric Format metrics and dimensions.
+            ["CloudWatch custom metrics", 25, 7.5],
             ["EC2 t4g.nano instances", 730, 3.07],
             ["EBS gp3 volumes", 8, 0.64],
         ]);
@@ -84,7 +84,7 @@ describe("the cost model", () => {
             estimate.lines.filter(l => l.monthlyUsd === 0).map(l => l.item.split(" (")[0]),
             ["SNS topics", "SQS queues", "EventBridge rules", "DynamoDB on-demand tables"],
         );
-        assert.strictEqual(estimate.monthlyUsd, 9.21);
+        assert.strictEqual(estimate.monthlyUsd, 11.61);
         assert.ok(
             estimate.lines.every(l => /^https:\/\/aws\.amazon\.com\/|^no charge at rest/.test(l.source)),
             "every price cites AWS's page",

@@ -120,6 +120,10 @@ describe("the dashboard preview (npm run plan -- --dashboard)", function () {
         ]) {
             assert.match(headline, new RegExp(`>${value}</span><span class="label">${label}<`), label);
         }
+        // Patch compliance by severity and time to managed, from the sweep's EMF documents.
+        const widget = (title: string) => new RegExp(`${title}.*?</section>`, "s").exec(dom)?.[0] ?? "";
+        assert.match(widget("Nodes missing patches"), /Critical<\/td>.*?>20<\/td>/s);
+        assert.match(widget("Time to managed"), /p50<\/td>.*?>180<\/td>.*p95<\/td>.*?>300<\/td>/s);
         const log = /<table class="log">.*?<\/table>/s.exec(dom)?.[0] ?? "";
         assert.strictEqual((log.match(/<tr>/g) ?? []).length, 1 + 50, "a header and the query's limit of 50");
         assert.match(log, /<th>why<\/th>/);

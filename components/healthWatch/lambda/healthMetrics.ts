@@ -5,6 +5,7 @@
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 import { metricNamespace, NodeStatus } from "../../parts/lambda/nodeStatus";
 import { Observation } from "./nodeHealth";
+import { PatchSeverity, patchSeverities } from "./patchCompliance";
 
 /** The dimensionless total of every unhealthy status, which the unmanaged-nodes alarm watches. */
 export const unmanagedMetricName = "NodesUnmanaged";
@@ -34,16 +35,32 @@ export const maxValuesPerDimension = 10;
 /** EMF's limits: at most 30 dimensions in a set and 100 metrics in a document. */
 export const emfLimits = { dimensionsPerSet: 30, metricsPerDocument: 100 } as const;
 
-/** One EMF document, as the sweep logs it. */
+/** Nodes missing patches, by the `Severity` dimension (patchCompliance.ts). */
+export const patchNonCompliantMetricName = "NodesPatchNonCompliant";
+export const severityDimension = "Severity";
+
+/** Seconds from an EC2 instance's `running` event to the sweep that first finds it online: one value per node. */
+export const timeToManagedMetricName = "TimeToManagedSeconds";
+
+/** EMF's limit on a metric's values array. */
+export const maxValuesPerMetric = 100;
+
+/** The `_aws` envelope of an EMF document. */
+export interface EmfMetadata {
+    readonly Timestamp: number;
+    readonly CloudWatchMetrics: {
+        readonly Namespace: string;
+        readonly Dimensions: string[][];
+        readonly Metrics: { readonly Name: string; readonly Unit: "Count" | "Seconds" }[];
+    }[];
+}
+
+/** Any EMF document the sweep logs: the envelope, and its dimension and metric members. */
+export type EmfLine = { readonly _aws: EmfMetadata } & Readonly<Record<string, unknown>>;
+
+/** One EMF document of node counts, as the sweep logs it. */
 export interface EmfDocument {
-    readonly _aws: {
-        readonly Timestamp: number;
-        readonly CloudWatchMetrics: {
-            readonly Namespace: string;
-            readonly Dimensions: string[][];
-            readonly Metrics: { readonly Name: string; readonly Unit: "Count" }[];
-        }[];
-    };
+    readonly _aws: EmfMetadata;
     readonly Status: NodeStatus;
     readonly AgentVersion: string;
     readonly PlatformName: string;
@@ -104,5 +121,30 @@ export function emfDocuments(observations: readonly Observation[], now: number):
         AgentVersion: group.agent,
         PlatformName: group.platform,
         Nodes: group.nodes,
+    }));
+}
+
+const envelope = (now: number, dimensions: string[][], name: string, unit: "Count" | "Seconds"): EmfMetadata => ({
+    Timestamp: now,
+    CloudWatchMetrics: [{ Namespace: metricNamespace, Dimensions: dimensions, Metrics: [{ Name: name, Unit: unit }] }],
+});
+
+/** One document per severity, zeros too, so that the dashboard draws 0 rather than no data. */
+export function patchComplianceDocuments(counts: Record<PatchSeverity, number>, now: number): EmfLine[] {
+    return patchSeverities.map(severity => ({
+        _aws: envelope(now, [[severityDimension]], patchNonCompliantMetricName, "Count"),
+        [severityDimension]: severity,
+        [patchNonCompliantMetricName]: counts[severity],
+    }));
+}
+
+/**
+ * The sweep's times to managed as values arrays (at most 100 values a document), dimensionless:
+ * CloudWatch keeps each value, so the dashboard's p50 and p95 are over nodes, not over documents.
+ */
+export function timeToManagedDocuments(seconds: readonly number[], now: number): EmfLine[] {
+    return Array.from({ length: Math.ceil(seconds.length / maxValuesPerMetric) }, (_, i) => ({
+        _aws: envelope(now, [[]], timeToManagedMetricName, "Seconds"),
+        [timeToManagedMetricName]: seconds.slice(i * maxValuesPerMetric, (i + 1) * maxValuesPerMetric),
     }));
 }

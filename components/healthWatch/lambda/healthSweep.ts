@@ -10,20 +10,22 @@
 // its claims and before its report leaves those transitions unsaid (at most once), and fails: the
 // sweep-errors alarm tells. A report that fails is rolled back, so the next sweep says it.
 import { healthEventDetailType, healthEventSource } from "../../../aws/events";
-import { metricNamespace, NodeStatus, statusMetricNames } from "../../parts/lambda/nodeStatus";
-import { emfDocuments, unmanagedMetricName } from "./healthMetrics";
+import { dhmcReliantMetricName, metricNamespace, NodeStatus, statusMetricNames } from "../../parts/lambda/nodeStatus";
+import { emfDocuments, patchComplianceDocuments, timeToManagedDocuments, unmanagedMetricName } from "./healthMetrics";
 import { healthMessage } from "./healthMessage";
-import { causeFromItem, isCauseItem, NodeCause } from "./nodeCauses";
+import { causeFromItem, isCauseItem, isMeasured, isRunningCause, measuredPut, NodeCause } from "./nodeCauses";
 import {
     advanceStates,
     classifyNodes,
     countByStatus,
+    countRelyingOnDhmc,
     ManagedNodeInfo,
     NodeState,
     RunningInstance,
     Transition,
     unhealthyStatuses,
 } from "./nodeHealth";
+import { nonCompliantBySeverity, patchNonCompliantFilters, ResourceComplianceSummary } from "./patchCompliance";
 import { withThrottlingRetries } from "./throttling";
 
 type Item = Record<string, any>;
@@ -34,6 +36,9 @@ export interface HealthSweepAws {
     describeInstanceInformation(
         input: Item,
     ): Promise<{ InstanceInformationList?: ManagedNodeInfo[]; NextToken?: string }>;
+    listResourceComplianceSummaries(
+        input: Item,
+    ): Promise<{ ResourceComplianceSummaryItems?: ResourceComplianceSummary[]; NextToken?: string }>;
     scan(input: Item): Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>;
     /** A conditional PutItem; rejects with ConditionalCheckFailedException when the condition fails. */
     putItem(input: Item): Promise<unknown>;
@@ -80,6 +85,8 @@ export interface SweepReport {
     readonly contended: number;
     /** State items that failed validation: reset, and counted among the unreadable. */
     readonly reset: number;
+    /** Seconds from `running` to online of the EC2 nodes this sweep found online first. */
+    readonly timesToManaged: number[];
 }
 
 async function pages<T>(
@@ -231,11 +238,23 @@ export async function runSweep(
         const page = await retry(() => aws.describeInstanceInformation({ MaxResults: 50, NextToken: token }));
         return { items: page.InstanceInformationList ?? [], next: page.NextToken };
     });
+    const nonCompliant = await pages<ResourceComplianceSummary>(async token => {
+        const page = await retry(() =>
+            aws.listResourceComplianceSummaries({
+                Filters: patchNonCompliantFilters,
+                MaxResults: 50,
+                NextToken: token,
+            }),
+        );
+        return { items: page.ResourceComplianceSummaryItems ?? [], next: page.NextToken };
+    });
     let unreadableStates = 0;
     /** Every item as read, by node id: the conditions of this sweep's writes. */
     const read = new Map<string, Item>();
     const malformed: string[] = [];
     const causes = new Map<string, NodeCause>();
+    /** Cause items of EC2 `running` events not yet measured, by node: where times to managed start. */
+    const started = new Map<string, Item>();
     const stored = await pages<NodeState>(async key => {
         const page = await retry(() => aws.scan({ TableName: settings.tableName, ExclusiveStartKey: key }));
         const states: NodeState[] = [];
@@ -248,6 +267,9 @@ export async function runSweep(
                 const cause = causeFromItem(item, now);
                 if (cause) {
                     causes.set(cause.nodeId, cause);
+                    if (isRunningCause(cause) && !isMeasured(item)) {
+                        started.set(cause.nodeId, item);
+                    }
                 }
                 continue;
             }
@@ -342,11 +364,21 @@ export async function runSweep(
                     Unit: "Count",
                 },
                 { MetricName: "UnreadableRecords", Value: unreadable + unreadableStates, Unit: "Count" },
+                {
+                    MetricName: dhmcReliantMetricName,
+                    Value: countRelyingOnDhmc(instances, observations),
+                    Unit: "Count",
+                },
             ],
         }),
     );
     // CloudWatch Logs extracts the dimensioned counts from these lines; the transitions are what the dashboard lists.
-    for (const document of emfDocuments(observations, now)) {
+    const timesToManaged = await measureTimesToManaged();
+    for (const document of [
+        ...emfDocuments(observations, now),
+        ...patchComplianceDocuments(nonCompliantBySeverity(nonCompliant), now),
+        ...timeToManagedDocuments(timesToManaged, now),
+    ]) {
         log(JSON.stringify(document));
     }
     for (const transition of transitions) {
@@ -361,7 +393,40 @@ export async function runSweep(
         messages,
         contended: advanced.transitions.length - transitions.length,
         reset: malformed.length,
+        timesToManaged,
     };
+
+    /**
+     * Each EC2 node online now whose latest cause is its unmeasured `running` event: the time from
+     * that event to its last ping, at most now. SSM keeps no first-ping time, so this is an upper
+     * bound, late by at most the agent's ping interval. Claimed by marking the cause item, so that a
+     * node is measured once.
+     */
+    async function measureTimesToManaged(): Promise<number[]> {
+        const pings = new Map(nodes.map(n => [n?.InstanceId, n?.LastPingDateTime]));
+        const online = observations.filter(o => o.kind === "ec2" && o.status === "online" && started.has(o.nodeId));
+        const seconds: number[] = [];
+        await pooled(online, writeConcurrency, async ({ nodeId }) => {
+            const item = started.get(nodeId)!;
+            const ping = new Date(pings.get(nodeId) ?? now).getTime();
+            const managedAt = Math.min(now, Number.isNaN(ping) ? now : ping);
+            const runningAt = causes.get(nodeId)!.at;
+            // A ping from before the start (SSM still shows the node as it was before a stop): wait for a newer one.
+            if (managedAt < runningAt) {
+                return;
+            }
+            try {
+                await retry(() => aws.putItem(measuredPut(settings.tableName, item, now)));
+            } catch (error) {
+                if (!isConditionFailure(error)) {
+                    throw error;
+                }
+                return;
+            }
+            seconds.push(Math.round((managedAt - runningAt) / 1000));
+        });
+        return seconds;
+    }
 
     /** Puts back the items of nodes whose report failed, where this sweep still wrote them last; the next sweep reports them. */
     async function rollBack(nodeIds: readonly string[]): Promise<void> {

@@ -34,6 +34,7 @@ export function createHealthSweepHandler(): (event?: unknown) => Promise<unknown
         SSMClient,
         DescribeInstanceInformationCommand,
         GetAutomationExecutionCommand,
+        ListResourceComplianceSummariesCommand,
     } = require("@aws-sdk/client-ssm");
     const { DynamoDBClient, ScanCommand, PutItemCommand, DeleteItemCommand } = require("@aws-sdk/client-dynamodb");
     const { SNSClient, PublishCommand, ListSubscriptionsByTopicCommand } = require("@aws-sdk/client-sns");
@@ -50,6 +51,7 @@ export function createHealthSweepHandler(): (event?: unknown) => Promise<unknown
     const calls: HealthSweepAws = {
         describeInstances: input => ec2.send(new DescribeInstancesCommand(input)),
         describeInstanceInformation: input => ssm.send(new DescribeInstanceInformationCommand(input)),
+        listResourceComplianceSummaries: input => ssm.send(new ListResourceComplianceSummariesCommand(input)),
         scan: input => dynamodb.send(new ScanCommand(input)),
         putItem: input => dynamodb.send(new PutItemCommand(input)),
         deleteItem: input => dynamodb.send(new DeleteItemCommand(input)),

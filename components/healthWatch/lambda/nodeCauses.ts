@@ -67,6 +67,27 @@ export function isCauseEvent(event: unknown): boolean {
     );
 }
 
+const ec2StateText = (state: unknown) => `EC2 instance ${state}`;
+
+/** Whether the cause is the node's EC2 `running` event: where its time to managed starts. */
+export const isRunningCause = (cause: NodeCause): boolean => cause.text === ec2StateText("running");
+
+/**
+ * Marks a running cause's item as measured, once: only while it is still that cause (a later start
+ * replaces the item, unmarked) and unmarked, so overlapping sweeps measure a node once.
+ */
+export function measuredPut(tableName: string, item: Item, now: number): Item {
+    return {
+        TableName: tableName,
+        Item: { ...item, managedAt: { N: String(now) } },
+        ConditionExpression: "causeAt = :at AND attribute_not_exists(managedAt)",
+        ExpressionAttributeValues: { ":at": { N: String(item.causeAt?.N) } },
+    };
+}
+
+/** Whether a cause item's time to managed was already measured. */
+export const isMeasured = (item: Item): boolean => item?.managedAt !== undefined;
+
 const clip = (text: string) => (text.length > 300 ? `${text.slice(0, 299)}…` : text);
 
 /**
@@ -83,7 +104,7 @@ export async function causeOf(
         return undefined;
     }
     if (event["detail-type"] === instanceStateChangeDetailType && typeof detail["instance-id"] === "string") {
-        return { nodeId: detail["instance-id"], text: `EC2 instance ${detail.state}`, at };
+        return { nodeId: detail["instance-id"], text: ec2StateText(detail.state), at };
     }
     if (
         event["detail-type"] === associationStateChangeDetailType &&

@@ -16,6 +16,7 @@ export const unhealthyStatuses: readonly NodeStatus[] = [
 export interface RunningInstance {
     readonly InstanceId?: string;
     readonly LaunchTime?: Date | string;
+    readonly IamInstanceProfile?: { readonly Arn?: string };
     readonly Tags?: readonly { Key?: string; Value?: string }[];
 }
 
@@ -264,6 +265,20 @@ export function advanceStates(
         });
     }
     return { writes, transitions };
+}
+
+/**
+ * EC2 nodes online with no instance profile. The agent tries the instance profile's credentials
+ * first and falls back to DHMC's (amazon-ssm-agent ec2_role_provider.go), so without a profile DHMC
+ * is all these nodes have. A lower bound: a profile without ssm:UpdateInstanceInformation leaves its
+ * node on DHMC too, which DescribeInstances cannot show.
+ */
+export function countRelyingOnDhmc(
+    instances: readonly RunningInstance[],
+    observations: readonly Observation[],
+): number {
+    const withoutProfile = new Set(instances.filter(i => !i?.IamInstanceProfile?.Arn).map(i => i?.InstanceId));
+    return observations.filter(o => o.kind === "ec2" && o.status === "online" && withoutProfile.has(o.nodeId)).length;
 }
 
 /** Node counts per status, for the sweep's metrics. */

@@ -17,6 +17,10 @@ export interface Notice {
 export interface NoticeContext {
     /** The tamper watch's view of the stack; absent when the stack has no tamper watch. */
     readonly tamper?: TamperContext;
+    /** Reads the health watch's latest count of nodes relying on DHMC; undefined when it has none. Injected AWS I/O. */
+    readonly readDhmcNodeCount?: () => Promise<number | undefined>;
+    /** What that read gave, for a tamper event that affects DHMC: the count, or why there is none. */
+    readonly dhmcNodes?: { readonly count: number } | { readonly failure: string };
 }
 
 /** Describes one kind of event; the notifier has checked that the event and its detail are objects. */

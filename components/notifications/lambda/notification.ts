@@ -17,7 +17,7 @@ import { nodeNotices } from "./nodeNotices";
 import { Describer, Fields, field, isObject, none, Notice, notice, NoticeContext, shown, tag } from "./noticeText";
 import { runCommandNotices } from "./runCommandNotices";
 import { stateManagerNotices } from "./stateManagerNotices";
-import { describeTamper, heartbeatRecord, tamperDisposition } from "./tamperNotices";
+import { affectsDhmc, describeTamper, heartbeatRecord, readDhmcNodes, tamperDisposition } from "./tamperNotices";
 
 export interface Notification {
     readonly subject: string;
@@ -32,7 +32,8 @@ const describers: Record<string, Describer> = {
     ...complianceNotices,
     ...maintenanceWindowNotices,
     ...nodeNotices,
-    [cloudTrailApiCallDetailType]: (event, detail, context) => describeTamper(event, detail, context.tamper),
+    [cloudTrailApiCallDetailType]: (event, detail, context) =>
+        describeTamper(event, detail, context.tamper, context.dhmcNodes),
 };
 
 /** The subject tag of an event of a kind the notifier does not know, by its source. */
@@ -98,8 +99,10 @@ export async function notifyEvent(
         log(`Not the stack's resource, not mailed: ${isObject(event) ? field(event, "id") : none}`);
         return;
     }
+    // A DHMC change's mail counts the nodes it breaks: the health watch's latest count, or why it has none.
+    const described = affectsDhmc(event) ? { ...context, dhmcNodes: await readDhmcNodes(context) } : context;
     try {
-        await publish(describeEvent(event, context));
+        await publish(describeEvent(event, described));
     } catch (error) {
         const name = (error as Error)?.name;
         if (!refusedAsWritten.test(String(name))) {

@@ -5,8 +5,9 @@
 // the notification Lambda.
 // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
 import { activationTierSettingId, dhmcSettingId } from "../../../aws/identifiers";
+import { dhmcReliantMetricName, metricNamespace } from "../../parts/lambda/nodeStatus";
 import { heartbeatMetric, TamperContext } from "../../parts/lambda/tamperContext";
-import { Fields, field, isObject, none, Notice, notice, shown, tag } from "./noticeText";
+import { Fields, field, isObject, none, Notice, notice, NoticeContext, shown, tag } from "./noticeText";
 
 /** What the notifier does with a CloudTrail event. */
 export type TamperDisposition = "heartbeat" | "unrelated" | "mail";
@@ -37,6 +38,96 @@ const accountWideCalls: readonly string[] = [
  * (Arrays, not Sets: Pulumi's closure serializer copies module values, and a Set's methods do not survive it.)
  */
 const trailCalls: readonly string[] = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"];
+/** The calls that change DHMC, as the mail's "what breaks" names them (UpdateServiceSetting only on DHMC's setting). */
+const dhmcChanges: Record<string, string> = {
+    UpdateServiceSetting: "DHMC changed",
+    ResetServiceSetting: "DHMC reset",
+    RegisterDefaultHostManagementConfiguration: "DHMC changed",
+    DeregisterDefaultHostManagementConfiguration: "DHMC turned off",
+};
+
+/** Whether the event is a write call that changes DHMC: the mail then counts the nodes relying on it. */
+export function affectsDhmc(event: unknown): boolean {
+    if (!isCloudTrailCall(event)) {
+        return false;
+    }
+    const call = callName(String(event.detail.eventName));
+    if (!Object.hasOwn(dhmcChanges, call)) {
+        return false;
+    }
+    const setting = call === "UpdateServiceSetting" || call === "ResetServiceSetting";
+    return !setting || namedValues(event.detail).some(value => names(value, dhmcSettingId));
+}
+
+/** How far back the notifier looks for the sweep's count: longer than the longest sweep interval. */
+const dhmcCountLookbackMs = 3 * 3600_000;
+
+/** The GetMetricData call for the latest NodesRelyingOnDhmc the health watch's sweep put. */
+export function dhmcCountQuery(now: Date) {
+    return {
+        MetricDataQueries: [
+            {
+                Id: "dhmc",
+                MetricStat: {
+                    Metric: { Namespace: metricNamespace, MetricName: dhmcReliantMetricName },
+                    Period: 60,
+                    Stat: "Maximum",
+                },
+            },
+        ],
+        StartTime: new Date(now.getTime() - dhmcCountLookbackMs),
+        EndTime: now,
+        ScanBy: "TimestampDescending",
+    };
+}
+
+/** The newest value a GetMetricData answer holds; undefined when the sweep put none in the window. */
+export function latestValue(answer: { MetricDataResults?: { Values?: number[] }[] }): number | undefined {
+    return answer.MetricDataResults?.[0]?.Values?.[0];
+}
+
+/** Gives up on the count after this long: the mail goes out without it rather than late. */
+const dhmcCountTimeoutMs = 5_000;
+
+/** The count for the mail, or why there is none; never rejects, so the event is always mailed. */
+export async function readDhmcNodes(context: NoticeContext): Promise<NoticeContext["dhmcNodes"]> {
+    if (!context.readDhmcNodeCount) {
+        return undefined;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+        const count = await Promise.race([
+            context.readDhmcNodeCount(),
+            new Promise<never>((_, reject) => {
+                timer = setTimeout(
+                    () => reject(new Error(`no answer in ${dhmcCountTimeoutMs / 1000} s`)),
+                    dhmcCountTimeoutMs,
+                );
+            }),
+        ]);
+        return count === undefined ? { failure: "the health watch put no count in the last 3 hours" } : { count };
+    } catch (error) {
+        return { failure: `${(error as Error)?.name ?? "Error"}: ${(error as Error)?.message ?? String(error)}` };
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+/**
+ * The count sentence of a DHMC change's "what breaks". AWS says nodes may take up to 30 minutes to
+ * take up a DHMC change (managed-instances-default-host-management.html); losing it is inferred to take as long.
+ */
+function dhmcCount(dhmcNodes: NoticeContext["dhmcNodes"]): string {
+    if (dhmcNodes === undefined) {
+        return "";
+    }
+    if ("count" in dhmcNodes) {
+        const nodes = dhmcNodes.count === 1 ? "1 node" : `${dhmcNodes.count} nodes`;
+        return `${nodes} without an instance profile will lose management within about 30 minutes (online at the health watch's last sweep). `;
+    }
+    return `The health watch's count of nodes without an instance profile could not be read (${dhmcNodes.failure}). `;
+}
+
 /** Service settings the fleet depends on; other settings changed by UpdateServiceSetting are not the stack's. */
 const watchedSettings = [dhmcSettingId, activationTierSettingId];
 
@@ -223,7 +314,12 @@ const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, "?");
  * when a recreated child needs an untargeted resource; and an up without --refresh does not see an
  * out-of-band change at all. The driver's up refreshes, then deploys everything.
  */
-export function describeTamper(event: Fields, detail: Fields, context: TamperContext | undefined): Notice {
+export function describeTamper(
+    event: Fields,
+    detail: Fields,
+    context: TamperContext | undefined,
+    dhmcNodes?: NoticeContext["dhmcNodes"],
+): Notice {
     const region = field(event, "region");
     const call = callName(field(detail, "eventName"));
     const identity = isObject(detail.userIdentity) ? detail.userIdentity : {};
@@ -244,7 +340,9 @@ export function describeTamper(event: Fields, detail: Fields, context: TamperCon
     );
     const subject =
         ascii(`${change} by ${clip(who, 24)}`).length < 100 ? ascii(`${change} by ${clip(who, 24)}`) : change;
-    const breaks = `${call} in ${region}: ${consequences[call] ?? "a setting the managed fleet depends on changed."}`;
+    const breaks = affectsDhmc(event)
+        ? `${dhmcChanges[call]} in ${region}: ${dhmcCount(dhmcNodes)}${dhmcBreaks}`
+        : `${call} in ${region}: ${consequences[call] ?? "a setting the managed fleet depends on changed."}`;
     const headline = expected
         ? `${call} by the stack's deployer: an expected change, made by a deployment of stack ${context?.stack}.`
         : errorCode !== none

@@ -29,6 +29,13 @@ export const statusMetricNames: Record<NodeStatus, string> = {
     "hybrid-lost": "NodesHybridLost",
 };
 
+/**
+ * EC2 nodes online at the latest sweep with no instance profile: their agent has no credentials but
+ * DHMC's, so a DHMC change takes them out of management. The sweep puts it (dimensionless); the
+ * notifier reads it for the tamper mail.
+ */
+export const dhmcReliantMetricName = "NodesRelyingOnDhmc";
+
 /** A status in words, as the e-mails print it. */
 export function describeStatus(status: NodeStatus): string {
     return statusText[status];

@@ -1,7 +1,7 @@
 // The sweep's Embedded Metric Format documents against the format's specification: a root object
 // with an _aws member holding a millisecond Timestamp and CloudWatchMetrics directives, each with a
-// Namespace, dimension sets of at most 30 keys that name root string members, and at most 100
-// metrics that name root number members.
+// Namespace, dimension sets of at most 30 keys (empty allowed) that name root string members, and
+// at most 100 metrics that name root numbers or arrays of at most 100 numbers.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 import * as assert from "assert";
 import {
@@ -10,6 +10,8 @@ import {
     emfLimits,
     maxValuesPerDimension,
     nodesMetricName,
+    patchComplianceDocuments,
+    timeToManagedDocuments,
 } from "../../../../components/healthWatch/lambda/healthMetrics";
 import { runSweep } from "../../../../components/healthWatch/lambda/healthSweep";
 import { countByStatus } from "../../../../components/healthWatch/lambda/nodeHealth";
@@ -40,7 +42,7 @@ function assertEmf(line: string): Record<string, any> {
         assert.ok(typeof directive.Namespace === "string" && directive.Namespace.length > 0);
         assert.ok(Array.isArray(directive.Dimensions));
         for (const set of directive.Dimensions) {
-            assert.ok(set.length >= 1 && set.length <= emfLimits.dimensionsPerSet, "1 to 30 dimensions a set");
+            assert.ok(set.length <= emfLimits.dimensionsPerSet, "at most 30 dimensions a set; a set MAY be empty");
             for (const key of set) {
                 assert.strictEqual(typeof document[key], "string", `dimension ${key} is a root string member`);
                 assert.ok(document[key].length > 0 && document[key].length <= 1024);
@@ -48,8 +50,13 @@ function assertEmf(line: string): Record<string, any> {
         }
         assert.ok(directive.Metrics.length >= 1 && directive.Metrics.length <= emfLimits.metricsPerDocument);
         for (const metric of directive.Metrics) {
-            assert.strictEqual(typeof document[metric.Name], "number", `metric ${metric.Name} is a root number`);
-            assert.ok(metric.Unit === undefined || metric.Unit === "Count");
+            const value = document[metric.Name];
+            assert.ok(
+                typeof value === "number" ||
+                    (Array.isArray(value) && value.length <= 100 && value.every(v => typeof v === "number")),
+                `metric ${metric.Name} is a root number, or an array of at most 100`,
+            );
+            assert.ok([undefined, "Count", "Seconds"].includes(metric.Unit), "a CloudWatch unit");
         }
     }
     return document;
@@ -87,7 +94,8 @@ describe("the sweep's Embedded Metric Format counts", () => {
         const documents = lines
             .map(line => JSON.parse(line))
             .filter(d => d._aws)
-            .map(d => assertEmf(JSON.stringify(d)));
+            .map(d => assertEmf(JSON.stringify(d)))
+            .filter(d => d[nodesMetricName] !== undefined);
         assert.ok(documents.every(d => d._aws.CloudWatchMetrics[0].Namespace === metricNamespace));
         assert.deepStrictEqual(
             documents.map(d => [d.Status, d.AgentVersion, d.PlatformName, d[nodesMetricName]]).sort(),
@@ -124,6 +132,33 @@ describe("the sweep's Embedded Metric Format counts", () => {
             60,
         );
         assert.deepStrictEqual(countByStatus(observations).online, 60);
+    });
+
+    it("log patch non-compliance as one valid document per severity, and times to managed 100 values a document", () => {
+        const severities = patchComplianceDocuments(
+            { Critical: 2, High: 0, Medium: 1, Low: 0, Informational: 0, Unspecified: 0 },
+            now,
+        ).map(d => assertEmf(JSON.stringify(d)));
+        assert.deepStrictEqual(
+            severities.map(d => [d.Severity, d.NodesPatchNonCompliant]),
+            [
+                ["Critical", 2],
+                ["High", 0],
+                ["Medium", 1],
+                ["Low", 0],
+                ["Informational", 0],
+                ["Unspecified", 0],
+            ],
+        );
+        const times = timeToManagedDocuments(
+            Array.from({ length: 250 }, (_, i) => i),
+            now,
+        ).map(d => assertEmf(JSON.stringify(d)));
+        assert.deepStrictEqual(
+            times.map(d => d.TimeToManagedSeconds.length),
+            [100, 100, 50],
+        );
+        assert.deepStrictEqual(timeToManagedDocuments([], now), []);
     });
 
     it("read the agent's major.minor, and say none or unknown when there is none", () => {

@@ -7,7 +7,8 @@ import {
     startsWithinHour,
     SweepSettings,
 } from "../../../../components/healthWatch/lambda/healthSweep";
-import { SimulatedFleet, sweepOperations } from "../../../../harness/simulatedFleet";
+import { recordCause } from "../../../../components/healthWatch/lambda/nodeCauses";
+import { benchmarkFleet, SimulatedFleet, sweepOperations } from "../../../../harness/simulatedFleet";
 
 const now = Date.parse("2026-11-22T12:00:00Z");
 const dayAgo = new Date(now - 86_400_000);
@@ -43,6 +44,7 @@ describe("health sweep", () => {
         assert.deepStrictEqual(fleet.calls, {
             DescribeInstances: 3,
             DescribeInstanceInformation: 43,
+            ListResourceComplianceSummaries: 1,
             Scan: 1,
             PutMetricData: 1,
         });
@@ -56,6 +58,139 @@ describe("health sweep", () => {
             NodesHybridLost: 0,
             NodesUnmanaged: 0,
             UnreadableRecords: 0,
+            // None of them has an instance profile.
+            NodesRelyingOnDhmc: 2_120,
+        });
+    });
+
+    it("counts the online EC2 nodes without an instance profile as relying on DHMC (the tamper mail's count)", async () => {
+        const now = Date.parse("2026-12-01T12:00:00Z");
+        const { fleet } = benchmarkFleet(1_000, now);
+        fleet.addInstance("i-0000000000000aaaa", dayAgo, { PingStatus: "ConnectionLost" });
+        fleet.addInstance("i-0000000000000bbbb", dayAgo, { PingStatus: "Online", AgentVersion: "3.1.0.0" });
+        fleet.nodes.set("mi-0000000000000cccc", { InstanceId: "mi-0000000000000cccc", PingStatus: "Online" });
+        await sweep(fleet, now);
+        // The benchmark's 940 online nodes, a quarter of them (slots 8, 12, ... 96 of each 100) with a
+        // profile; not the lost, the outdated (DHMC cannot use its agent) or the hybrid node.
+        assert.strictEqual(fleet.latestMetrics().NodesRelyingOnDhmc, 940 - 230);
+    });
+
+    it("logs non-compliant nodes by patch severity as EMF, every severity, from the Patch non-compliant summaries only", async () => {
+        const now = Date.parse("2026-12-01T12:00:00Z");
+        const { fleet } = benchmarkFleet(1_000, now);
+        fleet.compliance.set("i-compliant", {
+            ResourceId: "i-compliant",
+            ComplianceType: "Patch",
+            Status: "COMPLIANT",
+        });
+        fleet.compliance.set("i-association", {
+            ResourceId: "i-association",
+            ComplianceType: "Association",
+            Status: "NON_COMPLIANT",
+            NonCompliantSummary: { SeveritySummary: { CriticalCount: 5 } },
+        });
+        const lines: string[] = [];
+        await runSweep(fleet, settings, now, noSleep, line => lines.push(line));
+        const bySeverity = Object.fromEntries(
+            lines
+                .map(line => JSON.parse(line))
+                .filter(doc => doc.NodesPatchNonCompliant !== undefined)
+                .map(doc => {
+                    assert.deepStrictEqual(doc._aws.CloudWatchMetrics[0].Dimensions, [["Severity"]]);
+                    return [doc.Severity, doc.NodesPatchNonCompliant];
+                }),
+        );
+        // Slots 10-11 miss critical and high patches, 12-16 high and medium, 17-24 medium and low, 25-26 unspecified.
+        assert.deepStrictEqual(bySeverity, {
+            Critical: 20,
+            High: 70,
+            Medium: 130,
+            Low: 80,
+            Informational: 0,
+            Unspecified: 20,
+        });
+        // 170 non-compliant nodes, 50 a page.
+        assert.strictEqual(fleet.calls.ListResourceComplianceSummaries, 4);
+    });
+
+    describe("time to managed", () => {
+        const started = (fleet: SimulatedFleet, id: string, at: number) =>
+            recordCause(fleet, settings.tableName, {
+                source: "aws.ec2",
+                "detail-type": "EC2 Instance State-change Notification",
+                time: new Date(at).toISOString(),
+                detail: { "instance-id": id, state: "running" },
+            });
+        const timesOf = (lines: string[]) =>
+            lines
+                .map(line => JSON.parse(line))
+                .filter(doc => doc.TimeToManagedSeconds !== undefined)
+                .flatMap(doc => {
+                    assert.deepStrictEqual(doc._aws.CloudWatchMetrics[0].Metrics, [
+                        { Name: "TimeToManagedSeconds", Unit: "Seconds" },
+                    ]);
+                    assert.ok(doc.TimeToManagedSeconds.length <= 100, "EMF: at most 100 values");
+                    return doc.TimeToManagedSeconds;
+                });
+
+        it("measures each new EC2 node once, from its running event to its first sweep online (its last ping)", async () => {
+            const fleet = fleetOf(3);
+            const launch = now - 10 * 60_000;
+            // i-new1 pinged 4 minutes after its start; i-new2 has no SSM record yet (starting); i-old started long ago.
+            fleet.addInstance("i-new1", new Date(launch), {
+                PingStatus: "Online",
+                LastPingDateTime: new Date(launch + 240_000),
+            });
+            fleet.addInstance("i-new2", new Date(launch), null);
+            for (const id of ["i-new1", "i-new2"]) {
+                await started(fleet, id, launch);
+            }
+            const first: string[] = [];
+            const report = await runSweep(fleet, settings, now, noSleep, line => first.push(line));
+            assert.deepStrictEqual(timesOf(first), [240]);
+            assert.deepStrictEqual(report.timesToManaged, [240]);
+
+            fleet.nodes.set("i-new2", {
+                InstanceId: "i-new2",
+                PingStatus: "Online",
+                LastPingDateTime: new Date(now + 60_000),
+            });
+            const second: string[] = [];
+            await runSweep(fleet, settings, now + 300_000, noSleep, line => second.push(line));
+            // i-new1 is not measured again; i-new2's last ping is 11 minutes after its start.
+            assert.deepStrictEqual(timesOf(second), [660]);
+            const third: string[] = [];
+            await runSweep(fleet, settings, now + 600_000, noSleep, line => third.push(line));
+            assert.deepStrictEqual(timesOf(third), []);
+        });
+
+        it("waits for a ping after the start, and measures again after the next start", async () => {
+            const fleet = new SimulatedFleet();
+            // SSM still shows the ping from before the instance was stopped and started.
+            fleet.addInstance("i-restarted", new Date(now - 60_000), {
+                PingStatus: "Online",
+                LastPingDateTime: new Date(now - 3_600_000),
+            });
+            await started(fleet, "i-restarted", now - 60_000);
+            const lines: string[] = [];
+            await runSweep(fleet, settings, now, noSleep, line => lines.push(line));
+            assert.deepStrictEqual(timesOf(lines), []);
+            fleet.setPing("i-restarted", "Online");
+            fleet.nodes.set("i-restarted", {
+                ...fleet.nodes.get("i-restarted"),
+                LastPingDateTime: new Date(now + 30_000),
+            });
+            lines.length = 0;
+            await runSweep(fleet, settings, now + 300_000, noSleep, line => lines.push(line));
+            assert.deepStrictEqual(timesOf(lines), [90]);
+            await started(fleet, "i-restarted", now + 3_600_000);
+            fleet.nodes.set("i-restarted", {
+                ...fleet.nodes.get("i-restarted"),
+                LastPingDateTime: new Date(now + 3_720_000),
+            });
+            lines.length = 0;
+            await runSweep(fleet, settings, now + 3_900_000, noSleep, line => lines.push(line));
+            assert.deepStrictEqual(timesOf(lines), [120]);
         });
     });
 

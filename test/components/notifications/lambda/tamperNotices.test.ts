@@ -5,6 +5,7 @@ import * as assert from "assert";
 import { dhmcSettingId } from "../../../../aws/identifiers";
 import { describeEvent, notifyEvent } from "../../../../components/notifications/lambda/notification";
 import { TamperContext } from "../../../../components/parts/lambda/tamperContext";
+import { dhmcCountQuery, latestValue } from "../../../../components/notifications/lambda/tamperNotices";
 import { cloudTrailEvent, tamperRecords } from "../../../../harness/fixtures";
 
 const urn = (component: string) => `urn:pulumi:dev::ssm-fleet-baseline::ssm-fleet-baseline:index:${component}`;
@@ -91,6 +92,78 @@ describe("tamper notices", () => {
         );
         assert.strictEqual(row(mail.message, "Owner (URN)"), urn("DefaultHostManagement::dhmc"));
         assert.match(row(mail.message, "Fix") ?? "", /^npm run driver -- up --stack dev/);
+    });
+
+    describe("count the nodes a DHMC change breaks, from the health watch's latest NodesRelyingOnDhmc", () => {
+        const reset = () =>
+            cloudTrailEvent(watchedRecords.find(r => r.file === "derived-ssm-reset-service-setting.json")!.record);
+        const mailWith = async (event: unknown, readDhmcNodeCount: () => Promise<number | undefined>) => {
+            const published: { subject: string; message: string }[] = [];
+            let reads = 0;
+            await notifyEvent(
+                event,
+                async n => published.push(n),
+                {
+                    tamper: context,
+                    readDhmcNodeCount: () => {
+                        reads++;
+                        return readDhmcNodeCount();
+                    },
+                },
+                () => undefined,
+            );
+            return { mail: published[0], reads };
+        };
+
+        it("with the count", async () => {
+            const { mail, reads } = await mailWith(reset(), async () => 37);
+            assert.strictEqual(reads, 1);
+            const region = JSON.parse(JSON.stringify(reset())).region;
+            assert.match(
+                row(mail.message, "What breaks") ?? "",
+                new RegExp(
+                    `^DHMC reset in ${region}: 37 nodes without an instance profile will lose management within about 30 minutes`,
+                ),
+            );
+        });
+
+        it("without it, saying why, when the read fails or finds nothing: the event is still mailed", async () => {
+            const denied = Object.assign(new Error("not authorized to perform: cloudwatch:GetMetricData"), {
+                name: "AccessDenied",
+            });
+            const failed = await mailWith(reset(), async () => {
+                throw denied;
+            });
+            assert.match(
+                row(failed.mail.message, "What breaks") ?? "",
+                /: The health watch's count of nodes without an instance profile could not be read \(AccessDenied: not authorized/,
+            );
+            const empty = await mailWith(reset(), async () => undefined);
+            assert.match(
+                row(empty.mail.message, "What breaks") ?? "",
+                /could not be read \(the health watch put no count/,
+            );
+            const hung = await mailWith(reset(), () => new Promise(() => undefined));
+            assert.match(row(hung.mail.message, "What breaks") ?? "", /could not be read \(Error: no answer in 5 s\)/);
+        }).timeout(10_000);
+
+        it("reads nothing for a change that does not touch DHMC", async () => {
+            const record = watchedRecords.find(r => r.file === "cloudtrail-ssm-delete-document.json")!.record;
+            const { reads } = await mailWith(cloudTrailEvent(record), async () => 37);
+            assert.strictEqual(reads, 0);
+        });
+
+        it("asks CloudWatch for the sweep's metric, newest first, and takes the newest value", () => {
+            const query = dhmcCountQuery(new Date("2026-12-01T12:00:00Z"));
+            assert.deepStrictEqual(query.MetricDataQueries[0].MetricStat.Metric, {
+                Namespace: "SsmFleetBaseline/HealthWatch",
+                MetricName: "NodesRelyingOnDhmc",
+            });
+            // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+            assert.strictEqual(query.ScanBy, "TimestampDescending");
+            assert.strictEqual(latestValue({ MetricDataResults: [{ Values: [12, 30] }] }), 12);
+            assert.strictEqual(latestValue({ MetricDataResults: [{ Values: [] }] }), undefined);
+        });
     });
 
     it("word AWS's own DeleteDocument and StopConfigurationRecorder records (account-wide or not ours)", async () => {
