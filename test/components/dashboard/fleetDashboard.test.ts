@@ -179,8 +179,9 @@ describe("the fleet dashboard", () => {
                 const alarms = body.widgets.filter(w => w.type === "alarm");
                 assert.strictEqual(alarms.length, 1);
                 // Both dead-letter queues', the notifier's dropped dead letters and the topic's failed
-                // deliveries, the sweep's unmanaged, failing and stopped alarms, and the tamper watch's blindness.
-                assert.strictEqual(alarms[0].properties.alarms.length, 8);
+                // deliveries, the sweep's unmanaged, failing and stopped alarms, missing subscriptions, and
+                // the tamper watch's blindness.
+                assert.strictEqual(alarms[0].properties.alarms.length, 9);
                 assert.deepStrictEqual(
                     [...alarms[0].properties.alarms].sort(),
                     [...named("aws:cloudwatch/metricAlarm:MetricAlarm", "arn")].sort(),
