@@ -427,6 +427,39 @@ export function monitoringStackSettings(manifest: FleetManifest, cells: readonly
 }
 
 /**
+ * The monitoring stack as the journal, the plan and the summary see it: a cell of its own, in the
+ * monitoring account and Region and the first ring, hashed over its stack file like any cell.
+ */
+export function monitoringCell(manifest: FleetManifest, cells: readonly Cell[]): Cell {
+    const { accountId, region } = manifest.monitoring!;
+    const stackSettings = monitoringStackSettings(manifest, cells);
+    const config = Object.fromEntries(
+        Object.entries(stackSettings).map(([key, value]) => [
+            key,
+            typeof value === "string" ? value : JSON.stringify(value),
+        ]),
+    );
+    const account: FleetAccount = {
+        id: accountId,
+        name: monitoringStackName,
+        ring: manifest.rings[0],
+        regions: [region],
+        config: {},
+        cells: {},
+    };
+    return {
+        stack: monitoringStackName,
+        account,
+        region,
+        ring: account.ring,
+        phase: "account",
+        stackSettings,
+        config,
+        configHash: configHash(config),
+    };
+}
+
+/**
  * The cell with its link to the monitoring account's sink in its Region, its config and hash
  * recomputed (and validated) with it. A cell in the monitoring account itself needs no link.
  */

@@ -23,6 +23,7 @@ import {
     FleetManifest,
     linkedCell,
     manifestFile,
+    monitoringCell,
     monitoringProgramDir,
     monitoringStackName,
     monitoringStackSettings,
@@ -183,6 +184,8 @@ function oneLine(error: unknown): string {
 export function matrixWaves(manifest: FleetManifest, cells: readonly Cell[]) {
     return {
         maxParallel: manifest.concurrency,
+        // The organization view's one job, before every account job ("" without one).
+        monitoring: manifest.monitoring ? monitoringStackName : "",
         rings: Object.fromEntries(
             manifest.rings.map(ring => [
                 ring,
@@ -264,7 +267,8 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         if (args.ring !== undefined && !manifest.rings.includes(args.ring)) {
             throw new UsageError(`--ring ${args.ring}: not a ring of ${manifestFile} (${manifest.rings.join(", ")})`);
         }
-        if (args.cell !== undefined && !allCells.some(c => c.stack === args.cell)) {
+        const monitors = manifest.monitoring !== undefined && args.cell === monitoringStackName;
+        if (args.cell !== undefined && !monitors && !allCells.some(c => c.stack === args.cell)) {
             throw new UsageError(`--cell ${args.cell}: not a cell of ${manifestFile}`);
         }
     } catch (error) {
@@ -291,7 +295,8 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         const order = allCells.map(c => c.stack);
         results.sort((a, b) => order.indexOf(a.stack) - order.indexOf(b.stack));
         // A cell whose job never reported (cancelled, or skipped because its account cell failed) is held.
-        for (const cell of allCells.filter(c => !results.some(r => r.stack === c.stack))) {
+        const expected = [...(manifest.monitoring ? [monitoringCell(manifest, allCells)] : []), ...allCells];
+        for (const cell of expected.filter(c => !results.some(r => r.stack === c.stack))) {
             results.push(resultOf(cell, "held", ExitCode.failure, "no result: its job was skipped or cancelled"));
         }
         return report(results, "gather");
@@ -301,15 +306,28 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     const journal = journalPath(deps.projectDir);
     const last = lastDeployment(readJournal(journal));
     const run = new Date().toISOString();
-    const cells = allCells.filter(
+    // The organization view, when the manifest has one and this run includes it; the cells carry
+    // the sinks it last made (the journal's, until it runs), so a replaced sink re-runs them.
+    const monitoring =
+        manifest.monitoring && [undefined, monitoringStackName].includes(args.cell)
+            ? monitoringCell(manifest, allCells)
+            : undefined;
+    const inScope = allCells.filter(
         c => (args.ring === undefined || c.ring === args.ring) && (args.cell === undefined || c.stack === args.cell),
     );
+    const linked = (sinks: Readonly<Record<string, string>>) =>
+        inScope.map(c => linkedCell(c, sinks[c.region], project));
+    let cells = linked(last.get(monitoringStackName)?.sinkArns ?? {});
 
     // Plan: the cells in order, what changed since their last deployment, and orphans.
-    const planRows = cells.map(c => [
+    const planRows = [...(monitoring ? [monitoring] : []), ...cells].map(c => [
         c.stack,
         c.ring,
-        c.phase === "account" ? "account (owns the DHMC role)" : "region (adopts the role)",
+        c === monitoring
+            ? "organization view (its sinks first)"
+            : c.phase === "account"
+              ? "account (owns the DHMC role)"
+              : "region (adopts the role)",
         changeSinceLastRun(c, last.get(c.stack), commit),
         args.resume && isCurrent(c, last.get(c.stack), commit, args.verify) ? "skip (current)" : "run",
     ]);
@@ -349,7 +367,7 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         return ExitCode.configurationError;
     }
 
-    const toRun = cells.filter(c => !(args.resume && isCurrent(c, last.get(c.stack), commit, args.verify)));
+    let toRun = cells.filter(c => !(args.resume && isCurrent(c, last.get(c.stack), commit, args.verify)));
 
     // Preflight: read-only, every cell at once (bounded), before anything changes.
     const preflight = deps.preflight ?? assumedRolePreflight;
@@ -449,43 +467,90 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     };
 
     // The organization view first: its sinks must exist before the cells' links attach to them.
-    // The journal keeps the cells' manifest-derived hash: the sink ARNs follow from the manifest.
-    let sinkArns: Record<string, string> = {};
-    if (manifest.monitoring && !args.drift && args.cell === undefined) {
-        const monitoring = await runMonitoring();
-        if (typeof monitoring === "string") {
-            const reason = `waits for ${monitoringStackName}, the organization view: ${monitoring}`;
+    // A cell's config (and so its hash in the journal) includes its Region's sink ARN.
+    const monitoringResults: CellResult[] = [];
+    if (manifest.monitoring) {
+        const phase = monitoring ? await monitoringPhase(monitoring) : await monitoringOutputs();
+        monitoringResults.push(...(phase.result ? [phase.result] : []));
+        if (args.cell === monitoringStackName) {
+            return finish(monitoringResults);
+        }
+        if (phase.failed !== undefined && !args.drift) {
+            const reason = `waits for ${monitoringStackName}, the organization view: ${phase.failed}`;
             const held = cells.map(cell => {
                 record(cell, "held", { reason });
                 return resultOf(cell, "held", ExitCode.failure, reason);
             });
-            return report(held, "rollout");
+            return finish([...monitoringResults, ...held]);
         }
-        sinkArns = monitoring;
+        cells = linked(phase.sinkArns ?? last.get(monitoringStackName)?.sinkArns ?? {});
+        toRun = cells.filter(c => !(args.resume && isCurrent(c, last.get(c.stack), commit, args.verify)));
     }
 
-    /** Runs the monitoring stack (monitoring/) and returns its sink ARN per Region, or why it failed. */
-    async function runMonitoring(): Promise<Record<string, string> | string> {
+    /** The monitoring stack (monitoring/), created if missing, with the stack file the manifest derives. */
+    async function monitoringStack(): Promise<Stack> {
         const workDir = path.join(deps.projectDir, monitoringProgramDir);
+        const monitoringWorkspace = await LocalWorkspace.create({ workDir, pulumiCommand, envVars });
+        const stacks = (await monitoringWorkspace.listStacks()).map(summary => summary.name.split("/").pop());
+        if (!stacks.includes(monitoringStackName)) {
+            await createStack(pulumiCommand, monitoringStackName, workDir, envVars);
+        }
+        const current = await monitoringWorkspace.stackSettings(monitoringStackName).catch(() => ({}));
+        await monitoringWorkspace.saveStackSettings(monitoringStackName, {
+            ...current,
+            config: monitoringStackSettings(manifest, allCells) as any,
+        });
+        return Stack.select(monitoringStackName, withoutSelect(monitoringWorkspace));
+    }
+
+    /** Its sinks as deployed, read-only: what a matrix job's cell links to. */
+    async function monitoringOutputs(): Promise<{
+        result?: CellResult;
+        sinkArns?: Record<string, string>;
+        failed?: string;
+    }> {
         try {
-            const monitoringWorkspace = await LocalWorkspace.create({ workDir, pulumiCommand, envVars });
-            const stacks = (await monitoringWorkspace.listStacks()).map(summary => summary.name.split("/").pop());
-            if (!stacks.includes(monitoringStackName)) {
-                await createStack(pulumiCommand, monitoringStackName, workDir, envVars);
-            }
-            const current = await monitoringWorkspace.stackSettings(monitoringStackName).catch(() => ({}));
-            await monitoringWorkspace.saveStackSettings(monitoringStackName, {
-                ...current,
-                config: monitoringStackSettings(manifest, allCells) as any,
-            });
-            const stack = await Stack.select(monitoringStackName, withoutSelect(monitoringWorkspace));
-            const log = (text: string) => fs.appendFileSync(path.join(logDir, `${monitoringStackName}.log`), text);
-            const up = await stack.up({ refresh: true, onOutput: log, signal });
-            deps.out(`${monitoringStackName}: green\n`);
-            return (up.outputs.sinkArns?.value ?? {}) as Record<string, string>;
+            const workDir = path.join(deps.projectDir, monitoringProgramDir);
+            const outputs = await (
+                await LocalWorkspace.create({ workDir, pulumiCommand, envVars })
+            ).stackOutputs(monitoringStackName);
+            return { sinkArns: (outputs.sinkArns?.value ?? {}) as Record<string, string> };
         } catch (error) {
-            deps.out(`${monitoringStackName}: red: ${oneLine(error)}\n`);
-            return oneLine(error);
+            return { failed: `its outputs could not be read: ${oneLine(error)}` };
+        }
+    }
+
+    /** Runs the monitoring stack like a cell (drift, resume, journal, policy pack), returning its sinks. */
+    async function monitoringPhase(
+        cell: Cell,
+    ): Promise<{ result: CellResult; sinkArns?: Record<string, string>; failed?: string }> {
+        const previous = last.get(cell.stack);
+        if (args.resume && !args.drift && isCurrent(cell, previous, commit, false)) {
+            record(cell, "skipped");
+            return { result: resultOf(cell, "skipped", ExitCode.success), sinkArns: { ...previous?.sinkArns } };
+        }
+        const log = (text: string) => fs.appendFileSync(path.join(logDir, `${cell.stack}.log`), text);
+        try {
+            const stack = await monitoringStack();
+            if (args.drift) {
+                const preview = await stack.previewRefresh({ onOutput: log, signal });
+                const state = hasChanges(preview.changeSummary) ? "drifted" : "current";
+                record(cell, state, { changes: preview.changeSummary as Record<string, number> });
+                return {
+                    result: { ...resultOf(cell, state, ExitCode.success), changes: preview.changeSummary },
+                    ...(await monitoringOutputs()),
+                };
+            }
+            record(cell, "started");
+            const up = await stack.up({ refresh: true, policyPacks: [policyDir], onOutput: log, signal });
+            const changes = (up.summary.resourceChanges ?? {}) as Record<string, number>;
+            const sinkArns = (up.outputs.sinkArns?.value ?? {}) as Record<string, string>;
+            record(cell, "green", { changes, sinkArns });
+            return { result: { ...resultOf(cell, "green", ExitCode.success), changes }, sinkArns };
+        } catch (error) {
+            const reason = oneLine(error);
+            record(cell, "red", { reason });
+            return { result: resultOf(cell, "red", classifyFailure(error), reason), failed: reason };
         }
     }
 
@@ -493,9 +558,8 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     const stackOf = async (cell: Cell): Promise<Stack> => {
         // Keep what `stack init` wrote (the passphrase's salt); the config is the manifest's, with
         // the monitoring account's sink in the cell's Region when the manifest has an organization view.
-        const { stackSettings } = linkedCell(cell, sinkArns[cell.region], project);
         const current = await workspace.stackSettings(cell.stack).catch(() => ({}));
-        await workspace.saveStackSettings(cell.stack, { ...current, config: stackSettings as any });
+        await workspace.saveStackSettings(cell.stack, { ...current, config: cell.stackSettings as any });
         return Stack.select(cell.stack, cellWorkspace);
     };
 
@@ -598,8 +662,9 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
             const home = homeOf(cell);
             return cell.phase === "account" || home === undefined || results.has(home.stack);
         };
+        // --drift changes nothing, so no cell waits for another's state.
         const ok = (result: CellResult | undefined) =>
-            result !== undefined && ["green", "verified", "skipped"].includes(result.state);
+            result !== undefined && (args.drift || ["green", "verified", "skipped"].includes(result.state));
         let running = 0;
         await new Promise<void>(resolve => {
             const pump = () => {
@@ -650,15 +715,24 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         deps.out(`ring ${ring}: ${ringCells.length} cells\n`);
         const ringResults = await runRing(ringCells);
         results.push(...ringResults);
-        previousGreen = ringResults.every(r => ["green", "verified", "skipped", "current"].includes(r.state));
+        previousGreen =
+            args.drift || ringResults.every(r => ["green", "verified", "skipped", "current"].includes(r.state));
     }
 
-    if (args.cell !== undefined) {
-        const dir = path.join(rolloutDir, "results");
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(path.join(dir, `${args.cell}.json`), JSON.stringify(results[0]));
+    return finish([...monitoringResults, ...results]);
+
+    /** A matrix job (--cell) leaves its one result for the gather job; then the summary. */
+    function finish(results: CellResult[]): ExitCode {
+        if (args.cell !== undefined) {
+            const dir = path.join(rolloutDir, "results");
+            fs.mkdirSync(dir, { recursive: true });
+            fs.writeFileSync(
+                path.join(dir, `${args.cell}.json`),
+                JSON.stringify(results.find(r => r.stack === args.cell)),
+            );
+        }
+        return report(results, args.drift ? "drift" : "rollout");
     }
-    return report(results, args.drift ? "drift" : "rollout");
 
     function report(results: CellResult[], what: string): ExitCode {
         const code = rolloutExitCode(results);

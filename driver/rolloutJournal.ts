@@ -25,6 +25,8 @@ export interface JournalEntry {
     readonly configHash: string;
     readonly reason?: string;
     readonly changes?: Readonly<Record<string, number>>;
+    /** The monitoring stack's sink ARN per Region, which its cells' links (and config hashes) carry. */
+    readonly sinkArns?: Readonly<Record<string, string>>;
 }
 
 export const journalPath = (projectDir: string) => path.join(projectDir, ".rollout", "journal.jsonl");

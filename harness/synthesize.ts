@@ -54,8 +54,9 @@ export async function underMocks<T>(
     build: () => T,
     stack = "test",
     mocks = new RecordingMocks(),
+    project = projectName,
 ): Promise<{ mocks: RecordingMocks; result: T }> {
-    await pulumi.runtime.setMocks(mocks, projectName, stack, mocks.preview);
+    await pulumi.runtime.setMocks(mocks, project, stack, mocks.preview);
     mocks.recordOptionsOf(pulumi.runtime.getMonitor());
     pulumi.runtime.setAllConfig(config, secretKeysOf(config));
     const result = build();
@@ -111,14 +112,15 @@ export async function failingOnUnhandledRejection<T>(work: () => Promise<T>): Pr
 }
 
 /**
- * Runs a program (index.ts by default), as `pulumi up --stack <stack>` would, and resolves its stack
- * outputs; `exports` are the outputs as the program exported them (secret or not).
+ * Runs a program (index.ts of this project by default), as `pulumi up --stack <stack>` would, and
+ * resolves its stack outputs; `exports` are the outputs as the program exported them (secret or not).
  */
 export async function runProgram(
     stack: string,
     config = stackConfig(stack),
     mocks = new RecordingMocks(config["aws:region"]),
     program = programPath,
+    project = projectName,
 ) {
     const resolved = require.resolve(program);
     delete require.cache[resolved];
@@ -128,6 +130,7 @@ export async function runProgram(
             () => require(resolved) as Record<string, pulumi.Input<unknown>>,
             stack,
             mocks,
+            project,
         );
         const outputs: Record<string, unknown> = {};
         // A preview leaves stack outputs that come from providers unknown, and an unknown Output never resolves.

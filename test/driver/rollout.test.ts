@@ -325,6 +325,7 @@ describe("rollout over accounts × Regions", function () {
         const waves = JSON.parse(out);
         assert.deepStrictEqual(waves, {
             maxParallel: 4,
+            monitoring: "",
             rings: {
                 dev: {
                     account: ["fleet-alpha-eu-west-1"],
@@ -400,7 +401,119 @@ describe("rollout over accounts × Regions", function () {
         assert.strictEqual(code, ExitCode.failure);
         assert.deepStrictEqual(upStacks(), ["fleet-monitoring"]);
         assert.strictEqual(stateOf("fleet-alpha-eu-west-1"), "held");
-        assert.match(result().cells[0].reason, /waits for fleet-monitoring, the organization view: .*oam:CreateSink/);
+        assert.strictEqual(stateOf("fleet-monitoring"), "red");
+        assert.match(
+            result().cells.find((c: { stack: string }) => c.stack === "fleet-alpha-eu-west-1").reason,
+            /waits for fleet-monitoring, the organization view: .*oam:CreateSink/,
+        );
+    });
+
+    /** fleet.yaml with an organization view in its own account, monitoring/Pulumi.yaml beside it, and its sinks. */
+    function withOrganizationView(tag = "a1b2c3d4") {
+        writeManifest({ ...manifest, monitoring: { account: "444444444444", region: "eu-west-1" } });
+        fs.mkdirSync(path.join(projectDir, "monitoring"), { recursive: true });
+        fs.copyFileSync(
+            path.join(projectRoot, "monitoring", "Pulumi.yaml"),
+            path.join(projectDir, "monitoring", "Pulumi.yaml"),
+        );
+        const sinkArns = Object.fromEntries(
+            regions.map(region => [region, `arn:aws:oam:${region}:444444444444:sink/${tag}-${region}`]),
+        );
+        return { sinkArns, outputs: [{ stdout: JSON.stringify({ sinkArns }) }] };
+    }
+    const policyPackOf = (stack: string) =>
+        ups()
+            .filter(args => args[args.indexOf("--stack") + 1] === stack)
+            .map(args => args[args.indexOf("--policy-pack") + 1]);
+    const sinkOf = (stack: string) =>
+        (yaml.load(fs.readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) as any).config[
+            "ssm-fleet-baseline:monitoringSinkArn"
+        ];
+
+    it("applies the policy pack to fleet-monitoring as to the cells, and journals it with its sinks", async () => {
+        const { sinkArns, outputs } = withOrganizationView();
+        assert.strictEqual(await run([], { "stack output@fleet-monitoring": outputs }), ExitCode.success, err);
+        assert.deepStrictEqual(policyPackOf("fleet-monitoring"), [path.join(projectDir, "policy")]);
+        assert.deepStrictEqual(policyPackOf("fleet-monitoring"), policyPackOf("fleet-alpha-eu-west-1"));
+        const lines = journal().filter(e => e.stack === "fleet-monitoring");
+        assert.deepStrictEqual(
+            lines.map(e => e.state),
+            ["started", "green"],
+        );
+        assert.deepStrictEqual(lines[1].sinkArns, sinkArns);
+        assert.strictEqual(lines[1].account, "444444444444");
+        assert.strictEqual(stateOf("fleet-monitoring"), "green");
+    });
+
+    it("on --resume skips fleet-monitoring and the cells when current, and re-runs the cells whose sink was replaced", async () => {
+        const first = withOrganizationView("a1b2c3d4");
+        assert.strictEqual(await run([], { "stack output@fleet-monitoring": first.outputs }), ExitCode.success, err);
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.deepStrictEqual(upStacks(), [], "everything current: nothing runs");
+        assert.strictEqual(stateOf("fleet-monitoring"), "skipped");
+        assert.strictEqual(sinkOf("fleet-bravo-us-east-1"), first.sinkArns["us-east-1"]);
+
+        // A manifest edit changes the monitoring stack (a new cell to draw); its up replaces the sinks.
+        const second = withOrganizationView("e5f6a7b8");
+        writeManifest({
+            ...manifest,
+            monitoring: { account: "444444444444", region: "eu-west-1" },
+            accounts: [...manifest.accounts, { id: "555555555555", name: "delta", ring: "prod" }],
+        });
+        assert.strictEqual(
+            await run(["--resume"], { "stack output@fleet-monitoring": second.outputs }),
+            ExitCode.success,
+            err,
+        );
+        assert.strictEqual(upStacks()[0], "fleet-monitoring");
+        // Every cell's link changed, so every cell re-runs with the new sink.
+        assert.strictEqual(upStacks().length, 1 + 12);
+        assert.strictEqual(sinkOf("fleet-bravo-us-east-1"), second.sinkArns["us-east-1"]);
+    });
+
+    it("gives the organization view the first matrix job: --cell fleet-monitoring runs it alone, a cell's job links to its deployed sinks", async () => {
+        const { sinkArns, outputs } = withOrganizationView();
+        assert.strictEqual(await run(["--matrix"]), ExitCode.success);
+        assert.strictEqual(JSON.parse(out).monitoring, "fleet-monitoring");
+
+        assert.strictEqual(
+            await run(["--cell", "fleet-monitoring"], { "stack output@fleet-monitoring": outputs }),
+            ExitCode.success,
+            err,
+        );
+        assert.deepStrictEqual(upStacks(), ["fleet-monitoring"]);
+        const results = path.join(projectDir, ".rollout", "results");
+        assert.strictEqual(
+            JSON.parse(fs.readFileSync(path.join(results, "fleet-monitoring.json"), "utf8")).state,
+            "green",
+        );
+
+        // A Region cell's job reads the sinks from the monitoring stack's outputs; it does not run it.
+        assert.strictEqual(
+            await run(["--cell", "fleet-alpha-eu-central-1"], { "stack output@fleet-monitoring": outputs }),
+            ExitCode.success,
+            err,
+        );
+        assert.deepStrictEqual(upStacks(), ["fleet-alpha-eu-central-1"]);
+        assert.strictEqual(sinkOf("fleet-alpha-eu-central-1"), sinkArns["eu-central-1"]);
+
+        // The gather job holds the organization view when its job left no result.
+        fs.rmSync(path.join(results, "fleet-monitoring.json"));
+        await run(["--gather", results]);
+        assert.strictEqual(stateOf("fleet-monitoring"), "held");
+    });
+
+    it("covers fleet-monitoring in --drift, read-only", async () => {
+        const { outputs } = withOrganizationView();
+        const code = await run(["--drift"], {
+            "stack output@fleet-monitoring": outputs,
+        });
+        assert.strictEqual(code, ExitCode.success, out + err);
+        assert.deepStrictEqual(upStacks(), []);
+        assert.strictEqual(stateOf("fleet-monitoring"), "current");
+        // Read-only: no cell waits for another (a drifted home Region holds none of its account's Regions).
+        assert.ok(result().cells.every((c: { state: string }) => c.state === "current"));
+        assert.ok(fake.calls().some(args => args[0] === "refresh" && args.includes("fleet-monitoring")));
     });
 
     it("refuses a monitoring account that is neither an account's name nor an id, with exit 2", async () => {

@@ -52,6 +52,7 @@ describe("GitHub workflow", () => {
             "preview",
             "deploy-dev",
             "deploy-prod",
+            "rollout-monitoring",
             "rollout-dev-account",
             "rollout-dev-region",
             "rollout-prod-account",
@@ -92,7 +93,11 @@ describe("GitHub workflow", () => {
         const fleet = yaml.load(fs.readFileSync(path.join(projectRoot, "fleet.yaml"), "utf8")) as { rings: string[] };
         assert.strictEqual(workflow.jobs["rollout-plan"].if, "github.event_name == 'workflow_dispatch'");
         assert.ok(runs("rollout-plan").some(run => run.includes("npm run --silent driver -- rollout --matrix")));
-        let previous = "rollout-plan";
+        // The organization view first, when fleet.yaml has one: the cells' links need its sinks.
+        const monitoring = "${{ fromJSON(needs.rollout-plan.outputs.waves).monitoring }}";
+        assert.strictEqual(workflow.jobs["rollout-monitoring"].needs, "rollout-plan");
+        assert.ok(runs("rollout-monitoring").includes(`npm run driver -- rollout --cell ${monitoring}`));
+        let previous = "rollout-monitoring";
         for (const ring of fleet.rings) {
             for (const phase of ["account", "region"]) {
                 const name = `rollout-${ring}-${phase}`;
@@ -119,6 +124,7 @@ describe("GitHub workflow", () => {
         assert.strictEqual(gather.if, "always() && needs.rollout-plan.result == 'success'");
         assert.deepStrictEqual(gather.needs, [
             "rollout-plan",
+            "rollout-monitoring",
             ...fleet.rings.flatMap(ring => [`rollout-${ring}-account`, `rollout-${ring}-region`]),
         ]);
         assert.ok(runs("rollout-gather").includes("npm run driver -- rollout --gather .rollout/results"));
