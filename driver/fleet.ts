@@ -446,6 +446,7 @@ export function monitoringCell(manifest: FleetManifest, cells: readonly Cell[]):
         regions: [region],
         config: {},
         cells: {},
+        adoptQuickSetup: false,
     };
     return {
         stack: monitoringStackName,
