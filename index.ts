@@ -203,6 +203,7 @@ export const sessionPreferencesDocument = sessionManager?.documentName;
 export const sessionLogBucket = sessionManager?.logBucketName;
 export const sessionLogGroup = sessionManager?.logGroupName;
 export const sessionKeyArn = sessionManager?.keyArn;
+export const sessionLogReadersScp = sessionManager?.logReadersScp;
 export const hybridRoleName = hybrid?.roleName;
 export const hybridInstanceTier = hybrid?.instanceTier;
 export const hybridActivationId = hybrid?.activationId;

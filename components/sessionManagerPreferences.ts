@@ -27,6 +27,71 @@ export const sessionLogReadActions = [
     "s3:GetObjectVersionAttributes",
 ];
 
+/**
+ * What reads the session log group's events, or copies them where other principals read them:
+ * every CloudWatch Logs action that takes the group (or one of its streams) as its resource and
+ * returns or hands on event content, per the Service Authorization Reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
+ * Reads: GetLogEvents (log-stream), FilterLogEvents, StartQuery and GetQueryResults (Logs Insights),
+ * GetLogRecord, StartLiveTail, Unmask (log-group). Copies: CreateExportTask (to S3),
+ * PutSubscriptionFilter (to a stream or function), CreateLogAnomalyDetector (anomalies carry
+ * logSamples) and IntegrateWithS3Table (to S3 Tables). Left out: calls without a log-group resource
+ * (StopQuery, DescribeQueries, ...), which return no events, and metadata (DescribeLogStreams,
+ * GetLogGroupFields).
+ */
+export const sessionLogGroupReadActions = [
+    "logs:GetLogEvents",
+    "logs:FilterLogEvents",
+    "logs:StartQuery",
+    "logs:GetQueryResults",
+    "logs:GetLogRecord",
+    "logs:StartLiveTail",
+    "logs:Unmask",
+    "logs:CreateExportTask",
+    "logs:PutSubscriptionFilter",
+    "logs:CreateLogAnomalyDetector",
+    "logs:IntegrateWithS3Table",
+] as const;
+
+/** An SCP's most characters (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html). */
+export const scpMaxCharacters = 5120;
+
+/**
+ * A service control policy denying the session log group's reads to every principal but the audit
+ * readers and the account root, the bucket's readers (aws:PrincipalArn with ArnNotLike:
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html).
+ *
+ * The stack cannot enforce this itself. CloudWatch Logs decrypts a log group's events for any caller
+ * IAM admits, so the key does not gate reads; and a log group's resource policy (PutResourcePolicy
+ * with resourceArn) "only supports logs:PutLogEvents and logs:CreateLogStream" and is "not enforced"
+ * for IAM users and roles (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html).
+ * What remains is IAM in the account, or this SCP, attached by the organization's administrators.
+ * The group and its streams are named both bare and with ":*", the form the group's own ARN takes
+ * in DescribeLogGroups; a Deny on an extra pattern costs nothing. The deployer needs no exemption:
+ * Pulumi reads the group with DescribeLogGroups and ListTagsForResource only.
+ */
+export function sessionLogReadersScp(logGroupArn: string, accountRootArn: string, auditReaders: readonly string[]) {
+    const scp = {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "OnlyAuditReadersReadSessionLogs",
+                Effect: "Deny",
+                Action: [...sessionLogGroupReadActions],
+                Resource: [logGroupArn, `${logGroupArn}:*`],
+                Condition: { ArnNotLike: { "aws:PrincipalArn": [accountRootArn, ...auditReaders] } },
+            },
+        ],
+    };
+    const size = JSON.stringify(scp).length;
+    if (size > scpMaxCharacters) {
+        throw new Error(
+            `auditReaders: the session log readers SCP would be ${size} characters, over the ${scpMaxCharacters} an SCP may hold; name fewer readers (a role with a shorter path or name, or one role the readers assume)`,
+        );
+    }
+    return scp;
+}
+
 /** What stack configuration decides. */
 export interface SessionManagerPreferencesSettings {
     readonly region: string;
@@ -93,6 +158,8 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
     public readonly logBucketArn?: pulumi.Output<string>;
     public readonly logGroupName?: pulumi.Output<string>;
     public readonly keyArn?: pulumi.Output<string>;
+    /** With CloudWatch logging: the SCP (JSON) an organization attaches to keep the log group to the audit readers. */
+    public readonly logReadersScp?: pulumi.Output<string>;
 
     constructor(name: string, args: SessionManagerPreferencesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-fleet-baseline:index:SessionManagerPreferences", name, {}, opts);
@@ -113,12 +180,28 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
         this.logBucketArn = stores.bucket?.bucketArn;
         this.logGroupName = stores.logGroup?.name;
         this.keyArn = key?.arn;
+        this.logReadersScp = logGroupArn ? this.logReadersScpOf(args, logGroupArn) : undefined;
         this.registerOutputs({
             documentName: this.documentName,
             logBucketName: this.logBucketName,
             logGroupName: this.logGroupName,
             keyArn: this.keyArn,
+            logReadersScp: this.logReadersScp,
         });
+    }
+
+    private logReadersScpOf(args: SessionManagerPreferencesArgs, logGroupArn: pulumi.Output<string>) {
+        return pulumi
+            .all([logGroupArn, args.accountId])
+            .apply(([groupArn, accountId]) =>
+                JSON.stringify(
+                    sessionLogReadersScp(
+                        groupArn,
+                        `arn:${partitionOf(args.region)}:iam::${accountId}:root`,
+                        args.auditReaders,
+                    ),
+                ),
+            );
     }
 
     /**
@@ -141,7 +224,7 @@ export class SessionManagerPreferences extends pulumi.ComponentResource {
      * CloudWatch Logs decrypts a log group's events itself whenever they are requested ("This
      * enables CloudWatch Logs to decrypt this data whenever it is requested",
      * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html),
-     * so this key does not gate logs:GetLogEvents: IAM does (README, Sessions).
+     * so this key does not gate logs:GetLogEvents: IAM does, or the SCP of sessionLogReadersScp.
      *
      * With S3 logging the key encrypts objects that outlive a destroy, so it is kept like them.
      */

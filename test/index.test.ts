@@ -102,6 +102,12 @@ describe("the program", () => {
             [inputs.s3BucketName, inputs.cloudWatchLogGroupName, inputs.kmsKeyId],
             [outputs.sessionLogBucket, outputs.sessionLogGroup, outputs.sessionKeyArn],
         );
+        // The readers SCP names the very group the sessions stream to.
+        assert.ok(
+            JSON.parse(outputs.sessionLogReadersScp).Statement[0].Resource[0].endsWith(
+                `:log-group:${outputs.sessionLogGroup}`,
+            ),
+        );
         assert.deepStrictEqual(
             mocks
                 .ofType("aws:iam/rolePolicy:RolePolicy")

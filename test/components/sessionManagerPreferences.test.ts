@@ -17,6 +17,7 @@ import * as assert from "assert";
 import {
     SessionManagerPreferences,
     SessionManagerPreferencesSettings,
+    sessionLogReadersScp,
 } from "../../components/sessionManagerPreferences";
 import { RecordingMocks, standInAccountId } from "../../harness/standIns";
 import { underMocks, valueOf } from "../support/program";
@@ -450,5 +451,128 @@ describe("Session Manager preferences", () => {
         const creating = new ImportRecordingMocks();
         await build({}, creating);
         assert.ok(!creating.importIds.get("sm-preferences"));
+    });
+});
+
+// The session log group's readers SCP. CloudWatch Logs has no resource-side control of reads: a log
+// group's resource policy supports only logs:PutLogEvents and logs:CreateLogStream and is not
+// enforced for IAM users and roles (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html),
+// and CloudWatch Logs decrypts the events itself for any caller
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html).
+// The actions and their resource types (log-stream for GetLogEvents, log-group for the others;
+// group ARN arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}) are from
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html;
+// ListAnomalies returns logSamples (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Anomaly.html).
+// An SCP holds at most 5,120 characters (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html);
+// ArnNotLike on aws:PrincipalArn exempts principals
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html).
+describe("the session log readers SCP", () => {
+    const group = `arn:aws:logs:eu-west-1:${standInAccountId}:log-group:/ssm-fleet-baseline/test/sessions`;
+
+    /** ArnLike: `*` and `?` match within the whole ARN, case-sensitively (Resource matches the same way). */
+    const arnLike = (pattern: string, arn: string) =>
+        new RegExp(
+            `^${pattern
+                .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+                .replace(/\*/g, ".*")
+                .replace(/\?/g, ".")}$`,
+        ).test(arn);
+
+    /** Whether the SCP denies a principal an action on a resource (only what this SCP uses). */
+    const denies = (
+        scp: ReturnType<typeof sessionLogReadersScp>,
+        principal: string,
+        action: string,
+        resource: string,
+    ) =>
+        scp.Statement.some(
+            s =>
+                s.Effect === "Deny" &&
+                (s.Action as readonly string[]).includes(action) &&
+                s.Resource.some(pattern => arnLike(pattern, resource)) &&
+                !s.Condition.ArnNotLike["aws:PrincipalArn"].some(p => arnLike(p, principal)),
+        );
+
+    it("denies the group's event reads and copies, each taking the group or its streams as resource", () => {
+        const scp = sessionLogReadersScp(group, account, [auditorArn]);
+        assert.deepStrictEqual(Object.keys(scp), ["Version", "Statement"]);
+        assert.strictEqual(scp.Version, "2012-10-17");
+        assert.deepStrictEqual(scp.Statement, [
+            {
+                Sid: "OnlyAuditReadersReadSessionLogs",
+                Effect: "Deny",
+                Action: [
+                    "logs:GetLogEvents",
+                    "logs:FilterLogEvents",
+                    "logs:StartQuery",
+                    "logs:GetQueryResults",
+                    "logs:GetLogRecord",
+                    "logs:StartLiveTail",
+                    "logs:Unmask",
+                    "logs:CreateExportTask",
+                    "logs:PutSubscriptionFilter",
+                    "logs:CreateLogAnomalyDetector",
+                    "logs:IntegrateWithS3Table",
+                ],
+                Resource: [group, `${group}:*`],
+                Condition: { ArnNotLike: { "aws:PrincipalArn": [account, auditorArn] } },
+            },
+        ]);
+    });
+
+    it("lets only the audit readers and the account root read the group and its streams", () => {
+        const scp = sessionLogReadersScp(group, account, [auditorArn]);
+        const stream = `${group}:log-stream:alice-0123456789abcdef0`;
+        const admin = `arn:aws:iam::${standInAccountId}:role/Admin`;
+        for (const [action, resource] of [
+            ["logs:GetLogEvents", stream],
+            ["logs:FilterLogEvents", group],
+            ["logs:StartQuery", group],
+            ["logs:StartLiveTail", group],
+            ["logs:CreateExportTask", group],
+        ]) {
+            assert.ok(denies(scp, admin, action, resource), `${action} by Admin`);
+            assert.ok(denies(scp, `arn:aws:iam::${standInAccountId}:user/alice`, action, resource), action);
+            assert.ok(!denies(scp, auditorArn, action, resource), `${action} by the auditor`);
+            assert.ok(!denies(scp, account, action, resource), `${action} by the root`);
+        }
+        // Other groups, including one whose name only starts with this one's, and other actions stay IAM's.
+        for (const other of [`${group}-archive`, group.replace("/test/", "/prod/")]) {
+            assert.ok(!denies(scp, admin, "logs:FilterLogEvents", other), other);
+        }
+        assert.ok(!denies(scp, admin, "logs:DescribeLogGroups", group));
+        assert.ok(!denies(scp, admin, "logs:DeleteLogGroup", group));
+    });
+
+    it("fits an SCP with 20 readers of the longest names, and refuses naming auditReaders when it cannot fit", () => {
+        const reader = (i: number) =>
+            `arn:aws:iam::${standInAccountId}:role/security/audit/${`session-auditor-${String(i).padStart(2, "0")}-`.padEnd(64, "x")}`;
+        const twenty = Array.from({ length: 20 }, (_, i) => reader(i));
+        assert.strictEqual(twenty[0].split("/").pop()!.length, 64);
+        const size = JSON.stringify(sessionLogReadersScp(group, account, twenty)).length;
+        assert.ok(size <= 5120, `${size} characters`);
+        assert.throws(
+            () =>
+                sessionLogReadersScp(
+                    group,
+                    account,
+                    Array.from({ length: 60 }, (_, i) => reader(i)),
+                ),
+            /^Error: auditReaders: the session log readers SCP would be \d+ characters, over the 5120/,
+        );
+    });
+
+    it("is a stack output exactly when sessions stream to the log group", async () => {
+        const { result } = await build();
+        assert.deepStrictEqual(
+            JSON.parse(await valueOf(result.logReadersScp!)),
+            sessionLogReadersScp(group, account, [auditorArn]),
+        );
+        const { result: bucketOnly } = await build({ cloudWatchLogging: false });
+        assert.strictEqual(bucketOnly.logReadersScp, undefined);
+        const { result: groupOnly } = await build({ s3Logging: false, encryption: false, auditReaders: [] });
+        assert.deepStrictEqual(JSON.parse(await valueOf(groupOnly.logReadersScp!)).Statement[0].Condition, {
+            ArnNotLike: { "aws:PrincipalArn": [account] },
+        });
     });
 });
