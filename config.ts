@@ -36,7 +36,11 @@ import { isNetworkAddress, parseIpv4Cidr } from "./components/network/ipv4";
 import { ManagedNodeComplianceSettings } from "./components/managedNodeCompliance";
 import { ManagedNodeHealthWatchSettings } from "./components/healthWatch/managedNodeHealthWatch";
 import { NotificationPipelineSettings } from "./components/notifications/notificationPipeline";
-import { SessionManagerPreferencesSettings } from "./components/sessionManagerPreferences";
+import {
+    scpMaxCharacters,
+    SessionManagerPreferencesSettings,
+    sessionLogReadersScp,
+} from "./components/sessionManagerPreferences";
 import {
     PatchApprovalRule,
     PatchComplianceLevel,
@@ -44,6 +48,7 @@ import {
     PatchOperatingSystem,
     PatchRebootOption,
 } from "./components/patchManager";
+import { sessionLogGroupName } from "./components/parts/nodeRoles";
 import { SsmEndpointsSettings } from "./components/network/ssmEndpoints";
 import { TamperWatchSettings } from "./components/tamperWatch/tamperWatch";
 import { MonitoringLinkArgs } from "./components/organizationView/monitoringLink";
@@ -745,6 +750,25 @@ function parseAuditReaders(read: ConfigReader): string[] {
     return readers;
 }
 
+/** Pulumi's longest stack name (https://www.pulumi.com/docs/iac/concepts/stacks/): the session log group is named after it. */
+const longestStackName = "s".repeat(100);
+
+/**
+ * The session log readers SCP (a stack output when sessions stream to CloudWatch) must fit an SCP's
+ * 5,120 characters. Sized here, before anything is registered, for the longest stack name and a
+ * 12-digit account, so it fits whatever the stack is called.
+ */
+function checkLogReadersScpFits(read: ConfigReader, region: string, auditReaders: readonly string[]): void {
+    const account = "123456789012";
+    const group = `arn:aws:logs:${region}:${account}:log-group:${sessionLogGroupName(projectName, longestStackName)}`;
+    const size = JSON.stringify(sessionLogReadersScp(group, `arn:aws:iam::${account}:root`, auditReaders)).length;
+    if (size > scpMaxCharacters) {
+        read.report(
+            `${read.key("auditReaders")}: ${auditReaders.length} readers make the session log readers SCP up to ${size} characters, over the ${scpMaxCharacters} an SCP may hold; expected fewer readers (roles with shorter paths or names, or one role the readers assume)`,
+        );
+    }
+}
+
 function parseSessionManager(
     read: ConfigReader,
     dhmc: DefaultHostManagementSettings,
@@ -806,6 +830,9 @@ function parseSessionManager(
             windows: read.text("sessionShellProfileWindows"),
         },
     };
+    if (enabled && settings.cloudWatchLogging) {
+        checkLogReadersScpFits(read, settings.region, settings.auditReaders);
+    }
     return enabled ? settings : undefined;
 }
 

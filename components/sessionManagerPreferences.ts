@@ -68,7 +68,8 @@ export const scpMaxCharacters = 5120;
  * What remains is IAM in the account, or this SCP, attached by the organization's administrators.
  * The group and its streams are named both bare and with ":*", the form the group's own ARN takes
  * in DescribeLogGroups; a Deny on an extra pattern costs nothing. The deployer needs no exemption:
- * Pulumi reads the group with DescribeLogGroups and ListTagsForResource only.
+ * Pulumi reads the group with DescribeLogGroups and ListTagsForResource only. config.ts refuses
+ * auditReaders that would not fit (scpMaxCharacters), before anything is registered.
  */
 export function sessionLogReadersScp(logGroupArn: string, accountRootArn: string, auditReaders: readonly string[]) {
     const scp = {
@@ -83,12 +84,6 @@ export function sessionLogReadersScp(logGroupArn: string, accountRootArn: string
             },
         ],
     };
-    const size = JSON.stringify(scp).length;
-    if (size > scpMaxCharacters) {
-        throw new Error(
-            `auditReaders: the session log readers SCP would be ${size} characters, over the ${scpMaxCharacters} an SCP may hold; name fewer readers (a role with a shorter path or name, or one role the readers assume)`,
-        );
-    }
     return scp;
 }
 

@@ -571,6 +571,27 @@ describe("config", () => {
             }
         });
 
+        it("refuse audit readers whose log-readers SCP could not fit 5,120 characters, before anything is registered", () => {
+            const reader = (i: number) =>
+                `arn:aws:iam::123456789012:role/security/audit/${`session-auditor-${String(i).padStart(2, "0")}-`.padEnd(64, "x")}`;
+            const many = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => reader(i)));
+            assert.strictEqual(
+                parseBaselineConfig({ ...valid, auditReaders: many(20) }, region).sessionManager!.auditReaders.length,
+                20,
+            );
+            assertRejected(
+                { auditReaders: many(60) },
+                "ssm-fleet-baseline:auditReaders",
+                /auditReaders: 60 readers make the session log readers SCP up to \d+ characters, over the 5120/,
+            );
+            // Without the log group there is no SCP, so no limit but IAM's.
+            assert.strictEqual(
+                parseBaselineConfig({ ...valid, auditReaders: many(60), sessionCloudWatchLogging: "false" }, region)
+                    .sessionManager!.auditReaders.length,
+                60,
+            );
+        });
+
         it("reject adopting the document while not managing it", () => {
             assertRejected(
                 { sessionPreferences: "false", sessionPreferencesAdopt: "true" },

@@ -104,7 +104,7 @@ describe("the program", () => {
         );
         // The readers SCP names the very group the sessions stream to.
         assert.ok(
-            JSON.parse(outputs.sessionLogReadersScp).Statement[0].Resource[0].endsWith(
+            JSON.parse(outputs.sessionLogReadersScp as string).Statement[0].Resource[0].endsWith(
                 `:log-group:${outputs.sessionLogGroup}`,
             ),
         );
