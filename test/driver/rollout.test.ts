@@ -354,6 +354,18 @@ describe("rollout over accounts × Regions", function () {
         assert.strictEqual(stateOf("fleet-bravo-eu-west-1"), "held", "a cell with no result is held");
     });
 
+    it("plans the matrix and gathers results without the passphrase, so the workflow's rollout-plan and rollout-gather get no secret", async () => {
+        const noSecret = { env: { PULUMI_BACKEND_URL: "s3://state-bucket/ssm-fleet-baseline" } };
+        assert.strictEqual(await run(["--matrix"], {}, noSecret), ExitCode.success, err);
+        assert.ok(JSON.parse(out).rings.dev.account.length > 0);
+        const results = path.join(projectDir, ".rollout", "results");
+        assert.strictEqual(await run(["--gather", results], {}, noSecret), ExitCode.failure, "every cell held");
+        assert.strictEqual(stateOf("fleet-alpha-eu-west-1"), "held");
+        // A cell does need it: the engine would decrypt the stack's state.
+        assert.strictEqual(await run(["--cell", "fleet-alpha-eu-west-1"], {}, noSecret), ExitCode.configurationError);
+        assert.match(err, /set PULUMI_CONFIG_PASSPHRASE/);
+    });
+
     it("with an organization view, runs the monitoring stack first and hands each cell its Region's sink", async () => {
         writeManifest({ ...manifest, monitoring: { account: "444444444444", region: "eu-west-1" } });
         const monitoringDir = path.join(projectDir, "monitoring");
