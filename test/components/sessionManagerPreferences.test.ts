@@ -14,6 +14,7 @@
 // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
+import { scpDenies } from "../support/scpEvaluation";
 import {
     SessionManagerPreferences,
     SessionManagerPreferencesSettings,
@@ -469,29 +470,12 @@ describe("Session Manager preferences", () => {
 describe("the session log readers SCP", () => {
     const group = `arn:aws:logs:eu-west-1:${standInAccountId}:log-group:/ssm-fleet-baseline/test/sessions`;
 
-    /** ArnLike: `*` and `?` match within the whole ARN, case-sensitively (Resource matches the same way). */
-    const arnLike = (pattern: string, arn: string) =>
-        new RegExp(
-            `^${pattern
-                .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-                .replace(/\*/g, ".*")
-                .replace(/\?/g, ".")}$`,
-        ).test(arn);
-
-    /** Whether the SCP denies a principal an action on a resource (only what this SCP uses). */
     const denies = (
         scp: ReturnType<typeof sessionLogReadersScp>,
         principal: string,
         action: string,
         resource: string,
-    ) =>
-        scp.Statement.some(
-            s =>
-                s.Effect === "Deny" &&
-                (s.Action as readonly string[]).includes(action) &&
-                s.Resource.some(pattern => arnLike(pattern, resource)) &&
-                !s.Condition.ArnNotLike["aws:PrincipalArn"].some(p => arnLike(p, principal)),
-        );
+    ) => scpDenies(scp, principal, action, resource);
 
     it("denies the group's event reads and copies, each taking the group or its streams as resource", () => {
         const scp = sessionLogReadersScp(group, account, [auditorArn]);

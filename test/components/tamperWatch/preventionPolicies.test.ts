@@ -9,6 +9,7 @@
 // http_put_response_hop_limit, http_endpoint, instance_metadata_tags, each an @@assign
 // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_syntax.html).
 import * as assert from "assert";
+import { scpDenies } from "../../support/scpEvaluation";
 import {
     dhmcSettingArn,
     dhmcSettingScp,
@@ -18,24 +19,9 @@ import {
 const deployer = "arn:aws:iam::123456789012:role/deploy";
 const scpArgs = { partition: "aws", region: "eu-west-1", accountId: "123456789012", deployerArns: [deployer] };
 
-/** ArnLike/ArnNotLike: `*` and `?` match within the whole ARN, case-sensitively. */
-const arnLike = (pattern: string, arn: string) =>
-    new RegExp(
-        `^${pattern
-            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-            .replace(/\*/g, ".*")
-            .replace(/\?/g, ".")}$`,
-    ).test(arn);
-
-/** Whether the SCP denies a principal an action on a resource (only what this SCP uses). */
+/** Whether the SCP denies a principal an action on a resource. */
 function denies(scp: ReturnType<typeof dhmcSettingScp>, principalArn: string, action: string, resource: string) {
-    return scp.Statement.some(
-        s =>
-            s.Effect === "Deny" &&
-            s.Action.includes(action as never) &&
-            s.Resource === resource &&
-            !s.Condition.ArnNotLike["aws:PrincipalArn"].some(p => arnLike(p, principalArn)),
-    );
+    return scpDenies(scp, principalArn, action, resource);
 }
 
 describe("prevention documents", () => {
