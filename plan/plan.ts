@@ -235,7 +235,7 @@ function parseArguments(argv: readonly string[]): Arguments {
 }
 
 /** What the plan runs: the stack, its config as the engine hands it over, the program and its project. */
-interface PlanTarget {
+export interface PlanTarget {
     readonly stack: string;
     readonly config: Record<string, string>;
     readonly program: string;
@@ -249,7 +249,7 @@ interface PlanTarget {
  * from the manifest, through the engine's config rules with monitoring/Pulumi.yaml, and the
  * monitoring program beside the running code (monitoring/index.ts, or its transpiled copy).
  */
-function monitoringTarget(fleet: string, program: string | undefined): PlanTarget {
+export function monitoringTarget(fleet: string, program?: string): PlanTarget {
     const fail = (problem: string) => new PlanFailure(ExitCode.configurationError, `plan: ${problem}`);
     let read: ReturnType<typeof readFleet>;
     try {
