@@ -68,6 +68,12 @@ export const assumed = {
     // statuses + 2 × 2 by agent + 2 × 1 by platform = 8.
     // Add the six patch severities and the dimensionless time to managed (healthMetrics.ts): 15.
     emfMetricsPerHealthWatch: 15,
+    // A Metrics Insights alarm is billed per metric its query analyses. SCHEMA("ns") with no
+    // dimension key matches the namespace's dimensionless metrics, here one; a dimension key adds
+    // one metric per value in the source account and Region: the organization view's queries on
+    // AWS/SNS (TopicName) and AWS/Events (RuleName) see a cell's baseline topics (notifications and
+    // the watch's) and its rules (the default config's nine), assuming the account has no others.
+    metricsAnalysedPerDimension: { "AWS/SNS": 2, "AWS/Events": 9 } as Readonly<Record<string, number>>,
 } as const;
 
 /** Systems Manager's price page, which could not be read from this machine (2026-12-01): its figures below are unconfirmed. */
@@ -167,6 +173,24 @@ const unitPrices = {
         usd: 0.08,
         source: `https://aws.amazon.com/ebs/pricing/ (read 2026-12-01; 3,000 IOPS and 125 MB/s included; ${infracost}, 2024-07-01)`,
     },
+    metricsInsightsAlarm: {
+        item: "CloudWatch Metrics Insights alarms",
+        unit: "metric analysed-month",
+        usd: 0.1,
+        source: "https://aws.amazon.com/cloudwatch/pricing/ (its alarm prices not readable here, 2026-12-01; unconfirmed: $0.10 per metric the query analyses, from secondary write-ups; billed apart from standard alarms, as usage type MetricInsightAlarmUsage, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_billing.html, and outside the free tier's 10 alarm metrics, which the pricing page limits to alarms that don't use a Metrics Insights query)",
+    },
+    compositeAlarm: {
+        item: "CloudWatch composite alarms",
+        unit: "alarm-month",
+        usd: 0.5,
+        source: "https://aws.amazon.com/cloudwatch/pricing/ (its alarm prices not readable here, 2026-12-01; unconfirmed: $0.50 per composite alarm, from secondary write-ups; billed as usage type CompositeAlarmMonitorUsage, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_billing.html)",
+    },
+    crossAccountObservability: {
+        item: "CloudWatch cross-account observability (OAM sinks, sink policies, links)",
+        unit: "resource",
+        usd: 0,
+        source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html (read 2026-12-01): "comes with no extra cost for logs and metrics"',
+    },
     dashboard: {
         item: "CloudWatch dashboards",
         unit: "dashboard-month",
@@ -202,6 +226,7 @@ const types = {
     eventRule: "aws:cloudwatch/eventRule:EventRule",
     eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    compositeAlarm: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
     instance: "aws:ec2/instance:Instance",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     serviceSetting: "aws:ssm/serviceSetting:ServiceSetting",
@@ -212,6 +237,9 @@ const types = {
     flowLog: "aws:ec2/flowLog:FlowLog",
     dashboard: "aws:cloudwatch/dashboard:Dashboard",
 } as const;
+
+/** CloudWatch cross-account observability's resources (Observability Access Manager). */
+const oamTypes = ["aws:oam/sink:Sink", "aws:oam/sinkPolicy:SinkPolicy", "aws:oam/link:Link"];
 
 /** Resources with no charge at rest, by type, with the name of their line. */
 const freeAtRest: Record<string, string> = {
@@ -229,6 +257,26 @@ const freeAtRest: Record<string, string> = {
 const healthWatchMetricCount = Object.keys(statusMetricNames).length + 4;
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;
+
+/** The alarm's Metrics Insights query, if it alarms on one (a metric query whose expression is a SELECT). */
+function insightsQuery(alarm: CostedResource): string | undefined {
+    const queries = (alarm.inputs.metricQueries ?? []) as { expression?: string }[];
+    return queries.map(q => q.expression ?? "").find(expression => /^\s*SELECT\b/i.test(expression));
+}
+
+/**
+ * How many metrics a Metrics Insights query analyses (see assumed.metricsAnalysedPerDimension), or
+ * undefined for a query the estimate has no assumption for.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
+ */
+export function metricsAnalysed(query: string): number | undefined {
+    const schema = /\bFROM\s+SCHEMA\(\s*"([^"]+)"((?:\s*,\s*[^,)]+)*)\s*\)/i.exec(query);
+    if (!schema) {
+        return undefined;
+    }
+    const [, namespace, keys] = schema;
+    return keys.trim() === "" ? 1 : assumed.metricsAnalysedPerDimension[namespace];
+}
 
 /** Invocations a month of each function that a schedule starts, by the function's ARN. */
 function scheduledRunsPerMonth(resources: readonly CostedResource[]): Map<string, number> {
@@ -292,8 +340,29 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
         `${unitPrices.automationStep.item} (${runbooks} runbook${runbooks === 1 ? "" : "s"}, ${assumed.runbookRunsPerMonth} runs × ${assumed.stepsPerRunbookRun} steps a month, assumed)`,
     );
 
-    const alarms = ofType(types.alarm).length;
-    add(unitPrices.alarm, alarms, `${unitPrices.alarm.item} (${alarms})`);
+    const [insightsAlarms, standardAlarms] = partition(
+        ofType(types.alarm),
+        alarm => insightsQuery(alarm) !== undefined,
+    );
+    add(unitPrices.alarm, standardAlarms.length, `${unitPrices.alarm.item} (${standardAlarms.length})`);
+    let analysed = 0;
+    for (const alarm of insightsAlarms) {
+        const query = insightsQuery(alarm)!;
+        const metrics = metricsAnalysed(query);
+        if (metrics === undefined) {
+            notes.push(
+                `Not priced: the Metrics Insights alarm on ${query}; plan/cost.ts cannot tell how many metrics it analyses.`,
+            );
+        }
+        analysed += metrics ?? 0;
+    }
+    add(
+        unitPrices.metricsInsightsAlarm,
+        analysed,
+        `${unitPrices.metricsInsightsAlarm.item} (${insightsAlarms.length}, analysing ${analysed} metrics assumed)`,
+    );
+    const composites = ofType(types.compositeAlarm).length;
+    add(unitPrices.compositeAlarm, composites, `${unitPrices.compositeAlarm.item} (${composites})`);
     const healthWatches = ofType(types.healthWatch).length;
     add(
         unitPrices.customMetric,
@@ -369,6 +438,7 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
         );
     }
 
+    add(unitPrices.crossAccountObservability, resources.filter(r => oamTypes.includes(r.type)).length);
     for (const [type, item] of Object.entries(freeAtRest)) {
         add(unitPrices.free, ofType(type).length, item);
     }
@@ -383,4 +453,9 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
         "The total is the stack at rest: free tiers are not deducted (they are shared by the whole account), and usage is extra: endpoint data processed ($0.01/GB), KMS requests ($0.03 per 10,000), e-mails and dead letters.",
     );
     return { pricingRegion, monthlyUsd: cents(lines.reduce((sum, line) => sum + line.monthlyUsd, 0)), lines, notes };
+}
+
+/** The items that pass the test, and the others. */
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+    return [items.filter(test), items.filter(item => !test(item))];
 }

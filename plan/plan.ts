@@ -1,13 +1,24 @@
 // `npm run plan -- --stack <name>`: an offline plan of a stack. Runs the program under Pulumi's
 // mock monitor with the stack's config, evaluates the CrossGuard policies over what it registers
 // and estimates the monthly cost. No Pulumi CLI, plugins, credentials or network.
+// `npm run plan -- --monitoring` does the same for the organization view's stack (monitoring/),
+// with the config the rollout derives for it from fleet.yaml.
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import type { EnforcementLevel } from "@pulumi/policy";
 import { checkStackName, parseCommandLine, UsageError } from "../cli/arguments";
 import { ExitCode } from "../cli/exitCodes";
-import { ConfigError } from "../config";
+import { ConfigError, projectName } from "../config";
+import {
+    manifestFile,
+    monitoringProgramDir,
+    monitoringStackName,
+    monitoringStackSettings,
+    readFleet,
+} from "../driver/fleet";
+import { engineStackConfig, readProjectFile } from "../harness/engineConfig";
 import { evaluatePolicies, PackConfig } from "../policy/evaluate";
 import { policies } from "../policy/policies";
 import { estimateMonthlyCost } from "./cost";
@@ -18,13 +29,18 @@ import { RecordingMocks, standInZones } from "../harness/standIns";
 import { PlannedResource, programPath, projectRoot, runProgram, stackConfig, stackNames } from "../harness/synthesize";
 
 const usage = `Usage: npm run plan -- --stack <name> [--json [--out <file>]] [--policy-config <file.json>] [--dashboard <file.html>]
+       npm run plan -- --monitoring [--fleet <file>] [--json [--out <file>]] [--policy-config <file.json>]
 
 Plans a stack offline: runs index.ts under Pulumi's mock monitor with Pulumi.<name>.yaml,
 evaluates the CrossGuard policies and estimates the monthly cost. Needs no Pulumi CLI,
 plugins, credentials or network.
 
 Options:
-  --stack <name>               the stack; its config is read from Pulumi.<name>.yaml (required)
+  --stack <name>               the stack; its config is read from Pulumi.<name>.yaml
+  --monitoring                 plan the organization view's stack (${monitoringStackName}) instead: runs
+                               monitoring/index.ts with the config the rollout derives from the fleet
+                               manifest's monitoring: key
+  --fleet <file>               with --monitoring, the fleet manifest (default ${manifestFile})
   --json                       print one JSON document on stdout instead of the report
                                (with npm, use npm run -s so that npm's banner stays off stdout)
   --out <file>                 write the report (or the JSON document) to this file instead of stdout
@@ -38,7 +54,8 @@ Options:
 Exit codes:
   0  planned, with no mandatory policy violation
   1  the program or a policy failed
-  2  bad arguments, a missing stack file, or an invalid policy config or stack configuration
+  2  bad arguments, a missing stack file, or an invalid policy config, stack configuration
+     or fleet manifest (with --monitoring, one without a monitoring: key)
   4  a mandatory policy violation (listed on stderr)
 `;
 
@@ -87,18 +104,24 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
         io.out(usage);
         return ExitCode.success;
     }
-    const config = readStackConfig(args.stack, args.stackDir);
+    const target = args.monitoring
+        ? monitoringTarget(args.fleet, args.program)
+        : {
+              stack: args.stack,
+              config: readStackConfig(args.stack, args.stackDir),
+              program: args.program ?? programPath,
+              project: projectName,
+              source: path.join(args.stackDir, `Pulumi.${args.stack}.yaml`),
+          };
+    const { stack, config } = target;
     const packConfig = args.policyConfig === undefined ? undefined : readPolicyConfig(args.policyConfig, io);
     const region = config["aws:region"];
 
     const { resources } = await guarded(() =>
-        runProgram(args.stack, config, new RecordingMocks(region), args.program),
+        runProgram(stack, config, new RecordingMocks(region), target.program, target.project),
     ).catch(error => {
         throw error instanceof ConfigError
-            ? new PlanFailure(
-                  ExitCode.configurationError,
-                  `plan: ${path.join(args.stackDir, `Pulumi.${args.stack}.yaml`)}: ${error.message}`,
-              )
+            ? new PlanFailure(ExitCode.configurationError, `plan: ${target.source}: ${error.message}`)
             : programError("the program failed", error);
     });
     const violations = await guarded(() => evaluatePolicies(policies, resources, { config: packConfig })).catch(
@@ -108,7 +131,7 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
     );
 
     const report: PlanReport = {
-        stack: args.stack,
+        stack,
         region,
         resources,
         policies: policies.map(p => p.name),
@@ -135,7 +158,7 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
         io.out(text);
     }
     if (args.dashboard) {
-        await writeDashboardPreview(args.dashboard, resources, args.stack, region, io);
+        await writeDashboardPreview(args.dashboard, resources, stack, region, io);
     }
     if (mandatoryViolations(report).length > 0) {
         io.err(mandatoryFailure(report));
@@ -146,11 +169,16 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
 
 interface Arguments {
     readonly stack: string;
+    /** Plan the organization view's stack, derived from the fleet manifest, instead of --stack. */
+    readonly monitoring: boolean;
+    /** The fleet manifest --monitoring reads. */
+    readonly fleet: string;
     readonly json: boolean;
     readonly help: boolean;
     readonly policyConfig?: string;
     readonly stackDir: string;
-    readonly program: string;
+    /** The program to run instead of the stack's own (index.ts, or monitoring/index.ts). */
+    readonly program?: string;
     /** Where the report goes instead of stdout. */
     readonly out?: string;
     /** Where the dashboard preview goes. */
@@ -161,6 +189,8 @@ function parseArguments(argv: readonly string[]): Arguments {
     try {
         const { values } = parseCommandLine(argv, {
             stack: { type: "string" },
+            monitoring: { type: "boolean" },
+            fleet: { type: "string" },
             json: { type: "boolean" },
             "policy-config": { type: "string" },
             "stack-dir": { type: "string" },
@@ -169,16 +199,30 @@ function parseArguments(argv: readonly string[]): Arguments {
             dashboard: { type: "string" },
             help: { type: "boolean", short: "h" },
         });
-        if (!values.help && values.stack === undefined) {
-            throw new UsageError("--stack <name> is required");
+        const monitoring = values.monitoring ?? false;
+        if (!values.help && values.stack === undefined && !monitoring) {
+            throw new UsageError("--stack <name> or --monitoring is required");
+        }
+        if (monitoring && values.stack !== undefined) {
+            throw new UsageError(`--monitoring plans the stack ${monitoringStackName}: leave out --stack`);
+        }
+        if (!monitoring && values.fleet !== undefined) {
+            throw new UsageError("--fleet is read only with --monitoring");
+        }
+        for (const regionOnly of ["dashboard", "stack-dir"] as const) {
+            if (monitoring && values[regionOnly] !== undefined) {
+                throw new UsageError(`--${regionOnly} is for a region stack; not with --monitoring`);
+            }
         }
         return {
             stack: values.stack === undefined ? "" : checkStackName(values.stack),
+            monitoring,
+            fleet: path.resolve(values.fleet ?? path.join(projectRoot, manifestFile)),
             json: values.json ?? false,
             help: values.help ?? false,
             policyConfig: values["policy-config"],
             stackDir: path.resolve(values["stack-dir"] ?? projectRoot),
-            program: values.program === undefined ? programPath : path.resolve(values.program),
+            program: values.program === undefined ? undefined : path.resolve(values.program),
             out: values.out === undefined ? undefined : path.resolve(values.out),
             dashboard: values.dashboard === undefined ? undefined : path.resolve(values.dashboard),
         };
@@ -187,6 +231,52 @@ function parseArguments(argv: readonly string[]): Arguments {
             throw new PlanFailure(ExitCode.configurationError, `plan: ${error.message}\n\n${usage}`);
         }
         throw error;
+    }
+}
+
+/** What the plan runs: the stack, its config as the engine hands it over, the program and its project. */
+export interface PlanTarget {
+    readonly stack: string;
+    readonly config: Record<string, string>;
+    readonly program: string;
+    readonly project: string;
+    /** Where the config comes from, for messages. */
+    readonly source: string;
+}
+
+/**
+ * The organization view's stack as the rollout runs it: the stack file driver/fleet.ts derives
+ * from the manifest, through the engine's config rules with monitoring/Pulumi.yaml, and the
+ * monitoring program beside the running code (monitoring/index.ts, or its transpiled copy).
+ */
+export function monitoringTarget(fleet: string, program?: string): PlanTarget {
+    const fail = (problem: string) => new PlanFailure(ExitCode.configurationError, `plan: ${problem}`);
+    let read: ReturnType<typeof readFleet>;
+    try {
+        read = readFleet(fleet, readProjectFile(path.join(projectRoot, "Pulumi.yaml")));
+    } catch (error) {
+        throw error instanceof ConfigError ? fail(error.message) : error;
+    }
+    if (!read.manifest.monitoring) {
+        throw fail(
+            `--monitoring: ${fleet} has no monitoring: key, so there is no organization view to plan; add ` +
+                "monitoring: {account: <an account's name, or a 12-digit id>, region: <its home Region>}",
+        );
+    }
+    const project = readProjectFile(path.join(projectRoot, monitoringProgramDir, "Pulumi.yaml"));
+    const source = `${monitoringStackName} (derived from ${fleet})`;
+    const stackFile = yaml.dump({ config: monitoringStackSettings(read.manifest, read.cells) });
+    try {
+        return {
+            stack: monitoringStackName,
+            config: engineStackConfig(monitoringStackName, stackFile, project, source),
+            // Beside the running code, as index.ts is (harness/synthesize.ts, programPath).
+            program: program ?? require.resolve(path.resolve(__dirname, "..", monitoringProgramDir, "index")),
+            project: project.name,
+            source,
+        };
+    } catch (error) {
+        throw error instanceof ConfigError ? fail(error.message) : error;
     }
 }
 

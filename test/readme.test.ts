@@ -4,13 +4,17 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
+import * as os from "os";
 import * as path from "path";
 import { lambdaSizes } from "../bench/plan";
 import { configKeys } from "../config";
 import { projectRoot, stackConfig } from "../harness/synthesize";
-import { committedStack, Synthesized } from "./support/program";
+import { committedStack, runProgram, Synthesized } from "./support/program";
+import { writeExampleFleet } from "./support/exampleFleet";
 import { CostEstimate, estimateMonthlyCost } from "../plan/cost";
+import { monitoringTarget } from "../plan/plan";
 import { usd } from "../plan/report";
+import { RecordingMocks } from "../harness/standIns";
 
 const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
 
@@ -137,6 +141,50 @@ describe("the README", () => {
             assert.deepStrictEqual(
                 total.slice(1),
                 estimates.map(e => `**${usd(e.monthlyUsd)}**`),
+            );
+        });
+
+        it("states the organization view's cost for the example manifest, as plan --monitoring prices it", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "readme-fleet-"));
+            let estimate: CostEstimate;
+            let cells: unknown[];
+            try {
+                const target = monitoringTarget(writeExampleFleet(dir));
+                const region = target.config["aws:region"];
+                const { resources } = await runProgram(
+                    target.stack,
+                    target.config,
+                    new RecordingMocks(region),
+                    target.program,
+                    target.project,
+                );
+                estimate = estimateMonthlyCost(resources, region);
+                cells = JSON.parse(target.config[`${target.project}:cells`]);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+            const start = readme.indexOf("\n### Organization view\n");
+            assert.ok(start >= 0, 'README has a section "### Organization view"');
+            const text = readme.slice(start, readme.indexOf("\n## ", start));
+            const regions = new Set(cells.map(c => (c as { region: string }).region)).size;
+            assert.ok(
+                text.includes(`(${cells.length} cells in ${regions} Regions)`),
+                "the example's cells and Regions",
+            );
+            assert.ok(
+                text.includes(`**${usd(estimate.monthlyUsd)} a month**`),
+                `the total, ${usd(estimate.monthlyUsd)}`,
+            );
+            // One bullet per priced line, in the plan's order, each ending with its amount.
+            const bullets = [...text.matchAll(/^- [\s\S]*?: (\$[\d,.]+)[;.]$/gm)].map(match => match[1]);
+            assert.deepStrictEqual(
+                bullets,
+                estimate.lines.filter(l => l.monthlyUsd > 0).map(l => usd(l.monthlyUsd)),
+            );
+            const insights = estimate.lines.find(l => l.item.startsWith("CloudWatch Metrics Insights alarms"))!;
+            assert.ok(
+                text.includes(`${insights.quantity} metrics\n  assumed`),
+                `${insights.quantity} metrics analysed`,
             );
         });
 

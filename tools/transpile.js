@@ -8,7 +8,7 @@ const path = require("path");
 
 const root = path.resolve(__dirname, "..");
 const outDir = path.join(root, ".build");
-const folders = ["aws", "cli", "components", "harness", "plan", "policy", "bench", "driver"];
+const folders = ["aws", "cli", "components", "harness", "plan", "policy", "bench", "driver", "monitoring"];
 
 function sources() {
     const inFolder = folder =>

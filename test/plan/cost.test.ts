@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { CostedResource, estimateMonthlyCost } from "../../plan/cost";
+import { accountQuery } from "../../components/organizationView/organizationView";
+import { assumed, CostedResource, estimateMonthlyCost, metricsAnalysed } from "../../plan/cost";
+import { committedStack } from "../support/program";
 
 describe("the cost model", () => {
     const endpoint = (type: "Interface" | "Gateway", subnets: number): CostedResource => ({
@@ -202,6 +204,104 @@ describe("the cost model", () => {
             [21.9, 1],
         );
         assert.strictEqual(estimate.monthlyUsd, 22.9);
+    });
+
+    describe("the organization view's alarms, dashboard and sinks", () => {
+        const insightsAlarm = (expression: string): CostedResource => ({
+            type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+            inputs: { metricQueries: [{ id: "q", expression, period: 300, returnData: true }] },
+        });
+        const account = "111111111111";
+        const dimensionless = accountQuery("MAX(NodesUnmanaged)", "SsmFleetBaseline/HealthWatch", [], account);
+        const topics = accountQuery("SUM(NumberOfNotificationsFailed)", "AWS/SNS", ["TopicName"], account);
+        const rules = accountQuery("SUM(FailedInvocations)", "AWS/Events", ["RuleName"], account);
+
+        it("counts the metrics a Metrics Insights query analyses: one dimensionless, or the assumed ones per dimension", () => {
+            assert.deepStrictEqual([dimensionless, topics, rules].map(metricsAnalysed), [
+                1,
+                assumed.metricsAnalysedPerDimension["AWS/SNS"],
+                assumed.metricsAnalysedPerDimension["AWS/Events"],
+            ]);
+            assert.strictEqual(
+                metricsAnalysed(accountQuery("AVG(CPUUtilization)", "AWS/EC2", ["InstanceId"], account)),
+                undefined,
+            );
+            assert.strictEqual(metricsAnalysed("m1 + m2"), undefined);
+        });
+
+        it("prices Metrics Insights alarms per metric analysed, apart from standard alarms, and composite alarms and dashboards each", () => {
+            const estimate = estimateMonthlyCost([
+                ...ofType("aws:cloudwatch/metricAlarm:MetricAlarm", 2),
+                insightsAlarm(dimensionless),
+                insightsAlarm(topics),
+                insightsAlarm(rules),
+                ...ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm", 2),
+                ...ofType("aws:cloudwatch/dashboard:Dashboard"),
+                ...ofType("aws:oam/sink:Sink", 2),
+                ...ofType("aws:oam/sinkPolicy:SinkPolicy", 2),
+                ...ofType("aws:oam/link:Link"),
+            ]);
+            assert.deepStrictEqual(
+                estimate.lines.map(l => [l.item, l.quantity, l.unit, l.unitUsd, l.monthlyUsd]),
+                [
+                    ["CloudWatch alarms (2)", 2, "alarm-month", 0.1, 0.2],
+                    // 1 + 2 topics + 9 rules
+                    [
+                        "CloudWatch Metrics Insights alarms (3, analysing 12 metrics assumed)",
+                        12,
+                        "metric analysed-month",
+                        0.1,
+                        1.2,
+                    ],
+                    ["CloudWatch composite alarms (2)", 2, "alarm-month", 0.5, 1],
+                    ["CloudWatch dashboards (1)", 1, "dashboard-month", 3, 3],
+                    ["CloudWatch cross-account observability (OAM sinks, sink policies, links)", 5, "resource", 0, 0],
+                ],
+            );
+            assert.strictEqual(estimate.monthlyUsd, 5.4);
+        });
+
+        it("cites each price's source and says which are unconfirmed", () => {
+            const estimate = estimateMonthlyCost([
+                insightsAlarm(dimensionless),
+                ...ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm"),
+                ...ofType("aws:oam/sink:Sink"),
+            ]);
+            const source = (prefix: string) => line(estimate, prefix)!.source;
+            assert.match(
+                source("CloudWatch Metrics Insights"),
+                /^https:\/\/aws\.amazon\.com\/cloudwatch\/pricing\/ .*unconfirmed: \$0\.10 per metric the query analyses/,
+            );
+            assert.match(
+                source("CloudWatch Metrics Insights"),
+                /MetricInsightAlarmUsage, https:\/\/docs\.aws\.amazon\.com\/AmazonCloudWatch\/latest\/monitoring\/cloudwatch_billing\.html/,
+            );
+            assert.match(source("CloudWatch composite"), /unconfirmed: \$0\.50 per composite alarm/);
+            assert.match(
+                source("CloudWatch cross-account observability"),
+                /^https:\/\/docs\.aws\.amazon\.com\/AmazonCloudWatch\/latest\/monitoring\/CloudWatch-Unified-Cross-Account\.html .*"comes with no extra cost for logs and metrics"/,
+            );
+        });
+
+        it("names a Metrics Insights alarm whose metrics it cannot count, rather than guessing", () => {
+            const query = accountQuery("AVG(CPUUtilization)", "AWS/EC2", ["InstanceId"], account);
+            const estimate = estimateMonthlyCost([insightsAlarm(query)]);
+            assert.deepStrictEqual(estimate.lines, []);
+            assert.ok(
+                estimate.notes.includes(
+                    `Not priced: the Metrics Insights alarm on ${query}; plan/cost.ts cannot tell how many metrics it analyses.`,
+                ),
+            );
+        });
+
+        it("assumes as many topics and rules per cell as a region stack makes", async function () {
+            this.timeout(120_000);
+            const { resources } = await committedStack("dev");
+            assert.deepStrictEqual(assumed.metricsAnalysedPerDimension, {
+                "AWS/SNS": resources.filter(r => r.type === "aws:sns/topic:Topic").length,
+                "AWS/Events": resources.filter(r => r.type === "aws:cloudwatch/eventRule:EventRule").length,
+            });
+        });
     });
 
     it("says the prices are us-east-1's and the stack's region may differ; nothing costs nothing", () => {

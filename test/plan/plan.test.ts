@@ -4,8 +4,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ExitCode } from "../../cli/exitCodes";
+import { monitoringProjectName } from "../../config";
+import { readFleet } from "../../driver/fleet";
+import { readProjectFile } from "../../harness/engineConfig";
 import { hoursPerMonth } from "../../plan/cost";
 import { main } from "../../plan/plan";
+import { writeExampleFleet } from "../support/exampleFleet";
 import { projectRoot } from "../support/program";
 const { transpile, outDir } = require("../../tools/transpile") as { transpile(): void; outDir: string };
 
@@ -287,7 +291,94 @@ describe("offline plan (npm run plan)", () => {
             (await runPlan(["--stack", "dev", "--verbose"])).stderr,
             /unknown option --verbose[\s\S]*Usage: npm run plan/,
         );
-        assert.match((await runPlan(["--json"])).stderr, /--stack <name> is required[\s\S]*Exit codes:/);
+        assert.match(
+            (await runPlan(["--json"])).stderr,
+            /--stack <name> or --monitoring is required[\s\S]*Exit codes:/,
+        );
+    });
+
+    describe("--monitoring: the organization view's stack, derived from the fleet manifest", () => {
+        let fleet: string;
+        let cells: number;
+        let regions: number;
+        before(() => {
+            fleet = writeExampleFleet(tmp);
+            const read = readFleet(fleet, readProjectFile(path.join(projectRoot, "Pulumi.yaml")));
+            cells = read.cells.length;
+            regions = new Set(read.cells.map(c => c.region)).size;
+        });
+
+        it("runs as npm run plan does and prints a sink per Region, a composite alarm per cell and their cost", async () => {
+            const { status, stdout, stderr } = await spawnPlan(["--monitoring", "--fleet", fleet]);
+            assert.strictEqual(status, ExitCode.success, stderr);
+            assert.match(stdout, /^Plan of stack fleet-monitoring \(eu-west-1\): \d+ resources, 1 component\n/);
+            assert.match(stdout, /\n {2}ssm-fleet-baseline:index:OrganizationView +organization\n/);
+            const count = (type: string) => Number(new RegExp(`\\n +(\\d+) {2}${type}\\n`).exec(stdout)?.[1]);
+            assert.deepStrictEqual(
+                [count("aws:oam:Sink"), count("aws:oam:SinkPolicy"), count("aws:cloudwatch:CompositeAlarm")],
+                [regions, regions, cells],
+            );
+            assert.strictEqual(count("aws:cloudwatch:Dashboard"), 1);
+            // At least three Metrics Insights alarms per cell; every metric alarm is priced, as one or as a standard alarm.
+            const alarms = count("aws:cloudwatch:MetricAlarm");
+            const priced = (item: string) =>
+                Number(new RegExp(`\\n {2}CloudWatch ${item} \\((\\d+)[,)]`).exec(stdout)?.[1] ?? 0);
+            assert.ok(priced("Metrics Insights alarms") >= 3 * cells, `Metrics Insights alarms for ${cells} cells`);
+            assert.strictEqual(priced("Metrics Insights alarms") + priced("alarms"), alarms);
+            assert.match(
+                stdout,
+                new RegExp(
+                    `\\n {2}CloudWatch composite alarms \\(${cells}\\) +${cells} +alarm-month +\\$0\\.50 +\\$${(cells * 0.5).toFixed(2)}\\n`,
+                ),
+            );
+            assert.match(stdout, /\nPolicies \(\d+ evaluated\)\n {2}no violations\n/);
+            assert.match(stdout, /\n {2}Total +\$\d+\.\d\d\n/);
+        });
+
+        it("prints the region plan's JSON document, the stack's URNs in the monitoring project", async () => {
+            const { status, stdout, stderr } = await runPlan(["--monitoring", "--fleet", fleet, "--json"]);
+            assert.strictEqual(status, ExitCode.success, stderr);
+            const doc = assertPlanDocument(stdout, "fleet-monitoring");
+            assert.strictEqual(doc.region, "eu-west-1");
+            assert.ok(doc.resources.every((r: any) => r.urn.includes(`::${monitoringProjectName}::`)));
+            assert.strictEqual(
+                doc.cost.lines.find((l: any) => l.item.startsWith("CloudWatch dashboards")).monthlyUsd,
+                3,
+            );
+        });
+
+        it("exits 2 naming the monitoring: key when the manifest has none", async () => {
+            const bare = path.join(tmp, "bare-fleet.yaml");
+            fs.writeFileSync(bare, fs.readFileSync(fleet, "utf8").replace(/^monitoring:.*$/m, ""));
+            const { status, stdout, stderr } = await spawnPlan(["--monitoring", "--fleet", bare]);
+            assert.strictEqual(status, ExitCode.configurationError, stderr);
+            assert.strictEqual(stdout, "");
+            assert.match(
+                stderr,
+                /^plan: --monitoring: .*bare-fleet\.yaml has no monitoring: key, so there is no organization view to plan; add monitoring: \{account: <an account's name, or a 12-digit id>, region: <its home Region>\}\n$/,
+            );
+        });
+
+        it("exits 2 naming the manifest's bad keys, and on flags that belong to a region stack", async () => {
+            const bad = path.join(tmp, "bad-monitoring.yaml");
+            fs.writeFileSync(bad, fs.readFileSync(fleet, "utf8").replace("region: eu-west-1}", "region: eu-west-9}"));
+            const invalid = await runPlan(["--monitoring", "--fleet", bad]);
+            assert.strictEqual(invalid.status, ExitCode.configurationError);
+            assert.match(invalid.stderr, /bad-monitoring\.yaml: monitoring\.region: got "eu-west-9"/);
+            for (const [args, message] of [
+                [
+                    ["--monitoring", "--stack", "dev"],
+                    /--monitoring plans the stack fleet-monitoring: leave out --stack/,
+                ],
+                [["--stack", "dev", "--fleet", fleet], /--fleet is read only with --monitoring/],
+                [["--monitoring", "--dashboard", "x.html"], /--dashboard is for a region stack; not with --monitoring/],
+            ] as const) {
+                const { status, stdout, stderr } = await runPlan([...args]);
+                assert.strictEqual(status, ExitCode.configurationError, args.join(" "));
+                assert.strictEqual(stdout, "");
+                assert.match(stderr, message);
+            }
+        });
     });
 
     it("exits 1 when the program throws", async () => {
