@@ -177,6 +177,7 @@ const dashboard = config.dashboard
               ...(healthWatch ? [healthWatch.deadLetterQueueName] : []),
           ],
           topicName: notifications.topicName,
+          tamperWatch: tamperWatch !== undefined,
           healthWatch: healthWatch?.dashboardView,
       })
     : undefined;

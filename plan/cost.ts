@@ -4,6 +4,7 @@
 import { activationTierSettingId } from "../aws/identifiers";
 import { parseRate, rateMinutes } from "../aws/schedules";
 import { statusMetricNames } from "../components/parts/lambda/nodeStatus";
+import { heartbeatMetric, tamperChangesMetric } from "../components/parts/lambda/tamperContext";
 
 /** A resource as the estimate needs it: a Pulumi type token, the program's inputs and the stand-in outputs. */
 export interface CostedResource {
@@ -232,6 +233,7 @@ const types = {
     serviceSetting: "aws:ssm/serviceSetting:ServiceSetting",
     activation: "aws:ssm/activation:Activation",
     healthWatch: "ssm-fleet-baseline:index:ManagedNodeHealthWatch",
+    tamperWatch: "ssm-fleet-baseline:index:TamperWatch",
     maintenanceWindow: "aws:ssm/maintenanceWindow:MaintenanceWindow",
     eventDrivenRunbook: "ssm-fleet-baseline:index:EventDrivenRunbook",
     flowLog: "aws:ec2/flowLog:FlowLog",
@@ -255,6 +257,12 @@ const freeAtRest: Record<string, string> = {
  * (components/parts/lambda/nodeStatus.ts) and NotificationSubscriptionsMissing (lambda/subscriptionWatch.ts).
  */
 const healthWatchMetricCount = Object.keys(statusMetricNames).length + 4;
+
+/**
+ * The metrics the notifier counts for the tamper watch (components/parts/lambda/tamperContext.ts).
+ * The count of changes has data only in hours with a change; it is priced as a full month all the same.
+ */
+const tamperWatchMetrics = [heartbeatMetric.name, tamperChangesMetric.name];
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;
 
@@ -364,10 +372,20 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
     const composites = ofType(types.compositeAlarm).length;
     add(unitPrices.compositeAlarm, composites, `${unitPrices.compositeAlarm.item} (${composites})`);
     const healthWatches = ofType(types.healthWatch).length;
+    const tamperWatches = ofType(types.tamperWatch).length;
+    const metricOwners = [
+        ...(healthWatches
+            ? [
+                  `the health watch's ${healthWatchMetricCount}, and ${assumed.emfMetricsPerHealthWatch} dimensioned ones assumed`,
+              ]
+            : []),
+        ...(tamperWatches ? [`the tamper watch's ${tamperWatchMetrics.join(" and ")}`] : []),
+    ];
     add(
         unitPrices.customMetric,
-        healthWatches * (healthWatchMetricCount + assumed.emfMetricsPerHealthWatch),
-        `${unitPrices.customMetric.item} (the health watch's ${healthWatchMetricCount}, and ${assumed.emfMetricsPerHealthWatch} dimensioned ones assumed)`,
+        healthWatches * (healthWatchMetricCount + assumed.emfMetricsPerHealthWatch) +
+            tamperWatches * tamperWatchMetrics.length,
+        `${unitPrices.customMetric.item} (${metricOwners.join("; ")})`,
     );
     const dashboards = ofType(types.dashboard).length;
     add(unitPrices.dashboard, dashboards, `${unitPrices.dashboard.item} (${dashboards})`);

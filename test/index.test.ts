@@ -12,7 +12,7 @@ import {
 } from "../components/patchManager";
 import { RecordingMocks, standInActivationCode } from "../harness/standIns";
 import { SerializedRequestMocks } from "./support/plainValues";
-import { committedStack, runProgram, stackConfig } from "./support/program";
+import { committedStack, runProgram, stackConfig, Synthesized } from "./support/program";
 
 /** Every resource we register sits under one of our components and is named from it. */
 function assertComponentTree(mocks: RecordingMocks) {
@@ -193,6 +193,21 @@ describe("the program", () => {
             automationCompletionPattern("AWSSupport-TroubleshootManagedInstance"),
         );
         assertComponentTree(mocks);
+    });
+
+    it("lets the notifier read metrics (the tamper mail's count of nodes relying on DHMC) only with the tamper watch", async () => {
+        const readsMetrics = (mocks: Synthesized["mocks"]) =>
+            JSON.parse(mocks.named("ssm-notify-handler-policy").inputs.policy).Statement.filter((s: any) =>
+                [s.Action].flat().some((action: string) => action.startsWith("cloudwatch:")),
+            );
+        // GetMetricData has no resource type: "*" is the narrowest it takes
+        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+        assert.deepStrictEqual(readsMetrics((await committedStack("dev")).mocks), [
+            { Effect: "Allow", Action: "cloudwatch:GetMetricData", Resource: "*" },
+        ]);
+        const { mocks } = await runProgram("dev", { ...stackConfig("dev"), "ssm-fleet-baseline:tamperWatch": "false" });
+        assert.deepStrictEqual(readsMetrics(mocks), []);
+        assert.strictEqual(mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT, "");
     });
 
     it("patches by default, routing this baseline's non-compliant nodes and this window's failures to the notifier", async () => {

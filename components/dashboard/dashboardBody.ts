@@ -2,6 +2,7 @@
 // against the documented structure and the plan draws it without AWS.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
 import { HealthMetrics } from "../parts/healthWatchView";
+import { tamperChangesMetric } from "../parts/lambda/tamperContext";
 
 /** The dashboard grid is 24 columns wide. */
 export const gridColumns = 24;
@@ -16,6 +17,8 @@ export interface DashboardInputs {
     readonly notificationRuleNames: readonly string[];
     readonly deadLetterQueueNames: readonly string[];
     readonly topicName: string;
+    /** Whether the stack has the tamper watch, whose notifier counts the changes it mails. */
+    readonly tamperWatch?: boolean;
     /** Undefined when the health watch is off: the fleet widgets then say so. */
     readonly healthWatch?: {
         readonly metrics: HealthMetrics;
@@ -87,7 +90,7 @@ function metricWidget(
     return { type: "metric", width, height, properties: { title, region, metrics, ...extra } };
 }
 
-/** The dashboard: fleet headline, freshness, alarms, notification path, Run Command, transitions. */
+/** The dashboard: fleet headline, freshness, alarms, notification path, Run Command, tamper changes, transitions. */
 export function dashboardBody(inputs: DashboardInputs): DashboardBody {
     const { region } = inputs;
     const health = inputs.healthWatch;
@@ -237,10 +240,28 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
             { view: "timeSeries", period: 300 },
         ),
     ];
+    const tamperWidgets = inputs.tamperWatch
+        ? [
+              metricWidget(
+                  region,
+                  8,
+                  5,
+                  "Changes made outside the stack (tamper watch)",
+                  [
+                      [
+                          tamperChangesMetric.namespace,
+                          tamperChangesMetric.name,
+                          { label: "Mailed as tamper", stat: "Sum" },
+                      ],
+                  ],
+                  { view: "timeSeries", period: 3600 },
+              ),
+          ]
+        : [];
     const runCommandRow = [
         metricWidget(
             region,
-            24,
+            gridColumns - tamperWidgets.length * 8,
             5,
             "Run Command outcomes (all commands in the region)",
             ["CommandsSucceeded", "CommandsFailed", "CommandsDeliveryTimedOut"].map(name => [
@@ -250,6 +271,7 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
             ]),
             { view: "timeSeries", period: 300 },
         ),
+        ...tamperWidgets,
     ];
     const transitionsRow = health
         ? [

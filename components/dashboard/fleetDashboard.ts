@@ -12,6 +12,8 @@ export interface FleetDashboardArgs {
     readonly notificationRuleNames: pulumi.Input<string>[];
     readonly deadLetterQueueNames: pulumi.Input<string>[];
     readonly topicName: pulumi.Input<string>;
+    /** Whether the stack has the tamper watch: the dashboard then draws the changes it counts. */
+    readonly tamperWatch: boolean;
     /** Undefined when the health watch is off. */
     readonly healthWatch?: HealthWatchView;
 }
@@ -58,6 +60,7 @@ export class FleetDashboard extends pulumi.ComponentResource {
                         notificationRuleNames: ruleNames,
                         deadLetterQueueNames: queueNames,
                         topicName,
+                        tamperWatch: args.tamperWatch,
                         healthWatch:
                             health && sweep
                                 ? {

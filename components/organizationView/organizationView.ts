@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HealthMetrics } from "../parts/healthWatchView";
-import { heartbeatMetric } from "../parts/lambda/tamperContext";
+import { heartbeatMetric, tamperChangesMetric } from "../parts/lambda/tamperContext";
 import { sinkPolicy } from "./observabilityAccess";
 import { cellKey, FleetCell, organizationViewBody } from "./organizationViewBody";
 
@@ -37,8 +37,8 @@ export function accountQuery(
 /**
  * The organization view, in the monitoring account: one OAM sink per Region of the fleet (links
  * are Regional, observabilityAccess.ts), a sink policy admitting exactly the fleet's accounts, per
- * cell a composite alarm in the cell's Region (unmanaged nodes, the tamper watch blind, or the
- * notification path failing), and one dashboard drawing the cells as the rollout's matrix.
+ * cell a composite alarm in the cell's Region (unmanaged nodes, a change made outside the stack,
+ * the tamper watch blind, or the notification path failing), and one dashboard drawing the cells as the rollout's matrix.
  */
 export class OrganizationView extends pulumi.ComponentResource {
     /** Each Region's sink ARN: the rollout hands it to that Region's cells (monitoringSinkArn). */
@@ -148,6 +148,21 @@ export class OrganizationView extends pulumi.ComponentResource {
                           2,
                           "below-one",
                       ),
+                      // Each change is mailed to the cell's own topic; here it turns the cell red for the
+                      // hour, so the organization sees it without reading the cell's mail.
+                      query(
+                          "tamper-changes",
+                          "a change was made outside the stack in the last hour (tamper watch)",
+                          accountQuery(
+                              `SUM(${tamperChangesMetric.name})`,
+                              tamperChangesMetric.namespace,
+                              [],
+                              cell.accountId,
+                          ),
+                          3600,
+                          1,
+                          "above-zero",
+                      ),
                   ]
                 : []),
         ];
@@ -156,7 +171,7 @@ export class OrganizationView extends pulumi.ComponentResource {
             {
                 region: cell.region,
                 alarmName: `ssm-fleet-${cell.accountName}-${cell.region}-health`,
-                alarmDescription: `${cell.accountName} (${cell.accountId}) ${cell.region}: unmanaged nodes, tamper watch blind, or the notification path failing`,
+                alarmDescription: `${cell.accountName} (${cell.accountId}) ${cell.region}: unmanaged nodes, tamper (a change outside the stack, or the watch blind), or the notification path failing`,
                 alarmRule: pulumi
                     .all(alarms.map(a => a.arn))
                     .apply(arns => arns.map(arn => `ALARM("${arn}")`).join(" OR ")),

@@ -93,6 +93,21 @@ describe("the cost model", () => {
         );
     });
 
+    it("prices the tamper watch's two metrics, its heartbeat and its count of changes, only with the tamper watch", () => {
+        assert.strictEqual(
+            line(estimateMonthlyCost(ofType("aws:sns/topic:Topic")), "CloudWatch custom metrics"),
+            undefined,
+        );
+        const metrics = line(
+            estimateMonthlyCost(ofType("ssm-fleet-baseline:index:TamperWatch")),
+            "CloudWatch custom metrics",
+        );
+        assert.deepStrictEqual(
+            [metrics?.item, metrics?.quantity, metrics?.monthlyUsd],
+            ["CloudWatch custom metrics (the tamper watch's HeartbeatsReceived and TamperChangesDetected)", 2, 0.6],
+        );
+    });
+
     it("prices a scheduled Lambda's runs, compute, logs and metric requests from its schedule and memory", () => {
         const estimate = estimateMonthlyCost([
             ...ofType("ssm-fleet-baseline:index:ManagedNodeHealthWatch"),

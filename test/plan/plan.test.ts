@@ -113,7 +113,7 @@ describe("offline plan (npm run plan)", () => {
             [interfaceLine(doc).quantity, interfaceLine(doc).unitUsd, interfaceLine(doc).monthlyUsd],
             [4 * 1 * hoursPerMonth, 0.01, 29.2],
         );
-        assert.strictEqual(doc.cost.monthlyUsd, 49.64);
+        assert.strictEqual(doc.cost.monthlyUsd, 50.24);
         // The Lambda's archive is rendered as its files' text, not as unresolved promises.
         const handler = doc.resources.find((r: any) => r.type === "aws:lambda/function:Function");
         assert.match(handler.inputs.code.assets["__index.js"].text, /exports\.handler/);
@@ -131,7 +131,7 @@ describe("offline plan (npm run plan)", () => {
             [interfaceLine(doc).quantity, interfaceLine(doc).monthlyUsd],
             [5 * 3 * hoursPerMonth, 109.5],
         );
-        assert.strictEqual(doc.cost.monthlyUsd, 126.23);
+        assert.strictEqual(doc.cost.monthlyUsd, 126.83);
     });
 
     it("prints a readable report by default: tree, counts, verdicts, cost", async () => {
@@ -144,7 +144,7 @@ describe("offline plan (npm run plan)", () => {
         );
         assert.match(stdout, /\n +5 {2}aws:ec2:VpcEndpoint\n/);
         assert.match(stdout, /\n {2}no violations\n/);
-        assert.match(stdout, /\n {2}Total +\$49\.64\n/);
+        assert.match(stdout, /\n {2}Total +\$50\.24\n/);
         assert.match(stdout, /us-east-1 list prices; prices in eu-west-1 may differ/);
     });
 

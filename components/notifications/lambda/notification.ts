@@ -17,7 +17,15 @@ import { nodeNotices } from "./nodeNotices";
 import { Describer, Fields, field, isObject, none, Notice, notice, NoticeContext, shown, tag } from "./noticeText";
 import { runCommandNotices } from "./runCommandNotices";
 import { stateManagerNotices } from "./stateManagerNotices";
-import { affectsDhmc, describeTamper, heartbeatRecord, readDhmcNodes, tamperDisposition } from "./tamperNotices";
+import { heartbeatMetric, tamperChangesMetric } from "../../parts/lambda/tamperContext";
+import {
+    affectsDhmc,
+    countRecord,
+    describeTamper,
+    isTamperChange,
+    readDhmcNodes,
+    tamperDisposition,
+} from "./tamperNotices";
 
 export interface Notification {
     readonly subject: string;
@@ -79,7 +87,9 @@ const refusedAsWritten = /^(?:URIError|InvalidParameter|InvalidParameterValue|In
  * DLQ keeps it; a notice that SNS refuses as written is sent again as a plain ASCII fallback, and
  * if that fails too the rejection names both reasons, which the dead-letter record carries.
  * The tamper watch's heartbeat is counted in a log line instead, and a CloudTrail call on another
- * team's resource is only logged.
+ * team's resource is only logged. A change made outside the stack is counted in a log line too,
+ * before its mail: a retried mail may count it again, which an alarm on "more than 0" does not
+ * mind, and a mail that never goes out still leaves the count.
  */
 export async function notifyEvent(
     event: unknown,
@@ -87,12 +97,10 @@ export async function notifyEvent(
     context: NoticeContext = {},
     log: (line: string) => void = console.log,
 ): Promise<void> {
-    const disposition =
-        isObject(event) && event["detail-type"] === cloudTrailApiCallDetailType
-            ? tamperDisposition(event, context.tamper)
-            : "mail";
+    const isCloudTrailEvent = isObject(event) && event["detail-type"] === cloudTrailApiCallDetailType;
+    const disposition = isCloudTrailEvent ? tamperDisposition(event, context.tamper) : "mail";
     if (disposition === "heartbeat") {
-        log(heartbeatRecord(new Date()));
+        log(countRecord(heartbeatMetric, new Date()));
         return;
     }
     if (disposition === "unrelated") {
@@ -101,6 +109,13 @@ export async function notifyEvent(
     }
     // A DHMC change's mail counts the nodes it breaks: the health watch's latest count, or why it has none.
     const described = affectsDhmc(event) ? { ...context, dhmcNodes: await readDhmcNodes(context) } : context;
+    if (isCloudTrailEvent && isTamperChange(event, context.tamper)) {
+        try {
+            log(countRecord(tamperChangesMetric, new Date()));
+        } catch {
+            // The count is the dashboard's and the organization view's; the mail matters more.
+        }
+    }
     try {
         await publish(describeEvent(event, described));
     } catch (error) {

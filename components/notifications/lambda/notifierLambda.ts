@@ -42,6 +42,9 @@ export function createNotifierHandler(): (event: unknown) => Promise<void> {
                     }),
                 ),
             context,
+            // Straight to stdout, as the sweep writes its EMF lines: each log event is then the JSON
+            // document alone, without the time, request id and level console.log puts before it.
+            line => process.stdout.write(`${line}\n`),
         );
     };
 }

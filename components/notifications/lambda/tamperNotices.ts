@@ -6,7 +6,7 @@
 // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
 import { activationTierSettingId, dhmcSettingId } from "../../../aws/identifiers";
 import { dhmcReliantMetricName, metricNamespace } from "../../parts/lambda/nodeStatus";
-import { heartbeatMetric, TamperContext } from "../../parts/lambda/tamperContext";
+import { TamperContext } from "../../parts/lambda/tamperContext";
 import { Fields, field, isObject, none, Notice, notice, NoticeContext, shown, tag } from "./noticeText";
 
 /** What the notifier does with a CloudTrail event. */
@@ -282,21 +282,39 @@ export function tamperDisposition(event: unknown, context: TamperContext | undef
     return accountWideCalls.includes(call) || touchedResource(detail, context) ? "mail" : "unrelated";
 }
 
-/** The Embedded Metric Format line that counts one heartbeat; CloudWatch Logs turns it into the metric. */
-export function heartbeatRecord(now: Date): string {
+/** The Embedded Metric Format line that counts one of the metric; CloudWatch Logs turns it into the metric. */
+export function countRecord(metric: { readonly namespace: string; readonly name: string }, now: Date): string {
     return JSON.stringify({
         _aws: {
             Timestamp: now.getTime(),
             CloudWatchMetrics: [
-                {
-                    Namespace: heartbeatMetric.namespace,
-                    Dimensions: [[]],
-                    Metrics: [{ Name: heartbeatMetric.name, Unit: "Count" }],
-                },
+                { Namespace: metric.namespace, Dimensions: [[]], Metrics: [{ Name: metric.name, Unit: "Count" }] },
             ],
         },
-        [heartbeatMetric.name]: 1,
+        [metric.name]: 1,
     });
+}
+
+/** What a mailed call is: the stack's deployer at work, a call that failed, or a change made outside the stack. */
+export type TamperKind = "expected" | "attempt" | "change";
+
+export function tamperKind(detail: Fields, context: TamperContext | undefined): TamperKind {
+    const identity = isObject(detail.userIdentity) ? detail.userIdentity : {};
+    const session = isObject(identity.sessionContext) ? identity.sessionContext : {};
+    const issuer = isObject(session.sessionIssuer) ? field(session.sessionIssuer, "arn") : none;
+    const actor = field(identity, "arn");
+    if (context !== undefined && [actor, issuer].some(arn => context.deployerArns.includes(arn))) {
+        return "expected";
+    }
+    return field(detail, "errorCode") !== none ? "attempt" : "change";
+}
+
+/**
+ * Whether a CloudTrail event the notifier mails is a change made outside the stack: what
+ * TamperChangesDetected counts. Only with the tamper watch's context, which names the deployer.
+ */
+export function isTamperChange(event: unknown, context: TamperContext | undefined): boolean {
+    return context !== undefined && isCloudTrailCall(event) && tamperKind(event.detail, context) === "change";
 }
 
 /** Longest request shown in the summary; the raw event below carries all of it. */
@@ -327,7 +345,7 @@ export function describeTamper(
     const issuer = isObject(session.sessionIssuer) ? field(session.sessionIssuer, "arn") : none;
     const actor = field(identity, "arn");
     const errorCode = field(detail, "errorCode");
-    const expected = context !== undefined && [actor, issuer].some(arn => context.deployerArns.includes(arn));
+    const expected = tamperKind(detail, context) === "expected";
     const touched = context ? touchedResource(detail, context) : undefined;
     const resource = touched?.[0] ?? firstNamedValue(detail);
     const who = issuer !== none ? issuer.replace(/^.*\//, "") : actor.replace(/^.*[/:]/, "");

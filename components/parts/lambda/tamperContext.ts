@@ -17,8 +17,17 @@ export interface TamperContext {
     readonly resources: Readonly<Record<string, string>>;
 }
 
-/** The metric the notifier counts heartbeats in, through an Embedded Metric Format log line. */
-export const heartbeatMetric = { namespace: "SsmFleetBaseline/TamperWatch", name: "HeartbeatsReceived" } as const;
+/** The namespace of the notifier's tamper watch metrics, each counted through an Embedded Metric Format log line. */
+const tamperWatchNamespace = "SsmFleetBaseline/TamperWatch";
+
+/** The dead-man's switch's heartbeats that came back. */
+export const heartbeatMetric = { namespace: tamperWatchNamespace, name: "HeartbeatsReceived" } as const;
+
+/**
+ * Changes the notifier mailed as tamper: neither the deployer's expected change nor a failed
+ * attempt. The dashboard draws it and the organization view alarms on it.
+ */
+export const tamperChangesMetric = { namespace: tamperWatchNamespace, name: "TamperChangesDetected" } as const;
 
 /** The tag key the dead-man's switch writes. */
 export const heartbeatTagKey = "ssm-fleet-baseline:heartbeat";

@@ -6,6 +6,8 @@ import { dashboardBody, MetricRow, Widget } from "../../../components/dashboard/
 import { dashboardName } from "../../../components/dashboard/fleetDashboard";
 import { runSweep } from "../../../components/healthWatch/lambda/healthSweep";
 import { recordCause } from "../../../components/healthWatch/lambda/nodeCauses";
+import { notifyEvent } from "../../../components/notifications/lambda/notification";
+import { cloudTrailEvent, tamperRecords } from "../../../harness/fixtures";
 import { SimulatedFleet } from "../../../harness/simulatedFleet";
 import { assertGrid } from "../../support/dashboardGrid";
 import { committedStack, Synthesized } from "../../support/program";
@@ -80,6 +82,30 @@ async function sweepEmissions() {
     return { namespace: emf[0].Namespace as string, put, emf, documents };
 }
 
+/** What the notifier emits as EMF, found by running it on a tamper change and on the heartbeat. */
+async function notifierEmissions() {
+    const lines: string[] = [];
+    const heartbeatParameter = "/ssm-fleet-baseline/dev/tamper-heartbeat";
+    const tamper = { stack: "dev", deployerArns: [], heartbeatParameter, resources: {} };
+    const change = tamperRecords().find(r => r.file === "derived-config-stop-configuration-recorder.json")!.record;
+    const heartbeat = {
+        "detail-type": "AWS API Call via CloudTrail",
+        detail: {
+            eventName: "AddTagsToResource",
+            requestParameters: { resourceType: "Parameter", resourceId: heartbeatParameter },
+        },
+    };
+    for (const event of [cloudTrailEvent(change), heartbeat]) {
+        await notifyEvent(
+            event,
+            async () => undefined,
+            { tamper },
+            line => lines.push(line),
+        );
+    }
+    return lines.filter(line => line.startsWith("{")).map(line => JSON.parse(line));
+}
+
 describe("the fleet dashboard", () => {
     for (const stack of ["dev", "prod"]) {
         describe(`of ${stack}`, () => {
@@ -103,6 +129,8 @@ describe("the fleet dashboard", () => {
 
             it("draws only metrics the sweep emits or AWS documents, by resources of this stack", async () => {
                 const { namespace, put, emf, documents } = await sweepEmissions();
+                const notifierDocuments = await notifierEmissions();
+                const notifierDirectives = notifierDocuments.flatMap(d => d._aws.CloudWatchMetrics);
                 const ours = {
                     FunctionName: named("aws:lambda/function:Function"),
                     QueueName: named("aws:sqs/queue:Queue"),
@@ -160,6 +188,19 @@ describe("the fleet dashboard", () => {
                             );
                             continue;
                         }
+                        if (notifierDirectives.some(c => c.Namespace === ns)) {
+                            assert.ok(
+                                dims.length === 0 &&
+                                    notifierDirectives.some(
+                                        c =>
+                                            c.Namespace === ns &&
+                                            c.Metrics.some((m: any) => m.Name === name) &&
+                                            c.Dimensions.some((set: string[]) => set.length === 0),
+                                    ),
+                                `the notifier emits ${ns} ${name}`,
+                            );
+                            continue;
+                        }
                         const documented = awsMetrics[ns];
                         assert.ok(documented?.names.includes(name), `${ns} ${name} is documented`);
                         assert.deepStrictEqual(
@@ -188,6 +229,21 @@ describe("the fleet dashboard", () => {
                 );
             });
 
+            it("draws the changes the tamper watch mailed, per hour, beside Run Command", () => {
+                const tamper = body.widgets.filter(w =>
+                    (w.properties.metrics ?? []).some((row: MetricRow) => row[1] === "TamperChangesDetected"),
+                );
+                assert.strictEqual(tamper.length, 1);
+                assert.deepStrictEqual(tamper[0].properties.metrics, [
+                    [
+                        "SsmFleetBaseline/TamperWatch",
+                        "TamperChangesDetected",
+                        { label: "Mailed as tamper", stat: "Sum" },
+                    ],
+                ]);
+                assert.strictEqual(tamper[0].properties.period, 3600);
+            });
+
             it("queries only log groups of the stack", () => {
                 const groups = named("aws:cloudwatch/logGroup:LogGroup");
                 const logs = body.widgets.filter(w => w.type === "log");
@@ -205,8 +261,8 @@ describe("the fleet dashboard", () => {
         });
     }
 
-    it("without the health watch, keeps the alarms and the notification path and still fits the grid", () => {
-        const body = dashboardBody({
+    it("without the health watch or the tamper watch, keeps the alarms and the notification path and still fits the grid", () => {
+        const inputs = {
             region: "eu-west-1",
             alarmArns: ["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:a"],
             notifierFunctionName: "n",
@@ -214,10 +270,16 @@ describe("the fleet dashboard", () => {
             notificationRuleNames: ["r"],
             deadLetterQueueNames: ["q"],
             topicName: "t",
-        });
+        };
+        const body = dashboardBody(inputs);
         assertGrid(body.widgets);
         assert.ok(body.widgets.some(w => w.type === "alarm"));
         assert.ok(!body.widgets.some(w => w.type === "log"), "no sweep log to query");
+        const drawn = JSON.stringify(body.widgets);
+        assert.ok(!drawn.includes("TamperChangesDetected"), "without the tamper watch, no count of its changes");
+        assert.ok(
+            JSON.stringify(dashboardBody({ ...inputs, tamperWatch: true }).widgets).includes("TamperChangesDetected"),
+        );
     });
 
     it("names the dashboard with only the characters PutDashboard allows", () => {

@@ -85,7 +85,8 @@ describe("the organization view", function () {
             const watched = [...composite.inputs.alarmRule.matchAll(/ALARM\("([^"]+)"\)/g)].map(m => m[1]);
             const own = alarms.filter(a => watched.includes(a.outputs.arn));
             assert.strictEqual(own.length, watched.length, "every alarm of the rule is one of the stack's");
-            assert.strictEqual(own.length, cell.tamperWatch ? 4 : 3);
+            // Unmanaged nodes, SNS and EventBridge failures; with the tamper watch, its heartbeat and its changes.
+            assert.strictEqual(own.length, cell.tamperWatch ? 5 : 3);
             for (const alarm of own) {
                 assert.strictEqual(alarm.inputs.region, cell.region, "composite alarms watch alarms of their Region");
                 assert.match(
@@ -93,6 +94,36 @@ describe("the organization view", function () {
                     new RegExp(`WHERE AWS.AccountId = '${cell.accountId}'$`),
                 );
             }
+        }
+    });
+
+    it("turns a tamper-watched cell red for an hour after a change made outside its stack, as its mail reports", () => {
+        const alarms = ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+        const watched = config.cells.filter(c => c.tamperWatch);
+        assert.ok(watched.length > 0, "the committed fleet has a tamper-watched cell");
+        for (const cell of config.cells) {
+            const changes = alarms.filter(
+                a =>
+                    a.inputs.region === cell.region &&
+                    a.inputs.metricQueries[0].expression.includes("TamperChangesDetected") &&
+                    a.inputs.metricQueries[0].expression.endsWith(`'${cell.accountId}'`),
+            );
+            if (!cell.tamperWatch) {
+                assert.deepStrictEqual(changes, [], "no tamper watch, no count of its changes");
+                continue;
+            }
+            assert.strictEqual(changes.length, 1);
+            const { inputs } = changes[0];
+            assert.strictEqual(
+                inputs.metricQueries[0].expression,
+                `SELECT SUM(TamperChangesDetected) FROM SCHEMA("SsmFleetBaseline/TamperWatch") WHERE AWS.AccountId = '${cell.accountId}'`,
+            );
+            // More than 0 changes in the last hour; no changes publish no data, which is not a breach.
+            assert.deepStrictEqual(
+                [inputs.metricQueries[0].period, inputs.evaluationPeriods, inputs.comparisonOperator, inputs.threshold],
+                [3600, 1, "GreaterThanThreshold", 0],
+            );
+            assert.strictEqual(inputs.treatMissingData, "notBreaching");
         }
     });
 

@@ -4,7 +4,8 @@
 import * as assert from "assert";
 import { dhmcSettingId } from "../../../../aws/identifiers";
 import { describeEvent, notifyEvent } from "../../../../components/notifications/lambda/notification";
-import { TamperContext } from "../../../../components/parts/lambda/tamperContext";
+import { TamperContext, tamperChangesMetric } from "../../../../components/parts/lambda/tamperContext";
+import { NoticeContext } from "../../../../components/notifications/lambda/noticeText";
 import { dhmcCountQuery, latestValue } from "../../../../components/notifications/lambda/tamperNotices";
 import { cloudTrailEvent, tamperRecords } from "../../../../harness/fixtures";
 
@@ -211,6 +212,68 @@ describe("tamper notices", () => {
         );
         setting.requestParameters.settingId = "/ssm/parameter-store/high-throughput-enabled";
         assert.deepStrictEqual(await mailOf(cloudTrailEvent(setting)), []);
+    });
+
+    describe("count each change made outside the stack in TamperChangesDetected, an Embedded Metric Format line", () => {
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+        const run = async (
+            event: unknown,
+            log: (line: string) => void,
+            notice: NoticeContext = { tamper: context },
+        ) => {
+            const published: { subject: string }[] = [];
+            await notifyEvent(event, async n => published.push(n), notice, log);
+            return published;
+        };
+        const countsOf = async (event: unknown, notice: NoticeContext = { tamper: context }) => {
+            const lines: string[] = [];
+            await run(event, line => lines.push(line), notice);
+            return lines
+                .filter(line => line.startsWith("{"))
+                .map(line => JSON.parse(line))
+                .filter(document => tamperChangesMetric.name in document);
+        };
+        const record = (file: string) => structuredClone(watchedRecords.find(r => r.file === file)!.record);
+
+        it("emits 1 for every unexpected change it mails, on every committed fixture", async () => {
+            for (const { file, record: fixture } of watchedRecords.filter(r => r.file.startsWith("derived-"))) {
+                const counts = await countsOf(cloudTrailEvent(fixture));
+                assert.strictEqual(counts.length, 1, file);
+                const [document] = counts;
+                assert.strictEqual(document[tamperChangesMetric.name], 1, file);
+                const [directive] = document._aws.CloudWatchMetrics;
+                assert.strictEqual(directive.Namespace, "SsmFleetBaseline/TamperWatch");
+                assert.deepStrictEqual(directive.Dimensions, [[]]);
+                assert.deepStrictEqual(directive.Metrics, [{ Name: "TamperChangesDetected", Unit: "Count" }]);
+                assert.ok(Number.isInteger(document._aws.Timestamp));
+            }
+        });
+
+        it("emits nothing for the deployer's change, a failed attempt, or a call that is not mailed", async () => {
+            const deployed = record("derived-ssm-update-document.json");
+            deployed.userIdentity.sessionContext.sessionIssuer.arn = "arn:aws:iam::123456789012:role/github-deploy";
+            assert.deepStrictEqual(await countsOf(cloudTrailEvent(deployed)), []);
+            const failed = {
+                ...record("derived-ssm-reset-service-setting.json"),
+                errorCode: "AccessDenied",
+                errorMessage: "User is not authorized to perform: ssm:ResetServiceSetting",
+            };
+            assert.deepStrictEqual(await countsOf(cloudTrailEvent(failed)), []);
+            // example-Document is not the stack's: not mailed, not counted.
+            assert.deepStrictEqual(await countsOf(cloudTrailEvent(record("cloudtrail-ssm-delete-document.json"))), []);
+            // A notifier without the tamper watch cannot tell the deployer: it mails, but counts nothing.
+            const withoutWatch = record("derived-ssm-update-document.json");
+            assert.deepStrictEqual(await countsOf(cloudTrailEvent(withoutWatch), {}), []);
+        });
+
+        it("still mails the change when the count cannot be logged", async () => {
+            const event = cloudTrailEvent(record("derived-ssm-update-document.json"));
+            const published = await run(event, () => {
+                throw new Error("stdout closed");
+            });
+            assert.strictEqual(published.length, 1);
+            assert.match(published[0].subject, /^\[TAMPER eu-west-1\] UpdateDocument/);
+        });
     });
 
     it("mail every CloudTrail call when the notifier has no tamper context", () => {
