@@ -433,11 +433,18 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         deps.out(`created ${missing.length} stacks, one at a time, in ${Date.now() - creating} ms\n`);
     }
     // Operations name their stack with --stack; selecting would rewrite workspace.json (above).
-    const withoutSelect = (target: LocalWorkspace) =>
+    // After each up the SDK reads the outputs with two `stack output` runs, each a CLI start and a
+    // state read; a cell's outputs matter only to --verify (its canary), so without it they are skipped.
+    const withoutSelect = (target: LocalWorkspace, outputs = true) =>
         new Proxy(target, {
-            get: (t, property) => (property === "selectStack" ? async () => undefined : Reflect.get(t, property)),
+            get: (t, property) =>
+                property === "selectStack"
+                    ? async () => undefined
+                    : property === "stackOutputs" && !outputs
+                      ? async () => ({})
+                      : Reflect.get(t, property),
         });
-    const cellWorkspace = withoutSelect(workspace);
+    const cellWorkspace = withoutSelect(workspace, args.verify);
 
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
     const lockDelays = deps.lockRetryDelaysMs ?? [15_000, 30_000, 60_000, 120_000];

@@ -138,6 +138,11 @@ describe("rollout over accounts × Regions", function () {
         const installs = calls.filter(args => args[0] === "plugin" && args[1] === "install");
         assert.strictEqual(installs.length, 1);
         assert.ok(calls.indexOf(installs[0]) < calls.findIndex(args => args[0] === "up"));
+        // Without --verify no cell's outputs are read: the SDK's two `stack output` runs per up are skipped.
+        assert.deepStrictEqual(
+            calls.filter(args => args[0] === "stack" && args[1] === "output"),
+            [],
+        );
 
         // The derived stack file: the Region, the only account it may touch, the role that reaches it.
         const home = yaml.load(
