@@ -450,8 +450,10 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     const lockDelays = deps.lockRetryDelaysMs ?? [15_000, 30_000, 60_000, 120_000];
     const signal = deps.signal;
     if (signal) {
-        // Every running operation listens for the abort: a few per cell at `concurrency` cells.
-        setMaxListeners(manifest.concurrency * 4 + 10, signal);
+        // The SDK adds an abort listener for every operation it runs and never removes it (3.248,
+        // automation/cmd.js exec), so they add up over the run: per cell (and fleet-monitoring) an
+        // up or a refresh, its retries when locked, and one retry of a transient error.
+        setMaxListeners((toRun.length + 1) * (lockDelays.length + 2) + 10, signal);
     }
     const logDir = path.join(rolloutDir, "logs");
     fs.mkdirSync(logDir, { recursive: true });
