@@ -60,6 +60,11 @@ export interface DoctorSettings {
      * console in the account (`adoptQuickSetup`): their presence is then a note, not a conflict.
      */
     readonly adoptQuickSetup: boolean;
+    /**
+     * The stack that creates the DHMC role before this one in the same rollout (the account's
+     * home-Region cell, when it runs first): a role this stack adopts may then be absent yet.
+     */
+    readonly dhmcRoleCreatedBy?: string;
 }
 
 /** ready: nothing to do. fix: set a key, or act, before `up`. note: worth knowing, no fix. error: not checked. */
@@ -151,8 +156,15 @@ async function dhmcRole(s: DoctorSettings, clients: DoctorClients): Promise<Find
         if ((error as Error).name !== "NoSuchEntityException") {
             throw error;
         }
-        return s.dhmcRole === "create"
-            ? { item, status: "ready", message: `${s.dhmcRoleName} does not exist yet; this stack creates it` }
+        if (s.dhmcRole === "create") {
+            return { item, status: "ready", message: `${s.dhmcRoleName} does not exist yet; this stack creates it` };
+        }
+        return s.dhmcRole === "adopt" && s.dhmcRoleCreatedBy !== undefined
+            ? {
+                  item,
+                  status: "ready",
+                  message: `${s.dhmcRoleName} does not exist yet; ${s.dhmcRoleCreatedBy} creates it first in this rollout, then this stack adopts it`,
+              }
             : {
                   item,
                   status: "fix",

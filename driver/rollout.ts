@@ -14,7 +14,7 @@ import { ExitCode } from "../cli/exitCodes";
 import { renderTable } from "../cli/table";
 import { ConfigError } from "../config";
 import { readProjectFile } from "../harness/engineConfig";
-import type { Finding } from "./doctor";
+import type { DoctorClients, Finding } from "./doctor";
 import type { VerifyResult } from "./verify";
 import { classifyFailure, EngineDeps, workspaceEnvironment } from "./engine";
 import {
@@ -66,6 +66,8 @@ export interface RolloutDeps extends EngineDeps {
     readonly commit?: () => string;
     /** The read-only preflight of one cell; by default doctor with the cell role's credentials. */
     readonly preflight?: (cell: Cell) => Promise<Finding[]>;
+    /** The AWS clients the default preflight reads a cell with; by default the SDK's, with the cell role's credentials. */
+    readonly preflightClients?: (cell: Cell) => Promise<DoctorClients>;
     /** Proves a cell's canary is managed; by default through DHMC with the cell role's credentials. */
     readonly verifyCell?: (cell: Cell, instanceId: string, timeoutMs: number) => Promise<VerifyResult>;
     /** Wait before the one retry of a transient engine error. */
@@ -230,15 +232,31 @@ async function cellCredentials(cell: Cell, purpose: string) {
     }
 }
 
-/** The default preflight: doctor in the cell's account and Region, with the cell role's credentials. */
-async function assumedRolePreflight(cell: Cell): Promise<Finding[]> {
-    const { doctor, doctorSettings, realDoctorClients } = require("./doctor") as typeof import("./doctor");
-    const clients = realDoctorClients(cell.region, await cellCredentials(cell, "preflight"));
+/** The doctor's AWS clients in the cell's account and Region, with the cell role's credentials. */
+async function assumedRoleDoctorClients(cell: Cell): Promise<DoctorClients> {
+    const { realDoctorClients } = require("./doctor") as typeof import("./doctor");
+    return realDoctorClients(cell.region, await cellCredentials(cell, "preflight"));
+}
+
+/**
+ * The default preflight: doctor in the cell's account and Region, taking Quick Setup over where the
+ * account's manifest entry says so. `roleCreatedBy` names the home-Region cell when it runs first
+ * in this rollout: the DHMC role this cell adopts need not exist yet.
+ */
+async function doctorPreflight(
+    cell: Cell,
+    clientsOf: (cell: Cell) => Promise<DoctorClients>,
+    roleCreatedBy: string | undefined,
+): Promise<Finding[]> {
+    const { doctor, doctorSettings } = require("./doctor") as typeof import("./doctor");
+    const settings = {
+        ...doctorSettings(cell.stack, cell.config),
+        adoptQuickSetup: cell.account.adoptQuickSetup,
+        dhmcRoleCreatedBy: roleCreatedBy,
+    };
+    const clients = await clientsOf(cell);
     try {
-        return await doctor(
-            { ...doctorSettings(cell.stack, cell.config), adoptQuickSetup: cell.account.adoptQuickSetup },
-            clients,
-        );
+        return await doctor(settings, clients);
     } finally {
         clients.close?.();
     }
@@ -370,7 +388,14 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     let toRun = cells.filter(c => !(args.resume && isCurrent(c, last.get(c.stack), commit, args.verify)));
 
     // Preflight: read-only, every cell at once (bounded), before anything changes.
-    const preflight = deps.preflight ?? assumedRolePreflight;
+    const homeRunningFirst = (cell: Cell) =>
+        cell.phase === "region"
+            ? toRun.find(c => c.account.id === cell.account.id && c.phase === "account")?.stack
+            : undefined;
+    const preflight =
+        deps.preflight ??
+        ((cell: Cell) =>
+            doctorPreflight(cell, deps.preflightClients ?? assumedRoleDoctorClients, homeRunningFirst(cell)));
     const findings = await bounded(toRun, manifest.concurrency, cell =>
         preflight(cell).catch((error): Finding[] => [
             { item: "preflight", status: "error", message: `could not check: ${(error as Error).message}` },
@@ -433,18 +458,27 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         deps.out(`created ${missing.length} stacks, one at a time, in ${Date.now() - creating} ms\n`);
     }
     // Operations name their stack with --stack; selecting would rewrite workspace.json (above).
-    const withoutSelect = (target: LocalWorkspace) =>
+    // After each up the SDK reads the outputs with two `stack output` runs, each a CLI start and a
+    // state read; a cell's outputs matter only to --verify (its canary), so without it they are skipped.
+    const withoutSelect = (target: LocalWorkspace, outputs = true) =>
         new Proxy(target, {
-            get: (t, property) => (property === "selectStack" ? async () => undefined : Reflect.get(t, property)),
+            get: (t, property) =>
+                property === "selectStack"
+                    ? async () => undefined
+                    : property === "stackOutputs" && !outputs
+                      ? async () => ({})
+                      : Reflect.get(t, property),
         });
-    const cellWorkspace = withoutSelect(workspace);
+    const cellWorkspace = withoutSelect(workspace, args.verify);
 
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
     const lockDelays = deps.lockRetryDelaysMs ?? [15_000, 30_000, 60_000, 120_000];
     const signal = deps.signal;
     if (signal) {
-        // Every running operation listens for the abort: a few per cell at `concurrency` cells.
-        setMaxListeners(manifest.concurrency * 4 + 10, signal);
+        // The SDK adds an abort listener for every operation it runs and never removes it (3.248,
+        // automation/cmd.js exec), so they add up over the run: per cell (and fleet-monitoring) an
+        // up or a refresh, its retries when locked, and one retry of a transient error.
+        setMaxListeners((toRun.length + 1) * (lockDelays.length + 2) + 10, signal);
     }
     const logDir = path.join(rolloutDir, "logs");
     fs.mkdirSync(logDir, { recursive: true });

@@ -158,6 +158,7 @@ for arg in "$@"; do
   [ "$prev" = "--stack" ] && stack="$arg"
   prev="$arg"
 done
+echo "$1 $2" >> "$root/calls.log"
 case "$1" in
   version) echo v3.200.0 ;;
   up|preview|refresh|destroy)
@@ -177,6 +178,12 @@ exit 0
 
     command(): Promise<PulumiCommand> {
         return PulumiCommand.get({ root: this.root });
+    }
+
+    /** Every CLI run, as its first two arguments ("up --yes", "stack history", ...). */
+    calls(): string[] {
+        const file = path.join(this.root, "calls.log");
+        return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];
     }
 
     /** The updates, previews, refreshes and destroys run, as "<operation> <stack>". */

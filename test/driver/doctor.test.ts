@@ -34,32 +34,10 @@ import {
 } from "../../driver/doctor";
 import { main } from "../../driver/driver";
 import { ExitCode } from "../../cli/exitCodes";
+import { awsError, clientsFor, orgTrailArn, readyAnswers, roleName, scripted } from "../support/doctorClients";
 import { projectRoot } from "../support/program";
 
-const roleName = "AWSSystemsManagerDefaultEC2InstanceManagementRole";
 const roleArn = `arn:aws:iam::123456789012:role/service-role/${roleName}`;
-
-/** A client answering per SDK command name; an Error is thrown. Records what was sent. */
-function scripted(answers: Record<string, unknown>): Sender & { sent: string[] } {
-    const sent: string[] = [];
-    return {
-        sent,
-        async send(command: { constructor: { name: string } }) {
-            const name = command.constructor.name;
-            sent.push(name);
-            if (!(name in answers)) {
-                throw new Error(`unexpected ${name}`);
-            }
-            const answer = answers[name];
-            if (answer instanceof Error) {
-                throw answer;
-            }
-            return answer;
-        },
-    };
-}
-
-const awsError = (name: string, message = name) => Object.assign(new Error(message), { name });
 const accessDenied = (action: string) =>
     awsError(
         "AccessDeniedException",
@@ -77,61 +55,6 @@ const settings: DoctorSettings = {
     tamperWatch: true,
     adoptQuickSetup: false,
 };
-
-const orgTrailArn = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail";
-
-/** A region where a first deploy with the default config goes through. */
-const readyAnswers = {
-    config: {
-        DescribeConfigurationRecorderStatusCommand: {
-            ConfigurationRecordersStatus: [{ name: "default", recording: true, lastStatus: "SUCCESS" }],
-        },
-    },
-    iam: { GetRoleCommand: awsError("NoSuchEntityException", `The role with name ${roleName} cannot be found.`) },
-    ssm: {
-        GetServiceSettingCommand: {
-            ServiceSetting: {
-                SettingId: "/ssm/managed-instance/default-ec2-instance-management-role",
-                SettingValue: "$None",
-                Status: "Default",
-            },
-        },
-        DescribeDocumentCommand: awsError(
-            "InvalidDocument",
-            "Document with name SSM-SessionManagerRunShell does not exist.",
-        ),
-        ListAssociationsCommand: { Associations: [] },
-    },
-    ec2: {
-        DescribeRegionsCommand: { Regions: [{ RegionName: "eu-west-1", OptInStatus: "opt-in-not-required" }] },
-        GetInstanceMetadataDefaultsCommand: { AccountLevel: {} },
-    },
-    // The organization's multi-region trail, homed in us-east-1: a shadow trail in eu-west-1.
-    cloudtrail: {
-        DescribeTrailsCommand: {
-            trailList: [
-                { Name: "org-trail", TrailARN: orgTrailArn, HomeRegion: "us-east-1", IsMultiRegionTrail: true },
-            ],
-        },
-        GetTrailStatusCommand: { IsLogging: true },
-        GetEventSelectorsCommand: {
-            TrailARN: orgTrailArn,
-            EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true, DataResources: [] }],
-        },
-    },
-};
-
-type Answers = typeof readyAnswers;
-
-function clientsFor(changes: { [K in keyof Answers]?: Record<string, unknown> } = {}): DoctorClients {
-    return {
-        config: scripted({ ...readyAnswers.config, ...changes.config }),
-        iam: scripted({ ...readyAnswers.iam, ...changes.iam }),
-        ssm: scripted({ ...readyAnswers.ssm, ...changes.ssm }),
-        ec2: scripted({ ...readyAnswers.ec2, ...changes.ec2 }),
-        cloudtrail: scripted({ ...readyAnswers.cloudtrail, ...changes.cloudtrail }),
-    };
-}
 
 const finding = (findings: Finding[], item: string) => {
     const found = findings.find(f => f.item === item);
@@ -318,6 +241,17 @@ describe("doctor, the read-only preflight", () => {
                 assert.strictEqual(f.status, "fix", mode);
                 assert.match(f.message, new RegExp(`nothing to ${mode}: set ssm-fleet-baseline:dhmcRole to create`));
             }
+        });
+
+        it("expects no role to adopt yet when the stack that creates it runs first in the same rollout", async () => {
+            const f = finding(
+                await doctor({ ...settings, dhmcRole: "adopt", dhmcRoleCreatedBy: "fleet-a-eu-west-1" }, clientsFor()),
+                "DHMC role",
+            );
+            assert.strictEqual(f.status, "ready");
+            assert.match(f.message, /fleet-a-eu-west-1 creates it first in this rollout/);
+            const imported = { ...settings, dhmcRole: "import" as const, dhmcRoleCreatedBy: "fleet-a-eu-west-1" };
+            assert.strictEqual(finding(await doctor(imported, clientsFor()), "DHMC role").status, "fix");
         });
 
         it("reports an AWS refusal as could not check", async () => {

@@ -13,6 +13,7 @@ import { DriverDeps, main } from "../../driver/driver";
 import type { Cell } from "../../driver/fleet";
 import { JournalEntry, readJournal } from "../../driver/rolloutJournal";
 import { FakePulumi, FakeScript } from "../../harness/fakePulumi";
+import { clientsFor } from "../support/doctorClients";
 import { projectRoot } from "../support/program";
 
 const regions = ["eu-west-1", "eu-central-1", "us-east-1"];
@@ -138,6 +139,11 @@ describe("rollout over accounts × Regions", function () {
         const installs = calls.filter(args => args[0] === "plugin" && args[1] === "install");
         assert.strictEqual(installs.length, 1);
         assert.ok(calls.indexOf(installs[0]) < calls.findIndex(args => args[0] === "up"));
+        // Without --verify no cell's outputs are read: the SDK's two `stack output` runs per up are skipped.
+        assert.deepStrictEqual(
+            calls.filter(args => args[0] === "stack" && args[1] === "output"),
+            [],
+        );
 
         // The derived stack file: the Region, the only account it may touch, the role that reaches it.
         const home = yaml.load(
@@ -296,6 +302,44 @@ describe("rollout over accounts × Regions", function () {
         assert.match(err, /fleet-charlie-eu-central-1: DHMC setting: set by Quick Setup/);
         assert.deepStrictEqual(ups(), []);
         assert.match(out, /preflight ownership map:/);
+    });
+
+    // The default preflight (doctor per cell) against scripted AWS clients: the unified console's
+    // EnableDHMCAssociation (landscape.md §2.3 [S]) in every Region of the dev ring's account.
+    it("hands the doctor's Quick Setup finding to the manifest: a conflict before any up, a note when the account adopts it", async () => {
+        const unifiedConsole = async (cell: Cell) =>
+            clientsFor({
+                ssm: {
+                    ListAssociationsCommand: {
+                        Associations: [
+                            { AssociationName: "EnableDHMCAssociation", Name: "AWSQuickSetupType-EnableDHMC" },
+                        ],
+                    },
+                },
+                ec2: { DescribeRegionsCommand: { Regions: [{ RegionName: cell.region, OptInStatus: "opted-in" }] } },
+            });
+        const doctorRun = () => run(["--ring", "dev"], {}, { preflight: undefined, preflightClients: unifiedConsole });
+
+        assert.strictEqual(await doctorRun(), ExitCode.configurationError, out);
+        for (const region of regions) {
+            assert.match(
+                err,
+                new RegExp(
+                    `fleet-alpha-${region}: Quick Setup: the unified console's daily EnableDHMCAssociation in ${region}`,
+                ),
+            );
+        }
+        // The role the Regions adopt is absent, as before a first rollout: their home cell creates it first.
+        assert.doesNotMatch(err, /DHMC role/);
+        assert.deepStrictEqual(ups(), []);
+
+        writeManifest({
+            ...manifest,
+            accounts: manifest.accounts.map(a => (a.name === "alpha" ? { ...a, adoptQuickSetup: true } : a)),
+        });
+        assert.strictEqual(await doctorRun(), ExitCode.success, err);
+        assert.match(out, /note: the unified console's daily EnableDHMCAssociation/);
+        assert.deepStrictEqual(upStacks().sort(), regions.map(region => `fleet-alpha-${region}`).sort());
     });
 
     it("with --verify, a cell is green only when its canary came Online through DHMC", async () => {
