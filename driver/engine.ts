@@ -29,7 +29,15 @@ export function workspaceEnvironment(
     local: boolean,
 ): Record<string, string> {
     const backend = local ? `file://${path.join(projectDir, ".pulumi-state")}` : env.PULUMI_BACKEND_URL;
-    const vars: Record<string, string> = backend ? { PULUMI_BACKEND_URL: backend } : {};
+    // With no encryptionsalt in the stack file (a checkout whose file never had one; a rollout cell's
+    // generated, uncommitted file) the CLI makes a new passphrase salt every run and re-encrypts the
+    // state with it. Set, it keeps the secrets provider the state records and writes that salt into
+    // the stack file (pulumi/pulumi pkg/cmd/pulumi/stack/secrets.go, GetSecretsManager); a salt the
+    // stack file has still wins.
+    const vars: Record<string, string> = {
+        ...(backend ? { PULUMI_BACKEND_URL: backend } : {}),
+        PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
+    };
     if (backend?.startsWith("file://")) {
         fs.mkdirSync(backend.slice("file://".length), { recursive: true });
     }

@@ -590,7 +590,8 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
 
     /** Writes the cell's stack file (the Automation API's saveStackSettings) and returns its stack. */
     const stackOf = async (cell: Cell): Promise<Stack> => {
-        // Keep what `stack init` wrote (the passphrase's salt); the config is the manifest's, with
+        // Keep what `stack init` wrote (the passphrase's salt; a later run's fresh checkout has none,
+        // and the CLI takes the state's: workspaceEnvironment); the config is the manifest's, with
         // the monitoring account's sink in the cell's Region when the manifest has an organization view.
         const current = await workspace.stackSettings(cell.stack).catch(() => ({}));
         await workspace.saveStackSettings(cell.stack, { ...current, config: cell.stackSettings as any });

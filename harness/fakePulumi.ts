@@ -30,7 +30,8 @@ const path = require("path");
 const root = path.join(__dirname, "..");
 const args = process.argv.slice(2);
 fs.appendFileSync(path.join(root, "calls.jsonl"), JSON.stringify(args) + "\n");
-fs.appendFileSync(path.join(root, "backends.jsonl"), JSON.stringify(process.env.PULUMI_BACKEND_URL ?? null) + "\n");
+const recorded = ["PULUMI_BACKEND_URL", "PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER"];
+fs.appendFileSync(path.join(root, "environments.jsonl"), JSON.stringify(Object.fromEntries(recorded.map(name => [name, process.env[name] ?? null]))) + "\n");
 const command = ["stack", "config"].includes(args[0]) ? args[0] + " " + args[1] : args[0];
 if (command === "version") { process.stdout.write("v3.200.0\n"); process.exit(0); }
 const script = JSON.parse(fs.readFileSync(path.join(root, "script.json"), "utf8"));
@@ -83,7 +84,7 @@ export class FakePulumi {
         fs.writeFileSync(path.join(this.root, "script.json"), JSON.stringify(script));
         fs.rmSync(path.join(this.root, "counters"), { recursive: true, force: true });
         fs.rmSync(path.join(this.root, "calls.jsonl"), { force: true });
-        fs.rmSync(path.join(this.root, "backends.jsonl"), { force: true });
+        fs.rmSync(path.join(this.root, "environments.jsonl"), { force: true });
     }
 
     command(): Promise<PulumiCommand> {
@@ -105,8 +106,13 @@ export class FakePulumi {
 
     /** The PULUMI_BACKEND_URL each call ran with (null when unset), except `version`. */
     backends(): (string | null)[] {
-        const file = path.join(this.root, "backends.jsonl");
-        const all = fs.existsSync(file)
+        return this.variables("PULUMI_BACKEND_URL");
+    }
+
+    /** A recorded variable (PULUMI_BACKEND_URL, PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER) each call ran with (null when unset), except `version`. */
+    variables(name: "PULUMI_BACKEND_URL" | "PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER"): (string | null)[] {
+        const file = path.join(this.root, "environments.jsonl");
+        const all: Record<string, string | null>[] = fs.existsSync(file)
             ? fs
                   .readFileSync(file, "utf8")
                   .trim()
@@ -118,7 +124,7 @@ export class FakePulumi {
             .trim()
             .split("\n")
             .map(line => JSON.parse(line));
-        return all.filter((_, i) => calls[i][0] !== "version");
+        return all.filter((_, i) => calls[i][0] !== "version").map(recorded => recorded[name]);
     }
 
     remove(): void {

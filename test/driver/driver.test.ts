@@ -106,6 +106,24 @@ describe("CI driver", function () {
         assert.ok(fs.statSync(path.join(projectDir, ".pulumi-state")).isDirectory());
     });
 
+    it("has the CLI keep the secrets provider the state records when the stack file has no salt", async () => {
+        // The committed stack files carry no encryptionsalt, and CI checks them out afresh each run:
+        // without PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER the CLI would make a new salt each time
+        // (pulumi/pulumi pkg/cmd/pulumi/stack/secrets.go GetSecretsManager, its last branch).
+        for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
+            assert.ok(!/^encryptionsalt:/m.test(fs.readFileSync(path.join(projectRoot, file), "utf8")), file);
+        }
+        const env = { PULUMI_BACKEND_URL: "s3://state-bucket/ssm-fleet-baseline", PULUMI_CONFIG_PASSPHRASE: "test" };
+        assert.strictEqual(await run(["preview", "--stack", "dev"], {}, env), ExitCode.success, err);
+        assert.strictEqual(await run(["up", "--stack", "prod"], {}, env), ExitCode.success, err);
+        assert.ok(fake.calls().some(args => args[0] === "up"));
+        assert.deepStrictEqual(
+            [...new Set(fake.variables("PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER"))],
+            ["true"],
+            "every CLI run",
+        );
+    });
+
     it("selects the stack and never creates one", async () => {
         await run(["preview", "--stack", "dev"], {});
         assert.ok(fake.calls().some(args => args[0] === "stack" && args[1] === "select"));

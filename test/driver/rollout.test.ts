@@ -398,6 +398,27 @@ describe("rollout over accounts × Regions", function () {
         assert.strictEqual(stateOf("fleet-bravo-eu-west-1"), "held", "a cell with no result is held");
     });
 
+    it("has the CLI keep the state's secrets provider for a cell whose stack file, written afresh, has no salt", async () => {
+        const cell = "fleet-alpha-eu-west-1";
+        const stackFile = path.join(projectDir, `Pulumi.${cell}.yaml`);
+        // A matrix job on a fresh checkout: the stack exists on the backend, its file (git-ignored) does not.
+        const existing = {
+            "stack ls": [{ stdout: JSON.stringify([{ name: `organization/ssm-fleet-baseline/${cell}` }]) }],
+        };
+        assert.strictEqual(await run(["--cell", cell], existing), ExitCode.success, err);
+        assert.ok(!fake.calls().some(args => args[0] === "stack" && args[1] === "init"));
+        assert.ok(!/^encryptionsalt:/m.test(fs.readFileSync(stackFile, "utf8")), "the generated file has no salt");
+        assert.deepStrictEqual(upStacks(), [cell]);
+        assert.deepStrictEqual([...new Set(fake.variables("PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER"))], ["true"]);
+
+        // Its first run creates the stack, whose initial state records the salt `stack init` makes.
+        fs.rmSync(stackFile);
+        assert.strictEqual(await run(["--cell", cell]), ExitCode.success, err);
+        const init = fake.calls().findIndex(args => args[0] === "stack" && args[1] === "init");
+        assert.ok(init >= 0, "stack init ran");
+        assert.strictEqual(fake.variables("PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER")[init], "true");
+    });
+
     it("plans the matrix and gathers results without the passphrase, so the workflow's rollout-plan and rollout-gather get no secret", async () => {
         const noSecret = { env: { PULUMI_BACKEND_URL: "s3://state-bucket/ssm-fleet-baseline" } };
         assert.strictEqual(await run(["--matrix"], {}, noSecret), ExitCode.success, err);
