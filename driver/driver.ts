@@ -25,6 +25,7 @@ import { stackConfig } from "../harness/synthesize";
 
 export const usage = `usage: npm run driver -- <command> --stack <name> [options]
        npm run driver -- rollout [options]   every account × Region of fleet.yaml (rollout --help)
+       npm run driver -- permissions [--command doctor,verify,redrive]   the IAM policy they need (permissions --help)
 
 commands:
   preview [--expect-no-changes]   refresh, then preview with the policy pack
@@ -163,6 +164,12 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
             return ExitCode.success;
         }
         return rollout(argv.slice(1), deps);
+    }
+    if (argv[0] === "permissions") {
+        return (require("./operatorPermissions") as typeof import("./operatorPermissions")).permissionsCommand(
+            argv.slice(1),
+            deps,
+        );
     }
     if (argv.includes("--help") || argv.includes("-h")) {
         deps.out(`${usage}\n`);
