@@ -9,6 +9,7 @@ import { readFleet } from "../../driver/fleet";
 import { readProjectFile } from "../../harness/engineConfig";
 import { hoursPerMonth } from "../../plan/cost";
 import { main } from "../../plan/plan";
+import { policies } from "../../policy/policies";
 import { writeExampleFleet } from "../support/exampleFleet";
 import { projectRoot } from "../support/program";
 const { transpile, outDir } = require("../../tools/transpile") as { transpile(): void; outDir: string };
@@ -344,6 +345,37 @@ describe("offline plan (npm run plan)", () => {
             assert.strictEqual(
                 doc.cost.lines.find((l: any) => l.item.startsWith("CloudWatch dashboards")).monthlyUsd,
                 3,
+            );
+        });
+
+        it("evaluates the policy pack as the region plan does: a mandatory violation exits 4 naming it; --policy-config applies", async () => {
+            const failing = await runPlan(["--monitoring", "--fleet", fleet, "--program", violatingProgram]);
+            assert.strictEqual(failing.status, ExitCode.policyViolation, failing.stderr);
+            assert.match(
+                failing.stdout,
+                new RegExp(
+                    `\\nPolicies \\(${policies.length} evaluated\\)\\n {2}mandatory {2}encrypted-topics-and-queues {2}aws:sns:Topic unencrypted-topic\\n`,
+                ),
+            );
+            assert.match(
+                failing.stderr,
+                /plan failed: 1 mandatory policy violation\n {2}- encrypted-topics-and-queues: aws:sns:Topic unencrypted-topic: /,
+            );
+            const config = path.join(tmp, "monitoring-advisory.json");
+            fs.writeFileSync(config, JSON.stringify({ "encrypted-topics-and-queues": "advisory" }));
+            const advisory = await runPlan([
+                "--monitoring",
+                "--fleet",
+                fleet,
+                "--program",
+                violatingProgram,
+                "--policy-config",
+                config,
+            ]);
+            assert.strictEqual(advisory.status, ExitCode.success, advisory.stderr);
+            assert.match(
+                advisory.stdout,
+                /\n {2}advisory {3}encrypted-topics-and-queues {2}aws:sns:Topic unencrypted-topic\n/,
             );
         });
 
