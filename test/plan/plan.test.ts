@@ -115,6 +115,8 @@ describe("offline plan (npm run plan)", () => {
             [4 * 1 * hoursPerMonth, 0.01, 29.2],
         );
         assert.strictEqual(doc.cost.monthlyUsd, 50.24);
+        // As many stand-in zones as eu-west-1 has (aws/regions.ts): config accepts no Region it cannot count.
+        assert.deepStrictEqual(doc.standInZones, { count: 3 });
         // The Lambda's archive is rendered as its files' text, not as unresolved promises.
         const handler = doc.resources.find((r: any) => r.type === "aws:lambda/function:Function");
         assert.match(handler.inputs.code.assets["__index.js"].text, /exports\.handler/);
@@ -397,6 +399,14 @@ describe("offline plan (npm run plan)", () => {
             const invalid = await runPlan(["--monitoring", "--fleet", bad]);
             assert.strictEqual(invalid.status, ExitCode.configurationError);
             assert.match(invalid.stderr, /bad-monitoring\.yaml: monitoring\.region: got "eu-west-9"/);
+            // The cells are all in the aws partition; a monitoring account outside it could link none of them.
+            fs.writeFileSync(bad, fs.readFileSync(fleet, "utf8").replace("region: eu-west-1}", "region: cn-north-1}"));
+            const otherPartition = await runPlan(["--monitoring", "--fleet", bad]);
+            assert.strictEqual(otherPartition.status, ExitCode.configurationError);
+            assert.match(
+                otherPartition.stderr,
+                /bad-monitoring\.yaml: monitoring\.region: cn-north-1 is in the aws-cn \(China\) partition, which this program does not support/,
+            );
             for (const [args, message] of [
                 [
                     ["--monitoring", "--stack", "dev"],

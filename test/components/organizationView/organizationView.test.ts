@@ -115,6 +115,21 @@ describe("the organization view", function () {
         }
     });
 
+    it("refuses a home Region the program does not support, naming aws:region", () => {
+        for (const [region, expected] of [
+            ["eu-west-9", /aws:region: got "eu-west-9"; expected the monitoring account's home Region/],
+            [
+                "cn-north-1",
+                /aws:region: cn-north-1 is in the aws-cn \(China\) partition.*choose a Region of the aws partition/,
+            ],
+        ] as const) {
+            assert.throws(
+                () => parseOrganizationViewConfig({ ...exampleMonitoringConfig(), "aws:region": region }),
+                (e: unknown) => e instanceof ConfigError && expected.test(e.message),
+            );
+        }
+    });
+
     it("draws the cells as the rollout matrix: accounts as rows, Regions as columns, on the 24-column grid", () => {
         const [dashboard] = ofType("aws:cloudwatch/dashboard:Dashboard");
         assert.strictEqual(dashboard.inputs.region, "eu-west-1");
