@@ -115,6 +115,11 @@ describe("offline plan (npm run plan)", () => {
             [4 * 1 * hoursPerMonth, 0.01, 29.2],
         );
         assert.strictEqual(doc.cost.monthlyUsd, 50.24);
+        assert.ok(
+            doc.cost.notes.includes(
+                "The total is the stack at rest: free tiers are not deducted (they are shared by the whole account), and usage is extra: endpoint data processed ($0.01/GB), KMS requests ($0.03 per 10,000), e-mails and dead letters.",
+            ),
+        );
         // As many stand-in zones as eu-west-1 has (aws/regions.ts): config accepts no Region it cannot count.
         assert.deepStrictEqual(doc.standInZones, { count: 3 });
         // The Lambda's archive is rendered as its files' text, not as unresolved promises.
@@ -336,6 +341,12 @@ describe("offline plan (npm run plan)", () => {
             );
             assert.match(stdout, /\nPolicies \(\d+ evaluated\)\n {2}no violations\n/);
             assert.match(stdout, /\n {2}Total +\$\d+\.\d\d\n/);
+            // The usage note that fits the stack: no endpoint, key, topic or queue here.
+            assert.match(
+                stdout,
+                /\n {2}The total is the stack at rest: .*usage is extra: metrics the Metrics Insights alarms analyse beyond those assumed/,
+            );
+            assert.doesNotMatch(stdout, /endpoint data|KMS requests|e-mails|dead letters/);
         });
 
         it("prints the region plan's JSON document, the stack's URNs in the monitoring project", async () => {
