@@ -5,12 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import { ExitCode } from "../../cli/exitCodes";
 import { monitoringProjectName } from "../../config";
-import { readFleet } from "../../driver/fleet";
+import { linkedCell, readFleet } from "../../driver/fleet";
 import { readProjectFile } from "../../harness/engineConfig";
 import { hoursPerMonth } from "../../plan/cost";
 import { main } from "../../plan/plan";
 import { policies } from "../../policy/policies";
-import { writeExampleFleet } from "../support/exampleFleet";
+import { exampleFleetText, writeExampleFleet } from "../support/exampleFleet";
 import { projectRoot } from "../support/program";
 const { transpile, outDir } = require("../../tools/transpile") as { transpile(): void; outDir: string };
 
@@ -390,6 +390,38 @@ describe("offline plan (npm run plan)", () => {
                 advisory.stdout,
                 /\n {2}advisory {3}encrypted-topics-and-queues {2}aws:sns:Topic unencrypted-topic\n/,
             );
+        });
+
+        it("with the monitoring account one of the fleet's, admits only the other accounts, and the rollout links none of its own cells", async () => {
+            const own = path.join(tmp, "own-cells-fleet.yaml");
+            fs.writeFileSync(own, exampleFleetText({ account: "sandbox", region: "eu-west-1" }));
+            const project = readProjectFile(path.join(projectRoot, "Pulumi.yaml"));
+            const { manifest, cells: fleetCells } = readFleet(own, project);
+            const monitoringAccount = manifest.accounts.find(a => a.name === "sandbox")!.id;
+            assert.strictEqual(manifest.monitoring?.accountId, monitoringAccount);
+            assert.ok(
+                fleetCells.some(c => c.account.id === monitoringAccount),
+                "the monitoring account has cells",
+            );
+            const { status, stdout, stderr } = await runPlan(["--monitoring", "--fleet", own, "--json"]);
+            assert.strictEqual(status, ExitCode.success, stderr);
+            const doc = assertPlanDocument(stdout, "fleet-monitoring");
+            const sinkPolicies = doc.resources.filter((r: any) => r.type === "aws:oam/sinkPolicy:SinkPolicy");
+            assert.ok(sinkPolicies.length > 0);
+            const others = manifest.accounts.map(a => a.id).filter(id => id !== monitoringAccount);
+            for (const policy of sinkPolicies) {
+                assert.deepStrictEqual(JSON.parse(policy.inputs.policy).Statement[0].Principal.AWS, others.sort());
+            }
+            // Its own cells are still drawn and alarmed: their metrics are already in the account.
+            assert.strictEqual(
+                doc.resources.filter((r: any) => r.type === "aws:cloudwatch/compositeAlarm:CompositeAlarm").length,
+                fleetCells.length,
+            );
+            for (const cell of fleetCells) {
+                const sinkArn = `arn:aws:oam:${cell.region}:${monitoringAccount}:sink/a1b2c3d4-${cell.region}`;
+                const link = linkedCell(cell, sinkArn, project).stackSettings["ssm-fleet-baseline:monitoringSinkArn"];
+                assert.strictEqual(link, cell.account.id === monitoringAccount ? undefined : sinkArn, cell.stack);
+            }
         });
 
         it("exits 2 naming the monitoring: key when the manifest has none", async () => {
