@@ -1138,6 +1138,8 @@ export function parseOrganizationViewConfig(all: Readonly<Record<string, string>
         problems.push(
             `aws:region: got ${JSON.stringify(homeRegion)}; expected the monitoring account's home Region, such as eu-west-1`,
         );
+    } else if (unsupportedRegionReason(homeRegion)) {
+        problems.push(`aws:region: ${unsupportedRegionReason(homeRegion)}; choose a Region of the aws partition`);
     }
     const monitoringAccountId = all[key("accountId")] ?? "";
     if (!/^\d{12}$/.test(monitoringAccountId)) {

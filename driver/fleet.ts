@@ -260,6 +260,9 @@ function monitoringTarget(
     const region = raw?.region;
     if (typeof region !== "string" || !isKnownRegion(region)) {
         read.problem("monitoring.region", region, "the monitoring account's home Region, such as eu-west-1");
+    } else if (unsupportedRegionReason(region)) {
+        // The cells are all in the aws partition, and links and sinks never cross partitions.
+        read.problems.push(`${read.file}: monitoring.region: ${unsupportedRegionReason(region)}`);
     }
     for (const key of Object.keys(raw ?? {}).filter(k => !["account", "region"].includes(k))) {
         read.problems.push(`${read.file}: monitoring.${key}: unknown key; expected account and region`);

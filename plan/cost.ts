@@ -238,6 +238,8 @@ const types = {
     eventDrivenRunbook: "ssm-fleet-baseline:index:EventDrivenRunbook",
     flowLog: "aws:ec2/flowLog:FlowLog",
     dashboard: "aws:cloudwatch/dashboard:Dashboard",
+    topic: "aws:sns/topic:Topic",
+    queue: "aws:sqs/queue:Queue",
 } as const;
 
 /** CloudWatch cross-account observability's resources (Observability Access Manager). */
@@ -245,8 +247,8 @@ const oamTypes = ["aws:oam/sink:Sink", "aws:oam/sinkPolicy:SinkPolicy", "aws:oam
 
 /** Resources with no charge at rest, by type, with the name of their line. */
 const freeAtRest: Record<string, string> = {
-    "aws:sns/topic:Topic": "SNS topics (e-mail deliveries: first 1,000 a month free, then $2.00 per 100,000)",
-    "aws:sqs/queue:Queue": "SQS queues (dead letters: $0.40 per million requests)",
+    [types.topic]: "SNS topics (e-mail deliveries: first 1,000 a month free, then $2.00 per 100,000)",
+    [types.queue]: "SQS queues (dead letters: $0.40 per million requests)",
     "aws:cloudwatch/eventRule:EventRule": "EventBridge rules (AWS service events and schedules on the default bus)",
     "aws:dynamodb/table:Table": "DynamoDB on-demand tables (no item while every node is healthy)",
     "aws:s3/bucket:Bucket": "S3 buckets (a few KB of command output: $0.023 per GB-month)",
@@ -466,11 +468,29 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], stackR
             `VPC flow log records are usage: $${unitPrices.logIngestion.usd.toFixed(2)} per GB delivered to CloudWatch Logs; a closed VPC's rejected traffic is a trickle, ALL records much more.`,
         );
     }
+    // Only the usage this stack's resources can bring: the organization view has no endpoint, key, topic or queue.
+    const usage = [
+        ...(interfaces.length > 0 ? ["endpoint data processed ($0.01/GB)"] : []),
+        ...(ofType(types.kmsKey).length > 0 ? ["KMS requests ($0.03 per 10,000)"] : []),
+        ...(ofType(types.topic).length > 0 ? ["e-mails"] : []),
+        ...(ofType(types.queue).length > 0 ? ["dead letters"] : []),
+        ...(insightsAlarms.length > 0
+            ? [
+                  `metrics the Metrics Insights alarms analyse beyond those assumed ($${unitPrices.metricsInsightsAlarm.usd.toFixed(2)} each a month)`,
+              ]
+            : []),
+    ];
     notes.unshift(
         `Unit prices are ${pricingRegion} list prices; prices in ${stackRegion && stackRegion !== pricingRegion ? stackRegion : "other regions"} may differ.`,
-        "The total is the stack at rest: free tiers are not deducted (they are shared by the whole account), and usage is extra: endpoint data processed ($0.01/GB), KMS requests ($0.03 per 10,000), e-mails and dead letters.",
+        "The total is the stack at rest: free tiers are not deducted (they are shared by the whole account)" +
+            (usage.length > 0 ? `, and usage is extra: ${listed(usage)}.` : "."),
     );
     return { pricingRegion, monthlyUsd: cents(lines.reduce((sum, line) => sum + line.monthlyUsd, 0)), lines, notes };
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: readonly string[]): string {
+    return items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}` : items.join("");
 }
 
 /** The items that pass the test, and the others. */

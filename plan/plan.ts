@@ -24,7 +24,6 @@ import { policies } from "../policy/policies";
 import { estimateMonthlyCost } from "./cost";
 import { dashboardPreviewHtml, simulatedSample } from "./dashboardPreview";
 import { mandatoryFailure, mandatoryViolations, planDocument, PlanReport, renderText } from "./report";
-import { zoneCountOf } from "../aws/regions";
 import { RecordingMocks, standInZones } from "../harness/standIns";
 import { PlannedResource, programPath, projectRoot, runProgram, stackConfig, stackNames } from "../harness/synthesize";
 
@@ -137,7 +136,7 @@ async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
         policies: policies.map(p => p.name),
         violations,
         cost: estimateMonthlyCost(resources, region),
-        standInZones: { count: standInZones(region ?? "").length, known: zoneCountOf(region ?? "") !== undefined },
+        standInZones: { count: standInZones(region ?? "").length },
     };
     let text: string;
     if (args.json) {

@@ -6,43 +6,17 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { monitoringProjectName } from "../../config";
-import {
-    fleetCells,
-    monitoringProgramDir,
-    monitoringStackName,
-    monitoringStackSettings,
-    parseManifest,
-} from "../../driver/fleet";
-import { engineStackConfig, readProjectFile } from "../../harness/engineConfig";
+import { monitoringProgramDir, monitoringStackName } from "../../driver/fleet";
+import { readProjectFile } from "../../harness/engineConfig";
 import { engineProgram, engineTsNodeOptions } from "../../harness/engineProgram";
 import { RecordingMocks } from "../../harness/standIns";
+import { exampleFleet, exampleMonitoringConfig } from "../support/exampleFleet";
 import { projectRoot, runProgram } from "../support/program";
 
 const monitoringDir = path.join(projectRoot, monitoringProgramDir);
-
-/** The committed fleet.yaml with an organization view, and the fleet-monitoring stack file the rollout writes for it. */
-function rolloutStackFile(): { stackFileText: string; cellCount: number; regions: string[] } {
-    const manifest = parseManifest(
-        `${fs.readFileSync(path.join(projectRoot, "fleet.yaml"), "utf8")}\nmonitoring: {account: "444444444444", region: eu-west-1}\n`,
-    );
-    const cells = fleetCells(manifest, readProjectFile(path.join(projectRoot, "Pulumi.yaml")));
-    // driver/rollout.ts saves these settings with the Automation API's saveStackSettings, as YAML.
-    const stackFileText = yaml.dump({ config: monitoringStackSettings(manifest, cells) });
-    return { stackFileText, cellCount: cells.length, regions: [...new Set(cells.map(c => c.region))] };
-}
-
-/** The config `pulumi up --stack fleet-monitoring` hands the program: namespaced by monitoring/Pulumi.yaml's project. */
-function engineConfig(stackFileText: string): Record<string, string> {
-    return engineStackConfig(
-        monitoringStackName,
-        stackFileText,
-        readProjectFile(path.join(monitoringDir, "Pulumi.yaml")),
-    );
-}
 
 describe("the monitoring program as the engine runs it", function () {
     this.timeout(240_000);
@@ -64,8 +38,9 @@ describe("the monitoring program as the engine runs it", function () {
     });
 
     it("takes the rollout's stack file through the engine's config rules and makes a sink per Region and a composite alarm per cell", async () => {
-        const { stackFileText, cellCount, regions } = rolloutStackFile();
-        const config = engineConfig(stackFileText);
+        const { cells } = exampleFleet();
+        const regions = [...new Set(cells.map(c => c.region))];
+        const config = exampleMonitoringConfig();
         assert.ok(config[`${monitoringProjectName}:cells`], "cells are namespaced by the monitoring project");
         const { outputs, resources } = await runProgram(
             monitoringStackName,
@@ -78,7 +53,7 @@ describe("the monitoring program as the engine runs it", function () {
         assert.deepStrictEqual(Object.keys(sinkArns).sort(), [...regions].sort());
         assert.strictEqual(
             resources.filter(r => r.type === "aws:cloudwatch/compositeAlarm:CompositeAlarm").length,
-            cellCount,
+            cells.length,
         );
         assert.ok(
             resources.every(r => r.urn.includes(`::${monitoringProjectName}::`)),
@@ -97,7 +72,7 @@ describe("the monitoring program as the engine runs it", function () {
             "monitoring/ has no tsconfig.json: ts-node must not walk up to the checkout's",
         );
         assert.strictEqual(options.transpileOnly, undefined, "ts-node's default: it type-checks");
-        const config = engineConfig(rolloutStackFile().stackFileText);
+        const config = exampleMonitoringConfig();
         // A fresh Node.js, as the language host starts one: ts-node registered as run.ts registers it,
         // then the program required under the SDK's mock monitor. A type error throws a TSError.
         const child = `

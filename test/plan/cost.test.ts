@@ -298,6 +298,19 @@ describe("the cost model", () => {
             );
         });
 
+        it("notes only the usage an organization view can bring: no endpoint data, KMS requests, e-mails or dead letters", () => {
+            const estimate = estimateMonthlyCost([
+                insightsAlarm(topics),
+                ...ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm"),
+                ...ofType("aws:cloudwatch/dashboard:Dashboard"),
+                ...ofType("aws:oam/sink:Sink"),
+            ]);
+            assert.strictEqual(
+                estimate.notes[1],
+                "The total is the stack at rest: free tiers are not deducted (they are shared by the whole account), and usage is extra: metrics the Metrics Insights alarms analyse beyond those assumed ($0.10 each a month).",
+            );
+        });
+
         it("names a Metrics Insights alarm whose metrics it cannot count, rather than guessing", () => {
             const query = accountQuery("AVG(CPUUtilization)", "AWS/EC2", ["InstanceId"], account);
             const estimate = estimateMonthlyCost([insightsAlarm(query)]);
@@ -323,5 +336,27 @@ describe("the cost model", () => {
         const estimate = estimateMonthlyCost([], "eu-west-1");
         assert.deepStrictEqual([estimate.pricingRegion, estimate.monthlyUsd, estimate.lines], ["us-east-1", 0, []]);
         assert.match(estimate.notes[0], /us-east-1 list prices; prices in eu-west-1 may differ/);
+        assert.strictEqual(
+            estimate.notes[1],
+            "The total is the stack at rest: free tiers are not deducted (they are shared by the whole account).",
+        );
+    });
+
+    it("notes the usage each of a region stack's resources brings: endpoint data, KMS requests, e-mails, dead letters", () => {
+        const usageNote = (resources: CostedResource[]) => estimateMonthlyCost(resources).notes[1];
+        assert.strictEqual(
+            usageNote([
+                endpoint("Interface", 1),
+                ...ofType("aws:kms/key:Key"),
+                ...ofType("aws:sns/topic:Topic"),
+                ...ofType("aws:sqs/queue:Queue"),
+            ]),
+            "The total is the stack at rest: free tiers are not deducted (they are shared by the whole account), and usage is extra: endpoint data processed ($0.01/GB), KMS requests ($0.03 per 10,000), e-mails and dead letters.",
+        );
+        // A gateway endpoint's data is free; only the key's requests remain.
+        assert.match(
+            usageNote([endpoint("Gateway", 0), ...ofType("aws:kms/key:Key")]),
+            /usage is extra: KMS requests \(\$0\.03 per 10,000\)\.$/,
+        );
     });
 });

@@ -5,11 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import { ExitCode } from "../../cli/exitCodes";
 import { monitoringProjectName } from "../../config";
-import { readFleet } from "../../driver/fleet";
+import { linkedCell, readFleet } from "../../driver/fleet";
 import { readProjectFile } from "../../harness/engineConfig";
 import { hoursPerMonth } from "../../plan/cost";
 import { main } from "../../plan/plan";
-import { writeExampleFleet } from "../support/exampleFleet";
+import { policies } from "../../policy/policies";
+import { exampleFleetText, writeExampleFleet } from "../support/exampleFleet";
 import { projectRoot } from "../support/program";
 const { transpile, outDir } = require("../../tools/transpile") as { transpile(): void; outDir: string };
 
@@ -114,6 +115,13 @@ describe("offline plan (npm run plan)", () => {
             [4 * 1 * hoursPerMonth, 0.01, 29.2],
         );
         assert.strictEqual(doc.cost.monthlyUsd, 50.24);
+        assert.ok(
+            doc.cost.notes.includes(
+                "The total is the stack at rest: free tiers are not deducted (they are shared by the whole account), and usage is extra: endpoint data processed ($0.01/GB), KMS requests ($0.03 per 10,000), e-mails and dead letters.",
+            ),
+        );
+        // As many stand-in zones as eu-west-1 has (aws/regions.ts): config accepts no Region it cannot count.
+        assert.deepStrictEqual(doc.standInZones, { count: 3 });
         // The Lambda's archive is rendered as its files' text, not as unresolved promises.
         const handler = doc.resources.find((r: any) => r.type === "aws:lambda/function:Function");
         assert.match(handler.inputs.code.assets["__index.js"].text, /exports\.handler/);
@@ -333,6 +341,12 @@ describe("offline plan (npm run plan)", () => {
             );
             assert.match(stdout, /\nPolicies \(\d+ evaluated\)\n {2}no violations\n/);
             assert.match(stdout, /\n {2}Total +\$\d+\.\d\d\n/);
+            // The usage note that fits the stack: no endpoint, key, topic or queue here.
+            assert.match(
+                stdout,
+                /\n {2}The total is the stack at rest: .*usage is extra: metrics the Metrics Insights alarms analyse beyond those assumed/,
+            );
+            assert.doesNotMatch(stdout, /endpoint data|KMS requests|e-mails|dead letters/);
         });
 
         it("prints the region plan's JSON document, the stack's URNs in the monitoring project", async () => {
@@ -345,6 +359,69 @@ describe("offline plan (npm run plan)", () => {
                 doc.cost.lines.find((l: any) => l.item.startsWith("CloudWatch dashboards")).monthlyUsd,
                 3,
             );
+        });
+
+        it("evaluates the policy pack as the region plan does: a mandatory violation exits 4 naming it; --policy-config applies", async () => {
+            const failing = await runPlan(["--monitoring", "--fleet", fleet, "--program", violatingProgram]);
+            assert.strictEqual(failing.status, ExitCode.policyViolation, failing.stderr);
+            assert.match(
+                failing.stdout,
+                new RegExp(
+                    `\\nPolicies \\(${policies.length} evaluated\\)\\n {2}mandatory {2}encrypted-topics-and-queues {2}aws:sns:Topic unencrypted-topic\\n`,
+                ),
+            );
+            assert.match(
+                failing.stderr,
+                /plan failed: 1 mandatory policy violation\n {2}- encrypted-topics-and-queues: aws:sns:Topic unencrypted-topic: /,
+            );
+            const config = path.join(tmp, "monitoring-advisory.json");
+            fs.writeFileSync(config, JSON.stringify({ "encrypted-topics-and-queues": "advisory" }));
+            const advisory = await runPlan([
+                "--monitoring",
+                "--fleet",
+                fleet,
+                "--program",
+                violatingProgram,
+                "--policy-config",
+                config,
+            ]);
+            assert.strictEqual(advisory.status, ExitCode.success, advisory.stderr);
+            assert.match(
+                advisory.stdout,
+                /\n {2}advisory {3}encrypted-topics-and-queues {2}aws:sns:Topic unencrypted-topic\n/,
+            );
+        });
+
+        it("with the monitoring account one of the fleet's, admits only the other accounts, and the rollout links none of its own cells", async () => {
+            const own = path.join(tmp, "own-cells-fleet.yaml");
+            fs.writeFileSync(own, exampleFleetText({ account: "sandbox", region: "eu-west-1" }));
+            const project = readProjectFile(path.join(projectRoot, "Pulumi.yaml"));
+            const { manifest, cells: fleetCells } = readFleet(own, project);
+            const monitoringAccount = manifest.accounts.find(a => a.name === "sandbox")!.id;
+            assert.strictEqual(manifest.monitoring?.accountId, monitoringAccount);
+            assert.ok(
+                fleetCells.some(c => c.account.id === monitoringAccount),
+                "the monitoring account has cells",
+            );
+            const { status, stdout, stderr } = await runPlan(["--monitoring", "--fleet", own, "--json"]);
+            assert.strictEqual(status, ExitCode.success, stderr);
+            const doc = assertPlanDocument(stdout, "fleet-monitoring");
+            const sinkPolicies = doc.resources.filter((r: any) => r.type === "aws:oam/sinkPolicy:SinkPolicy");
+            assert.ok(sinkPolicies.length > 0);
+            const others = manifest.accounts.map(a => a.id).filter(id => id !== monitoringAccount);
+            for (const policy of sinkPolicies) {
+                assert.deepStrictEqual(JSON.parse(policy.inputs.policy).Statement[0].Principal.AWS, others.sort());
+            }
+            // Its own cells are still drawn and alarmed: their metrics are already in the account.
+            assert.strictEqual(
+                doc.resources.filter((r: any) => r.type === "aws:cloudwatch/compositeAlarm:CompositeAlarm").length,
+                fleetCells.length,
+            );
+            for (const cell of fleetCells) {
+                const sinkArn = `arn:aws:oam:${cell.region}:${monitoringAccount}:sink/a1b2c3d4-${cell.region}`;
+                const link = linkedCell(cell, sinkArn, project).stackSettings["ssm-fleet-baseline:monitoringSinkArn"];
+                assert.strictEqual(link, cell.account.id === monitoringAccount ? undefined : sinkArn, cell.stack);
+            }
         });
 
         it("exits 2 naming the monitoring: key when the manifest has none", async () => {
@@ -365,6 +442,14 @@ describe("offline plan (npm run plan)", () => {
             const invalid = await runPlan(["--monitoring", "--fleet", bad]);
             assert.strictEqual(invalid.status, ExitCode.configurationError);
             assert.match(invalid.stderr, /bad-monitoring\.yaml: monitoring\.region: got "eu-west-9"/);
+            // The cells are all in the aws partition; a monitoring account outside it could link none of them.
+            fs.writeFileSync(bad, fs.readFileSync(fleet, "utf8").replace("region: eu-west-1}", "region: cn-north-1}"));
+            const otherPartition = await runPlan(["--monitoring", "--fleet", bad]);
+            assert.strictEqual(otherPartition.status, ExitCode.configurationError);
+            assert.match(
+                otherPartition.stderr,
+                /bad-monitoring\.yaml: monitoring\.region: cn-north-1 is in the aws-cn \(China\) partition, which this program does not support/,
+            );
             for (const [args, message] of [
                 [
                     ["--monitoring", "--stack", "dev"],

@@ -17,7 +17,15 @@ import {
 } from "../../policy/policies";
 import { healthEventSource } from "../../aws/events";
 import { matchesPattern } from "../support/eventPattern";
-import { EngineResource, Mode, modes, synthesize, synthesizeStack } from "../support/engineView";
+import { monitoringStackName } from "../../driver/fleet";
+import {
+    EngineResource,
+    Mode,
+    modes,
+    synthesize,
+    synthesizeMonitoringStack,
+    synthesizeStack,
+} from "../support/engineView";
 import { PolicyAnalyzer, startAnalyzers } from "../support/policyAnalyzer";
 
 /** A diagnostic a case expects: its policy, its level, the resource it is filed under and its message. */
@@ -1206,6 +1214,19 @@ describe("policies through the pack's analyzer", function () {
                 });
             }
         }
+        // The rollout runs fleet-monitoring with the same pack (driver/rollout.ts, policyPacks).
+        for (const mode of modes) {
+            it(`${mode}: has no violation and no "can't run" in ${monitoringStackName}, the example manifest's organization view`, async () => {
+                const { resources, found } = await run(monitoringStackName, mode, () =>
+                    synthesizeMonitoringStack(mode),
+                );
+                assert.ok(
+                    resources.some(r => r.type === "aws:oam/sinkPolicy:SinkPolicy"),
+                    "the organization view ran",
+                );
+                assert.deepStrictEqual(found, []);
+            });
+        }
     });
 
     describe("policy/evaluate.ts, which the offline plan runs, reports what the analyzer reports", () => {
@@ -1220,6 +1241,7 @@ describe("policies through the pack's analyzer", function () {
                 key: `stack ${stack}`,
                 program: (mode: Mode) => synthesizeStack(stack, mode),
             })),
+            { key: monitoringStackName, program: synthesizeMonitoringStack },
         ];
         for (const { key, program } of all) {
             for (const mode of modes) {

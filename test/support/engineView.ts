@@ -3,9 +3,14 @@
 // registration sent (inputs serialized by the SDK, so a value that depends on an output the preview
 // does not know is the unknown sentinel) and, as outputs, those inputs plus what the provider
 // computes at create time: known in an update, the unknown sentinel in a preview.
+import * as path from "path";
 import { AnalyzedResource } from "../../policy/evaluate";
 import { RecordingMocks } from "../../harness/standIns";
-import { committedStack, underMocks } from "./program";
+import { monitoringProgramDir, monitoringStackName } from "../../driver/fleet";
+import { readProjectFile } from "../../harness/engineConfig";
+import { engineProgram } from "../../harness/engineProgram";
+import { exampleMonitoringConfig } from "./exampleFleet";
+import { committedStack, projectRoot, runProgram, underMocks } from "./program";
 
 export type Mode = "preview" | "update";
 export const modes: readonly Mode[] = ["preview", "update"];
@@ -34,6 +39,23 @@ export async function synthesize(build: () => unknown, mode: Mode): Promise<Engi
 /** Runs index.ts with a stack's config (Pulumi.<stack>.yaml), as `pulumi up` or a first `pulumi preview` would. */
 export async function synthesizeStack(stack: string, mode: Mode): Promise<EngineResource[]> {
     const { mocks } = await committedStack(stack, mode);
+    return engineResources(mocks);
+}
+
+/**
+ * Runs the monitoring program (monitoring/, as the engine picks its entry point) with the config
+ * the rollout derives for fleet-monitoring from the example manifest.
+ */
+export async function synthesizeMonitoringStack(mode: Mode): Promise<EngineResource[]> {
+    const config = exampleMonitoringConfig();
+    const dir = path.join(projectRoot, monitoringProgramDir);
+    const { mocks } = await runProgram(
+        monitoringStackName,
+        config,
+        new RecordingMocks(config["aws:region"], mode === "preview"),
+        engineProgram(dir).entry,
+        readProjectFile(path.join(dir, "Pulumi.yaml")).name,
+    );
     return engineResources(mocks);
 }
 

@@ -3,7 +3,6 @@
 // drawn in the rollout matrix's order on CloudWatch's documented grid.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
 import * as assert from "assert";
-import * as fs from "fs";
 import * as path from "path";
 import { healthMetrics } from "../../../components/healthWatch/managedNodeHealthWatch";
 import { MonitoringLink } from "../../../components/organizationView/monitoringLink";
@@ -11,27 +10,16 @@ import { sharedResourceTypes } from "../../../components/organizationView/observ
 import { OrganizationView } from "../../../components/organizationView/organizationView";
 import { cellKey, OrgWidget } from "../../../components/organizationView/organizationViewBody";
 import { ConfigError, parseOrganizationViewConfig, parseStackConfig } from "../../../config";
-import { fleetCells, monitoringStackSettings, parseManifest } from "../../../driver/fleet";
 import { engineStackConfig, readProjectFile } from "../../../harness/engineConfig";
 import { underMocks } from "../../../harness/synthesize";
 import { assertGrid } from "../../support/dashboardGrid";
+import { exampleFleet, exampleMonitoringConfig } from "../../support/exampleFleet";
 import { projectRoot } from "../../support/program";
 
-const monitoringAccountId = "444444444444";
-
-/** The committed fleet.yaml with a dedicated monitoring account, as the rollout reads it. */
+/** The example manifest (a dedicated monitoring account), as the rollout reads it and the engine hands it over. */
 function committedFleet() {
-    const manifest = parseManifest(
-        `${fs.readFileSync(path.join(projectRoot, "fleet.yaml"), "utf8")}\nmonitoring: {account: "${monitoringAccountId}", region: eu-west-1}\n`,
-    );
-    const cells = fleetCells(manifest, readProjectFile(path.join(projectRoot, "Pulumi.yaml")));
-    const settings = monitoringStackSettings(manifest, cells);
-    const config = parseOrganizationViewConfig(
-        Object.fromEntries(
-            Object.entries(settings).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-        ),
-    );
-    return { manifest, cells, config };
+    const { manifest, cells } = exampleFleet();
+    return { manifest, cells, config: parseOrganizationViewConfig(exampleMonitoringConfig()) };
 }
 
 describe("the organization view", function () {
@@ -124,6 +112,21 @@ describe("the organization view", function () {
                 [3600, 1, "GreaterThanThreshold", 0],
             );
             assert.strictEqual(inputs.treatMissingData, "notBreaching");
+        }
+    });
+
+    it("refuses a home Region the program does not support, naming aws:region", () => {
+        for (const [region, expected] of [
+            ["eu-west-9", /aws:region: got "eu-west-9"; expected the monitoring account's home Region/],
+            [
+                "cn-north-1",
+                /aws:region: cn-north-1 is in the aws-cn \(China\) partition.*choose a Region of the aws partition/,
+            ],
+        ] as const) {
+            assert.throws(
+                () => parseOrganizationViewConfig({ ...exampleMonitoringConfig(), "aws:region": region }),
+                (e: unknown) => e instanceof ConfigError && expected.test(e.message),
+            );
         }
     });
 
