@@ -73,8 +73,20 @@ describe("the organization view", function () {
             const watched = [...composite.inputs.alarmRule.matchAll(/ALARM\("([^"]+)"\)/g)].map(m => m[1]);
             const own = alarms.filter(a => watched.includes(a.outputs.arn));
             assert.strictEqual(own.length, watched.length, "every alarm of the rule is one of the stack's");
-            // Unmanaged nodes, SNS and EventBridge failures; with the tamper watch, its heartbeat and its changes.
-            assert.strictEqual(own.length, cell.tamperWatch ? 5 : 3);
+            // Unmanaged nodes, SNS failures, EventBridge failures on the default bus and on custom buses;
+            // with the tamper watch, its heartbeat and its changes.
+            assert.strictEqual(own.length, cell.tamperWatch ? 6 : 4);
+            // EventBridge publishes a custom bus's rule metrics with EventBusName and RuleName, the
+            // default bus's with RuleName alone (eb-monitoring.html): both schemas are watched.
+            const queries = own.map(a => a.inputs.metricQueries[0].expression);
+            for (const schema of ['SCHEMA("AWS/Events", RuleName)', 'SCHEMA("AWS/Events", EventBusName, RuleName)']) {
+                assert.ok(
+                    queries.includes(
+                        `SELECT SUM(FailedInvocations) FROM ${schema} WHERE AWS.AccountId = '${cell.accountId}'`,
+                    ),
+                    schema,
+                );
+            }
             for (const alarm of own) {
                 assert.strictEqual(alarm.inputs.region, cell.region, "composite alarms watch alarms of their Region");
                 assert.match(
