@@ -481,3 +481,22 @@ export const tamperWatchedCalls = {
 
 /** The Region where IAM's CloudTrail events reach EventBridge. */
 export const iamEventsRegion = "us-east-1";
+
+/**
+ * Of the tamper watch's calls, those that take nodes out of management across the Region: DHMC's
+ * setting reset or changed and DHMC deregistered, the SSM endpoints deleted or changed, egress
+ * revoked from a security group, VPC DNS turned off, the IMDS defaults changed. The health watch
+ * records each successful one as a region-wide cause of the nodes lost after it.
+ */
+export const nodeUnmanagingCalls = {
+    ssm: ["UpdateServiceSetting", "ResetServiceSetting", "DeregisterDefaultHostManagementConfiguration"],
+    ec2: [
+        "DeleteVpcEndpoints",
+        "ModifyVpcEndpoint",
+        "RevokeSecurityGroupEgress",
+        "ModifyVpcAttribute",
+        "ModifyInstanceMetadataDefaults",
+    ],
+} as const satisfies {
+    readonly [S in keyof typeof tamperWatchedCalls]?: readonly (typeof tamperWatchedCalls)[S][number][];
+};

@@ -9,7 +9,7 @@ import * as path from "path";
 import { partitionOf } from "../aws/partition";
 import { isKnownRegion, unsupportedRegionReason } from "../aws/regions";
 import { ConfigError, monitoringProjectName, parseStackConfig, projectName } from "../config";
-import type { FleetCell } from "../components/organizationView/organizationViewBody";
+import { FleetCell, organizationViewLimits } from "../components/organizationView/organizationViewBody";
 import { engineStackConfig, ProjectFile } from "../harness/engineConfig";
 
 export const manifestFile = "fleet.yaml";
@@ -225,6 +225,11 @@ export function parseManifest(text: string, file = manifestFile): FleetManifest 
     }
     const config = read.overrides("config", raw.config);
     const monitoring = raw.monitoring === undefined ? undefined : monitoringTarget(read, raw.monitoring, accounts);
+    if (monitoring) {
+        // The organization view draws every cell on one dashboard: refuse what it cannot draw before anything runs.
+        const cells = accounts.flatMap(a => a.regions.map(region => ({ accountId: a.id, region })));
+        read.problems.push(...organizationViewLimits(cells).map(problem => `${file}: monitoring: ${problem}`));
+    }
     if (read.problems.length > 0) {
         throw new ConfigError(read.problems);
     }

@@ -70,11 +70,19 @@ export const assumed = {
     // Add the six patch severities and the dimensionless time to managed (healthMetrics.ts): 15.
     emfMetricsPerHealthWatch: 15,
     // A Metrics Insights alarm is billed per metric its query analyses. SCHEMA("ns") with no
-    // dimension key matches the namespace's dimensionless metrics, here one; a dimension key adds
-    // one metric per value in the source account and Region: the organization view's queries on
-    // AWS/SNS (TopicName) and AWS/Events (RuleName) see a cell's baseline topics (notifications and
-    // the watch's) and its rules (the default config's nine), assuming the account has no others.
-    metricsAnalysedPerDimension: { "AWS/SNS": 2, "AWS/Events": 9 } as Readonly<Record<string, number>>,
+    // dimension key matches the namespace's dimensionless metrics, here one; with dimension keys, one
+    // metric per combination of their values in the source account and Region: the organization
+    // view's queries on AWS/SNS (TopicName) see a cell's baseline topics (notifications and the
+    // watch's); on AWS/Events, RuleName alone names a default-bus rule and EventBusName with
+    // RuleName a custom bus's: a cell with healthWatchDiagnose on has ten default-bus rules (the
+    // default config's nine and the diagnoses' completion route) and the health bus's diagnosis
+    // rule. Assuming the account has no others. Keyed by the SCHEMA's arguments.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+    metricsAnalysedPerSchema: {
+        "AWS/SNS, TopicName": 2,
+        "AWS/Events, RuleName": 10,
+        "AWS/Events, EventBusName, RuleName": 1,
+    } as Readonly<Record<string, number>>,
 } as const;
 
 /** Systems Manager's price page, which could not be read from this machine (2026-12-01): its figures below are unconfirmed. */
@@ -275,7 +283,7 @@ function insightsQuery(alarm: CostedResource): string | undefined {
 }
 
 /**
- * How many metrics a Metrics Insights query analyses (see assumed.metricsAnalysedPerDimension), or
+ * How many metrics a Metrics Insights query analyses (see assumed.metricsAnalysedPerSchema), or
  * undefined for a query the estimate has no assumption for.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
  */
@@ -285,7 +293,11 @@ export function metricsAnalysed(query: string): number | undefined {
         return undefined;
     }
     const [, namespace, keys] = schema;
-    return keys.trim() === "" ? 1 : assumed.metricsAnalysedPerDimension[namespace];
+    const dimensions = keys
+        .split(",")
+        .map(key => key.trim())
+        .filter(Boolean);
+    return dimensions.length === 0 ? 1 : assumed.metricsAnalysedPerSchema[[namespace, ...dimensions].join(", ")];
 }
 
 /** Invocations a month of each function that a schedule starts, by the function's ARN. */

@@ -157,13 +157,14 @@ export class ManagedNodeHealthWatch extends pulumi.ComponentResource {
             },
             this,
         );
-        // The causes the dashboard's transitions show (nodeCauses.ts): the sweep's Lambda records them.
+        // The causes the dashboard's transitions show (nodeCauses.ts): the sweep's Lambda records them,
+        // one PutItem each, through Lambda's async queue behind the sweep (reserved concurrency 1).
         const causes = ruleInvokesFunction(
             `${name}-causes`,
             {
                 rule: {
                     description:
-                        "Sends node causes (EC2 state changes, failed agent updates, diagnoses) to the health sweep",
+                        "Sends node causes (EC2 state changes, failed agent updates, diagnoses, region-wide writes that unmanage nodes) to the health sweep",
                     eventPattern: JSON.stringify(causeEventPattern()),
                 },
                 functionName: sweep.functionName,

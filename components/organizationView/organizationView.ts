@@ -130,10 +130,21 @@ export class OrganizationView extends pulumi.ComponentResource {
                 1,
                 "above-zero",
             ),
+            // EventBridge publishes a default-bus rule's metrics with RuleName alone, and a custom bus's
+            // (the health bus's diagnosis rule) with EventBusName and RuleName: one query per schema.
+            // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
             query(
                 "events-failed",
-                "EventBridge could not deliver to a target",
+                "EventBridge could not deliver to a target of a default-bus rule",
                 accountQuery("SUM(FailedInvocations)", "AWS/Events", ["RuleName"], cell.accountId),
+                300,
+                1,
+                "above-zero",
+            ),
+            query(
+                "bus-events-failed",
+                "EventBridge could not deliver to a target of a custom-bus rule (the health bus)",
+                accountQuery("SUM(FailedInvocations)", "AWS/Events", ["EventBusName", "RuleName"], cell.accountId),
                 300,
                 1,
                 "above-zero",

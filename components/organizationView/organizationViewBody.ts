@@ -2,13 +2,42 @@
 // one band of rows per account and one column per Region, each cell its composite alarm over its
 // headline counts. Pure, so tests check it against CloudWatch's documented structure.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
+// (its grid is 24 columns wide, and a body holds 0 to 500 widgets)
 import { HealthMetrics } from "../parts/healthWatchView";
 import { matrixAxes } from "../parts/fleetMatrix";
 
 /** The dashboard grid is 24 columns wide. */
 export const gridColumns = 24;
+/** A dashboard body holds at most 500 widgets (Dashboard Body Structure, "Overall Structure"). */
+export const maxDashboardWidgets = 500;
+/** Each cell's tile: its composite alarm's state, and its node counts. */
+const widgetsPerCell = 2;
 const alarmHeight = 2;
 const countsHeight = 4;
+
+/**
+ * Why the organization view cannot draw these cells on one dashboard, naming the manifest's size
+ * and what to do; empty when it can. One column per Region, at least one grid column wide; two
+ * widgets per cell. The manifest reader checks it (driver/fleet.ts), so it stops before any cell runs.
+ */
+export function organizationViewLimits(
+    cells: readonly { readonly accountId: string; readonly region: string }[],
+): string[] {
+    const { regions } = matrixAxes(cells.map(c => ({ account: c.accountId, region: c.region })));
+    const problems: string[] = [];
+    if (regions.length > gridColumns) {
+        problems.push(
+            `the organization view draws one column per Region on CloudWatch's ${gridColumns}-column grid; the manifest has ${regions.length} Regions: split it into manifests of at most ${gridColumns} Regions, each with its own monitoring:`,
+        );
+    }
+    const widgets = cells.length * widgetsPerCell;
+    if (widgets > maxDashboardWidgets) {
+        problems.push(
+            `the organization view draws ${widgetsPerCell} widgets per cell and a CloudWatch dashboard holds at most ${maxDashboardWidgets}; the manifest has ${cells.length} cells (${widgets} widgets): split it into manifests of at most ${maxDashboardWidgets / widgetsPerCell} cells (accounts × Regions), each with its own monitoring:`,
+        );
+    }
+    return problems;
+}
 
 /** One account × Region of the manifest, in the rollout's order. */
 export interface FleetCell {
@@ -44,11 +73,12 @@ export interface OrgWidget {
  * observability), the widget's region the Region.
  */
 export function organizationViewBody(inputs: OrganizationViewInputs) {
+    const limits = organizationViewLimits(inputs.cells);
+    if (limits.length > 0) {
+        throw new Error(limits.join("; "));
+    }
     const { accounts, regions } = matrixAxes(inputs.cells.map(c => ({ account: c.accountId, region: c.region })));
     const width = Math.floor(gridColumns / regions.length);
-    if (width < 1) {
-        throw new Error(`the organization view draws at most ${gridColumns} Regions side by side`);
-    }
     const m = inputs.metrics;
     const widgets: OrgWidget[] = inputs.cells.flatMap(cell => {
         const x = regions.indexOf(cell.region) * width;

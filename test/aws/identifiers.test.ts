@@ -260,6 +260,20 @@ const pinned: [keyof typeof identifiers, unknown, string][] = [
         "each service's API reference (the links in aws/identifiers.ts); tested against the CloudTrail records in test/fixtures/tamper",
     ],
     [
+        "nodeUnmanagingCalls",
+        {
+            ssm: ["UpdateServiceSetting", "ResetServiceSetting", "DeregisterDefaultHostManagementConfiguration"],
+            ec2: [
+                "DeleteVpcEndpoints",
+                "ModifyVpcEndpoint",
+                "RevokeSecurityGroupEgress",
+                "ModifyVpcAttribute",
+                "ModifyInstanceMetadataDefaults",
+            ],
+        },
+        "a subset of tamperWatchedCalls (the type checks it); the SSM and EC2 API references linked there",
+    ],
+    [
         "iamEventsRegion",
         "us-east-1",
         "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html (IAM's events in us-east-1)",

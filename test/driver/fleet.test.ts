@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { partitionOf } from "../../aws/partition";
-import { knownRegions } from "../../aws/regions";
+import { knownRegions, unsupportedRegionReason } from "../../aws/regions";
 import { ConfigError } from "../../config";
 import { nodeSessionLogPolicy } from "../../components/parts/nodeRoles";
 import { projectName } from "../../config";
@@ -31,7 +31,50 @@ function problems(text: string): string[] {
     assert.fail("expected a ConfigError");
 }
 
+/** A manifest of `accounts` accounts, each in `regions`, with an organization view in the first. */
+function monitoredManifest(accounts: number, regions: readonly string[], monitoring = true): string {
+    const list = Array.from(
+        { length: accounts },
+        (_, i) => `{id: "${String(100000000000 + i)}", name: a${i}, ring: dev}`,
+    );
+    return [
+        "rings: [dev]",
+        `regions: [${regions.join(", ")}]`,
+        "access: {roleName: deployer}",
+        `accounts: [${list.join(", ")}]`,
+        ...(monitoring ? ["monitoring: {account: a0, region: eu-west-1}"] : []),
+    ].join("\n");
+}
+
 describe("fleet manifest", () => {
+    it("refuses, before anything runs, a manifest the organization view cannot draw on one dashboard", () => {
+        const supported = [...knownRegions].filter(r => !unsupportedRegionReason(r));
+        const regions = ["eu-west-1", ...supported.filter(r => r !== "eu-west-1")];
+        const refusal = (text: string) => {
+            try {
+                parseManifest(text);
+            } catch (error) {
+                assert.ok(error instanceof ConfigError, String(error));
+                return error.problems.join("\n");
+            }
+            return "";
+        };
+        // One column per Region on the 24-column grid.
+        assert.strictEqual(refusal(monitoredManifest(1, regions.slice(0, 24))), "");
+        assert.match(
+            refusal(monitoredManifest(1, regions.slice(0, 25))),
+            /^fleet.yaml: monitoring: the organization view draws one column per Region on CloudWatch's 24-column grid; the manifest has 25 Regions: split it into manifests of at most 24 Regions, each with its own monitoring:$/,
+        );
+        // Two widgets per cell, and at most 500 widgets on a dashboard (Dashboard Body Structure).
+        assert.strictEqual(refusal(monitoredManifest(125, regions.slice(0, 2))), "");
+        assert.match(
+            refusal(monitoredManifest(126, regions.slice(0, 2))),
+            /^fleet.yaml: monitoring: the organization view draws 2 widgets per cell and a CloudWatch dashboard holds at most 500; the manifest has 252 cells \(504 widgets\): split it into manifests of at most 250 cells \(accounts × Regions\), each with its own monitoring:$/,
+        );
+        // Without an organization view, nothing draws the fleet on one dashboard.
+        assert.strictEqual(refusal(monitoredManifest(126, regions.slice(0, 25), false)), "");
+    });
+
     it("the committed fleet.yaml derives one cell per account × Region, each account's home Region first", () => {
         const { manifest, cells } = readFleet(path.join(projectRoot, "fleet.yaml"), project);
         assert.deepStrictEqual(manifest.rings, ["dev", "prod"]);

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { accountQuery } from "../../components/organizationView/organizationView";
 import { assumed, CostedResource, estimateMonthlyCost, metricsAnalysed } from "../../plan/cost";
-import { committedStack } from "../support/program";
+import { runProgram, stackConfig } from "../support/program";
 
 describe("the cost model", () => {
     const endpoint = (type: "Interface" | "Gateway", subnets: number): CostedResource => ({
@@ -230,13 +230,17 @@ describe("the cost model", () => {
         const dimensionless = accountQuery("MAX(NodesUnmanaged)", "SsmFleetBaseline/HealthWatch", [], account);
         const topics = accountQuery("SUM(NumberOfNotificationsFailed)", "AWS/SNS", ["TopicName"], account);
         const rules = accountQuery("SUM(FailedInvocations)", "AWS/Events", ["RuleName"], account);
+        const busRules = accountQuery("SUM(FailedInvocations)", "AWS/Events", ["EventBusName", "RuleName"], account);
 
-        it("counts the metrics a Metrics Insights query analyses: one dimensionless, or the assumed ones per dimension", () => {
-            assert.deepStrictEqual([dimensionless, topics, rules].map(metricsAnalysed), [
+        it("counts the metrics a Metrics Insights query analyses: one dimensionless, or the assumed ones per schema", () => {
+            assert.deepStrictEqual([dimensionless, topics, rules, busRules].map(metricsAnalysed), [
                 1,
-                assumed.metricsAnalysedPerDimension["AWS/SNS"],
-                assumed.metricsAnalysedPerDimension["AWS/Events"],
+                assumed.metricsAnalysedPerSchema["AWS/SNS, TopicName"],
+                assumed.metricsAnalysedPerSchema["AWS/Events, RuleName"],
+                assumed.metricsAnalysedPerSchema["AWS/Events, EventBusName, RuleName"],
             ]);
+            // Default-bus and custom-bus rules are different metrics (eb-monitoring.html), counted apart.
+            assert.notStrictEqual(metricsAnalysed(rules), metricsAnalysed(busRules));
             assert.strictEqual(
                 metricsAnalysed(accountQuery("AVG(CPUUtilization)", "AWS/EC2", ["InstanceId"], account)),
                 undefined,
@@ -250,6 +254,7 @@ describe("the cost model", () => {
                 insightsAlarm(dimensionless),
                 insightsAlarm(topics),
                 insightsAlarm(rules),
+                insightsAlarm(busRules),
                 ...ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm", 2),
                 ...ofType("aws:cloudwatch/dashboard:Dashboard"),
                 ...ofType("aws:oam/sink:Sink", 2),
@@ -260,20 +265,20 @@ describe("the cost model", () => {
                 estimate.lines.map(l => [l.item, l.quantity, l.unit, l.unitUsd, l.monthlyUsd]),
                 [
                     ["CloudWatch alarms (2)", 2, "alarm-month", 0.1, 0.2],
-                    // 1 + 2 topics + 9 rules
+                    // 1 + 2 topics + 10 default-bus rules + the health bus's rule
                     [
-                        "CloudWatch Metrics Insights alarms (3, analysing 12 metrics assumed)",
-                        12,
+                        "CloudWatch Metrics Insights alarms (4, analysing 14 metrics assumed)",
+                        14,
                         "metric analysed-month",
                         0.1,
-                        1.2,
+                        1.4,
                     ],
                     ["CloudWatch composite alarms (2)", 2, "alarm-month", 0.5, 1],
                     ["CloudWatch dashboards (1)", 1, "dashboard-month", 3, 3],
                     ["CloudWatch cross-account observability (OAM sinks, sink policies, links)", 5, "resource", 0, 0],
                 ],
             );
-            assert.strictEqual(estimate.monthlyUsd, 5.4);
+            assert.strictEqual(estimate.monthlyUsd, 5.6);
         });
 
         it("cites each price's source and says which are unconfirmed", () => {
@@ -322,12 +327,21 @@ describe("the cost model", () => {
             );
         });
 
-        it("assumes as many topics and rules per cell as a region stack makes", async function () {
-            this.timeout(120_000);
-            const { resources } = await committedStack("dev");
-            assert.deepStrictEqual(assumed.metricsAnalysedPerDimension, {
-                "AWS/SNS": resources.filter(r => r.type === "aws:sns/topic:Topic").length,
-                "AWS/Events": resources.filter(r => r.type === "aws:cloudwatch/eventRule:EventRule").length,
+        it("assumes as many topics and rules per cell as a region stack makes, the health bus's with diagnoses on", async function () {
+            this.timeout(240_000);
+            const rulesOn = (resources: CostedResource[], customBus: boolean) =>
+                resources.filter(
+                    r =>
+                        r.type === "aws:cloudwatch/eventRule:EventRule" && Boolean(r.inputs.eventBusName) === customBus,
+                ).length;
+            const { resources } = await runProgram("dev", {
+                ...stackConfig("dev"),
+                "ssm-fleet-baseline:healthWatchDiagnose": "true",
+            });
+            assert.deepStrictEqual(assumed.metricsAnalysedPerSchema, {
+                "AWS/SNS, TopicName": resources.filter(r => r.type === "aws:sns/topic:Topic").length,
+                "AWS/Events, RuleName": rulesOn(resources, false),
+                "AWS/Events, EventBusName, RuleName": rulesOn(resources, true),
             });
         });
     });

@@ -361,6 +361,31 @@ describe("offline plan (npm run plan)", () => {
             );
         });
 
+        it("exits 2 on a manifest too large for the organization view's one dashboard, before building anything", async () => {
+            const big = path.join(tmp, "too-many-cells.yaml");
+            const accounts = Array.from(
+                { length: 251 },
+                (_, i) => `{id: "${String(100000000000 + i)}", name: a${i}, ring: dev}`,
+            );
+            fs.writeFileSync(
+                big,
+                [
+                    "rings: [dev]",
+                    "regions: [eu-west-1]",
+                    "access: {roleName: deployer}",
+                    `accounts: [${accounts.join(", ")}]`,
+                    "monitoring: {account: a0, region: eu-west-1}",
+                ].join("\n"),
+            );
+            const { status, stdout, stderr } = await runPlan(["--monitoring", "--fleet", big]);
+            assert.strictEqual(status, ExitCode.configurationError, stderr);
+            assert.strictEqual(stdout, "");
+            assert.match(
+                stderr,
+                /too-many-cells.yaml: monitoring: .*the manifest has 251 cells \(502 widgets\): split it into manifests of at most 250 cells/,
+            );
+        });
+
         it("evaluates the policy pack as the region plan does: a mandatory violation exits 4 naming it; --policy-config applies", async () => {
             const failing = await runPlan(["--monitoring", "--fleet", fleet, "--program", violatingProgram]);
             assert.strictEqual(failing.status, ExitCode.policyViolation, failing.stderr);

@@ -31,6 +31,8 @@ function matchesLeaf(alternatives: unknown[], value: unknown, present: boolean):
                     return operand === present;
                 case "prefix":
                     return present && values.some(v => typeof v === "string" && v.startsWith(operand as string));
+                case "suffix":
+                    return present && values.some(v => typeof v === "string" && v.endsWith(operand as string));
                 case "equals-ignore-case":
                     return (
                         present &&

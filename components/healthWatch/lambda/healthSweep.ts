@@ -13,7 +13,16 @@ import { healthEventDetailType, healthEventSource } from "../../../aws/events";
 import { dhmcReliantMetricName, metricNamespace, NodeStatus, statusMetricNames } from "../../parts/lambda/nodeStatus";
 import { emfDocuments, patchComplianceDocuments, timeToManagedDocuments, unmanagedMetricName } from "./healthMetrics";
 import { healthMessage } from "./healthMessage";
-import { causeFromItem, isCauseItem, isMeasured, isRunningCause, measuredPut, NodeCause } from "./nodeCauses";
+import {
+    causeFor,
+    causeFromItem,
+    isCauseItem,
+    isMeasured,
+    isRunningCause,
+    measuredPut,
+    NodeCause,
+    regionWide,
+} from "./nodeCauses";
 import {
     advanceStates,
     classifyNodes,
@@ -253,6 +262,8 @@ export async function runSweep(
     const read = new Map<string, Item>();
     const malformed: string[] = [];
     const causes = new Map<string, NodeCause>();
+    /** The latest region-wide cause (one item, the latest wins): see causeFor. */
+    let regionCause: NodeCause | undefined;
     /** Cause items of EC2 `running` events not yet measured, by node: where times to managed start. */
     const started = new Map<string, Item>();
     const stored = await pages<NodeState>(async key => {
@@ -265,7 +276,9 @@ export async function runSweep(
             }
             if (isCauseItem(item)) {
                 const cause = causeFromItem(item, now);
-                if (cause) {
+                if (cause?.nodeId === regionWide) {
+                    regionCause = cause;
+                } else if (cause) {
                     causes.set(cause.nodeId, cause);
                     if (isRunningCause(cause) && !isMeasured(item)) {
                         started.set(cause.nodeId, item);
@@ -381,8 +394,17 @@ export async function runSweep(
     ]) {
         log(JSON.stringify(document));
     }
+    // When each node was first found unhealthy: a region-wide cause explains only nodes that turned so after it.
+    const unhealthySince = new Map(advanced.writes.map(({ nodeId, state }) => [nodeId, state?.since ?? now]));
     for (const transition of transitions) {
-        log(JSON.stringify(transitionRecord(transition, causes.get(transition.nodeId))));
+        const cause = causeFor(
+            transition,
+            causes.get(transition.nodeId),
+            regionCause,
+            unhealthySince.get(transition.nodeId) ?? now,
+            settings.graceMs,
+        );
+        log(JSON.stringify(transitionRecord(transition, cause)));
     }
     return {
         counts,

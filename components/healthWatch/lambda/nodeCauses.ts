@@ -1,22 +1,26 @@
 // The "why" of a node's health: the most recent cause the program has seen for it, from the events
 // a rule of the health watch sends to the sweep's Lambda: an EC2 instance state change, a failed
-// agent update on the node, or the diagnosis runbook's verdict. Each is kept as its own state-table
-// item (key "cause#<node>", expiring), and the sweep copies a node's cause into its transition's log
-// line, which the dashboard's transitions table shows. Pure of @pulumi imports: serialized by value
-// into the sweep Lambda.
+// agent update on the node, the diagnosis runbook's verdict, or a successful write call that takes
+// nodes out of management across the Region (CloudTrail, the tamper watch's calls of
+// nodeUnmanagingCalls). Each is kept as its own state-table item (key "cause#<node>", or
+// "cause#*" for the latest region-wide one; expiring), and the sweep copies a node's cause into its
+// transition's log line, which the dashboard's transitions table shows. Pure of @pulumi imports:
+// serialized by value into the sweep Lambda.
 import {
     associationStateChangeDetailType,
     automationExecutionStatusChangeDetailType,
+    cloudTrailApiCallDetailType,
     ec2EventSource,
     instanceStateChangeDetailType,
     ssmEventSource,
 } from "../../../aws/events";
-import { agentUpdateDocument, diagnosisRunbook } from "../../../aws/identifiers";
+import { agentUpdateDocument, diagnosisRunbook, dhmcSettingId, nodeUnmanagingCalls } from "../../../aws/identifiers";
 
 type Item = Record<string, any>;
 
 /** A cause, as stored and as logged: what happened, and when the event says it did. */
 export interface NodeCause {
+    /** The node, or regionWide. */
     readonly nodeId: string;
     readonly text: string;
     /** Epoch milliseconds, from the event's time. */
@@ -25,6 +29,9 @@ export interface NodeCause {
 
 /** Cause items share the state table, under this key prefix (node ids never contain "#"). */
 export const causeKeyPrefix = "cause#";
+
+/** The node id of a region-wide cause: node ids never contain "*". */
+export const regionWide = "*";
 
 /** A cause older than this explains nothing the sweep sees now; DynamoDB's TTL removes its item. */
 export const causeRetentionSeconds = 7 * 24 * 3600;
@@ -38,7 +45,51 @@ export interface NodeCauseAws {
     }>;
 }
 
-/** The event kinds a cause comes from, for the health watch's rule. */
+type UnmanagingCall = (typeof nodeUnmanagingCalls)[keyof typeof nodeUnmanagingCalls][number];
+
+/** Conditions some calls must meet to unmanage nodes: DHMC's setting (by id or ARN), a DNS attribute turned off. */
+const unmanagingConditions: Partial<Record<UnmanagingCall, Item>> = {
+    UpdateServiceSetting: { requestParameters: { settingId: [{ suffix: dhmcSettingId }] } },
+    ResetServiceSetting: { requestParameters: { settingId: [{ suffix: dhmcSettingId }] } },
+    ModifyVpcAttribute: {
+        $or: [
+            { requestParameters: { enableDnsSupport: { value: [false] } } },
+            { requestParameters: { enableDnsHostnames: { value: [false] } } },
+        ],
+    },
+};
+
+/**
+ * The region-wide causes as pattern branches: per service, the calls without a condition, then
+ * each condition with its calls. Successful calls only: a failed one carries errorCode. Read-only
+ * calls are none of these (and rules receive none: aws/events.ts).
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ */
+function unmanagingCallBranches(): Item[] {
+    return Object.entries(nodeUnmanagingCalls).flatMap(([service, calls]) => {
+        const groups = new Map<string, UnmanagingCall[]>();
+        for (const call of calls as readonly UnmanagingCall[]) {
+            const condition = JSON.stringify(unmanagingConditions[call] ?? {});
+            groups.set(condition, [...(groups.get(condition) ?? []), call]);
+        }
+        return [...groups].map(([condition, eventNames]) => ({
+            source: [`aws.${service}`],
+            "detail-type": [cloudTrailApiCallDetailType],
+            detail: {
+                eventSource: [`${service}.amazonaws.com`],
+                eventName: eventNames,
+                errorCode: [{ exists: false }],
+                ...JSON.parse(condition),
+            },
+        }));
+    });
+}
+
+/**
+ * The event kinds a cause comes from, for the health watch's rule. Its JSON must stay within
+ * EventBridge's event pattern size, 2,048 characters by default.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+ */
 export function causeEventPattern() {
     return {
         $or: [
@@ -53,6 +104,7 @@ export function causeEventPattern() {
                 "detail-type": [automationExecutionStatusChangeDetailType],
                 detail: { Definition: [diagnosisRunbook], Status: ["Success", "Failed", "TimedOut", "Cancelled"] },
             },
+            ...unmanagingCallBranches(),
         ],
     };
 }
@@ -63,14 +115,107 @@ export function isCauseEvent(event: unknown): boolean {
     return (
         (e?.source === ec2EventSource && e?.["detail-type"] === instanceStateChangeDetailType) ||
         (e?.source === ssmEventSource &&
-            [associationStateChangeDetailType, automationExecutionStatusChangeDetailType].includes(e?.["detail-type"]))
+            [associationStateChangeDetailType, automationExecutionStatusChangeDetailType].includes(
+                e?.["detail-type"],
+            )) ||
+        e?.["detail-type"] === cloudTrailApiCallDetailType
     );
+}
+
+const clip = (text: string) => (text.length > 300 ? `${text.slice(0, 299)}…` : text);
+
+/** The EC2 ids a call's parameters name, however its API wraps them (EC2's newer APIs nest them). */
+function ec2Ids(value: unknown): string[] {
+    if (typeof value === "string") {
+        return /^(vpce|sg|vpc)-[0-9a-f]+$/.test(value) ? [value] : [];
+    }
+    return value && typeof value === "object" ? Object.values(value).flatMap(ec2Ids) : [];
+}
+
+/** What a call unmanaged, for the cause's text; undefined when it does not unmanage nodes. */
+function unmanagedBy(call: string, parameters: Item): string | undefined {
+    switch (call) {
+        case "UpdateServiceSetting":
+        case "ResetServiceSetting":
+            return String(parameters.settingId ?? "").endsWith(dhmcSettingId) ? "DHMC" : undefined;
+        case "DeregisterDefaultHostManagementConfiguration":
+            return "DHMC";
+        case "ModifyInstanceMetadataDefaults":
+            return "IMDS defaults";
+        case "ModifyVpcAttribute": {
+            const off = ["enableDnsSupport", "enableDnsHostnames"].filter(name => parameters[name]?.value === false);
+            return off.length ? `${ec2Ids(parameters).join(", ")} ${off.join(", ")} off`.trim() : undefined;
+        }
+        default:
+            return ec2Ids(parameters).join(", ") || "?";
+    }
+}
+
+/**
+ * The region-wide cause a CloudTrail record gives: a successful write of nodeUnmanagingCalls that
+ * unmanages nodes, with who made it. Undefined for a failed or read-only call, or any other.
+ */
+function regionWideCause(detail: Item, at: number): NodeCause | undefined {
+    const calls: Record<string, readonly string[]> = nodeUnmanagingCalls;
+    const service = String(detail.eventSource ?? "").replace(/\.amazonaws\.com$/, "");
+    const call = String(detail.eventName ?? "");
+    if (!calls[service]?.includes(call) || (detail.errorCode ?? undefined) !== undefined || detail.readOnly === true) {
+        return undefined;
+    }
+    const what = unmanagedBy(call, detail.requestParameters ?? {});
+    const actor = detail.userIdentity?.arn ?? detail.userIdentity?.invokedBy ?? detail.userIdentity?.principalId;
+    return what === undefined
+        ? undefined
+        : { nodeId: regionWide, text: clip(`region-wide: ${call} (${what}) by ${actor ?? "unknown"}`), at };
 }
 
 const ec2StateText = (state: unknown) => `EC2 instance ${state}`;
 
 /** Whether the cause is the node's EC2 `running` event: where its time to managed starts. */
 export const isRunningCause = (cause: NodeCause): boolean => cause.text === ec2StateText("running");
+
+/** Whether the cause is the node's own start (pending, running): when it came, not why it is unmanaged. */
+const isStartCause = (cause: NodeCause): boolean =>
+    cause.text === ec2StateText("pending") || cause.text === ec2StateText("running");
+
+/**
+ * How long after a region-wide cause an EC2 node that turns lost or never registered is still put
+ * down to it, counted to the first sweep that found the node so: 30 minutes for nodes to take up a
+ * DHMC change (documented for turning it on, managed-instances-default-host-management.html; taken
+ * as the same for losing it), up to 60 minutes until the next sweep (the schedule's longest rate),
+ * and 30 minutes for SSM to mark a silent agent ConnectionLost (not documented; assumed). A node
+ * launched after the change is first called never registered only after its grace, which is added.
+ */
+export const regionWideWindowMs = 2 * 3600_000;
+
+/** The statuses a region-wide cause explains: nodes that lost SSM or never reached it. */
+const explainedByRegionWide: readonly string[] = ["connection-lost", "never-registered"];
+
+/**
+ * The cause a transition shows: the node's own latest cause, or the latest region-wide one when the
+ * node turned lost or never registered after it, within the window, and has no later cause of its
+ * own other than its start (a node launched after DHMC was turned off is explained by that, not
+ * by its launch).
+ */
+export function causeFor(
+    transition: { readonly kind: string; readonly change: string; readonly status: string },
+    own: NodeCause | undefined,
+    region: NodeCause | undefined,
+    unhealthySince: number,
+    graceMs: number,
+): NodeCause | undefined {
+    const regionExplains =
+        region !== undefined &&
+        transition.kind === "ec2" &&
+        transition.change === "unhealthy" &&
+        explainedByRegionWide.includes(transition.status) &&
+        region.at <= unhealthySince &&
+        unhealthySince - region.at <= regionWideWindowMs + graceMs;
+    if (!regionExplains || (own && own.at > region.at && !isStartCause(own))) {
+        return own;
+    }
+    return region;
+}
 
 /**
  * Marks a running cause's item as measured, once: only while it is still that cause (a later start
@@ -88,8 +233,6 @@ export function measuredPut(tableName: string, item: Item, now: number): Item {
 /** Whether a cause item's time to managed was already measured. */
 export const isMeasured = (item: Item): boolean => item?.managedAt !== undefined;
 
-const clip = (text: string) => (text.length > 300 ? `${text.slice(0, 299)}…` : text);
-
 /**
  * The cause an event gives its node; for a diagnosis completion, `aws` reads the execution's
  * InstanceId parameter and its outputs. Undefined for anything else.
@@ -102,6 +245,9 @@ export async function causeOf(
     const detail: Item = event?.detail ?? {};
     if (Number.isNaN(at) || !isCauseEvent(event)) {
         return undefined;
+    }
+    if (event["detail-type"] === cloudTrailApiCallDetailType) {
+        return regionWideCause(detail, at);
     }
     if (event["detail-type"] === instanceStateChangeDetailType && typeof detail["instance-id"] === "string") {
         return { nodeId: detail["instance-id"], text: ec2StateText(detail.state), at };

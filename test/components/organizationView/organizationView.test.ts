@@ -8,7 +8,14 @@ import { healthMetrics } from "../../../components/healthWatch/managedNodeHealth
 import { MonitoringLink } from "../../../components/organizationView/monitoringLink";
 import { sharedResourceTypes } from "../../../components/organizationView/observabilityAccess";
 import { OrganizationView } from "../../../components/organizationView/organizationView";
-import { cellKey, OrgWidget } from "../../../components/organizationView/organizationViewBody";
+import {
+    cellKey,
+    FleetCell,
+    maxDashboardWidgets,
+    organizationViewBody,
+    organizationViewLimits,
+    OrgWidget,
+} from "../../../components/organizationView/organizationViewBody";
 import { ConfigError, parseOrganizationViewConfig, parseStackConfig } from "../../../config";
 import { engineStackConfig, readProjectFile } from "../../../harness/engineConfig";
 import { underMocks } from "../../../harness/synthesize";
@@ -73,8 +80,20 @@ describe("the organization view", function () {
             const watched = [...composite.inputs.alarmRule.matchAll(/ALARM\("([^"]+)"\)/g)].map(m => m[1]);
             const own = alarms.filter(a => watched.includes(a.outputs.arn));
             assert.strictEqual(own.length, watched.length, "every alarm of the rule is one of the stack's");
-            // Unmanaged nodes, SNS and EventBridge failures; with the tamper watch, its heartbeat and its changes.
-            assert.strictEqual(own.length, cell.tamperWatch ? 5 : 3);
+            // Unmanaged nodes, SNS failures, EventBridge failures on the default bus and on custom buses;
+            // with the tamper watch, its heartbeat and its changes.
+            assert.strictEqual(own.length, cell.tamperWatch ? 6 : 4);
+            // EventBridge publishes a custom bus's rule metrics with EventBusName and RuleName, the
+            // default bus's with RuleName alone (eb-monitoring.html): both schemas are watched.
+            const queries = own.map(a => a.inputs.metricQueries[0].expression);
+            for (const schema of ['SCHEMA("AWS/Events", RuleName)', 'SCHEMA("AWS/Events", EventBusName, RuleName)']) {
+                assert.ok(
+                    queries.includes(
+                        `SELECT SUM(FailedInvocations) FROM ${schema} WHERE AWS.AccountId = '${cell.accountId}'`,
+                    ),
+                    schema,
+                );
+            }
             for (const alarm of own) {
                 assert.strictEqual(alarm.inputs.region, cell.region, "composite alarms watch alarms of their Region");
                 assert.match(
@@ -174,6 +193,34 @@ describe("a cell's monitoring link", () => {
         const link = mocks.resources.find(r => r.type === "aws:oam/link:Link")!;
         assert.strictEqual(link.inputs.sinkIdentifier, sinkArn);
         assert.deepStrictEqual(link.inputs.resourceTypes, ["AWS::CloudWatch::Metric", "AWS::Logs::LogGroup"]);
+    });
+
+    it("draws up to 24 Regions and 500 widgets, and names the manifest's size and the way out past them", () => {
+        const inputs = (accounts: number, regions: number) => {
+            const cells: FleetCell[] = Array.from({ length: accounts * regions }, (_, i) => ({
+                accountId: String(100000000000 + Math.floor(i / regions)),
+                accountName: `a${Math.floor(i / regions)}`,
+                region: `region-${i % regions}`,
+                tamperWatch: false,
+            }));
+            return { cells, metrics: healthMetrics, compositeAlarmArns: {} };
+        };
+        // The most it draws: 24 Regions side by side, and 250 cells in 500 widgets, on the grid.
+        for (const [accounts, regions] of [
+            [1, 24],
+            [125, 2],
+        ]) {
+            const widgets = organizationViewBody(inputs(accounts, regions)).widgets;
+            assert.deepStrictEqual(organizationViewLimits(inputs(accounts, regions).cells), []);
+            assertGrid(widgets);
+            assert.ok(widgets.length <= maxDashboardWidgets);
+        }
+        assert.strictEqual(organizationViewBody(inputs(125, 2)).widgets.length, maxDashboardWidgets);
+        assert.throws(() => organizationViewBody(inputs(1, 25)), /the manifest has 25 Regions: split it/);
+        assert.throws(
+            () => organizationViewBody(inputs(251, 1)),
+            /at most 500; the manifest has 251 cells \(502 widgets\): split it into manifests of at most 250 cells/,
+        );
     });
 
     it("refuses a sink of another Region, or something that is not a sink ARN, naming the key", () => {
