@@ -335,7 +335,8 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     );
     const linked = (sinks: Readonly<Record<string, string>>) =>
         inScope.map(c => linkedCell(c, sinks[c.region], project));
-    let cells = linked(last.get(monitoringStackName)?.sinkArns ?? {});
+    // Without an organization view in the manifest (say, its block removed) the cells link to no sink.
+    let cells = linked((manifest.monitoring && last.get(monitoringStackName)?.sinkArns) || {});
 
     // Plan: the cells in order, what changed since their last deployment, and orphans.
     const planRows = [...(monitoring ? [monitoring] : []), ...cells].map(c => [
@@ -353,12 +354,10 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         `rollout plan: ${cells.length} cells, rings ${manifest.rings.join(" → ")}, ${manifest.concurrency} at once\n` +
             `${renderTable([["cell", "ring", "phase", "since last run", "action"], ...planRows]).join("\n")}\n`,
     );
-    const orphans = [...last.keys()].filter(stack => !allCells.some(c => c.stack === stack));
-    for (const stack of orphans) {
-        deps.out(
-            `orphaned: ${stack} is no longer in ${manifestFile}; the rollout never destroys a cell. ` +
-                `Destroy it with: npm run driver -- destroy --stack ${stack} --yes-i-understand\n`,
-        );
+    // The organization view is a known cell while the manifest has `monitoring:`; without it, orphaned.
+    const knownStacks = new Set([...allCells.map(c => c.stack), ...(manifest.monitoring ? [monitoringStackName] : [])]);
+    for (const stack of [...last.keys()].filter(stack => !knownStacks.has(stack))) {
+        deps.out(`${orphanLine(stack)}\n`);
     }
     if (exceedsRoleChaining(manifest)) {
         deps.out(
@@ -780,6 +779,26 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         fs.writeFileSync(path.join(rolloutDir, "result.json"), summaryJson(results, code));
         return code;
     }
+}
+
+/**
+ * What to do about a stack the manifest no longer has: the rollout never destroys one. The
+ * organization view's stack lives in monitoring/ (the driver's --monitoring), and its sinks can go
+ * only once no link is attached (https://docs.aws.amazon.com/OAM/latest/APIReference/API_DeleteSink.html):
+ * the cells drop their links when they next run without `monitoring:`.
+ */
+export function orphanLine(stack: string): string {
+    if (stack === monitoringStackName) {
+        return (
+            `orphaned: ${stack}, the organization view, is no longer in ${manifestFile} (no monitoring:); the rollout ` +
+            "never destroys it. Once every cell is green without its link (the rollout takes them away: the cells' " +
+            `config no longer has monitoringSinkArn), destroy it with: npm run driver -- destroy --stack ${stack} --monitoring`
+        );
+    }
+    return (
+        `orphaned: ${stack} is no longer in ${manifestFile}; the rollout never destroys a cell. ` +
+        `Destroy it with: npm run driver -- destroy --stack ${stack} --yes-i-understand`
+    );
 }
 
 function resultOf(cell: Cell, state: CellResult["state"], exitCode: number, reason?: string): CellResult {

@@ -62,10 +62,15 @@ describe("rollout over accounts × Regions", function () {
     }
 
     function run(argv: string[], script: FakeScript = {}, extra: Partial<DriverDeps & Record<string, unknown>> = {}) {
+        return drive(["rollout", ...argv], script, extra);
+    }
+
+    /** Any driver command, as a user would type it after `npm run driver --`. */
+    function drive(argv: string[], script: FakeScript = {}, extra: Partial<DriverDeps & Record<string, unknown>> = {}) {
         fake.script(script);
         out = "";
         err = "";
-        return main(["rollout", ...argv], {
+        return main(argv, {
             env: { PULUMI_CONFIG_PASSPHRASE: "test", GITHUB_STEP_SUMMARY: path.join(projectDir, "summary.md") },
             projectDir,
             findPulumi: async () => pulumiCommand,
@@ -591,6 +596,42 @@ describe("rollout over accounts × Regions", function () {
         // Read-only: no cell waits for another (a drifted home Region holds none of its account's Regions).
         assert.ok(result().cells.every((c: { state: string }) => c.state === "current"));
         assert.ok(fake.calls().some(args => args[0] === "refresh" && args.includes("fleet-monitoring")));
+    });
+
+    it("keeps fleet-monitoring a known cell while the manifest has monitoring:, and orphans it with a destroy command in monitoring/ once the block is gone", async () => {
+        const { outputs } = withOrganizationView();
+        assert.strictEqual(await run([], { "stack output@fleet-monitoring": outputs }), ExitCode.success, err);
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.doesNotMatch(out, /orphaned/, "the organization view is the manifest's while it has monitoring:");
+        assert.strictEqual(await run([], { "stack output@fleet-monitoring": outputs }), ExitCode.success, err);
+        assert.doesNotMatch(out, /orphaned/);
+
+        writeManifest(manifest);
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        const [line] = out.split("\n").filter(l => l.startsWith("orphaned:"));
+        assert.match(line, /^orphaned: fleet-monitoring, the organization view, is no longer in fleet.yaml/);
+        assert.doesNotMatch(out, /orphaned: fleet-alpha/);
+        // Its links go first (OAM deletes no sink with links attached): every cell runs again without one.
+        assert.strictEqual(upStacks().length, 9);
+        assert.ok(!fake.calls().some(args => args[0] === "destroy"), "never destroyed by the rollout");
+        for (const account of ["alpha", "bravo", "charlie"]) {
+            assert.strictEqual(sinkOf(`fleet-${account}-us-east-1`), undefined, account);
+        }
+
+        // The printed command runs the driver in monitoring/, where the stack's file is.
+        const command = /destroy it with: npm run driver -- (.*)$/.exec(line)![1];
+        assert.strictEqual(command, "destroy --stack fleet-monitoring --monitoring");
+        assert.strictEqual(await drive(command.split(" ")), ExitCode.success, err);
+        assert.deepStrictEqual(
+            fake
+                .calls()
+                .filter(args => args[0] === "destroy")
+                .map(args => args[args.indexOf("--stack") + 1]),
+            ["fleet-monitoring"],
+        );
+        // Without --monitoring the driver looks in the baseline's project, where fleet-monitoring has no file.
+        assert.strictEqual(await drive(["destroy", "--stack", "fleet-monitoring"]), ExitCode.configurationError);
+        assert.match(err, /no stack file Pulumi.fleet-monitoring.yaml/);
     });
 
     it("refuses a monitoring account that is neither an account's name nor an id, with exit 2", async () => {
