@@ -602,7 +602,10 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
             record(cell, "interrupted", { reason: "not started" });
             return resultOf(cell, "interrupted", ExitCode.failure, "not started");
         }
-        record(cell, "started");
+        // A drift check deploys nothing: a started line would make the cell unfinished for --resume.
+        if (!args.drift) {
+            record(cell, "started");
+        }
         const log = (text: string) => fs.appendFileSync(path.join(logDir, `${cell.stack}.log`), text);
         const policyPacks = [policyDir];
         let stack: Stack;

@@ -89,6 +89,16 @@ describe("rollout over accounts × Regions", function () {
         } as DriverDeps);
     }
 
+    /** The Markdown summary the last run appended to $GITHUB_STEP_SUMMARY. */
+    const markdown = () => {
+        const text = fs.readFileSync(path.join(projectDir, "summary.md"), "utf8");
+        return text.slice(text.lastIndexOf("### "));
+    };
+    /** The Markdown row of an account in the last summary. */
+    const markdownRow = (account: string) =>
+        markdown()
+            .split("\n")
+            .find(line => line.startsWith(`| ${account} (`)) ?? "";
     const journal = (): JournalEntry[] => readJournal(path.join(projectDir, ".rollout", "journal.jsonl"));
     const ups = () => fake.calls().filter(args => args[0] === "up");
     const upStacks = () => ups().map(args => args[args.indexOf("--stack") + 1]);
@@ -189,6 +199,8 @@ describe("rollout over accounts × Regions", function () {
         );
         assert.strictEqual(stateOf("fleet-bravo-eu-west-1"), "held");
         assert.match(out, /… held/);
+        assert.strictEqual(markdownRow("bravo"), "| bravo (222222222222) | prod | … held | … held | … held |");
+        assert.match(markdown(), /^- fleet-bravo-eu-west-1: held: the previous ring is not green$/m);
     });
 
     it("holds an account's other Regions when its home Region fails", async () => {
@@ -237,6 +249,12 @@ describe("rollout over accounts × Regions", function () {
             first.some(c => c.state === "interrupted"),
             JSON.stringify(first),
         );
+        // The Markdown summary: the dev ring green, the prod home cells interrupted, their Regions held.
+        assert.match(markdownRow("alpha"), /^\| alpha \(111111111111\) \| dev \| ✓ 0\+ 0~ 0± 0- \| ✓ .* \| ✓ .* \|$/);
+        for (const account of ["bravo", "charlie"]) {
+            assert.match(markdownRow(account), /^\| \w+ \(\d{12}\) \| prod \| ⏸ interrupted \| … held \| … held \|$/);
+        }
+        assert.match(markdown(), /^- fleet-bravo-eu-west-1: interrupted: Ctrl-C$/m);
 
         // A kill (no Ctrl-C) leaves a started line with no end, or half a line: that cell is unfinished too.
         const killed = journal().find(l => l.stack === "fleet-alpha-us-east-1" && l.state === "green")!;
@@ -249,6 +267,10 @@ describe("rollout over accounts × Regions", function () {
         const unfinished = [...first.filter(c => c.state !== "green").map(c => c.stack), "fleet-alpha-us-east-1"];
         assert.deepStrictEqual(upStacks().sort(), unfinished.sort(), "only the unfinished cells ran again");
         assert.ok(green.filter(s => s !== "fleet-alpha-us-east-1").every(stack => stateOf(stack) === "skipped"));
+        assert.strictEqual(
+            markdownRow("alpha"),
+            "| alpha (111111111111) | dev | ⏭ skipped (current) | ⏭ skipped (current) | ✓ 0+ 0~ 0± 0- |",
+        );
         // The half line stays ignored, and the resumed run's lines start on lines of their own.
         assert.strictEqual(
             journal().filter(l => l.run !== killed.run && l.state === "started").length,
@@ -583,6 +605,49 @@ describe("rollout over accounts × Regions", function () {
         fs.rmSync(path.join(results, "fleet-monitoring.json"));
         await run(["--gather", results]);
         assert.strictEqual(stateOf("fleet-monitoring"), "held");
+    });
+
+    it("reports a cell whose refresh finds changes as drifted, in the terminal, the Markdown summary and the JSON, and leaves --resume's view of the cells alone", async () => {
+        assert.strictEqual(await run([]), ExitCode.success, err);
+        const code = await run(["--drift"], {
+            "refresh@fleet-bravo-us-east-1": [{ changes: { update: 2, delete: 1, same: 37 } }],
+        });
+        assert.strictEqual(code, ExitCode.success, out + err);
+        assert.deepStrictEqual(upStacks(), [], "read-only");
+        // refresh --preview-only, per cell: the stand-in answered the one cell with changes.
+        const refreshes = fake.calls().filter(args => args[0] === "refresh");
+        assert.strictEqual(refreshes.length, 9);
+        assert.ok(refreshes.every(args => args.includes("--preview-only")));
+
+        assert.strictEqual(stateOf("fleet-bravo-us-east-1"), "drifted");
+        assert.deepStrictEqual(
+            result().cells.find((c: { stack: string }) => c.stack === "fleet-bravo-us-east-1").changes,
+            {
+                update: 2,
+                delete: 1,
+                same: 37,
+            },
+        );
+        assert.ok(
+            result()
+                .cells.filter((c: { stack: string }) => c.stack !== "fleet-bravo-us-east-1")
+                .every((c: { state: string }) => c.state === "current"),
+        );
+        assert.match(out, /bravo \(222222222222\)\s+prod\s+✓ no drift\s+✓ no drift\s+⚠ drifted 0\+ 2~ 0± 1-/);
+        assert.strictEqual(
+            markdownRow("bravo"),
+            "| bravo (222222222222) | prod | ✓ no drift | ✓ no drift | ⚠ drifted 0+ 2~ 0± 1- |",
+        );
+        assert.match(markdown(), /^9 cells: 8 current, 1 drifted$/m);
+        const lines = journal().filter(l => l.stack === "fleet-bravo-us-east-1");
+        assert.deepStrictEqual(
+            lines.map(l => l.state),
+            ["started", "green", "drifted"],
+        );
+        // A drift check deploys nothing: every cell is still current for --resume.
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.deepStrictEqual(upStacks(), []);
+        assert.ok(result().cells.every((c: { state: string }) => c.state === "skipped"));
     });
 
     it("covers fleet-monitoring in --drift, read-only", async () => {
