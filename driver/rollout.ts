@@ -72,6 +72,8 @@ export interface RolloutDeps extends EngineDeps {
     readonly verifyCell?: (cell: Cell, instanceId: string, timeoutMs: number) => Promise<VerifyResult>;
     /** Wait before the one retry of a transient engine error. */
     readonly transientRetryDelayMs?: number;
+    /** The npm that installs the policy pack's dependencies; by default npm on PATH. */
+    readonly npm?: string;
 }
 
 interface RolloutArguments {
@@ -441,7 +443,7 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     await workspace.installPlugin("aws", `v${awsVersion}`);
     const policyDir = path.join(deps.projectDir, "policy");
     if (fs.existsSync(path.join(policyDir, "package.json")) && !fs.existsSync(path.join(policyDir, "node_modules"))) {
-        execFileSync("npm", ["ci", "--prefix", policyDir, "--no-audit", "--no-fund"], { stdio: "ignore" });
+        execFileSync(deps.npm ?? "npm", ["ci", "--prefix", policyDir, "--no-audit", "--no-fund"], { stdio: "ignore" });
     }
 
     // Stacks: every operation passes --stack, so no cell ever selects one; selecting or creating

@@ -70,12 +70,28 @@ setTimeout(() => {
 }, result.delayMs || 0);
 `;
 
+// npm as the rollout runs it for the policy pack (ci --prefix <dir>), offline: it logs the call
+// beside the CLI's, as ["npm", ...argv], and leaves the node_modules directory npm ci would make.
+const npmProgram = String.raw`#!/usr/bin/env node
+const fs = require("fs");
+const path = require("path");
+const root = path.join(__dirname, "..");
+const args = process.argv.slice(2);
+fs.appendFileSync(path.join(root, "calls.jsonl"), JSON.stringify(["npm", ...args]) + "\n");
+fs.appendFileSync(path.join(root, "environments.jsonl"), "{}\n");
+const prefix = args.indexOf("--prefix");
+if (args[0] === "ci" && prefix >= 0) fs.mkdirSync(path.join(args[prefix + 1], "node_modules"), { recursive: true });
+`;
+
 export class FakePulumi {
     readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
+    /** A stand-in npm whose runs appear in calls() as ["npm", ...argv]. */
+    readonly npm = path.join(this.root, "bin", "npm");
 
     constructor(script: FakeScript = {}) {
         fs.mkdirSync(path.join(this.root, "bin"));
         fs.writeFileSync(path.join(this.root, "bin", "pulumi"), program, { mode: 0o755 });
+        fs.writeFileSync(this.npm, npmProgram, { mode: 0o755 });
         this.script(script);
     }
 
@@ -91,7 +107,7 @@ export class FakePulumi {
         return PulumiCommand.get({ root: this.root });
     }
 
-    /** Every argv the driver ran, except `version`. */
+    /** Every argv the driver ran, except `version` (and the stand-in npm's, as ["npm", ...argv]). */
     calls(): string[][] {
         const file = path.join(this.root, "calls.jsonl");
         return fs.existsSync(file)
@@ -109,7 +125,7 @@ export class FakePulumi {
         return this.variables("PULUMI_BACKEND_URL");
     }
 
-    /** A recorded variable (PULUMI_BACKEND_URL, PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER) each call ran with (null when unset), except `version`. */
+    /** A recorded variable (PULUMI_BACKEND_URL, PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER) each CLI call ran with (null when unset), except `version`. */
     variables(name: "PULUMI_BACKEND_URL" | "PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER"): (string | null)[] {
         const file = path.join(this.root, "environments.jsonl");
         const all: Record<string, string | null>[] = fs.existsSync(file)
@@ -124,7 +140,7 @@ export class FakePulumi {
             .trim()
             .split("\n")
             .map(line => JSON.parse(line));
-        return all.filter((_, i) => calls[i][0] !== "version").map(recorded => recorded[name]);
+        return all.filter((_, i) => !["version", "npm"].includes(calls[i][0])).map(recorded => recorded[name]);
     }
 
     remove(): void {

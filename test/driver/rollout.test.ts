@@ -53,6 +53,12 @@ describe("rollout over accounts × Regions", function () {
     beforeEach(() => {
         projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-project-"));
         fs.copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+        // The policy pack's manifest: the rollout installs its dependencies (the stand-in npm) before the fan-out.
+        fs.mkdirSync(path.join(projectDir, "policy"));
+        fs.copyFileSync(
+            path.join(projectRoot, "policy", "package.json"),
+            path.join(projectDir, "policy", "package.json"),
+        );
         writeManifest(manifest);
     });
     afterEach(() => fs.rmSync(projectDir, { recursive: true, force: true }));
@@ -85,6 +91,7 @@ describe("rollout over accounts × Regions", function () {
             commit: () => "c0ffee",
             preflight: async () => ready,
             transientRetryDelayMs: 0,
+            npm: fake.npm,
             ...extra,
         } as DriverDeps);
     }
@@ -149,11 +156,30 @@ describe("rollout over accounts × Regions", function () {
         // Every line carries the commit and the cell's config hash.
         assert.ok(lines.every(l => l.commit === "c0ffee" && /^[0-9a-f]{16}$/.test(l.configHash)));
 
-        // The plugin is installed once, before the fan-out; every stack is selected or created.
+        // Once, before the fan-out: the plugin, and the policy pack's dependencies (npm ci in policy/).
         const calls = fake.calls();
+        const firstUp = calls.findIndex(args => args[0] === "up");
         const installs = calls.filter(args => args[0] === "plugin" && args[1] === "install");
         assert.strictEqual(installs.length, 1);
-        assert.ok(calls.indexOf(installs[0]) < calls.findIndex(args => args[0] === "up"));
+        assert.ok(calls.indexOf(installs[0]) < firstUp);
+        const npmRuns = calls.filter(args => args[0] === "npm");
+        assert.deepStrictEqual(npmRuns, [
+            ["npm", "ci", "--prefix", path.join(projectDir, "policy"), "--no-audit", "--no-fund"],
+        ]);
+        assert.ok(calls.indexOf(npmRuns[0]) < firstUp);
+        // Workspace safety (pulumi/pulumi#8186): no cell selects a stack; each missing stack is created
+        // with --no-select, one at a time, before the first up.
+        assert.deepStrictEqual(
+            calls.filter(args => args[0] === "stack" && args[1] === "select"),
+            [],
+        );
+        const inits = calls.flatMap((args, i) => (args[0] === "stack" && args[1] === "init" ? [{ args, i }] : []));
+        const everyCell = manifest.accounts.flatMap(a => regions.map(region => `fleet-${a.name}-${region}`));
+        assert.deepStrictEqual(inits.map(({ args }) => args[2]).sort(), everyCell.sort());
+        for (const { args, i } of inits) {
+            assert.ok(args.includes("--no-select"), args.join(" "));
+            assert.ok(i < firstUp, `${args.join(" ")} before the first up`);
+        }
         // Without --verify no cell's outputs are read: the SDK's two `stack output` runs per up are skipped.
         assert.deepStrictEqual(
             calls.filter(args => args[0] === "stack" && args[1] === "output"),
@@ -441,7 +467,10 @@ describe("rollout over accounts × Regions", function () {
         // Its first run creates the stack, whose initial state records the salt `stack init` makes.
         fs.rmSync(stackFile);
         assert.strictEqual(await run(["--cell", cell]), ExitCode.success, err);
-        const init = fake.calls().findIndex(args => args[0] === "stack" && args[1] === "init");
+        const init = fake
+            .calls()
+            .filter(args => args[0] !== "npm")
+            .findIndex(args => args[0] === "stack" && args[1] === "init");
         assert.ok(init >= 0, "stack init ran");
         assert.strictEqual(fake.variables("PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER")[init], "true");
     });
