@@ -8,6 +8,7 @@ import { ConcurrentUpdateError, LocalWorkspace, PulumiCommand, Stack } from "@pu
 import { execFileSync } from "child_process";
 import { setMaxListeners } from "events";
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseCommandLine, UsageError } from "../cli/arguments";
 import { ExitCode } from "../cli/exitCodes";
@@ -38,6 +39,7 @@ import {
     JournalEntry,
     journalPath,
     lastDeployment,
+    lastSettings,
     readJournal,
 } from "./rolloutJournal";
 import { CellResult, summaryJson, summaryMarkdown, summaryTerminal } from "./rolloutSummary";
@@ -324,7 +326,8 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
 
     const commit = (deps.commit ?? (() => gitCommit(deps.projectDir)))();
     const journal = journalPath(deps.projectDir);
-    const last = lastDeployment(readJournal(journal));
+    const entries = readJournal(journal);
+    const last = lastDeployment(entries);
     const run = new Date().toISOString();
     // The organization view, when the manifest has one and this run includes it; the cells carry
     // the sinks it last made (the journal's, until it runs), so a replaced sink re-runs them.
@@ -359,7 +362,7 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     // The organization view is a known cell while the manifest has `monitoring:`; without it, orphaned.
     const knownStacks = new Set([...allCells.map(c => c.stack), ...(manifest.monitoring ? [monitoringStackName] : [])]);
     for (const stack of [...last.keys()].filter(stack => !knownStacks.has(stack))) {
-        deps.out(`${orphanLine(stack)}\n`);
+        deps.out(`${orphanLine(stack)}${orphanStackFile(stack, lastSettings(entries, stack))}\n`);
     }
     if (exceedsRoleChaining(manifest)) {
         deps.out(
@@ -576,7 +579,7 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
                     ...(await monitoringOutputs()),
                 };
             }
-            record(cell, "started");
+            record(cell, "started", { settings: cell.stackSettings });
             const up = await stack.up({ refresh: true, policyPacks: [policyDir], onOutput: log, signal });
             const changes = (up.summary.resourceChanges ?? {}) as Record<string, number>;
             const sinkArns = (up.outputs.sinkArns?.value ?? {}) as Record<string, string>;
@@ -587,6 +590,26 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
             record(cell, "red", { reason });
             return { result: resultOf(cell, "red", classifyFailure(error), reason), failed: reason };
         }
+    }
+
+    /**
+     * The orphan's stack file, which its destroy command needs: git-ignored, it may be gone (a clean
+     * checkout, another machine's journal), so the rollout writes it again from the config its last
+     * run recorded. The secrets settings come from the state (workspaceEnvironment).
+     */
+    function orphanStackFile(stack: string, settings: Readonly<Record<string, unknown>> | undefined): string {
+        const dir = stack === monitoringStackName ? path.join(deps.projectDir, monitoringProgramDir) : deps.projectDir;
+        const file = path.join(dir, `Pulumi.${stack}.yaml`);
+        const shown = path.relative(deps.projectDir, file);
+        if (fs.existsSync(file)) {
+            return "";
+        }
+        if (settings === undefined) {
+            return ` (first write its stack file ${shown} with the stack's config: the journal has none recorded)`;
+        }
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(file, yaml.dump({ config: settings }));
+        return ` (its stack file ${shown} was gone; written again from the journal)`;
     }
 
     /** Writes the cell's stack file (the Automation API's saveStackSettings) and returns its stack. */
@@ -606,7 +629,7 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         }
         // A drift check deploys nothing: a started line would make the cell unfinished for --resume.
         if (!args.drift) {
-            record(cell, "started");
+            record(cell, "started", { settings: cell.stackSettings });
         }
         const log = (text: string) => fs.appendFileSync(path.join(logDir, `${cell.stack}.log`), text);
         const policyPacks = [policyDir];

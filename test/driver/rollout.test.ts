@@ -310,6 +310,10 @@ describe("rollout over accounts × Regions", function () {
 
     it("re-runs a current cell on --resume when its config changed, and reports the cell a manifest edit orphans without destroying it", async () => {
         assert.strictEqual(await run([]), ExitCode.success, err);
+        const orphanFile = path.join(projectDir, "Pulumi.fleet-charlie-us-east-1.yaml");
+        const deployed = fs.readFileSync(orphanFile, "utf8");
+        // Stack files are git-ignored: a clean checkout, or another machine with the journal, has none.
+        fs.rmSync(orphanFile);
         writeManifest({
             ...manifest,
             accounts: manifest.accounts.map(a =>
@@ -332,6 +336,23 @@ describe("rollout over accounts × Regions", function () {
             /orphaned: fleet-charlie-us-east-1 is no longer in fleet.yaml; the rollout never destroys a cell. Destroy it with: npm run driver -- destroy --stack fleet-charlie-us-east-1 --yes-i-understand/,
         );
         assert.ok(!fake.calls().some(args => args[0] === "destroy"));
+
+        // The destroy command works here: the orphan's stack file is written again with the config its last run recorded.
+        assert.match(
+            out,
+            /\(its stack file Pulumi.fleet-charlie-us-east-1.yaml was gone; written again from the journal\)/,
+        );
+        assert.deepStrictEqual(yaml.load(fs.readFileSync(orphanFile, "utf8")), yaml.load(deployed));
+        const command = /Destroy it with: npm run driver -- (.+?) \(its stack file/.exec(out)![1];
+        assert.strictEqual(command, "destroy --stack fleet-charlie-us-east-1 --yes-i-understand");
+        assert.strictEqual(await drive(command.split(" ")), ExitCode.success, err);
+        assert.deepStrictEqual(
+            fake
+                .calls()
+                .filter(args => args[0] === "destroy")
+                .map(args => args[args.indexOf("--stack") + 1]),
+            ["fleet-charlie-us-east-1"],
+        );
     });
 
     it("stops before any change when the preflight finds a conflict the manifest does not take over", async () => {
@@ -700,8 +721,11 @@ describe("rollout over accounts × Regions", function () {
         assert.strictEqual(await run([], { "stack output@fleet-monitoring": outputs }), ExitCode.success, err);
         assert.doesNotMatch(out, /orphaned/);
 
+        const monitoringFile = path.join(projectDir, "monitoring", "Pulumi.fleet-monitoring.yaml");
+        fs.rmSync(monitoringFile);
         writeManifest(manifest);
         assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.ok(fs.existsSync(monitoringFile), "its stack file, written again from the journal, in monitoring/");
         const [line] = out.split("\n").filter(l => l.startsWith("orphaned:"));
         assert.match(line, /^orphaned: fleet-monitoring, the organization view, is no longer in fleet.yaml/);
         assert.doesNotMatch(out, /orphaned: fleet-alpha/);
@@ -713,7 +737,7 @@ describe("rollout over accounts × Regions", function () {
         }
 
         // The printed command runs the driver in monitoring/, where the stack's file is.
-        const command = /destroy it with: npm run driver -- (.*)$/.exec(line)![1];
+        const command = /destroy it with: npm run driver -- (.+?) \(its stack file/.exec(line)![1];
         assert.strictEqual(command, "destroy --stack fleet-monitoring --monitoring");
         assert.strictEqual(await drive(command.split(" ")), ExitCode.success, err);
         assert.deepStrictEqual(
