@@ -1,8 +1,10 @@
 // The rollout end to end against the stand-in CLI: 3 accounts × 3 Regions in two rings, a failing
-// cell, a locked cell, a run stopped half way and resumed, a manifest edit that orphans a cell,
-// and each account's home Region green before any of its other Regions starts.
+// cell, a locked cell, a run stopped with Ctrl-C and one killed with SIGKILL, each resumed, a
+// manifest edit that orphans a cell, and each account's home Region green before any of its other
+// Regions starts.
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import * as assert from "assert";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
@@ -306,6 +308,91 @@ describe("rollout over accounts × Regions", function () {
             out,
             /fleet-alpha-eu-west-1\s+dev\s+account \(owns the DHMC role\)\s+unchanged\s+skip \(current\)/,
         );
+    });
+
+    it("survives a real kill -9 mid-run: --resume runs no green cell again, reports the lock a killed update left with its holder and cancel command, and once cancelled finishes every cell, each green once", async () => {
+        // The driver in a process group of its own, so that SIGKILL takes its CLI children too, as
+        // when a runner is lost: the killed updates leave their stacks' lock files behind.
+        fake.script({ up: [{ delayMs: 1500, locks: true }] });
+        const child = spawn(
+            process.execPath,
+            [
+                "-r",
+                "ts-node/register/transpile-only",
+                path.join(projectRoot, "test", "support", "rolloutChild.ts"),
+                projectDir,
+                fake.root,
+            ],
+            { cwd: projectRoot, detached: true, stdio: "ignore" },
+        );
+        const exited = new Promise(resolve => child.once("exit", (code, signal) => resolve(signal ?? code)));
+        // Kill once the dev ring is green and a prod cell's update holds its stack's lock.
+        const running = () => {
+            const lines = journal();
+            const ended = new Set(lines.filter(l => l.state !== "started").map(l => l.stack));
+            return {
+                green: lines.filter(l => l.state === "green").map(l => l.stack),
+                started: lines.filter(l => l.state === "started" && !ended.has(l.stack)).map(l => l.stack),
+            };
+        };
+        const holdsLock = (stack: string) =>
+            fs.existsSync(path.join(fake.root, "locks", `${encodeURIComponent(stack)}.json`));
+        const deadline = Date.now() + 90_000;
+        try {
+            while (!(running().green.length >= 3 && running().started.some(holdsLock))) {
+                assert.ok(Date.now() < deadline, "the child rollout reached the prod ring");
+                await new Promise(resolve => setTimeout(resolve, 10));
+            }
+        } finally {
+            process.kill(-child.pid!, "SIGKILL");
+        }
+        assert.strictEqual(await exited, "SIGKILL");
+        const { green, started } = running();
+        const locked = started.filter(holdsLock);
+        assert.ok(locked.length > 0, "a killed update left its stack's lock");
+        assert.ok(
+            green.every(stack => stack.startsWith("fleet-alpha-")),
+            "killed mid-way: the prod ring was not done",
+        );
+        assert.ok(!fs.existsSync(path.join(projectDir, ".rollout", "result.json")), "no summary: it was killed");
+
+        // The resume: no green cell runs again; a killed update's lock is the real world's, backed
+        // off, then reported locked with its holder and the cancel command, and its account's other
+        // Regions wait for it.
+        assert.strictEqual(await run(["--resume"]), ExitCode.failure, err + out);
+        for (const stack of green) {
+            assert.strictEqual(stateOf(stack), "skipped", stack);
+        }
+        assert.ok(!upStacks().some(stack => green.includes(stack)), "nothing green runs twice");
+        for (const stack of locked) {
+            const cell = result().cells.find((c: { stack: string }) => c.stack === stack);
+            assert.strictEqual(cell.state, "locked", stack);
+            assert.match(cell.reason, /fake@stand-in \(pid \d+\)/);
+            assert.strictEqual(cell.command, `when that update is gone: pulumi cancel --stack ${stack} --yes`);
+        }
+        const everyCell = manifest.accounts.flatMap(a => regions.map(region => `fleet-${a.name}-${region}`));
+        for (const stack of everyCell.filter(s => !green.includes(s) && !locked.includes(s))) {
+            const cell = result().cells.find((c: { stack: string }) => c.stack === stack);
+            const home = /^waits for (\S+), which owns/.exec(cell.reason ?? "")?.[1];
+            assert.ok(
+                cell.state === "green" || (cell.state === "held" && locked.includes(home!)),
+                `${stack}: ${cell.state}`,
+            );
+        }
+
+        // Once the locks are cancelled, the next --resume finishes the rest: nothing lost, and every
+        // cell deployed green exactly once over the three runs.
+        for (const stack of locked) {
+            execFileSync(path.join(fake.root, "bin", "pulumi"), ["cancel", "--stack", stack, "--yes"]);
+        }
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err + out);
+        for (const stack of everyCell) {
+            assert.strictEqual(
+                journal().filter(l => l.stack === stack && l.state === "green").length,
+                1,
+                `${stack} green once`,
+            );
+        }
     });
 
     it("re-runs a current cell on --resume when its config changed, and reports the cell a manifest edit orphans without destroying it", async () => {
