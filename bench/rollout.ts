@@ -3,7 +3,8 @@
 // a real cell's `pulumi up` takes minutes, so a fixed operation of a few seconds measures what the
 // orchestrator adds to a realistic operation while the whole bench stays within two minutes. It
 // measures the makespan of the fan-out against the ideal, the orchestrator's peak memory, and that
-// after a stop half way `--resume` re-runs only the unfinished cells.
+// after a stop half way `--resume` re-runs only the unfinished cells. The stop is Ctrl-C (the abort
+// signal); test/driver/rollout.test.ts kills a rollout process with SIGKILL instead.
 // The ideal is the issue's, ⌈cells / 8⌉ × cell time plus the account phase: here the account phase
 // is the 20 home-Region cells (⌈20/8⌉ waves) and the region phase the other 80 (⌈80/8⌉ waves), so
 // 13 waves, which is also ⌈100/8⌉. The cell time is a cell's measured alone, on an otherwise idle

@@ -19,6 +19,7 @@ import type { DoctorClients } from "./doctor";
 import type { RedriveClients } from "./redrive";
 import { VerifyResult } from "./verify";
 import { subscriptionCheck } from "./subscriptionCheck";
+import { monitoringProgramDir } from "./fleet";
 import type { TopicSubscription } from "../components/healthWatch/lambda/subscriptionWatch";
 import { parseStackConfig } from "../config";
 import { stackConfig } from "../harness/synthesize";
@@ -42,6 +43,8 @@ commands:
 options:
   --stack <name>                  an existing stack with a Pulumi.<name>.yaml here (never created)
   --local                         keep state in a file backend, file://<project>/.pulumi-state
+  --monitoring                    the organization view's program (monitoring/) instead of the baseline's,
+                                  for the rollout's fleet-monitoring stack (preview, up, refresh, destroy, outputs)
   --verify-timeout-minutes N      how long --verify waits for the canary (default 30)
   -h, --help                      show this help
 
@@ -82,17 +85,19 @@ interface Arguments {
     readonly yesIUnderstand: boolean;
     readonly verifyTimeoutMs: number;
     readonly dryRun: boolean;
+    /** The stack is the organization view's, in monitoring/ beside the project. */
+    readonly monitoring: boolean;
 }
 
 const commands = ["preview", "up", "refresh", "destroy", "outputs", "redrive", "doctor"] as const;
 
 /** The options each command takes besides --stack. */
 const commandOptions: Record<Arguments["command"], string[]> = {
-    preview: ["expect-no-changes"],
-    up: ["verify", "verify-timeout-minutes"],
-    refresh: [],
-    destroy: ["yes-i-understand"],
-    outputs: [],
+    preview: ["expect-no-changes", "monitoring"],
+    up: ["verify", "verify-timeout-minutes", "monitoring"],
+    refresh: ["monitoring"],
+    destroy: ["yes-i-understand", "monitoring"],
+    outputs: ["monitoring"],
     redrive: ["dry-run"],
     doctor: [],
 };
@@ -108,6 +113,7 @@ export function parseArguments(argv: readonly string[]): Arguments {
             "verify-timeout-minutes": { type: "string" },
             "yes-i-understand": { type: "boolean" },
             "dry-run": { type: "boolean" },
+            monitoring: { type: "boolean" },
         },
         true,
     );
@@ -128,6 +134,9 @@ export function parseArguments(argv: readonly string[]): Arguments {
     if (values.stack === undefined) {
         throw new UsageError("--stack <name> is required");
     }
+    if (values.monitoring && values.verify) {
+        throw new UsageError("--verify proves a baseline stack's canary; the organization view has none");
+    }
     const verifyTimeoutMinutes = Number(values["verify-timeout-minutes"] ?? 30);
     if (!(verifyTimeoutMinutes > 0)) {
         throw new UsageError("--verify-timeout-minutes takes a positive number");
@@ -141,6 +150,7 @@ export function parseArguments(argv: readonly string[]): Arguments {
         yesIUnderstand: values["yes-i-understand"] ?? false,
         verifyTimeoutMs: verifyTimeoutMinutes * 60_000,
         dryRun: values["dry-run"] ?? false,
+        monitoring: values.monitoring ?? false,
     };
 }
 
@@ -177,9 +187,12 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
     }
     let args: Arguments;
     let envVars: Record<string, string>;
+    // The program the stack belongs to: the baseline's, or with --monitoring the organization view's.
+    let workDir = deps.projectDir;
     try {
         args = parseArguments(argv);
-        checkStackFile(args.stack, deps.projectDir);
+        workDir = args.monitoring ? path.join(deps.projectDir, monitoringProgramDir) : deps.projectDir;
+        checkStackFile(args.stack, workDir);
         if (args.command === "doctor") {
             // Read-only and before any state exists: neither the Pulumi CLI nor a backend is needed.
             const { doctorStack } = require("./doctor") as typeof import("./doctor");
@@ -240,7 +253,7 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
     try {
         // Select, never create: a typo in --stack must not start a new, empty stack.
         const stack = await withLockRetries(() =>
-            LocalWorkspace.selectStack({ stackName: args.stack, workDir: deps.projectDir }, { pulumiCommand, envVars }),
+            LocalWorkspace.selectStack({ stackName: args.stack, workDir }, { pulumiCommand, envVars }),
         );
         switch (args.command) {
             case "preview": {

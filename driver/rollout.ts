@@ -8,6 +8,7 @@ import { ConcurrentUpdateError, LocalWorkspace, PulumiCommand, Stack } from "@pu
 import { execFileSync } from "child_process";
 import { setMaxListeners } from "events";
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseCommandLine, UsageError } from "../cli/arguments";
 import { ExitCode } from "../cli/exitCodes";
@@ -38,6 +39,7 @@ import {
     JournalEntry,
     journalPath,
     lastDeployment,
+    lastSettings,
     readJournal,
 } from "./rolloutJournal";
 import { CellResult, summaryJson, summaryMarkdown, summaryTerminal } from "./rolloutSummary";
@@ -72,6 +74,8 @@ export interface RolloutDeps extends EngineDeps {
     readonly verifyCell?: (cell: Cell, instanceId: string, timeoutMs: number) => Promise<VerifyResult>;
     /** Wait before the one retry of a transient engine error. */
     readonly transientRetryDelayMs?: number;
+    /** The npm that installs the policy pack's dependencies; by default npm on PATH. */
+    readonly npm?: string;
 }
 
 interface RolloutArguments {
@@ -322,7 +326,8 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
 
     const commit = (deps.commit ?? (() => gitCommit(deps.projectDir)))();
     const journal = journalPath(deps.projectDir);
-    const last = lastDeployment(readJournal(journal));
+    const entries = readJournal(journal);
+    const last = lastDeployment(entries);
     const run = new Date().toISOString();
     // The organization view, when the manifest has one and this run includes it; the cells carry
     // the sinks it last made (the journal's, until it runs), so a replaced sink re-runs them.
@@ -335,7 +340,8 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     );
     const linked = (sinks: Readonly<Record<string, string>>) =>
         inScope.map(c => linkedCell(c, sinks[c.region], project));
-    let cells = linked(last.get(monitoringStackName)?.sinkArns ?? {});
+    // Without an organization view in the manifest (say, its block removed) the cells link to no sink.
+    let cells = linked((manifest.monitoring && last.get(monitoringStackName)?.sinkArns) || {});
 
     // Plan: the cells in order, what changed since their last deployment, and orphans.
     const planRows = [...(monitoring ? [monitoring] : []), ...cells].map(c => [
@@ -353,12 +359,10 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         `rollout plan: ${cells.length} cells, rings ${manifest.rings.join(" → ")}, ${manifest.concurrency} at once\n` +
             `${renderTable([["cell", "ring", "phase", "since last run", "action"], ...planRows]).join("\n")}\n`,
     );
-    const orphans = [...last.keys()].filter(stack => !allCells.some(c => c.stack === stack));
-    for (const stack of orphans) {
-        deps.out(
-            `orphaned: ${stack} is no longer in ${manifestFile}; the rollout never destroys a cell. ` +
-                `Destroy it with: npm run driver -- destroy --stack ${stack} --yes-i-understand\n`,
-        );
+    // The organization view is a known cell while the manifest has `monitoring:`; without it, orphaned.
+    const knownStacks = new Set([...allCells.map(c => c.stack), ...(manifest.monitoring ? [monitoringStackName] : [])]);
+    for (const stack of [...last.keys()].filter(stack => !knownStacks.has(stack))) {
+        deps.out(`${orphanLine(stack)}${orphanStackFile(stack, lastSettings(entries, stack))}\n`);
     }
     if (exceedsRoleChaining(manifest)) {
         deps.out(
@@ -442,7 +446,7 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     await workspace.installPlugin("aws", `v${awsVersion}`);
     const policyDir = path.join(deps.projectDir, "policy");
     if (fs.existsSync(path.join(policyDir, "package.json")) && !fs.existsSync(path.join(policyDir, "node_modules"))) {
-        execFileSync("npm", ["ci", "--prefix", policyDir, "--no-audit", "--no-fund"], { stdio: "ignore" });
+        execFileSync(deps.npm ?? "npm", ["ci", "--prefix", policyDir, "--no-audit", "--no-fund"], { stdio: "ignore" });
     }
 
     // Stacks: every operation passes --stack, so no cell ever selects one; selecting or creating
@@ -575,7 +579,7 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
                     ...(await monitoringOutputs()),
                 };
             }
-            record(cell, "started");
+            record(cell, "started", { settings: cell.stackSettings });
             const up = await stack.up({ refresh: true, policyPacks: [policyDir], onOutput: log, signal });
             const changes = (up.summary.resourceChanges ?? {}) as Record<string, number>;
             const sinkArns = (up.outputs.sinkArns?.value ?? {}) as Record<string, string>;
@@ -586,6 +590,26 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
             record(cell, "red", { reason });
             return { result: resultOf(cell, "red", classifyFailure(error), reason), failed: reason };
         }
+    }
+
+    /**
+     * The orphan's stack file, which its destroy command needs: git-ignored, it may be gone (a clean
+     * checkout, another machine's journal), so the rollout writes it again from the config its last
+     * run recorded. The secrets settings come from the state (workspaceEnvironment).
+     */
+    function orphanStackFile(stack: string, settings: Readonly<Record<string, unknown>> | undefined): string {
+        const dir = stack === monitoringStackName ? path.join(deps.projectDir, monitoringProgramDir) : deps.projectDir;
+        const file = path.join(dir, `Pulumi.${stack}.yaml`);
+        const shown = path.relative(deps.projectDir, file);
+        if (fs.existsSync(file)) {
+            return "";
+        }
+        if (settings === undefined) {
+            return ` (first write its stack file ${shown} with the stack's config: the journal has none recorded)`;
+        }
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(file, yaml.dump({ config: settings }));
+        return ` (its stack file ${shown} was gone; written again from the journal)`;
     }
 
     /** Writes the cell's stack file (the Automation API's saveStackSettings) and returns its stack. */
@@ -603,7 +627,10 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
             record(cell, "interrupted", { reason: "not started" });
             return resultOf(cell, "interrupted", ExitCode.failure, "not started");
         }
-        record(cell, "started");
+        // A drift check deploys nothing: a started line would make the cell unfinished for --resume.
+        if (!args.drift) {
+            record(cell, "started", { settings: cell.stackSettings });
+        }
         const log = (text: string) => fs.appendFileSync(path.join(logDir, `${cell.stack}.log`), text);
         const policyPacks = [policyDir];
         let stack: Stack;
@@ -780,6 +807,26 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         fs.writeFileSync(path.join(rolloutDir, "result.json"), summaryJson(results, code));
         return code;
     }
+}
+
+/**
+ * What to do about a stack the manifest no longer has: the rollout never destroys one. The
+ * organization view's stack lives in monitoring/ (the driver's --monitoring), and its sinks can go
+ * only once no link is attached (https://docs.aws.amazon.com/OAM/latest/APIReference/API_DeleteSink.html):
+ * the cells drop their links when they next run without `monitoring:`.
+ */
+export function orphanLine(stack: string): string {
+    if (stack === monitoringStackName) {
+        return (
+            `orphaned: ${stack}, the organization view, is no longer in ${manifestFile} (no monitoring:); the rollout ` +
+            "never destroys it. Once every cell is green without its link (the rollout takes them away: the cells' " +
+            `config no longer has monitoringSinkArn), destroy it with: npm run driver -- destroy --stack ${stack} --monitoring`
+        );
+    }
+    return (
+        `orphaned: ${stack} is no longer in ${manifestFile}; the rollout never destroys a cell. ` +
+        `Destroy it with: npm run driver -- destroy --stack ${stack} --yes-i-understand`
+    );
 }
 
 function resultOf(cell: Cell, state: CellResult["state"], exitCode: number, reason?: string): CellResult {

@@ -25,6 +25,8 @@ export interface JournalEntry {
     readonly configHash: string;
     readonly reason?: string;
     readonly changes?: Readonly<Record<string, number>>;
+    /** On a started line: the stack file's config the cell ran with, so an orphan's file can be written again. */
+    readonly settings?: Readonly<Record<string, unknown>>;
     /** The monitoring stack's sink ARN per Region, which its cells' links (and config hashes) carry. */
     readonly sinkArns?: Readonly<Record<string, string>>;
 }
@@ -87,6 +89,14 @@ export function lastDeployment(entries: readonly JournalEntry[]): Map<string, Jo
 export function isCurrent(cell: Cell, last: JournalEntry | undefined, commit: string, verify: boolean): boolean {
     const done = verify ? last?.state === "verified" : last?.state === "green" || last?.state === "verified";
     return done && last?.commit === commit && last?.configHash === cell.configHash;
+}
+
+/** The stack file's config a stack last ran with, as its started lines record it. */
+export function lastSettings(
+    entries: readonly JournalEntry[],
+    stack: string,
+): Readonly<Record<string, unknown>> | undefined {
+    return entries.filter(e => e.stack === stack && e.settings !== undefined).pop()?.settings;
 }
 
 /** What changed for a cell since its last deployment, for the plan. */

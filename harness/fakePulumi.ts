@@ -16,6 +16,12 @@ export interface FakeResult {
     readonly changes?: Record<string, number>;
     /** How long the command takes before it answers; Ctrl-C (SIGINT) ends it early as the CLI does. */
     readonly delayMs?: number;
+    /**
+     * Holds the stack's lock while it runs, as the DIY backend's lock file: released when it ends or
+     * is cancelled, left behind when it is killed. Any operation on a stack whose lock is held fails
+     * as the CLI does, naming the holder, until `pulumi cancel --stack <stack>` removes it.
+     */
+    readonly locks?: boolean;
 }
 
 /**
@@ -47,9 +53,20 @@ const defaults = {
   "stack ls": [{ stdout: "[]" }],
   "stack history": [{ stdout: JSON.stringify([{ kind: "update", startTime: "2026-11-22T10:00:00.000Z", endTime: "2026-11-22T10:01:00.000Z", message: "", environment: {}, config: {}, result: "succeeded", version: 1 }]) }],
 };
+const lockFile = path.join(root, "locks", encodeURIComponent(stack) + ".json");
+if (command === "cancel") { fs.rmSync(lockFile, { force: true }); process.exit(0); }
+if (["up", "preview", "refresh", "destroy"].includes(command) && fs.existsSync(lockFile)) {
+  process.stderr.write("error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \x60pulumi cancel\x60.\n  " + lockFile + ": created by " + fs.readFileSync(lockFile, "utf8") + "\n");
+  process.exit(255);
+}
 const results = script[key] || defaults[command] || [{}];
 const result = results[Math.min(played, results.length - 1)];
 fs.writeFileSync(counters, String(played + 1));
+const release = () => { if (result.locks) fs.rmSync(lockFile, { force: true }); };
+if (result.locks) {
+  fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+  fs.writeFileSync(lockFile, "fake@stand-in (pid " + process.pid + ")");
+}
 const eventLog = args.indexOf("--event-log");
 if (eventLog >= 0 && result.changes) {
   const event = { sequence: 1, timestamp: 1, summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: result.changes, PolicyPacks: {} } };
@@ -57,6 +74,7 @@ if (eventLog >= 0 && result.changes) {
 }
 // Ctrl-C: the CLI cancels the operation and exits 255, reporting the cancellation.
 process.on("SIGINT", () => {
+  release();
   process.stderr.write("error: update canceled\n");
   process.exit(255);
 });
@@ -66,16 +84,33 @@ setTimeout(() => {
   // The SDK (3.248, automation/stack.js readLines) polls the event log every 200 ms and reads it once
   // more when the command exits (cleanUp: tail.quit()); staying one poll and a half after writing the
   // summary lets a regular poll read it too. Without a summary there is nothing to wait for.
+  release();
   setTimeout(() => process.exit(result.code || 0), eventLog >= 0 && result.changes ? 300 : 0);
 }, result.delayMs || 0);
 `;
 
+// npm as the rollout runs it for the policy pack (ci --prefix <dir>), offline: it logs the call
+// beside the CLI's, as ["npm", ...argv], and leaves the node_modules directory npm ci would make.
+const npmProgram = String.raw`#!/usr/bin/env node
+const fs = require("fs");
+const path = require("path");
+const root = path.join(__dirname, "..");
+const args = process.argv.slice(2);
+fs.appendFileSync(path.join(root, "calls.jsonl"), JSON.stringify(["npm", ...args]) + "\n");
+fs.appendFileSync(path.join(root, "environments.jsonl"), "{}\n");
+const prefix = args.indexOf("--prefix");
+if (args[0] === "ci" && prefix >= 0) fs.mkdirSync(path.join(args[prefix + 1], "node_modules"), { recursive: true });
+`;
+
 export class FakePulumi {
     readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
+    /** A stand-in npm whose runs appear in calls() as ["npm", ...argv]. */
+    readonly npm = path.join(this.root, "bin", "npm");
 
     constructor(script: FakeScript = {}) {
         fs.mkdirSync(path.join(this.root, "bin"));
         fs.writeFileSync(path.join(this.root, "bin", "pulumi"), program, { mode: 0o755 });
+        fs.writeFileSync(this.npm, npmProgram, { mode: 0o755 });
         this.script(script);
     }
 
@@ -91,7 +126,7 @@ export class FakePulumi {
         return PulumiCommand.get({ root: this.root });
     }
 
-    /** Every argv the driver ran, except `version`. */
+    /** Every argv the driver ran, except `version` (and the stand-in npm's, as ["npm", ...argv]). */
     calls(): string[][] {
         const file = path.join(this.root, "calls.jsonl");
         return fs.existsSync(file)
@@ -109,7 +144,7 @@ export class FakePulumi {
         return this.variables("PULUMI_BACKEND_URL");
     }
 
-    /** A recorded variable (PULUMI_BACKEND_URL, PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER) each call ran with (null when unset), except `version`. */
+    /** A recorded variable (PULUMI_BACKEND_URL, PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER) each CLI call ran with (null when unset), except `version`. */
     variables(name: "PULUMI_BACKEND_URL" | "PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER"): (string | null)[] {
         const file = path.join(this.root, "environments.jsonl");
         const all: Record<string, string | null>[] = fs.existsSync(file)
@@ -124,7 +159,7 @@ export class FakePulumi {
             .trim()
             .split("\n")
             .map(line => JSON.parse(line));
-        return all.filter((_, i) => calls[i][0] !== "version").map(recorded => recorded[name]);
+        return all.filter((_, i) => !["version", "npm"].includes(calls[i][0])).map(recorded => recorded[name]);
     }
 
     remove(): void {

@@ -1,8 +1,10 @@
 // The rollout end to end against the stand-in CLI: 3 accounts × 3 Regions in two rings, a failing
-// cell, a locked cell, a run stopped half way and resumed, a manifest edit that orphans a cell,
-// and each account's home Region green before any of its other Regions starts.
+// cell, a locked cell, a run stopped with Ctrl-C and one killed with SIGKILL, each resumed, a
+// manifest edit that orphans a cell, and each account's home Region green before any of its other
+// Regions starts.
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import * as assert from "assert";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
@@ -53,6 +55,12 @@ describe("rollout over accounts × Regions", function () {
     beforeEach(() => {
         projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-project-"));
         fs.copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+        // The policy pack's manifest: the rollout installs its dependencies (the stand-in npm) before the fan-out.
+        fs.mkdirSync(path.join(projectDir, "policy"));
+        fs.copyFileSync(
+            path.join(projectRoot, "policy", "package.json"),
+            path.join(projectDir, "policy", "package.json"),
+        );
         writeManifest(manifest);
     });
     afterEach(() => fs.rmSync(projectDir, { recursive: true, force: true }));
@@ -62,10 +70,15 @@ describe("rollout over accounts × Regions", function () {
     }
 
     function run(argv: string[], script: FakeScript = {}, extra: Partial<DriverDeps & Record<string, unknown>> = {}) {
+        return drive(["rollout", ...argv], script, extra);
+    }
+
+    /** Any driver command, as a user would type it after `npm run driver --`. */
+    function drive(argv: string[], script: FakeScript = {}, extra: Partial<DriverDeps & Record<string, unknown>> = {}) {
         fake.script(script);
         out = "";
         err = "";
-        return main(["rollout", ...argv], {
+        return main(argv, {
             env: { PULUMI_CONFIG_PASSPHRASE: "test", GITHUB_STEP_SUMMARY: path.join(projectDir, "summary.md") },
             projectDir,
             findPulumi: async () => pulumiCommand,
@@ -80,10 +93,21 @@ describe("rollout over accounts × Regions", function () {
             commit: () => "c0ffee",
             preflight: async () => ready,
             transientRetryDelayMs: 0,
+            npm: fake.npm,
             ...extra,
         } as DriverDeps);
     }
 
+    /** The Markdown summary the last run appended to $GITHUB_STEP_SUMMARY. */
+    const markdown = () => {
+        const text = fs.readFileSync(path.join(projectDir, "summary.md"), "utf8");
+        return text.slice(text.lastIndexOf("### "));
+    };
+    /** The Markdown row of an account in the last summary. */
+    const markdownRow = (account: string) =>
+        markdown()
+            .split("\n")
+            .find(line => line.startsWith(`| ${account} (`)) ?? "";
     const journal = (): JournalEntry[] => readJournal(path.join(projectDir, ".rollout", "journal.jsonl"));
     const ups = () => fake.calls().filter(args => args[0] === "up");
     const upStacks = () => ups().map(args => args[args.indexOf("--stack") + 1]);
@@ -134,11 +158,30 @@ describe("rollout over accounts × Regions", function () {
         // Every line carries the commit and the cell's config hash.
         assert.ok(lines.every(l => l.commit === "c0ffee" && /^[0-9a-f]{16}$/.test(l.configHash)));
 
-        // The plugin is installed once, before the fan-out; every stack is selected or created.
+        // Once, before the fan-out: the plugin, and the policy pack's dependencies (npm ci in policy/).
         const calls = fake.calls();
+        const firstUp = calls.findIndex(args => args[0] === "up");
         const installs = calls.filter(args => args[0] === "plugin" && args[1] === "install");
         assert.strictEqual(installs.length, 1);
-        assert.ok(calls.indexOf(installs[0]) < calls.findIndex(args => args[0] === "up"));
+        assert.ok(calls.indexOf(installs[0]) < firstUp);
+        const npmRuns = calls.filter(args => args[0] === "npm");
+        assert.deepStrictEqual(npmRuns, [
+            ["npm", "ci", "--prefix", path.join(projectDir, "policy"), "--no-audit", "--no-fund"],
+        ]);
+        assert.ok(calls.indexOf(npmRuns[0]) < firstUp);
+        // Workspace safety (pulumi/pulumi#8186): no cell selects a stack; each missing stack is created
+        // with --no-select, one at a time, before the first up.
+        assert.deepStrictEqual(
+            calls.filter(args => args[0] === "stack" && args[1] === "select"),
+            [],
+        );
+        const inits = calls.flatMap((args, i) => (args[0] === "stack" && args[1] === "init" ? [{ args, i }] : []));
+        const everyCell = manifest.accounts.flatMap(a => regions.map(region => `fleet-${a.name}-${region}`));
+        assert.deepStrictEqual(inits.map(({ args }) => args[2]).sort(), everyCell.sort());
+        for (const { args, i } of inits) {
+            assert.ok(args.includes("--no-select"), args.join(" "));
+            assert.ok(i < firstUp, `${args.join(" ")} before the first up`);
+        }
         // Without --verify no cell's outputs are read: the SDK's two `stack output` runs per up are skipped.
         assert.deepStrictEqual(
             calls.filter(args => args[0] === "stack" && args[1] === "output"),
@@ -184,6 +227,8 @@ describe("rollout over accounts × Regions", function () {
         );
         assert.strictEqual(stateOf("fleet-bravo-eu-west-1"), "held");
         assert.match(out, /… held/);
+        assert.strictEqual(markdownRow("bravo"), "| bravo (222222222222) | prod | … held | … held | … held |");
+        assert.match(markdown(), /^- fleet-bravo-eu-west-1: held: the previous ring is not green$/m);
     });
 
     it("holds an account's other Regions when its home Region fails", async () => {
@@ -232,6 +277,12 @@ describe("rollout over accounts × Regions", function () {
             first.some(c => c.state === "interrupted"),
             JSON.stringify(first),
         );
+        // The Markdown summary: the dev ring green, the prod home cells interrupted, their Regions held.
+        assert.match(markdownRow("alpha"), /^\| alpha \(111111111111\) \| dev \| ✓ 0\+ 0~ 0± 0- \| ✓ .* \| ✓ .* \|$/);
+        for (const account of ["bravo", "charlie"]) {
+            assert.match(markdownRow(account), /^\| \w+ \(\d{12}\) \| prod \| ⏸ interrupted \| … held \| … held \|$/);
+        }
+        assert.match(markdown(), /^- fleet-bravo-eu-west-1: interrupted: Ctrl-C$/m);
 
         // A kill (no Ctrl-C) leaves a started line with no end, or half a line: that cell is unfinished too.
         const killed = journal().find(l => l.stack === "fleet-alpha-us-east-1" && l.state === "green")!;
@@ -244,6 +295,10 @@ describe("rollout over accounts × Regions", function () {
         const unfinished = [...first.filter(c => c.state !== "green").map(c => c.stack), "fleet-alpha-us-east-1"];
         assert.deepStrictEqual(upStacks().sort(), unfinished.sort(), "only the unfinished cells ran again");
         assert.ok(green.filter(s => s !== "fleet-alpha-us-east-1").every(stack => stateOf(stack) === "skipped"));
+        assert.strictEqual(
+            markdownRow("alpha"),
+            "| alpha (111111111111) | dev | ⏭ skipped (current) | ⏭ skipped (current) | ✓ 0+ 0~ 0± 0- |",
+        );
         // The half line stays ignored, and the resumed run's lines start on lines of their own.
         assert.strictEqual(
             journal().filter(l => l.run !== killed.run && l.state === "started").length,
@@ -255,8 +310,97 @@ describe("rollout over accounts × Regions", function () {
         );
     });
 
+    it("survives a real kill -9 mid-run: --resume runs no green cell again, reports the lock a killed update left with its holder and cancel command, and once cancelled finishes every cell, each green once", async () => {
+        // The driver in a process group of its own, so that SIGKILL takes its CLI children too, as
+        // when a runner is lost: the killed updates leave their stacks' lock files behind.
+        fake.script({ up: [{ delayMs: 1500, locks: true }] });
+        const child = spawn(
+            process.execPath,
+            [
+                "-r",
+                "ts-node/register/transpile-only",
+                path.join(projectRoot, "test", "support", "rolloutChild.ts"),
+                projectDir,
+                fake.root,
+            ],
+            { cwd: projectRoot, detached: true, stdio: "ignore" },
+        );
+        const exited = new Promise(resolve => child.once("exit", (code, signal) => resolve(signal ?? code)));
+        // Kill once the dev ring is green and a prod cell's update holds its stack's lock.
+        const running = () => {
+            const lines = journal();
+            const ended = new Set(lines.filter(l => l.state !== "started").map(l => l.stack));
+            return {
+                green: lines.filter(l => l.state === "green").map(l => l.stack),
+                started: lines.filter(l => l.state === "started" && !ended.has(l.stack)).map(l => l.stack),
+            };
+        };
+        const holdsLock = (stack: string) =>
+            fs.existsSync(path.join(fake.root, "locks", `${encodeURIComponent(stack)}.json`));
+        const deadline = Date.now() + 90_000;
+        try {
+            while (!(running().green.length >= 3 && running().started.some(holdsLock))) {
+                assert.ok(Date.now() < deadline, "the child rollout reached the prod ring");
+                await new Promise(resolve => setTimeout(resolve, 10));
+            }
+        } finally {
+            process.kill(-child.pid!, "SIGKILL");
+        }
+        assert.strictEqual(await exited, "SIGKILL");
+        const { green, started } = running();
+        const locked = started.filter(holdsLock);
+        assert.ok(locked.length > 0, "a killed update left its stack's lock");
+        assert.ok(
+            green.every(stack => stack.startsWith("fleet-alpha-")),
+            "killed mid-way: the prod ring was not done",
+        );
+        assert.ok(!fs.existsSync(path.join(projectDir, ".rollout", "result.json")), "no summary: it was killed");
+
+        // The resume: no green cell runs again; a killed update's lock is the real world's, backed
+        // off, then reported locked with its holder and the cancel command, and its account's other
+        // Regions wait for it.
+        assert.strictEqual(await run(["--resume"]), ExitCode.failure, err + out);
+        for (const stack of green) {
+            assert.strictEqual(stateOf(stack), "skipped", stack);
+        }
+        assert.ok(!upStacks().some(stack => green.includes(stack)), "nothing green runs twice");
+        for (const stack of locked) {
+            const cell = result().cells.find((c: { stack: string }) => c.stack === stack);
+            assert.strictEqual(cell.state, "locked", stack);
+            assert.match(cell.reason, /fake@stand-in \(pid \d+\)/);
+            assert.strictEqual(cell.command, `when that update is gone: pulumi cancel --stack ${stack} --yes`);
+        }
+        const everyCell = manifest.accounts.flatMap(a => regions.map(region => `fleet-${a.name}-${region}`));
+        for (const stack of everyCell.filter(s => !green.includes(s) && !locked.includes(s))) {
+            const cell = result().cells.find((c: { stack: string }) => c.stack === stack);
+            const home = /^waits for (\S+), which owns/.exec(cell.reason ?? "")?.[1];
+            assert.ok(
+                cell.state === "green" || (cell.state === "held" && locked.includes(home!)),
+                `${stack}: ${cell.state}`,
+            );
+        }
+
+        // Once the locks are cancelled, the next --resume finishes the rest: nothing lost, and every
+        // cell deployed green exactly once over the three runs.
+        for (const stack of locked) {
+            execFileSync(path.join(fake.root, "bin", "pulumi"), ["cancel", "--stack", stack, "--yes"]);
+        }
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err + out);
+        for (const stack of everyCell) {
+            assert.strictEqual(
+                journal().filter(l => l.stack === stack && l.state === "green").length,
+                1,
+                `${stack} green once`,
+            );
+        }
+    });
+
     it("re-runs a current cell on --resume when its config changed, and reports the cell a manifest edit orphans without destroying it", async () => {
         assert.strictEqual(await run([]), ExitCode.success, err);
+        const orphanFile = path.join(projectDir, "Pulumi.fleet-charlie-us-east-1.yaml");
+        const deployed = fs.readFileSync(orphanFile, "utf8");
+        // Stack files are git-ignored: a clean checkout, or another machine with the journal, has none.
+        fs.rmSync(orphanFile);
         writeManifest({
             ...manifest,
             accounts: manifest.accounts.map(a =>
@@ -279,6 +423,23 @@ describe("rollout over accounts × Regions", function () {
             /orphaned: fleet-charlie-us-east-1 is no longer in fleet.yaml; the rollout never destroys a cell. Destroy it with: npm run driver -- destroy --stack fleet-charlie-us-east-1 --yes-i-understand/,
         );
         assert.ok(!fake.calls().some(args => args[0] === "destroy"));
+
+        // The destroy command works here: the orphan's stack file is written again with the config its last run recorded.
+        assert.match(
+            out,
+            /\(its stack file Pulumi.fleet-charlie-us-east-1.yaml was gone; written again from the journal\)/,
+        );
+        assert.deepStrictEqual(yaml.load(fs.readFileSync(orphanFile, "utf8")), yaml.load(deployed));
+        const command = /Destroy it with: npm run driver -- (.+?) \(its stack file/.exec(out)![1];
+        assert.strictEqual(command, "destroy --stack fleet-charlie-us-east-1 --yes-i-understand");
+        assert.strictEqual(await drive(command.split(" ")), ExitCode.success, err);
+        assert.deepStrictEqual(
+            fake
+                .calls()
+                .filter(args => args[0] === "destroy")
+                .map(args => args[args.indexOf("--stack") + 1]),
+            ["fleet-charlie-us-east-1"],
+        );
     });
 
     it("stops before any change when the preflight finds a conflict the manifest does not take over", async () => {
@@ -414,7 +575,10 @@ describe("rollout over accounts × Regions", function () {
         // Its first run creates the stack, whose initial state records the salt `stack init` makes.
         fs.rmSync(stackFile);
         assert.strictEqual(await run(["--cell", cell]), ExitCode.success, err);
-        const init = fake.calls().findIndex(args => args[0] === "stack" && args[1] === "init");
+        const init = fake
+            .calls()
+            .filter(args => args[0] !== "npm")
+            .findIndex(args => args[0] === "stack" && args[1] === "init");
         assert.ok(init >= 0, "stack init ran");
         assert.strictEqual(fake.variables("PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER")[init], "true");
     });
@@ -580,6 +744,49 @@ describe("rollout over accounts × Regions", function () {
         assert.strictEqual(stateOf("fleet-monitoring"), "held");
     });
 
+    it("reports a cell whose refresh finds changes as drifted, in the terminal, the Markdown summary and the JSON, and leaves --resume's view of the cells alone", async () => {
+        assert.strictEqual(await run([]), ExitCode.success, err);
+        const code = await run(["--drift"], {
+            "refresh@fleet-bravo-us-east-1": [{ changes: { update: 2, delete: 1, same: 37 } }],
+        });
+        assert.strictEqual(code, ExitCode.success, out + err);
+        assert.deepStrictEqual(upStacks(), [], "read-only");
+        // refresh --preview-only, per cell: the stand-in answered the one cell with changes.
+        const refreshes = fake.calls().filter(args => args[0] === "refresh");
+        assert.strictEqual(refreshes.length, 9);
+        assert.ok(refreshes.every(args => args.includes("--preview-only")));
+
+        assert.strictEqual(stateOf("fleet-bravo-us-east-1"), "drifted");
+        assert.deepStrictEqual(
+            result().cells.find((c: { stack: string }) => c.stack === "fleet-bravo-us-east-1").changes,
+            {
+                update: 2,
+                delete: 1,
+                same: 37,
+            },
+        );
+        assert.ok(
+            result()
+                .cells.filter((c: { stack: string }) => c.stack !== "fleet-bravo-us-east-1")
+                .every((c: { state: string }) => c.state === "current"),
+        );
+        assert.match(out, /bravo \(222222222222\)\s+prod\s+✓ no drift\s+✓ no drift\s+⚠ drifted 0\+ 2~ 0± 1-/);
+        assert.strictEqual(
+            markdownRow("bravo"),
+            "| bravo (222222222222) | prod | ✓ no drift | ✓ no drift | ⚠ drifted 0+ 2~ 0± 1- |",
+        );
+        assert.match(markdown(), /^9 cells: 8 current, 1 drifted$/m);
+        const lines = journal().filter(l => l.stack === "fleet-bravo-us-east-1");
+        assert.deepStrictEqual(
+            lines.map(l => l.state),
+            ["started", "green", "drifted"],
+        );
+        // A drift check deploys nothing: every cell is still current for --resume.
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.deepStrictEqual(upStacks(), []);
+        assert.ok(result().cells.every((c: { state: string }) => c.state === "skipped"));
+    });
+
     it("covers fleet-monitoring in --drift, read-only", async () => {
         const { outputs } = withOrganizationView();
         const code = await run(["--drift"], {
@@ -591,6 +798,45 @@ describe("rollout over accounts × Regions", function () {
         // Read-only: no cell waits for another (a drifted home Region holds none of its account's Regions).
         assert.ok(result().cells.every((c: { state: string }) => c.state === "current"));
         assert.ok(fake.calls().some(args => args[0] === "refresh" && args.includes("fleet-monitoring")));
+    });
+
+    it("keeps fleet-monitoring a known cell while the manifest has monitoring:, and orphans it with a destroy command in monitoring/ once the block is gone", async () => {
+        const { outputs } = withOrganizationView();
+        assert.strictEqual(await run([], { "stack output@fleet-monitoring": outputs }), ExitCode.success, err);
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.doesNotMatch(out, /orphaned/, "the organization view is the manifest's while it has monitoring:");
+        assert.strictEqual(await run([], { "stack output@fleet-monitoring": outputs }), ExitCode.success, err);
+        assert.doesNotMatch(out, /orphaned/);
+
+        const monitoringFile = path.join(projectDir, "monitoring", "Pulumi.fleet-monitoring.yaml");
+        fs.rmSync(monitoringFile);
+        writeManifest(manifest);
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.ok(fs.existsSync(monitoringFile), "its stack file, written again from the journal, in monitoring/");
+        const [line] = out.split("\n").filter(l => l.startsWith("orphaned:"));
+        assert.match(line, /^orphaned: fleet-monitoring, the organization view, is no longer in fleet.yaml/);
+        assert.doesNotMatch(out, /orphaned: fleet-alpha/);
+        // Its links go first (OAM deletes no sink with links attached): every cell runs again without one.
+        assert.strictEqual(upStacks().length, 9);
+        assert.ok(!fake.calls().some(args => args[0] === "destroy"), "never destroyed by the rollout");
+        for (const account of ["alpha", "bravo", "charlie"]) {
+            assert.strictEqual(sinkOf(`fleet-${account}-us-east-1`), undefined, account);
+        }
+
+        // The printed command runs the driver in monitoring/, where the stack's file is.
+        const command = /destroy it with: npm run driver -- (.+?) \(its stack file/.exec(line)![1];
+        assert.strictEqual(command, "destroy --stack fleet-monitoring --monitoring");
+        assert.strictEqual(await drive(command.split(" ")), ExitCode.success, err);
+        assert.deepStrictEqual(
+            fake
+                .calls()
+                .filter(args => args[0] === "destroy")
+                .map(args => args[args.indexOf("--stack") + 1]),
+            ["fleet-monitoring"],
+        );
+        // Without --monitoring the driver looks in the baseline's project, where fleet-monitoring has no file.
+        assert.strictEqual(await drive(["destroy", "--stack", "fleet-monitoring"]), ExitCode.configurationError);
+        assert.match(err, /no stack file Pulumi.fleet-monitoring.yaml/);
     });
 
     it("refuses a monitoring account that is neither an account's name nor an id, with exit 2", async () => {

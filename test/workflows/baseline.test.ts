@@ -284,4 +284,35 @@ describe("GitHub workflow", () => {
         ]);
         assert.ok(runs("rollout-gather").includes("npm run driver -- rollout --gather .rollout/results"));
     });
+
+    // configure-aws-credentials asks STS for role-duration-seconds; STS refuses more than the role's
+    // MaxSessionDuration, one hour unless raised (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html,
+    // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html DurationSeconds).
+    it("asks for the hub role's session only as long as the README tells its MaxSessionDuration to allow, and past an hour only for --verify jobs", () => {
+        const hubJobs = Object.keys(workflow.jobs).filter(name =>
+            workflow.jobs[name].steps.some(
+                (s: any) => s.with?.["role-to-assume"] === "${{ vars.AWS_ROLLOUT_HUB_ROLE_ARN }}",
+            ),
+        );
+        assert.ok(hubJobs.length >= 4, hubJobs.join());
+        const durationOf = (name: string): number =>
+            workflow.jobs[name].steps.find((s: any) => s.with?.["role-to-assume"])?.with["role-duration-seconds"] ??
+            3600;
+        const longest = Math.max(...hubJobs.map(durationOf));
+        assert.ok(longest >= 900 && longest <= 43200, "STS takes 15 minutes to 12 hours");
+        if (longest > 3600) {
+            // The one reason a cell's job may pass the hour: --verify waits up to 30 minutes for the canary.
+            assert.ok(hubJobs.some(name => runs(name).some(run => run.includes("--verify"))));
+        }
+        const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8").replace(/\s+/g, " ");
+        const stated =
+            /Set the hub role's maximum session duration \(`MaxSessionDuration`\) to at least (\d+) seconds/.exec(
+                readme,
+            );
+        assert.ok(stated, "the README's credentials model states the hub role's MaxSessionDuration");
+        assert.strictEqual(Number(stated[1]), longest);
+        assert.ok(
+            readme.includes("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html"),
+        );
+    });
 });
