@@ -95,7 +95,8 @@ const canary = config.canary
     : undefined;
 
 // What the tamper watch's mail names as the stack's: each resource a change can break, with its owner.
-// The pipeline's own resources are known by their autoname prefix: their names are its outputs.
+// The pipeline's own resources are known by their autoname prefix: their names are its outputs. Its
+// keys, whose ids no prefix matches, it adds itself. Every other KMS key is listed here by its ARN.
 const notifyName = "ssm-notify";
 const tamperResources: WatchedResource[] = [
     [dhmcSettingId, dhmc.urn],
@@ -107,7 +108,12 @@ const tamperResources: WatchedResource[] = [
               [hybrid.activationId, hybrid.urn],
           ] as WatchedResource[])
         : []),
-    ...(sessionManager ? ([[sessionManager.documentName, sessionManager.urn]] as WatchedResource[]) : []),
+    ...(sessionManager
+        ? ([
+              [sessionManager.documentName, sessionManager.urn],
+              [sessionManager.keyArn, sessionManager.urn],
+          ] as WatchedResource[])
+        : []),
     [agentUpdate.associationId, agentUpdate.urn],
     [compliance.ruleName, compliance.urn],
     ...(patching

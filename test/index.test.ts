@@ -210,6 +210,25 @@ describe("the program", () => {
         assert.strictEqual(mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT, "");
     });
 
+    it("tells the notifier every KMS key of the stack by its ARN, with the component that owns it", async () => {
+        // A KMS call names its key by key id or key ARN, and CloudTrail adds the key ARN to the record's
+        // resources (https://docs.aws.amazon.com/kms/latest/developerguide/ct-disablekey.html): no autoname
+        // prefix matches a key id, so each key must be listed, the pipeline's own keys too.
+        const { mocks } = await committedStack("dev");
+        const context = JSON.parse(mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT);
+        const keys = mocks.ofType("aws:kms/key:Key");
+        assert.deepStrictEqual(keys.map(k => k.name).sort(), [
+            "log-encryption-key",
+            "session-manager-key",
+            "ssm-notify-key",
+            "ssm-notify-watch-key",
+        ]);
+        for (const key of keys) {
+            const owner = mocks.optionsOf(key.name, key.type).parentUrn;
+            assert.strictEqual(context.resources[key.outputs.arn], owner, key.name);
+        }
+    });
+
     it("patches by default, routing this baseline's non-compliant nodes and this window's failures to the notifier", async () => {
         const { mocks, outputs } = await committedStack("dev");
         const baseline = mocks.named("patching-baseline").outputs;

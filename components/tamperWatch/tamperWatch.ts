@@ -50,14 +50,15 @@ export function tamperRoutes(settings: TamperWatchSettings, stack: string): Noti
 export type WatchedResource = readonly [id: pulumi.Input<string | undefined>, ownerUrn: pulumi.Input<string>];
 
 /**
- * The notifier's context for tamper events, as JSON: the stack, its deployers, the heartbeat and the
- * watched resources' physical ids with the URN of the component that owns each.
+ * The notifier's context for tamper events: the stack, its deployers, the heartbeat and the
+ * watched resources' physical ids with the URN of the component that owns each. A KMS key is
+ * listed by its ARN, which also names it when a call gives only its key id.
  */
 export function tamperContext(
     settings: TamperWatchSettings,
     stack: string,
     resources: readonly WatchedResource[],
-): pulumi.Output<string> {
+): pulumi.Output<TamperContext> {
     return pulumi.all(resources.map(([id, urn]) => pulumi.all([id, urn]))).apply(pairs => {
         const context: TamperContext = {
             stack,
@@ -65,7 +66,7 @@ export function tamperContext(
             heartbeatParameter: heartbeatParameterName(stack),
             resources: Object.fromEntries(pairs.filter(([id]) => id)),
         };
-        return JSON.stringify(context);
+        return context;
     });
 }
 

@@ -177,6 +177,34 @@ describe("tamper notices", () => {
         assert.deepStrictEqual(await mailOf(cloudTrailEvent(deleted)), []);
     });
 
+    it("mail AWS's own DisableKey record on the notification topic's key, naming it and what breaks", async () => {
+        // The record names the key by key id and lists its key ARN in resources; DisableKey,
+        // ScheduleKeyDeletion and PutKeyPolicy take a key id or key ARN, never an alias
+        // (https://docs.aws.amazon.com/kms/latest/developerguide/ct-disablekey.html).
+        const record = watchedRecords.find(r => r.file === "cloudtrail-kms-disable-key.json")!.record;
+        const notifyKeyArn = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        const pipeline = urn("NotificationPipeline::ssm-notify");
+        // The autoname prefix alone does not name a key (the stand-in stack's log key has this key id): it must be listed.
+        const resources = Object.fromEntries(Object.entries(context.resources).filter(([id]) => !id.includes(":kms:")));
+        assert.deepStrictEqual(await mailOf(cloudTrailEvent(record), { ...context, resources }), []);
+        const withKey = { ...context, resources: { ...resources, [notifyKeyArn]: pipeline } };
+        const [mail] = await mailOf(cloudTrailEvent(record), withKey);
+        assert.strictEqual(
+            mail.subject,
+            "[TAMPER us-east-1] DisableKey on 1234abcd-12ab-34cd-56ef-1234567890ab by Alice",
+        );
+        assert.strictEqual(row(mail.message, "Owner (URN)"), pipeline);
+        assert.strictEqual(
+            row(mail.message, "What breaks"),
+            "DisableKey in us-east-1: nothing can be encrypted with the key any more: this stack's e-mails (and this alert) may stop arriving.",
+        );
+        // Named by key ARN in the request, without resources, it is found as well.
+        const byArn = structuredClone(record);
+        byArn.requestParameters.keyId = notifyKeyArn;
+        delete byArn.resources;
+        assert.strictEqual((await mailOf(cloudTrailEvent(byArn), withKey)).length, 1);
+    });
+
     it("report the deployer's own change as expected, with nothing to do", async () => {
         const record = structuredClone(watchedRecords.find(r => r.file === "derived-ssm-update-document.json")!.record);
         record.userIdentity.sessionContext.sessionIssuer.arn = "arn:aws:iam::123456789012:role/github-deploy";
