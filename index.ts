@@ -152,7 +152,7 @@ const notifications = new NotificationPipeline(notifyName, {
         : undefined,
 });
 const tamperWatch = config.tamperWatch
-    ? new TamperWatch("tamper-watch", { ...config.tamperWatch, accountId, topicArn: notifications.topicArn })
+    ? new TamperWatch("tamper-watch", { ...config.tamperWatch, accountId, watchTopicArn: notifications.watchTopicArn })
     : undefined;
 
 const healthWatch = config.healthWatch

@@ -17,8 +17,11 @@ export interface TamperWatchSettings {
 
 export interface TamperWatchArgs extends TamperWatchSettings {
     readonly accountId: pulumi.Input<string>;
-    /** The topic the blind-detector alarm notifies: a path that does not go through the rule it checks. */
-    readonly topicArn: pulumi.Input<string>;
+    /**
+     * The notification pipeline's watch topic, which the blind-detector alarm notifies: a second path
+     * to a person, through neither the rule and notifier it checks nor the notification topic and key.
+     */
+    readonly watchTopicArn: pulumi.Input<string>;
 }
 
 /** How often the dead-man's switch writes, and how many of its periods may pass unseen before the alarm. */
@@ -74,7 +77,7 @@ export function tamperContext(
  * The tamper watch's dead-man's switch: a schedule tags a dedicated SSM parameter every hour as a
  * role of the stack; the write comes back through CloudTrail, the tamper-heartbeat rule and the
  * notifier, which counts it in a metric. When none arrives for three hours, an alarm tells the
- * topic directly that tamper detection is blind in the Region (no trail, rule disabled or target broken).
+ * watch topic that tamper detection is blind in the Region (no trail, rule disabled or target broken).
  * The watched writes' rule itself is the pipeline's (tamperRoutes).
  */
 export class TamperWatch extends pulumi.ComponentResource {
@@ -197,7 +200,7 @@ export class TamperWatch extends pulumi.ComponentResource {
                 threshold: 1,
                 comparison: "below",
                 missingDataBreaches: true,
-                topicArn: args.topicArn,
+                topicArn: args.watchTopicArn,
                 notifyOnRecovery: true,
             },
             this,

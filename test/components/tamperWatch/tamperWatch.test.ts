@@ -69,7 +69,7 @@ describe("tamper watch dead-man's switch", () => {
                 new TamperWatch("tamper", {
                     ...settings,
                     accountId: standInAccountId,
-                    topicArn: "arn:aws:sns:eu-west-1:123456789012:topic",
+                    watchTopicArn: "arn:aws:sns:eu-west-1:123456789012:watch-topic",
                 }),
         );
 
@@ -138,7 +138,7 @@ describe("tamper watch dead-man's switch", () => {
         assert.strictEqual(record[heartbeatMetric.name], 1);
     });
 
-    it("alarms on the topic when no heartbeat is counted for three hours, missing data included", async () => {
+    it("alarms on the watch topic when no heartbeat is counted for three hours, missing data included", async () => {
         const { mocks } = await build();
         const alarm = mocks.named("tamper-blind").inputs;
         assert.deepStrictEqual(
@@ -150,7 +150,8 @@ describe("tamper watch dead-man's switch", () => {
             ["LessThanThreshold", 1, "breaching"],
         );
         assert.match(alarm.alarmDescription, /^Tamper detection blind in eu-west-1/);
-        assert.deepStrictEqual(alarm.alarmActions, ["arn:aws:sns:eu-west-1:123456789012:topic"]);
+        // The second path: not the notification topic, whose key or rule may be what broke.
+        assert.deepStrictEqual(alarm.alarmActions, ["arn:aws:sns:eu-west-1:123456789012:watch-topic"]);
     });
 });
 
@@ -163,7 +164,7 @@ describe("tamper watch prevention outputs", () => {
                     region: "eu-west-1",
                     deployerArns,
                     accountId: standInAccountId,
-                    topicArn: "arn:aws:sns:eu-west-1:123456789012:topic",
+                    watchTopicArn: "arn:aws:sns:eu-west-1:123456789012:watch-topic",
                 }),
         );
 
