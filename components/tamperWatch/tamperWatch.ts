@@ -6,7 +6,7 @@ import { NotificationRoute } from "../parts/notificationRoute";
 import { policyDocument, scopedServiceTrustPolicy } from "../parts/policyDocuments";
 import { partitionOf } from "../../aws/partition";
 import { dhmcSettingScp, imdsDeclarativePolicy } from "./preventionPolicies";
-import { heartbeatCall, heartbeatPattern, tamperPattern } from "./watchedCalls";
+import { heartbeatCall, tamperPattern } from "./watchedCalls";
 
 /** What stack configuration decides. */
 export interface TamperWatchSettings {
@@ -33,18 +33,14 @@ export function heartbeatParameterName(stack: string): string {
     return `/ssm-fleet-baseline/${stack}/tamper-heartbeat`;
 }
 
-/** The tamper watch's routes to the notifier: the watched writes, and the heartbeat coming back. */
+/** The tamper watch's route to the notifier: the watched writes, and the heartbeat coming back. */
 export function tamperRoutes(settings: TamperWatchSettings, stack: string): NotificationRoute[] {
     return [
         {
             name: "tamper",
-            description: "Changes made outside the stack that break managed nodes (CloudTrail write calls)",
-            eventPattern: JSON.stringify(tamperPattern(settings.region)),
-        },
-        {
-            name: "tamper-heartbeat",
-            description: "The tamper watch's dead-man's switch: its scheduled write, back through CloudTrail",
-            eventPattern: JSON.stringify(heartbeatPattern(heartbeatParameterName(stack))),
+            description:
+                "Changes made outside the stack that break managed nodes (CloudTrail write calls), and the tamper watch's heartbeat",
+            eventPattern: JSON.stringify(tamperPattern(settings.region, heartbeatParameterName(stack))),
         },
     ];
 }
@@ -75,7 +71,7 @@ export function tamperContext(
 
 /**
  * The tamper watch's dead-man's switch: a schedule tags a dedicated SSM parameter every hour as a
- * role of the stack; the write comes back through CloudTrail, the tamper-heartbeat rule and the
+ * role of the stack; the write comes back through CloudTrail, the tamper rule itself and the
  * notifier, which counts it in a metric. When none arrives for three hours, an alarm tells the
  * watch topic that tamper detection is blind in the Region (no trail, rule disabled or target broken).
  * The watched writes' rule itself is the pipeline's (tamperRoutes).
