@@ -1,6 +1,6 @@
 // The tamper watch's event pattern: the write calls that break a managed fleet, matched broadly
-// by source, eventSource and eventName (the notifier decides whether the resource is the stack's
-// and who acted), or the dead-man's switch's own write, so that the heartbeat proves this rule works.
+// by source and eventName (the notifier decides whether the resource is the stack's and who acted),
+// or the dead-man's switch's own write, so that the heartbeat proves this rule works.
 import { cloudTrailApiCallDetailType } from "../../aws/events";
 import { iamEventsRegion, tamperWatchedCalls } from "../../aws/identifiers";
 
@@ -22,8 +22,10 @@ export function watchedServices(region: string): WatchedService[] {
 /**
  * The tamper rule's pattern: a watched call, or the heartbeat parameter tagged ("$or",
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).
- * EventBridge sources are aws.<service>, CloudTrail's eventSource <service>.amazonaws.com for every
- * watched service (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+ * EventBridge's source is aws.<service> for CloudTrail's eventSource <service>.amazonaws.com
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html), so the
+ * watched calls' branch does not repeat eventSource: the pattern must fit EventBridge's default
+ * event pattern size, 2,048 characters (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html).
  * The heartbeat rides this rule rather than one of its own: a disabled or narrowed tamper rule
  * then silences the heartbeat too, and the blind detector fires.
  */
@@ -35,7 +37,6 @@ export function tamperPattern(region: string, heartbeatParameter: string) {
         detail: {
             $or: [
                 {
-                    eventSource: services.map(service => `${service}.amazonaws.com`),
                     eventName: services.flatMap(service =>
                         tamperWatchedCalls[service].map(name =>
                             versionSuffixed.has(service) ? { prefix: name } : name,

@@ -40,6 +40,25 @@ describe("tamper watch rule", () => {
         }
     });
 
+    it("watches the calls that silence the notifier, reroute its events or quietly change the patch window", () => {
+        for (const [file, call] of [
+            ["derived-lambda-put-function-concurrency.json", "PutFunctionConcurrency20171031"],
+            ["derived-lambda-update-function-code.json", "UpdateFunctionCode20150331v2"],
+            ["derived-events-put-targets.json", "PutTargets"],
+            ["derived-events-remove-targets.json", "RemoveTargets"],
+            ["derived-ec2-modify-security-group-rules.json", "ModifySecurityGroupRules"],
+            ["derived-ec2-replace-network-acl-association.json", "ReplaceNetworkAclAssociation"],
+            ["derived-ssm-update-maintenance-window-task.json", "UpdateMaintenanceWindowTask"],
+            ["derived-ssm-update-maintenance-window-target.json", "UpdateMaintenanceWindowTarget"],
+            ["derived-ssm-deregister-target-from-maintenance-window.json", "DeregisterTargetFromMaintenanceWindow"],
+        ]) {
+            const record = records.find(r => r.file === file)?.record;
+            assert.strictEqual(record?.eventName, call, file);
+            const event = cloudTrailEvent(record);
+            assert.ok(matchesPattern(tamperRule(event.region), event), file);
+        }
+    });
+
     it("never matches a read-only call", () => {
         const event = cloudTrailEvent(
             records.find(r => r.file === "cloudtrail-config-describe-configuration-recorders.json")!.record,

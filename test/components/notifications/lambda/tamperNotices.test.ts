@@ -73,6 +73,25 @@ describe("tamper notices", () => {
         }
     });
 
+    it("say in its own words what each watched call breaks", async () => {
+        for (const { file, record } of watchedRecords.filter(r => r.file.startsWith("derived-"))) {
+            const [mail] = await mailOf(cloudTrailEvent(record));
+            assert.doesNotMatch(
+                row(mail.message, "What breaks") ?? "",
+                /a setting the managed fleet depends on changed/,
+                file,
+            );
+        }
+        const concurrency = watchedRecords.find(r => r.file === "derived-lambda-put-function-concurrency.json")!.record;
+        const [mail] = await mailOf(cloudTrailEvent(concurrency));
+        assert.match(
+            mail.subject,
+            /^\[TAMPER eu-west-1\] PutFunctionConcurrency on ssm-notify-handler-9a8b7c6 by Admin$/,
+        );
+        assert.strictEqual(row(mail.message, "Owner (URN)"), urn("NotificationPipeline::ssm-notify"));
+        assert.match(row(mail.message, "What breaks") ?? "", /at 0 it never runs: this stack's e-mails/);
+    });
+
     it("name the component that owns the resource, found however EC2 wraps the request", async () => {
         const record = watchedRecords.find(r => r.file === "derived-ec2-delete-vpc-endpoints.json")!.record;
         const [mail] = await mailOf(cloudTrailEvent(record));
