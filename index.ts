@@ -25,7 +25,8 @@ import { TamperWatch, tamperContext, tamperRoutes, WatchedResource } from "./com
 import { loadBaselineConfig } from "./config";
 
 const config = loadBaselineConfig();
-const accountId = aws.getCallerIdentityOutput().accountId;
+const caller = aws.getCallerIdentityOutput();
+const accountId = caller.accountId;
 const logEncryption = new LogEncryptionKey("log-encryption", { region: config.region, accountId });
 // Buckets of audit and output data outlive a destroy as the region-wide settings do.
 const { regionalSettingsProtection } = config.dhmc;
@@ -148,7 +149,13 @@ const notifications = new NotificationPipeline(notifyName, {
     ],
     logKeyArn: logEncryption.keyArn,
     tamperContext: config.tamperWatch
-        ? tamperContext(config.tamperWatch, pulumi.getStack(), tamperResources)
+        ? tamperContext(
+              config.tamperWatch,
+              pulumi.getStack(),
+              tamperResources,
+              // Whoever runs `pulumi up` is a deployer: for an assumed role (the CI's), the role behind the session.
+              aws.iam.getSessionContextOutput({ arn: caller.arn }).issuerArn,
+          )
         : undefined,
 });
 const tamperWatch = config.tamperWatch

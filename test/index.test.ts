@@ -229,6 +229,33 @@ describe("the program", () => {
         }
     });
 
+    it("recognises whoever runs pulumi up as a deployer: an assumed role's role, besides the configured ones", async () => {
+        const contextOf = async (config: Record<string, string>, callerArn: string) => {
+            const mocks = new RecordingMocks("eu-west-1", false, callerArn);
+            await runProgram("dev", config, mocks);
+            return JSON.parse(mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT);
+        };
+        // The CI's session: CloudTrail names the role behind it as the session issuer, which tamperKind compares.
+        const ci = "arn:aws:sts::123456789012:assumed-role/github-deploy/GitHubActions";
+        const other = "arn:aws:iam::123456789012:role/platform/break-glass";
+        assert.deepStrictEqual((await contextOf(stackConfig("dev"), ci)).deployerArns, [
+            "arn:aws:iam::123456789012:role/github-deploy",
+        ]);
+        // The key at its default means what leaving it out means.
+        const atDefault = { ...stackConfig("dev"), "ssm-fleet-baseline:tamperWatchDeployerArns": "[]" };
+        assert.deepStrictEqual((await contextOf(atDefault, ci)).deployerArns, [
+            "arn:aws:iam::123456789012:role/github-deploy",
+        ]);
+        const listed = { ...stackConfig("dev"), "ssm-fleet-baseline:tamperWatchDeployerArns": JSON.stringify([other]) };
+        assert.deepStrictEqual((await contextOf(listed, ci)).deployerArns, [
+            "arn:aws:iam::123456789012:role/github-deploy",
+            other,
+        ]);
+        // A user passes through as itself.
+        const user = "arn:aws:iam::123456789012:user/alice";
+        assert.deepStrictEqual((await contextOf(stackConfig("dev"), user)).deployerArns, [user]);
+    });
+
     it("patches by default, routing this baseline's non-compliant nodes and this window's failures to the notifier", async () => {
         const { mocks, outputs } = await committedStack("dev");
         const baseline = mocks.named("patching-baseline").outputs;

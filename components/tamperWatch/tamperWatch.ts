@@ -11,7 +11,10 @@ import { heartbeatCall, tamperPattern } from "./watchedCalls";
 /** What stack configuration decides. */
 export interface TamperWatchSettings {
     readonly region: string;
-    /** Role or user ARNs whose changes are the stack's own deployments (the CI's deploy role). */
+    /**
+     * Role or user ARNs whose changes are the stack's own deployments, besides whoever runs `pulumi up`
+     * (tamperContext's runningDeployer), which always is one. The SCP exempts only these.
+     */
     readonly deployerArns: readonly string[];
 }
 
@@ -49,7 +52,8 @@ export function tamperRoutes(settings: TamperWatchSettings, stack: string): Noti
 export type WatchedResource = readonly [id: pulumi.Input<string | undefined>, ownerUrn: pulumi.Input<string>];
 
 /**
- * The notifier's context for tamper events: the stack, its deployers, the heartbeat and the
+ * The notifier's context for tamper events: the stack, its deployers (whoever runs `pulumi up`, and
+ * the configured ones), the heartbeat and the
  * watched resources' physical ids with the URN of the component that owns each. A KMS key is
  * listed by its ARN, which also names it when a call gives only its key id.
  */
@@ -57,11 +61,13 @@ export function tamperContext(
     settings: TamperWatchSettings,
     stack: string,
     resources: readonly WatchedResource[],
+    runningDeployer: pulumi.Input<string>,
 ): pulumi.Output<TamperContext> {
-    return pulumi.all(resources.map(([id, urn]) => pulumi.all([id, urn]))).apply(pairs => {
+    const pairs = pulumi.all(resources.map(([id, urn]) => pulumi.all([id, urn])));
+    return pulumi.all([pairs, runningDeployer]).apply(([pairs, deployer]) => {
         const context: TamperContext = {
             stack,
-            deployerArns: settings.deployerArns,
+            deployerArns: [...new Set([deployer, ...settings.deployerArns])],
             heartbeatParameter: heartbeatParameterName(stack),
             resources: Object.fromEntries(pairs.filter(([id]) => id)),
         };
