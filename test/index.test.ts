@@ -10,6 +10,7 @@ import {
     patchNonCompliancePattern,
     windowFailurePattern,
 } from "../components/patchManager";
+import { parseTamperContext } from "../components/parts/lambda/tamperContext";
 import { RecordingMocks, standInActivationCode } from "../harness/standIns";
 import { SerializedRequestMocks } from "./support/plainValues";
 import { committedStack, runProgram, stackConfig, Synthesized } from "./support/program";
@@ -215,7 +216,9 @@ describe("the program", () => {
         // resources (https://docs.aws.amazon.com/kms/latest/developerguide/ct-disablekey.html): no autoname
         // prefix matches a key id, so each key must be listed, the pipeline's own keys too.
         const { mocks } = await committedStack("dev");
-        const context = JSON.parse(mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT);
+        const context = parseTamperContext(
+            mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT,
+        )!;
         const keys = mocks.ofType("aws:kms/key:Key");
         assert.deepStrictEqual(keys.map(k => k.name).sort(), [
             "log-encryption-key",
@@ -233,7 +236,7 @@ describe("the program", () => {
         const contextOf = async (config: Record<string, string>, callerArn: string) => {
             const mocks = new RecordingMocks("eu-west-1", false, callerArn);
             await runProgram("dev", config, mocks);
-            return JSON.parse(mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT);
+            return parseTamperContext(mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT)!;
         };
         // The CI's session: CloudTrail names the role behind it as the session issuer, which tamperKind compares.
         const ci = "arn:aws:sts::123456789012:assumed-role/github-deploy/GitHubActions";
@@ -254,6 +257,39 @@ describe("the program", () => {
         // A user passes through as itself.
         const user = "arn:aws:iam::123456789012:user/alice";
         assert.deepStrictEqual((await contextOf(stackConfig("dev"), user)).deployerArns, [user]);
+    });
+
+    it("keeps the notifier's environment under Lambda's 4 KB with the most the config can list", async () => {
+        // "Environment variables: 4 KB, for all environment variables associated with the function, in
+        // aggregate" (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). The tamper
+        // context grows with the stack name (in every URN), the watched resources and the deployers: prod's
+        // endpoints (ec2messages too), hybrid with an activation, patching, sessions, the health watch,
+        // five deployers, and Pulumi's longest stack name (100 characters, https://www.pulumi.com/docs/iac/concepts/stacks/).
+        const expiry = `${new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 19)}Z`;
+        const deployers = [1, 2, 3, 4, 5].map(
+            n => `arn:aws:iam::123456789012:role/platform/deployers/deploy-${n}-${"x".repeat(40)}`,
+        );
+        const config = {
+            ...stackConfig("prod"),
+            "ssm-fleet-baseline:hybridActivation": "true",
+            "ssm-fleet-baseline:hybridActivationExpiry": expiry,
+            "ssm-fleet-baseline:tamperWatchDeployerArns": JSON.stringify(deployers),
+        };
+        const mocks = new RecordingMocks(
+            "eu-west-1",
+            false,
+            `arn:aws:sts::123456789012:assumed-role/${"r".repeat(64)}/${"s".repeat(64)}`,
+        );
+        await runProgram("s".repeat(100), config, mocks);
+        const variables: Record<string, string> = mocks.named("ssm-notify-handler").inputs.environment.variables;
+        const context = parseTamperContext(variables.TAMPER_CONTEXT)!;
+        assert.strictEqual(context.deployerArns.length, 6);
+        assert.ok(Object.keys(context.resources).length >= 20, Object.keys(context.resources).join(", "));
+        const size = Object.entries(variables).reduce(
+            (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value),
+            0,
+        );
+        assert.ok(size <= 4096, `${size} bytes`);
     });
 
     it("patches by default, routing this baseline's non-compliant nodes and this window's failures to the notifier", async () => {

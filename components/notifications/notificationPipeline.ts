@@ -10,7 +10,7 @@ import { partitionOf } from "../../aws/partition";
 import { accountAdministersKey, denyInsecureTransport, policyDocument, Statement } from "../parts/policyDocuments";
 import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
 import { createNotifierHandler, notifierEnvironment } from "./lambda/notifierLambda";
-import { TamperContext } from "../parts/lambda/tamperContext";
+import { serializeTamperContext, TamperContext } from "../parts/lambda/tamperContext";
 
 /**
  * EventBridge's maxima: keep retrying a target for 24 hours, up to 185 times.
@@ -338,10 +338,13 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                         ? pulumi
                               .all([args.tamperContext, key.arn, watchKey.arn, this.ownUrn])
                               .apply(([context, keyArn, watchKeyArn, urn]) =>
-                                  JSON.stringify({
-                                      ...context,
-                                      resources: { ...context.resources, [keyArn]: urn, [watchKeyArn]: urn },
-                                  }),
+                                  serializeTamperContext(
+                                      {
+                                          ...context,
+                                          resources: { ...context.resources, [keyArn]: urn, [watchKeyArn]: urn },
+                                      },
+                                      `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::`,
+                                  ),
                               )
                         : "",
                 }),
