@@ -155,7 +155,7 @@ export class TamperWatch extends pulumi.ComponentResource {
                 assumeRolePolicy: scopedServiceTrustPolicy(
                     "scheduler.amazonaws.com",
                     args.accountId,
-                    pulumi.interpolate`arn:aws:scheduler:${args.region}:${args.accountId}:schedule-group/default`,
+                    pulumi.interpolate`arn:${partitionOf(args.region)}:scheduler:${args.region}:${args.accountId}:schedule-group/default`,
                 ),
             },
             { parent: this },
@@ -175,7 +175,7 @@ export class TamperWatch extends pulumi.ComponentResource {
                 scheduleExpression: `rate(${heartbeatPeriodSeconds / 3600} hour)`,
                 flexibleTimeWindow: { mode: "OFF" },
                 target: {
-                    arn: "arn:aws:scheduler:::aws-sdk:ssm:addTagsToResource",
+                    arn: `arn:${partitionOf(args.region)}:scheduler:::aws-sdk:ssm:addTagsToResource`,
                     roleArn: role.arn,
                     input: pulumi.jsonStringify({
                         ResourceType: "Parameter",

@@ -118,6 +118,28 @@ describe("tamper watch dead-man's switch", () => {
             recipientAccountId: "123456789012",
         });
 
+    it("names Scheduler's target and schedule group in the Region's partition", async () => {
+        const { mocks } = await underMocks(
+            {},
+            () =>
+                new TamperWatch("tamper", {
+                    ...settings,
+                    region: "cn-north-1",
+                    accountId: standInAccountId,
+                    watchTopicArn: "arn:aws-cn:sns:cn-north-1:123456789012:watch-topic",
+                }),
+        );
+        assert.strictEqual(
+            mocks.named("tamper-heartbeat-schedule").inputs.target.arn,
+            "arn:aws-cn:scheduler:::aws-sdk:ssm:addTagsToResource",
+        );
+        const trust = JSON.parse(mocks.named("tamper-heartbeat-role").inputs.assumeRolePolicy).Statement[0];
+        assert.match(
+            JSON.stringify(trust.Condition),
+            /arn:aws-cn:scheduler:cn-north-1:123456789012:schedule-group\/default/,
+        );
+    });
+
     it("tags its own parameter every hour through Scheduler's universal target, with a role allowed only that", async () => {
         const { mocks } = await build();
         const schedule = mocks.named("tamper-heartbeat-schedule").inputs;
