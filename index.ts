@@ -25,7 +25,8 @@ import { TamperWatch, tamperContext, tamperRoutes, WatchedResource } from "./com
 import { loadBaselineConfig } from "./config";
 
 const config = loadBaselineConfig();
-const accountId = aws.getCallerIdentityOutput().accountId;
+const caller = aws.getCallerIdentityOutput();
+const accountId = caller.accountId;
 const logEncryption = new LogEncryptionKey("log-encryption", { region: config.region, accountId });
 // Buckets of audit and output data outlive a destroy as the region-wide settings do.
 const { regionalSettingsProtection } = config.dhmc;
@@ -95,7 +96,8 @@ const canary = config.canary
     : undefined;
 
 // What the tamper watch's mail names as the stack's: each resource a change can break, with its owner.
-// The pipeline's own resources are known by their autoname prefix: their names are its outputs.
+// The pipeline's own resources are known by their autoname prefix: their names are its outputs. Its
+// keys, whose ids no prefix matches, it adds itself. Every other KMS key is listed here by its ARN.
 const notifyName = "ssm-notify";
 const tamperResources: WatchedResource[] = [
     [dhmcSettingId, dhmc.urn],
@@ -107,7 +109,12 @@ const tamperResources: WatchedResource[] = [
               [hybrid.activationId, hybrid.urn],
           ] as WatchedResource[])
         : []),
-    ...(sessionManager ? ([[sessionManager.documentName, sessionManager.urn]] as WatchedResource[]) : []),
+    ...(sessionManager
+        ? ([
+              [sessionManager.documentName, sessionManager.urn],
+              [sessionManager.keyArn, sessionManager.urn],
+          ] as WatchedResource[])
+        : []),
     [agentUpdate.associationId, agentUpdate.urn],
     [compliance.ruleName, compliance.urn],
     ...(patching
@@ -142,11 +149,17 @@ const notifications = new NotificationPipeline(notifyName, {
     ],
     logKeyArn: logEncryption.keyArn,
     tamperContext: config.tamperWatch
-        ? tamperContext(config.tamperWatch, pulumi.getStack(), tamperResources)
+        ? tamperContext(
+              config.tamperWatch,
+              pulumi.getStack(),
+              tamperResources,
+              // Whoever runs `pulumi up` is a deployer: for an assumed role (the CI's), the role behind the session.
+              aws.iam.getSessionContextOutput({ arn: caller.arn }).issuerArn,
+          )
         : undefined,
 });
 const tamperWatch = config.tamperWatch
-    ? new TamperWatch("tamper-watch", { ...config.tamperWatch, accountId, topicArn: notifications.topicArn })
+    ? new TamperWatch("tamper-watch", { ...config.tamperWatch, accountId, watchTopicArn: notifications.watchTopicArn })
     : undefined;
 
 const healthWatch = config.healthWatch

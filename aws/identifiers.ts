@@ -430,6 +430,9 @@ export const tamperWatchedCalls = {
         "DeleteMaintenanceWindow",
         "UpdateMaintenanceWindow",
         "DeregisterTaskFromMaintenanceWindow",
+        "UpdateMaintenanceWindowTask",
+        "UpdateMaintenanceWindowTarget",
+        "DeregisterTargetFromMaintenanceWindow",
         "DeleteActivation",
     ],
     /** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/OperationList-query.html */
@@ -439,10 +442,12 @@ export const tamperWatchedCalls = {
         "RevokeSecurityGroupEgress",
         "RevokeSecurityGroupIngress",
         "AuthorizeSecurityGroupIngress",
+        "ModifySecurityGroupRules",
         "ModifyVpcAttribute",
         "CreateNetworkAclEntry",
         "ReplaceNetworkAclEntry",
         "DeleteNetworkAclEntry",
+        "ReplaceNetworkAclAssociation",
         "ModifyInstanceMetadataDefaults",
     ],
     /** https://docs.aws.amazon.com/config/latest/APIReference/API_Operations.html */
@@ -454,13 +459,19 @@ export const tamperWatchedCalls = {
         "PutConfigRule",
     ],
     /** https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Operations.html */
-    events: ["DisableRule", "DeleteRule", "RemoveTargets", "PutRule"],
+    events: ["DisableRule", "DeleteRule", "RemoveTargets", "PutTargets", "PutRule"],
     /**
      * CloudTrail names Lambda's calls with the API version appended (UpdateFunctionConfiguration20150331v2),
-     * so the rule matches these as prefixes.
+     * so the rule matches these as prefixes. PutFunctionConcurrency: a reserved concurrency of 0 stops the notifier.
      * https://docs.aws.amazon.com/lambda/latest/dg/logging-using-cloudtrail.html
      */
-    lambda: ["DeleteFunction", "UpdateFunctionConfiguration", "RemovePermission"],
+    lambda: [
+        "DeleteFunction",
+        "UpdateFunctionConfiguration",
+        "UpdateFunctionCode",
+        "PutFunctionConcurrency",
+        "RemovePermission",
+    ],
     /** https://docs.aws.amazon.com/sns/latest/api/API_Operations.html */
     sns: ["DeleteTopic", "Unsubscribe", "SetTopicAttributes"],
     /** https://docs.aws.amazon.com/kms/latest/APIReference/API_Operations.html */

@@ -64,6 +64,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     constructor(
         readonly region = "eu-west-1",
         readonly preview = false,
+        /** Who runs `pulumi up`, as STS's GetCallerIdentity names it (an assumed role's session, or a user). */
+        readonly callerArn = `arn:aws:iam::${standInAccountId}:user/plan`,
     ) {}
 
     readonly resources: RecordedResource[] = [];
@@ -140,10 +142,22 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return {
                     accountId: standInAccountId,
-                    arn: `arn:aws:iam::${standInAccountId}:user/plan`,
+                    arn: this.callerArn,
                     id: standInAccountId,
                     userId: "AIDAPLAN",
                 };
+            // The provider passes a non-role ARN through; for an assumed role it reads the role (here: path "/").
+            case "aws:iam/getSessionContext:getSessionContext": {
+                const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(args.inputs.arn);
+                return {
+                    id: args.inputs.arn,
+                    arn: args.inputs.arn,
+                    issuerArn: session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : args.inputs.arn,
+                    issuerId: session ? "AROASTANDIN" : "",
+                    issuerName: session?.[3] ?? "",
+                    sessionName: session?.[4] ?? "",
+                };
+            }
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { id: this.region, names: standInZones(this.region), state: "available" };
             case "aws:ssm/getParameter:getParameter":

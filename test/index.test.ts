@@ -10,6 +10,7 @@ import {
     patchNonCompliancePattern,
     windowFailurePattern,
 } from "../components/patchManager";
+import { parseTamperContext } from "../components/parts/lambda/tamperContext";
 import { RecordingMocks, standInActivationCode } from "../harness/standIns";
 import { SerializedRequestMocks } from "./support/plainValues";
 import { committedStack, runProgram, stackConfig, Synthesized } from "./support/program";
@@ -208,6 +209,87 @@ describe("the program", () => {
         const { mocks } = await runProgram("dev", { ...stackConfig("dev"), "ssm-fleet-baseline:tamperWatch": "false" });
         assert.deepStrictEqual(readsMetrics(mocks), []);
         assert.strictEqual(mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT, "");
+    });
+
+    it("tells the notifier every KMS key of the stack by its ARN, with the component that owns it", async () => {
+        // A KMS call names its key by key id or key ARN, and CloudTrail adds the key ARN to the record's
+        // resources (https://docs.aws.amazon.com/kms/latest/developerguide/ct-disablekey.html): no autoname
+        // prefix matches a key id, so each key must be listed, the pipeline's own keys too.
+        const { mocks } = await committedStack("dev");
+        const context = parseTamperContext(
+            mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT,
+        )!;
+        const keys = mocks.ofType("aws:kms/key:Key");
+        assert.deepStrictEqual(keys.map(k => k.name).sort(), [
+            "log-encryption-key",
+            "session-manager-key",
+            "ssm-notify-key",
+            "ssm-notify-watch-key",
+        ]);
+        for (const key of keys) {
+            const owner = mocks.optionsOf(key.name, key.type).parentUrn;
+            assert.strictEqual(context.resources[key.outputs.arn], owner, key.name);
+        }
+    });
+
+    it("recognises whoever runs pulumi up as a deployer: an assumed role's role, besides the configured ones", async () => {
+        const contextOf = async (config: Record<string, string>, callerArn: string) => {
+            const mocks = new RecordingMocks("eu-west-1", false, callerArn);
+            await runProgram("dev", config, mocks);
+            return parseTamperContext(mocks.named("ssm-notify-handler").inputs.environment.variables.TAMPER_CONTEXT)!;
+        };
+        // The CI's session: CloudTrail names the role behind it as the session issuer, which tamperKind compares.
+        const ci = "arn:aws:sts::123456789012:assumed-role/github-deploy/GitHubActions";
+        const other = "arn:aws:iam::123456789012:role/platform/break-glass";
+        assert.deepStrictEqual((await contextOf(stackConfig("dev"), ci)).deployerArns, [
+            "arn:aws:iam::123456789012:role/github-deploy",
+        ]);
+        // The key at its default means what leaving it out means.
+        const atDefault = { ...stackConfig("dev"), "ssm-fleet-baseline:tamperWatchDeployerArns": "[]" };
+        assert.deepStrictEqual((await contextOf(atDefault, ci)).deployerArns, [
+            "arn:aws:iam::123456789012:role/github-deploy",
+        ]);
+        const listed = { ...stackConfig("dev"), "ssm-fleet-baseline:tamperWatchDeployerArns": JSON.stringify([other]) };
+        assert.deepStrictEqual((await contextOf(listed, ci)).deployerArns, [
+            "arn:aws:iam::123456789012:role/github-deploy",
+            other,
+        ]);
+        // A user passes through as itself.
+        const user = "arn:aws:iam::123456789012:user/alice";
+        assert.deepStrictEqual((await contextOf(stackConfig("dev"), user)).deployerArns, [user]);
+    });
+
+    it("keeps the notifier's environment under Lambda's 4 KB with the most the config can list", async () => {
+        // "Environment variables: 4 KB, for all environment variables associated with the function, in
+        // aggregate" (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). The tamper
+        // context grows with the stack name (in every URN), the watched resources and the deployers: prod's
+        // endpoints (ec2messages too), hybrid with an activation, patching, sessions, the health watch,
+        // five deployers, and Pulumi's longest stack name (100 characters, https://www.pulumi.com/docs/iac/concepts/stacks/).
+        const expiry = `${new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 19)}Z`;
+        const deployers = [1, 2, 3, 4, 5].map(
+            n => `arn:aws:iam::123456789012:role/platform/deployers/deploy-${n}-${"x".repeat(40)}`,
+        );
+        const config = {
+            ...stackConfig("prod"),
+            "ssm-fleet-baseline:hybridActivation": "true",
+            "ssm-fleet-baseline:hybridActivationExpiry": expiry,
+            "ssm-fleet-baseline:tamperWatchDeployerArns": JSON.stringify(deployers),
+        };
+        const mocks = new RecordingMocks(
+            "eu-west-1",
+            false,
+            `arn:aws:sts::123456789012:assumed-role/${"r".repeat(64)}/${"s".repeat(64)}`,
+        );
+        await runProgram("s".repeat(100), config, mocks);
+        const variables: Record<string, string> = mocks.named("ssm-notify-handler").inputs.environment.variables;
+        const context = parseTamperContext(variables.TAMPER_CONTEXT)!;
+        assert.strictEqual(context.deployerArns.length, 6);
+        assert.ok(Object.keys(context.resources).length >= 20, Object.keys(context.resources).join(", "));
+        const size = Object.entries(variables).reduce(
+            (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value),
+            0,
+        );
+        assert.ok(size <= 4096, `${size} bytes`);
     });
 
     it("patches by default, routing this baseline's non-compliant nodes and this window's failures to the notifier", async () => {

@@ -10,6 +10,7 @@ import { partitionOf } from "../../aws/partition";
 import { accountAdministersKey, denyInsecureTransport, policyDocument, Statement } from "../parts/policyDocuments";
 import { ruleInvokesFunction } from "../parts/ruleInvokesFunction";
 import { createNotifierHandler, notifierEnvironment } from "./lambda/notifierLambda";
+import { serializeTamperContext, TamperContext } from "../parts/lambda/tamperContext";
 
 /**
  * EventBridge's maxima: keep retrying a target for 24 hours, up to 185 times.
@@ -28,8 +29,11 @@ export interface NotificationPipelineArgs extends NotificationPipelineSettings {
     readonly routes: readonly NotificationRoute[];
     /** The key that encrypts the handler's log group. */
     readonly logKeyArn: pulumi.Input<string>;
-    /** The tamper watch's context for the notifier (components/parts/lambda/tamperContext.ts), as JSON. */
-    readonly tamperContext?: pulumi.Input<string>;
+    /**
+     * The tamper watch's context for the notifier (components/parts/lambda/tamperContext.ts). The
+     * pipeline adds its own keys to the watched resources: their ids exist only once it creates them.
+     */
+    readonly tamperContext?: pulumi.Input<TamperContext>;
 }
 
 /**
@@ -61,9 +65,14 @@ export class NotificationPipeline extends pulumi.ComponentResource {
     private readonly notifierRoleArn: pulumi.Output<string>;
     private readonly args: NotificationPipelineArgs;
     private readonly name: string;
+    private readonly ownUrn: pulumi.Output<string>;
+    private static readonly type = "ssm-fleet-baseline:index:NotificationPipeline";
 
     constructor(name: string, args: NotificationPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("ssm-fleet-baseline:index:NotificationPipeline", name, {}, opts);
+        super(NotificationPipeline.type, name, {}, opts);
+        // Not this.urn: an input from it makes the handler depend on the component, and so on all of
+        // its children, the handler included (a cycle; the program hangs).
+        this.ownUrn = pulumi.createUrn(name, NotificationPipeline.type, opts?.parent);
 
         const key = this.encryptionKey(name, args);
         const topic = this.encryptedTopic(`${name}-topic`, `${name}-email`, "SSM fleet baseline", args.emails, key);
@@ -76,7 +85,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
             watchKey,
         );
         const { queue: deadLetterQueue, alarm: deadLetterAlarm } = this.deadLetterQueue(name, key, topic, watchTopic);
-        const handler = this.handler(name, topic, deadLetterQueue, key, args);
+        const handler = this.handler(name, topic, deadLetterQueue, [key, watchKey], args);
         const watchAlarms = this.watchAlarms(name, handler, topic, watchTopic);
         const rules = args.routes.map(route =>
             ruleInvokesFunction(
@@ -306,7 +315,7 @@ export class NotificationPipeline extends pulumi.ComponentResource {
         name: string,
         topic: aws.sns.Topic,
         deadLetterQueue: aws.sqs.Queue,
-        key: aws.kms.Key,
+        [key, watchKey]: [aws.kms.Key, aws.kms.Key],
         args: NotificationPipelineArgs,
     ): LeastPrivilegeFunction<unknown, void> {
         return new LeastPrivilegeFunction(
@@ -325,7 +334,19 @@ export class NotificationPipeline extends pulumi.ComponentResource {
                 ],
                 environment: environmentVariables(notifierEnvironment, {
                     topicArn: topic.arn,
-                    tamperContext: args.tamperContext ?? "",
+                    tamperContext: args.tamperContext
+                        ? pulumi
+                              .all([args.tamperContext, key.arn, watchKey.arn, this.ownUrn])
+                              .apply(([context, keyArn, watchKeyArn, urn]) =>
+                                  serializeTamperContext(
+                                      {
+                                          ...context,
+                                          resources: { ...context.resources, [keyArn]: urn, [watchKeyArn]: urn },
+                                      },
+                                      `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::`,
+                                  ),
+                              )
+                        : "",
                 }),
                 memorySize: 256,
                 timeout: 30,

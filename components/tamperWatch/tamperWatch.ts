@@ -6,19 +6,25 @@ import { NotificationRoute } from "../parts/notificationRoute";
 import { policyDocument, scopedServiceTrustPolicy } from "../parts/policyDocuments";
 import { partitionOf } from "../../aws/partition";
 import { dhmcSettingScp, imdsDeclarativePolicy } from "./preventionPolicies";
-import { heartbeatCall, heartbeatPattern, tamperPattern } from "./watchedCalls";
+import { heartbeatCall, tamperPattern } from "./watchedCalls";
 
 /** What stack configuration decides. */
 export interface TamperWatchSettings {
     readonly region: string;
-    /** Role or user ARNs whose changes are the stack's own deployments (the CI's deploy role). */
+    /**
+     * Role or user ARNs whose changes are the stack's own deployments, besides whoever runs `pulumi up`
+     * (tamperContext's runningDeployer), which always is one. The SCP exempts only these.
+     */
     readonly deployerArns: readonly string[];
 }
 
 export interface TamperWatchArgs extends TamperWatchSettings {
     readonly accountId: pulumi.Input<string>;
-    /** The topic the blind-detector alarm notifies: a path that does not go through the rule it checks. */
-    readonly topicArn: pulumi.Input<string>;
+    /**
+     * The notification pipeline's watch topic, which the blind-detector alarm notifies: a second path
+     * to a person, through neither the rule and notifier it checks nor the notification topic and key.
+     */
+    readonly watchTopicArn: pulumi.Input<string>;
 }
 
 /** How often the dead-man's switch writes, and how many of its periods may pass unseen before the alarm. */
@@ -30,18 +36,14 @@ export function heartbeatParameterName(stack: string): string {
     return `/ssm-fleet-baseline/${stack}/tamper-heartbeat`;
 }
 
-/** The tamper watch's routes to the notifier: the watched writes, and the heartbeat coming back. */
+/** The tamper watch's route to the notifier: the watched writes, and the heartbeat coming back. */
 export function tamperRoutes(settings: TamperWatchSettings, stack: string): NotificationRoute[] {
     return [
         {
             name: "tamper",
-            description: "Changes made outside the stack that break managed nodes (CloudTrail write calls)",
-            eventPattern: JSON.stringify(tamperPattern(settings.region)),
-        },
-        {
-            name: "tamper-heartbeat",
-            description: "The tamper watch's dead-man's switch: its scheduled write, back through CloudTrail",
-            eventPattern: JSON.stringify(heartbeatPattern(heartbeatParameterName(stack))),
+            description:
+                "Changes made outside the stack that break managed nodes (CloudTrail write calls), and the tamper watch's heartbeat",
+            eventPattern: JSON.stringify(tamperPattern(settings.region, heartbeatParameterName(stack))),
         },
     ];
 }
@@ -50,30 +52,34 @@ export function tamperRoutes(settings: TamperWatchSettings, stack: string): Noti
 export type WatchedResource = readonly [id: pulumi.Input<string | undefined>, ownerUrn: pulumi.Input<string>];
 
 /**
- * The notifier's context for tamper events, as JSON: the stack, its deployers, the heartbeat and the
- * watched resources' physical ids with the URN of the component that owns each.
+ * The notifier's context for tamper events: the stack, its deployers (whoever runs `pulumi up`, and
+ * the configured ones), the heartbeat and the
+ * watched resources' physical ids with the URN of the component that owns each. A KMS key is
+ * listed by its ARN, which also names it when a call gives only its key id.
  */
 export function tamperContext(
     settings: TamperWatchSettings,
     stack: string,
     resources: readonly WatchedResource[],
-): pulumi.Output<string> {
-    return pulumi.all(resources.map(([id, urn]) => pulumi.all([id, urn]))).apply(pairs => {
+    runningDeployer: pulumi.Input<string>,
+): pulumi.Output<TamperContext> {
+    const pairs = pulumi.all(resources.map(([id, urn]) => pulumi.all([id, urn])));
+    return pulumi.all([pairs, runningDeployer]).apply(([pairs, deployer]) => {
         const context: TamperContext = {
             stack,
-            deployerArns: settings.deployerArns,
+            deployerArns: [...new Set([deployer, ...settings.deployerArns])],
             heartbeatParameter: heartbeatParameterName(stack),
             resources: Object.fromEntries(pairs.filter(([id]) => id)),
         };
-        return JSON.stringify(context);
+        return context;
     });
 }
 
 /**
  * The tamper watch's dead-man's switch: a schedule tags a dedicated SSM parameter every hour as a
- * role of the stack; the write comes back through CloudTrail, the tamper-heartbeat rule and the
+ * role of the stack; the write comes back through CloudTrail, the tamper rule itself and the
  * notifier, which counts it in a metric. When none arrives for three hours, an alarm tells the
- * topic directly that tamper detection is blind in the Region (no trail, rule disabled or target broken).
+ * watch topic that tamper detection is blind in the Region (no trail, rule disabled or target broken).
  * The watched writes' rule itself is the pipeline's (tamperRoutes).
  */
 export class TamperWatch extends pulumi.ComponentResource {
@@ -149,7 +155,7 @@ export class TamperWatch extends pulumi.ComponentResource {
                 assumeRolePolicy: scopedServiceTrustPolicy(
                     "scheduler.amazonaws.com",
                     args.accountId,
-                    pulumi.interpolate`arn:aws:scheduler:${args.region}:${args.accountId}:schedule-group/default`,
+                    pulumi.interpolate`arn:${partitionOf(args.region)}:scheduler:${args.region}:${args.accountId}:schedule-group/default`,
                 ),
             },
             { parent: this },
@@ -169,7 +175,7 @@ export class TamperWatch extends pulumi.ComponentResource {
                 scheduleExpression: `rate(${heartbeatPeriodSeconds / 3600} hour)`,
                 flexibleTimeWindow: { mode: "OFF" },
                 target: {
-                    arn: "arn:aws:scheduler:::aws-sdk:ssm:addTagsToResource",
+                    arn: `arn:${partitionOf(args.region)}:scheduler:::aws-sdk:ssm:addTagsToResource`,
                     roleArn: role.arn,
                     input: pulumi.jsonStringify({
                         ResourceType: "Parameter",
@@ -196,7 +202,7 @@ export class TamperWatch extends pulumi.ComponentResource {
                 threshold: 1,
                 comparison: "below",
                 missingDataBreaches: true,
-                topicArn: args.topicArn,
+                topicArn: args.watchTopicArn,
                 notifyOnRecovery: true,
             },
             this,

@@ -1,7 +1,7 @@
-// The tamper watch's event patterns: the write calls that break a managed fleet, matched broadly
-// by source, eventSource and eventName (the notifier decides whether the resource is the stack's
-// and who acted), and the dead-man's switch's own write.
-import { cloudTrailApiCallDetailType, ssmEventSource } from "../../aws/events";
+// The tamper watch's event pattern: the write calls that break a managed fleet, matched broadly
+// by source and eventName (the notifier decides whether the resource is the stack's and who acted),
+// or the dead-man's switch's own write, so that the heartbeat proves this rule works.
+import { cloudTrailApiCallDetailType } from "../../aws/events";
 import { iamEventsRegion, tamperWatchedCalls } from "../../aws/identifiers";
 
 export type WatchedService = keyof typeof tamperWatchedCalls;
@@ -20,33 +20,35 @@ export function watchedServices(region: string): WatchedService[] {
 }
 
 /**
- * The tamper rule's pattern. EventBridge sources are aws.<service>, CloudTrail's eventSource
- * <service>.amazonaws.com for every watched service.
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ * The tamper rule's pattern: a watched call, or the heartbeat parameter tagged ("$or",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).
+ * EventBridge's source is aws.<service> for CloudTrail's eventSource <service>.amazonaws.com
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html), so the
+ * watched calls' branch does not repeat eventSource: the pattern must fit EventBridge's default
+ * event pattern size, 2,048 characters (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html).
+ * The heartbeat rides this rule rather than one of its own: a disabled or narrowed tamper rule
+ * then silences the heartbeat too, and the blind detector fires.
  */
-export function tamperPattern(region: string) {
+export function tamperPattern(region: string, heartbeatParameter: string) {
     const services = watchedServices(region);
     return {
         "detail-type": [cloudTrailApiCallDetailType],
         source: services.map(service => `aws.${service}`),
         detail: {
-            eventSource: services.map(service => `${service}.amazonaws.com`),
-            eventName: services.flatMap(service =>
-                tamperWatchedCalls[service].map(name => (versionSuffixed.has(service) ? { prefix: name } : name)),
-            ),
-        },
-    };
-}
-
-/** The dead-man's switch's write, coming back: the heartbeat parameter tagged. */
-export function heartbeatPattern(parameterName: string) {
-    return {
-        "detail-type": [cloudTrailApiCallDetailType],
-        source: [ssmEventSource],
-        detail: {
-            eventSource: ["ssm.amazonaws.com"],
-            eventName: [heartbeatCall],
-            requestParameters: { resourceId: [parameterName] },
+            $or: [
+                {
+                    eventName: services.flatMap(service =>
+                        tamperWatchedCalls[service].map(name =>
+                            versionSuffixed.has(service) ? { prefix: name } : name,
+                        ),
+                    ),
+                },
+                {
+                    eventSource: ["ssm.amazonaws.com"],
+                    eventName: [heartbeatCall],
+                    requestParameters: { resourceId: [heartbeatParameter] },
+                },
+            ],
         },
     };
 }

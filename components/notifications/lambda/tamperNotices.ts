@@ -14,7 +14,7 @@ export type TamperDisposition = "heartbeat" | "unrelated" | "mail";
 
 /**
  * Calls whose target is account- or Region-wide: they concern the fleet whatever resource they name.
- * Network ACL entries are here because the stack does not know its VPC's ACL ids: every change is mailed.
+ * Network ACL entries and associations are here because the stack does not know its VPC's ACL ids: every change is mailed.
  */
 const accountWideCalls: readonly string[] = [
     "RegisterDefaultHostManagementConfiguration",
@@ -25,6 +25,7 @@ const accountWideCalls: readonly string[] = [
     "CreateNetworkAclEntry",
     "ReplaceNetworkAclEntry",
     "DeleteNetworkAclEntry",
+    "ReplaceNetworkAclAssociation",
     "StopConfigurationRecorder",
     "DeleteConfigurationRecorder",
     "DeleteDeliveryChannel",
@@ -159,6 +160,10 @@ const consequences: Record<string, string> = {
     DeleteMaintenanceWindow: "the stack's patch window is gone: no patches are installed.",
     UpdateMaintenanceWindow: "the stack's patch window runs at another time, or not at all.",
     DeregisterTaskFromMaintenanceWindow: "the stack's patch window runs without its install task.",
+    UpdateMaintenanceWindowTask:
+        "the stack's patch window's task now runs another operation, on other targets or with other limits.",
+    UpdateMaintenanceWindowTarget: "the stack's patch window now targets other nodes: its nodes may go unpatched.",
+    DeregisterTargetFromMaintenanceWindow: "the stack's patch window lost its targets: no node is patched.",
     DeleteActivation: "hybrid servers can no longer register with the stack's activation.",
     DeleteVpcEndpoints:
         "nodes in the closed VPC lose their path to Systems Manager (Session Manager, Run Command, the agent's own calls).",
@@ -168,11 +173,15 @@ const consequences: Record<string, string> = {
     RevokeSecurityGroupIngress: "the endpoints may no longer admit the nodes' HTTPS.",
     AuthorizeSecurityGroupIngress:
         "new inbound access was opened: the baseline reaches nodes only through Session Manager (check for SSH/RDP).",
+    ModifySecurityGroupRules:
+        "a security group rule changed in place: nodes may no longer reach the endpoints over HTTPS, or SSH/RDP may now be open.",
     ModifyVpcAttribute:
         "with DNS support or DNS hostnames off, the endpoints' private DNS names stop resolving: nodes lose Systems Manager.",
     CreateNetworkAclEntry: "a network ACL rule may now block HTTPS between the nodes and the endpoints.",
     ReplaceNetworkAclEntry: "a network ACL rule may now block HTTPS between the nodes and the endpoints.",
     DeleteNetworkAclEntry: "a network ACL rule the nodes' HTTPS relied on may be gone.",
+    ReplaceNetworkAclAssociation:
+        "a subnet now follows another network ACL, which may block HTTPS between the nodes and the endpoints.",
     ModifyInstanceMetadataDefaults:
         "new instances may launch without IMDSv2 required: the stack's default is relaxed, and DHMC needs IMDSv2.",
     StopConfigurationRecorder: "AWS Config stops recording: the managed-node rule no longer evaluates new changes.",
@@ -183,9 +192,12 @@ const consequences: Record<string, string> = {
     DisableRule: notificationPathBreaks,
     DeleteRule: notificationPathBreaks,
     RemoveTargets: notificationPathBreaks,
+    PutTargets: `the rule's targets changed, so its events may go elsewhere: ${notificationPathBreaks}`,
     PutRule: `the rule's pattern or state changed: ${notificationPathBreaks}`,
     DeleteFunction: notificationPathBreaks,
     UpdateFunctionConfiguration: `the function's settings changed: ${notificationPathBreaks}`,
+    UpdateFunctionCode: `the function now runs other code than the stack deployed: ${notificationPathBreaks}`,
+    PutFunctionConcurrency: `the function's reserved concurrency changed; at 0 it never runs: ${notificationPathBreaks}`,
     RemovePermission: notificationPathBreaks,
     DeleteTopic: notificationPathBreaks,
     Unsubscribe: `an address no longer receives them: ${notificationPathBreaks}`,
@@ -247,12 +259,16 @@ function names(value: string, id: string): boolean {
     return value === id || value.endsWith(`/${id}`) || value.endsWith(`:${id}`) || idNamesValue;
 }
 
-/** The stack's resource the call touched, if any: its physical id and the URN of its owner. */
+/**
+ * The stack's resource the call touched, if any: its physical id (the name the call gives, for an
+ * autoname prefix) and the URN of its owner.
+ */
 function touchedResource(detail: Fields, context: TamperContext): [string, string] | undefined {
     const values = namedValues(detail);
     for (const [id, urn] of Object.entries(context.resources)) {
-        if (values.some(value => names(value, id))) {
-            return [id, urn];
+        const named = values.find(value => names(value, id));
+        if (named !== undefined) {
+            return [id.endsWith("*") ? named : id, urn];
         }
     }
     return undefined;

@@ -32,19 +32,46 @@ export const tamperChangesMetric = { namespace: tamperWatchNamespace, name: "Tam
 /** The tag key the dead-man's switch writes. */
 export const heartbeatTagKey = "ssm-fleet-baseline:heartbeat";
 
-/** The context as the notifier reads it; undefined when it is absent or not a context. */
+/**
+ * The context as the notifier's environment holds it, to fit Lambda's 4 KB of environment
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): the watched ids grouped
+ * by owner, and each owner's URN without the prefix every URN of the stack shares.
+ */
+export function serializeTamperContext(context: TamperContext, urnPrefix: string): string {
+    const owners: Record<string, string[]> = {};
+    for (const [id, urn] of Object.entries(context.resources)) {
+        const owner = urn.startsWith(urnPrefix) ? urn.slice(urnPrefix.length) : urn;
+        (owners[owner] ??= []).push(id);
+    }
+    const { stack, deployerArns, heartbeatParameter } = context;
+    return JSON.stringify({ stack, deployerArns, heartbeatParameter, urnPrefix, owners });
+}
+
+/** The context as the notifier reads it (serializeTamperContext); undefined when it is absent or not a context. */
 export function parseTamperContext(text: string): TamperContext | undefined {
     try {
         const value = JSON.parse(text);
-        return typeof value === "object" &&
-            value !== null &&
-            typeof value.stack === "string" &&
-            Array.isArray(value.deployerArns) &&
-            typeof value.heartbeatParameter === "string" &&
-            typeof value.resources === "object" &&
-            value.resources !== null
-            ? value
-            : undefined;
+        if (
+            typeof value !== "object" ||
+            value === null ||
+            typeof value.stack !== "string" ||
+            !Array.isArray(value.deployerArns) ||
+            typeof value.heartbeatParameter !== "string" ||
+            typeof value.urnPrefix !== "string" ||
+            typeof value.owners !== "object" ||
+            value.owners === null
+        ) {
+            return undefined;
+        }
+        const resources: Record<string, string> = {};
+        for (const [owner, ids] of Object.entries(value.owners)) {
+            const urn = owner.startsWith("urn:") ? owner : `${value.urnPrefix}${owner}`;
+            for (const id of Array.isArray(ids) ? ids : []) {
+                resources[String(id)] = urn;
+            }
+        }
+        const { stack, deployerArns, heartbeatParameter } = value;
+        return { stack, deployerArns, heartbeatParameter, resources };
     } catch {
         return undefined;
     }

@@ -7,6 +7,7 @@
 import * as assert from "assert";
 import { ManagedNodeHealthWatch } from "../../../components/healthWatch/managedNodeHealthWatch";
 import { NotificationPipeline } from "../../../components/notifications/notificationPipeline";
+import { TamperWatch } from "../../../components/tamperWatch/tamperWatch";
 import { standInAccountId } from "../../../harness/standIns";
 import { underMocks, valueOf } from "../../support/program";
 
@@ -222,7 +223,7 @@ describe("notification pipeline", () => {
 
     describe("two independent paths to a person (issue 19, 1)", () => {
         const emails = ["ops@example.com", "oncall@example.com"];
-        /** The pipeline and the health watch together, as index.ts wires them. */
+        /** The pipeline, the health watch and the tamper watch together, as index.ts wires them. */
         const buildBoth = () =>
             underMocks({}, () => {
                 const pipeline = new NotificationPipeline("notify", {
@@ -246,6 +247,12 @@ describe("notification pipeline", () => {
                     watchTopicArn: pipeline.watchTopicArn,
                     logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
                 });
+                new TamperWatch("tamper", {
+                    region: "eu-west-1",
+                    deployerArns: [],
+                    accountId: standInAccountId,
+                    watchTopicArn: pipeline.watchTopicArn,
+                });
                 return pipeline;
             });
 
@@ -257,6 +264,7 @@ describe("notification pipeline", () => {
             "health-schedule-dlq-alarm",
             "health-sweep-errors",
             "health-sweep-stopped",
+            "tamper-blind",
         ];
 
         it("alarm on dropped dead letters and failed deliveries, from the metrics AWS names", async () => {

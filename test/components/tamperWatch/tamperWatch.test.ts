@@ -16,7 +16,6 @@ import { underMocks, valueOf } from "../../support/program";
 const settings = { region: "eu-west-1", deployerArns: [] };
 const routes = (region: string) => tamperRoutes({ ...settings, region }, "dev");
 const tamperRule = (region: string) => JSON.parse(routes(region)[0].eventPattern as string);
-const heartbeatRule = () => JSON.parse(routes("eu-west-1")[1].eventPattern as string);
 
 describe("tamper watch rule", () => {
     const records = tamperRecords();
@@ -41,6 +40,25 @@ describe("tamper watch rule", () => {
         }
     });
 
+    it("watches the calls that silence the notifier, reroute its events or quietly change the patch window", () => {
+        for (const [file, call] of [
+            ["derived-lambda-put-function-concurrency.json", "PutFunctionConcurrency20171031"],
+            ["derived-lambda-update-function-code.json", "UpdateFunctionCode20150331v2"],
+            ["derived-events-put-targets.json", "PutTargets"],
+            ["derived-events-remove-targets.json", "RemoveTargets"],
+            ["derived-ec2-modify-security-group-rules.json", "ModifySecurityGroupRules"],
+            ["derived-ec2-replace-network-acl-association.json", "ReplaceNetworkAclAssociation"],
+            ["derived-ssm-update-maintenance-window-task.json", "UpdateMaintenanceWindowTask"],
+            ["derived-ssm-update-maintenance-window-target.json", "UpdateMaintenanceWindowTarget"],
+            ["derived-ssm-deregister-target-from-maintenance-window.json", "DeregisterTargetFromMaintenanceWindow"],
+        ]) {
+            const record = records.find(r => r.file === file)?.record;
+            assert.strictEqual(record?.eventName, call, file);
+            const event = cloudTrailEvent(record);
+            assert.ok(matchesPattern(tamperRule(event.region), event), file);
+        }
+    });
+
     it("never matches a read-only call", () => {
         const event = cloudTrailEvent(
             records.find(r => r.file === "cloudtrail-config-describe-configuration-recorders.json")!.record,
@@ -55,9 +73,14 @@ describe("tamper watch rule", () => {
         assert.ok(!matchesPattern(tamperRule("eu-west-1"), { ...detach, region: "eu-west-1" }));
     });
 
-    it("stays within EventBridge's 4096-character limit for an event pattern", () => {
-        // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (EventPattern, max 4096)
-        assert.ok((routes("us-east-1")[0].eventPattern as string).length <= 4096);
+    it("is one rule, within EventBridge's default event pattern size of 2,048 characters, for Pulumi's longest stack name", () => {
+        // Event pattern size: 2,048 characters by default, adjustable
+        // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html); PutRule takes up to 4,096
+        // only after a quota increase (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html).
+        // Stack names: up to 100 characters (https://www.pulumi.com/docs/iac/concepts/stacks/).
+        const longest = tamperRoutes({ ...settings, region: "us-east-1" }, "s".repeat(100));
+        assert.strictEqual(longest.length, 1);
+        assert.ok((longest[0].eventPattern as string).length <= 2048, `${longest[0].eventPattern}`.length.toString());
     });
 });
 
@@ -69,7 +92,7 @@ describe("tamper watch dead-man's switch", () => {
                 new TamperWatch("tamper", {
                     ...settings,
                     accountId: standInAccountId,
-                    topicArn: "arn:aws:sns:eu-west-1:123456789012:topic",
+                    watchTopicArn: "arn:aws:sns:eu-west-1:123456789012:watch-topic",
                 }),
         );
 
@@ -95,6 +118,28 @@ describe("tamper watch dead-man's switch", () => {
             recipientAccountId: "123456789012",
         });
 
+    it("names Scheduler's target and schedule group in the Region's partition", async () => {
+        const { mocks } = await underMocks(
+            {},
+            () =>
+                new TamperWatch("tamper", {
+                    ...settings,
+                    region: "cn-north-1",
+                    accountId: standInAccountId,
+                    watchTopicArn: "arn:aws-cn:sns:cn-north-1:123456789012:watch-topic",
+                }),
+        );
+        assert.strictEqual(
+            mocks.named("tamper-heartbeat-schedule").inputs.target.arn,
+            "arn:aws-cn:scheduler:::aws-sdk:ssm:addTagsToResource",
+        );
+        const trust = JSON.parse(mocks.named("tamper-heartbeat-role").inputs.assumeRolePolicy).Statement[0];
+        assert.match(
+            JSON.stringify(trust.Condition),
+            /arn:aws-cn:scheduler:cn-north-1:123456789012:schedule-group\/default/,
+        );
+    });
+
     it("tags its own parameter every hour through Scheduler's universal target, with a role allowed only that", async () => {
         const { mocks } = await build();
         const schedule = mocks.named("tamper-heartbeat-schedule").inputs;
@@ -117,11 +162,11 @@ describe("tamper watch dead-man's switch", () => {
         assert.deepStrictEqual(trust.Condition.StringEquals, { "aws:SourceAccount": standInAccountId });
     });
 
-    it("the write comes back through the heartbeat rule, and the notifier counts it instead of mailing it", async () => {
+    it("the write comes back through the tamper rule itself, and the notifier counts it instead of mailing it", async () => {
         const parameter = heartbeatParameterName("dev");
         const event = heartbeatEvent(parameter);
-        assert.ok(matchesPattern(heartbeatRule(), event));
-        assert.ok(!matchesPattern(heartbeatRule(), heartbeatEvent("/someone/else")));
+        assert.ok(matchesPattern(tamperRule("eu-west-1"), event));
+        assert.ok(!matchesPattern(tamperRule("eu-west-1"), heartbeatEvent("/someone/else")));
         const lines: string[] = [];
         const published: unknown[] = [];
         const context = { tamper: { stack: "dev", deployerArns: [], heartbeatParameter: parameter, resources: {} } };
@@ -138,7 +183,74 @@ describe("tamper watch dead-man's switch", () => {
         assert.strictEqual(record[heartbeatMetric.name], 1);
     });
 
-    it("alarms on the topic when no heartbeat is counted for three hours, missing data included", async () => {
+    describe("round trip: the hourly write through the tamper rule as deployed, the notifier and the blind alarm", () => {
+        const parameter = heartbeatParameterName("dev");
+        const tamper = { stack: "dev", deployerArns: [], heartbeatParameter: parameter, resources: {} };
+
+        /** What the notifier counts in an hour from the heartbeat's write, through whichever rules are enabled. */
+        async function heartbeatsCounted(rules: readonly object[]): Promise<number> {
+            const event = heartbeatEvent(parameter);
+            const lines: string[] = [];
+            // Each matching rule invokes the notifier once.
+            const matching = rules.filter(pattern => matchesPattern(pattern as any, event)).length;
+            for (let invocation = 0; invocation < matching; invocation++) {
+                await notifyEvent(
+                    event,
+                    async () => undefined,
+                    { tamper },
+                    line => lines.push(line),
+                );
+            }
+            return lines
+                .filter(line => line.startsWith("{"))
+                .map(line => JSON.parse(line)[heartbeatMetric.name] ?? 0)
+                .reduce((sum, n) => sum + n, 0);
+        }
+
+        /**
+         * The alarm's state after its evaluation periods with these hourly sums (undefined: no data point),
+         * as CloudWatch evaluates it (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html).
+         */
+        function alarmState(alarm: Record<string, any>, hourlySums: (number | undefined)[]): "ALARM" | "OK" {
+            const breaching = (sum: number | undefined) =>
+                sum === undefined ? alarm.treatMissingData === "breaching" : sum < alarm.threshold;
+            const recent = hourlySums.slice(-alarm.evaluationPeriods);
+            return recent.length === alarm.evaluationPeriods && recent.every(breaching) ? "ALARM" : "OK";
+        }
+
+        const hours = async (rules: readonly object[]) => {
+            const counted = await heartbeatsCounted(rules);
+            return [counted, counted, counted].map(n => (n === 0 ? undefined : n));
+        };
+
+        /** Every rule the tamper watch routes to the notifier, with the tamper rule changed by hand. */
+        const deployedWith = (tamper: (pattern: any) => any | undefined) =>
+            routes("eu-west-1")
+                .map(route => JSON.parse(route.eventPattern as string))
+                .map((pattern, i) => (routes("eu-west-1")[i].name === "tamper" ? tamper(pattern) : pattern))
+                .filter(pattern => pattern !== undefined);
+
+        it("stays OK while the tamper rule brings the heartbeat back", async () => {
+            const { mocks } = await build();
+            const alarm = mocks.named("tamper-blind").inputs;
+            assert.strictEqual(alarmState(alarm, await hours(deployedWith(pattern => pattern))), "OK");
+        });
+
+        it("fires when the tamper rule is disabled or narrowed, since no other rule brings the heartbeat back", async () => {
+            const { mocks } = await build();
+            const alarm = mocks.named("tamper-blind").inputs;
+            const disabled = deployedWith(() => undefined);
+            assert.strictEqual(alarmState(alarm, await hours(disabled)), "ALARM");
+            // Narrowed to one call: the watched calls are gone, and so is the heartbeat.
+            const oneCall = deployedWith(pattern => ({
+                ...pattern,
+                detail: { eventSource: ["ssm.amazonaws.com"], eventName: ["DeleteDocument"] },
+            }));
+            assert.strictEqual(alarmState(alarm, await hours(oneCall)), "ALARM");
+        });
+    });
+
+    it("alarms on the watch topic when no heartbeat is counted for three hours, missing data included", async () => {
         const { mocks } = await build();
         const alarm = mocks.named("tamper-blind").inputs;
         assert.deepStrictEqual(
@@ -150,7 +262,8 @@ describe("tamper watch dead-man's switch", () => {
             ["LessThanThreshold", 1, "breaching"],
         );
         assert.match(alarm.alarmDescription, /^Tamper detection blind in eu-west-1/);
-        assert.deepStrictEqual(alarm.alarmActions, ["arn:aws:sns:eu-west-1:123456789012:topic"]);
+        // The second path: not the notification topic, whose key or rule may be what broke.
+        assert.deepStrictEqual(alarm.alarmActions, ["arn:aws:sns:eu-west-1:123456789012:watch-topic"]);
     });
 });
 
@@ -163,7 +276,7 @@ describe("tamper watch prevention outputs", () => {
                     region: "eu-west-1",
                     deployerArns,
                     accountId: standInAccountId,
-                    topicArn: "arn:aws:sns:eu-west-1:123456789012:topic",
+                    watchTopicArn: "arn:aws:sns:eu-west-1:123456789012:watch-topic",
                 }),
         );
 

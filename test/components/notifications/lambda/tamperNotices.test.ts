@@ -73,6 +73,25 @@ describe("tamper notices", () => {
         }
     });
 
+    it("say in its own words what each watched call breaks", async () => {
+        for (const { file, record } of watchedRecords.filter(r => r.file.startsWith("derived-"))) {
+            const [mail] = await mailOf(cloudTrailEvent(record));
+            assert.doesNotMatch(
+                row(mail.message, "What breaks") ?? "",
+                /a setting the managed fleet depends on changed/,
+                file,
+            );
+        }
+        const concurrency = watchedRecords.find(r => r.file === "derived-lambda-put-function-concurrency.json")!.record;
+        const [mail] = await mailOf(cloudTrailEvent(concurrency));
+        assert.match(
+            mail.subject,
+            /^\[TAMPER eu-west-1\] PutFunctionConcurrency on ssm-notify-handler-9a8b7c6 by Admin$/,
+        );
+        assert.strictEqual(row(mail.message, "Owner (URN)"), urn("NotificationPipeline::ssm-notify"));
+        assert.match(row(mail.message, "What breaks") ?? "", /at 0 it never runs: this stack's e-mails/);
+    });
+
     it("name the component that owns the resource, found however EC2 wraps the request", async () => {
         const record = watchedRecords.find(r => r.file === "derived-ec2-delete-vpc-endpoints.json")!.record;
         const [mail] = await mailOf(cloudTrailEvent(record));
@@ -175,6 +194,34 @@ describe("tamper notices", () => {
         // example-Document is not the stack's document: another team's business.
         const deleted = watchedRecords.find(r => r.file === "cloudtrail-ssm-delete-document.json")!.record;
         assert.deepStrictEqual(await mailOf(cloudTrailEvent(deleted)), []);
+    });
+
+    it("mail AWS's own DisableKey record on the notification topic's key, naming it and what breaks", async () => {
+        // The record names the key by key id and lists its key ARN in resources; DisableKey,
+        // ScheduleKeyDeletion and PutKeyPolicy take a key id or key ARN, never an alias
+        // (https://docs.aws.amazon.com/kms/latest/developerguide/ct-disablekey.html).
+        const record = watchedRecords.find(r => r.file === "cloudtrail-kms-disable-key.json")!.record;
+        const notifyKeyArn = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        const pipeline = urn("NotificationPipeline::ssm-notify");
+        // The autoname prefix alone does not name a key (the stand-in stack's log key has this key id): it must be listed.
+        const resources = Object.fromEntries(Object.entries(context.resources).filter(([id]) => !id.includes(":kms:")));
+        assert.deepStrictEqual(await mailOf(cloudTrailEvent(record), { ...context, resources }), []);
+        const withKey = { ...context, resources: { ...resources, [notifyKeyArn]: pipeline } };
+        const [mail] = await mailOf(cloudTrailEvent(record), withKey);
+        assert.strictEqual(
+            mail.subject,
+            "[TAMPER us-east-1] DisableKey on 1234abcd-12ab-34cd-56ef-1234567890ab by Alice",
+        );
+        assert.strictEqual(row(mail.message, "Owner (URN)"), pipeline);
+        assert.strictEqual(
+            row(mail.message, "What breaks"),
+            "DisableKey in us-east-1: nothing can be encrypted with the key any more: this stack's e-mails (and this alert) may stop arriving.",
+        );
+        // Named by key ARN in the request, without resources, it is found as well.
+        const byArn = structuredClone(record);
+        byArn.requestParameters.keyId = notifyKeyArn;
+        delete byArn.resources;
+        assert.strictEqual((await mailOf(cloudTrailEvent(byArn), withKey)).length, 1);
     });
 
     it("report the deployer's own change as expected, with nothing to do", async () => {
