@@ -445,8 +445,16 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     const awsVersion = JSON.parse(fs.readFileSync(require.resolve("@pulumi/aws/package.json"), "utf8")).version;
     await workspace.installPlugin("aws", `v${awsVersion}`);
     const policyDir = path.join(deps.projectDir, "policy");
-    if (fs.existsSync(path.join(policyDir, "package.json")) && !fs.existsSync(path.join(policyDir, "node_modules"))) {
-        execFileSync(deps.npm ?? "npm", ["ci", "--prefix", policyDir, "--no-audit", "--no-fund"], { stdio: "ignore" });
+    if (policyInstallNeeded(policyDir)) {
+        const npmArgs = ["ci", "--prefix", policyDir, "--no-audit", "--no-fund"];
+        try {
+            execFileSync(deps.npm ?? "npm", npmArgs, { stdio: "ignore" });
+        } catch (error) {
+            throw new Error(
+                `the policy pack's dependencies did not install (npm ${npmArgs.join(" ")}: ${(error as Error).message.split("\n")[0]}); run that command to see npm's output`,
+                { cause: error },
+            );
+        }
     }
 
     // Stacks: every operation passes --stack, so no cell ever selects one; selecting or creating
@@ -854,4 +862,21 @@ function gitCommit(projectDir: string): string {
     } catch {
         return "unknown";
     }
+}
+
+/**
+ * Whether the policy pack needs `npm ci`: it has a manifest, and its installed tree is missing or
+ * older than its lock file. npm ci writes node_modules/.package-lock.json, the installed tree's record
+ * (https://docs.npmjs.com/cli/v10/configuring-npm/package-lock-json#hidden-lockfiles).
+ */
+export function policyInstallNeeded(policyDir: string): boolean {
+    if (!fs.existsSync(path.join(policyDir, "package.json"))) {
+        return false;
+    }
+    const installed = path.join(policyDir, "node_modules", ".package-lock.json");
+    const lock = path.join(policyDir, "package-lock.json");
+    if (!fs.existsSync(installed)) {
+        return true;
+    }
+    return fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs;
 }

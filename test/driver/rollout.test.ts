@@ -14,6 +14,7 @@ import type { Finding } from "../../driver/doctor";
 import { DriverDeps, main } from "../../driver/driver";
 import type { Cell } from "../../driver/fleet";
 import { JournalEntry, readJournal } from "../../driver/rolloutJournal";
+import { policyInstallNeeded } from "../../driver/rollout";
 import { FakePulumi, FakeScript } from "../../harness/fakePulumi";
 import { clientsFor } from "../support/doctorClients";
 import { projectRoot } from "../support/program";
@@ -859,5 +860,33 @@ describe("rollout over accounts × Regions", function () {
         );
         assert.match(err, /fleet.yaml: accounts\[0\].ring: got "qa"; expected one of the rings \(dev, prod\)/);
         assert.deepStrictEqual(fake.calls(), []);
+    });
+});
+
+describe("the policy pack's install before the fan-out", () => {
+    const pack = () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-"));
+        fs.writeFileSync(path.join(dir, "package.json"), "{}");
+        fs.writeFileSync(path.join(dir, "package-lock.json"), "{}");
+        return dir;
+    };
+    const install = (dir: string, at: Date) => {
+        fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "node_modules", ".package-lock.json"), "{}");
+        fs.utimesSync(path.join(dir, "node_modules", ".package-lock.json"), at, at);
+    };
+
+    it("installs when the tree is missing or older than the lock file, and not when it is current", () => {
+        const dir = pack();
+        fs.utimesSync(path.join(dir, "package-lock.json"), new Date(2026, 0, 2), new Date(2026, 0, 2));
+        assert.strictEqual(policyInstallNeeded(dir), true, "never installed");
+        fs.mkdirSync(path.join(dir, "node_modules"));
+        assert.strictEqual(policyInstallNeeded(dir), true, "a node_modules npm ci did not write");
+        install(dir, new Date(2026, 0, 1));
+        assert.strictEqual(policyInstallNeeded(dir), true, "the lock file changed since the install");
+        install(dir, new Date(2026, 0, 3));
+        assert.strictEqual(policyInstallNeeded(dir), false);
+        fs.rmSync(path.join(dir, "package.json"));
+        assert.strictEqual(policyInstallNeeded(dir), false, "no pack");
     });
 });
