@@ -74,13 +74,13 @@ export const assumed = {
     // metric per combination of their values in the source account and Region: the organization
     // view's queries on AWS/SNS (TopicName) see a cell's baseline topics (notifications and the
     // watch's); on AWS/Events, RuleName alone names a default-bus rule and EventBusName with
-    // RuleName a custom bus's: a cell with healthWatchDiagnose on has ten default-bus rules (the
-    // default config's nine and the diagnoses' completion route) and the health bus's diagnosis
+    // RuleName a custom bus's: a cell with healthWatchDiagnose on has nine default-bus rules (the
+    // default config's eight and the diagnoses' completion route) and the health bus's diagnosis
     // rule. Assuming the account has no others. Keyed by the SCHEMA's arguments.
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
     metricsAnalysedPerSchema: {
         "AWS/SNS, TopicName": 2,
-        "AWS/Events, RuleName": 10,
+        "AWS/Events, RuleName": 9,
         "AWS/Events, EventBusName, RuleName": 1,
     } as Readonly<Record<string, number>>,
 } as const;

@@ -265,20 +265,20 @@ describe("the cost model", () => {
                 estimate.lines.map(l => [l.item, l.quantity, l.unit, l.unitUsd, l.monthlyUsd]),
                 [
                     ["CloudWatch alarms (2)", 2, "alarm-month", 0.1, 0.2],
-                    // 1 + 2 topics + 10 default-bus rules + the health bus's rule
+                    // 1 + 2 topics + 9 default-bus rules + the health bus's rule
                     [
-                        "CloudWatch Metrics Insights alarms (4, analysing 14 metrics assumed)",
-                        14,
+                        "CloudWatch Metrics Insights alarms (4, analysing 13 metrics assumed)",
+                        13,
                         "metric analysed-month",
                         0.1,
-                        1.4,
+                        1.3,
                     ],
                     ["CloudWatch composite alarms (2)", 2, "alarm-month", 0.5, 1],
                     ["CloudWatch dashboards (1)", 1, "dashboard-month", 3, 3],
                     ["CloudWatch cross-account observability (OAM sinks, sink policies, links)", 5, "resource", 0, 0],
                 ],
             );
-            assert.strictEqual(estimate.monthlyUsd, 5.6);
+            assert.strictEqual(estimate.monthlyUsd, 5.5);
         });
 
         it("cites each price's source and says which are unconfirmed", () => {
