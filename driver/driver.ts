@@ -19,7 +19,8 @@ import type { DoctorClients } from "./doctor";
 import type { RedriveClients } from "./redrive";
 import { VerifyResult } from "./verify";
 import { subscriptionCheck } from "./subscriptionCheck";
-import { monitoringProgramDir } from "./fleet";
+import { monitoringProgramDir, monitoringStackName } from "./fleet";
+import { journalPath, programCommit, recordDestroyed } from "./rolloutJournal";
 import type { TopicSubscription } from "../components/healthWatch/lambda/subscriptionWatch";
 import { parseStackConfig } from "../config";
 import { stackConfig } from "../harness/synthesize";
@@ -290,6 +291,14 @@ export async function main(argv: readonly string[], deps: DriverDeps): Promise<E
                     return ExitCode.configurationError;
                 }
                 changes = (await withLockRetries(() => stack.destroy({ onOutput }))).summary.resourceChanges;
+                // A rollout cell (or the organization view) the operator destroyed is no orphan any more.
+                const rolloutStack = args.monitoring === (args.stack === monitoringStackName);
+                const commit = deps.commit ?? (() => programCommit(deps.projectDir));
+                if (rolloutStack && recordDestroyed(journalPath(deps.projectDir), args.stack, commit)) {
+                    deps.out(
+                        `recorded ${args.stack} as destroyed in the rollout journal: the rollout reports it orphaned no more\n`,
+                    );
+                }
                 break;
             }
             case "outputs": {

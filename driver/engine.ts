@@ -17,6 +17,8 @@ export interface EngineDeps {
     /** Waits between attempts on a locked stack. */
     readonly lockRetryDelaysMs?: readonly number[];
     readonly sleep?: (ms: number) => Promise<void>;
+    /** The program's commit, which the rollout journal records; by default git rev-parse HEAD. */
+    readonly commit?: () => string;
 }
 
 /**

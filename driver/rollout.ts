@@ -40,6 +40,7 @@ import {
     journalPath,
     lastDeployment,
     lastSettings,
+    programCommit,
     readJournal,
 } from "./rolloutJournal";
 import { CellResult, summaryJson, summaryMarkdown, summaryTerminal } from "./rolloutSummary";
@@ -64,8 +65,6 @@ options:
 export interface RolloutDeps extends EngineDeps {
     /** Ctrl-C: ends the running operations cleanly; their cells are interrupted. */
     readonly signal?: AbortSignal;
-    /** The program's commit, recorded per cell; by default git rev-parse HEAD. */
-    readonly commit?: () => string;
     /** The read-only preflight of one cell; by default doctor with the cell role's credentials. */
     readonly preflight?: (cell: Cell) => Promise<Finding[]>;
     /** The AWS clients the default preflight reads a cell with; by default the SDK's, with the cell role's credentials. */
@@ -324,7 +323,7 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
         return report(results, "gather");
     }
 
-    const commit = (deps.commit ?? (() => gitCommit(deps.projectDir)))();
+    const commit = (deps.commit ?? (() => programCommit(deps.projectDir)))();
     const journal = journalPath(deps.projectDir);
     const entries = readJournal(journal);
     const last = lastDeployment(entries);
@@ -360,9 +359,11 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
             `${renderTable([["cell", "ring", "phase", "since last run", "action"], ...planRows]).join("\n")}\n`,
     );
     // The organization view is a known cell while the manifest has `monitoring:`; without it, orphaned.
+    // An orphan the operator has since destroyed (driver destroy journals it) is reported no more.
     const knownStacks = new Set([...allCells.map(c => c.stack), ...(manifest.monitoring ? [monitoringStackName] : [])]);
-    for (const stack of [...last.keys()].filter(stack => !knownStacks.has(stack))) {
-        deps.out(`${orphanLine(stack)}${orphanStackFile(stack, lastSettings(entries, stack))}\n`);
+    const orphans = [...last].filter(([stack, entry]) => !knownStacks.has(stack) && entry.state !== "destroyed");
+    for (const [stack] of orphans) {
+        deps.out(`${orphanLine(stack, orphanStackFile(stack, lastSettings(entries, stack)))}\n`);
     }
     if (exceedsRoleChaining(manifest)) {
         deps.out(
@@ -821,19 +822,27 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
  * What to do about a stack the manifest no longer has: the rollout never destroys one. The
  * organization view's stack lives in monitoring/ (the driver's --monitoring), and its sinks can go
  * only once no link is attached (https://docs.aws.amazon.com/OAM/latest/APIReference/API_DeleteSink.html):
- * the cells drop their links when they next run without `monitoring:`.
+ * the cells drop their links when they next run without `monitoring:`. `stackFileNote` follows the
+ * destroy command it is about. The driver's destroy leaves the stack, empty, with its history on the
+ * backend (the SDK's destroy without `remove`); `pulumi stack rm` without --force removes only an
+ * empty stack (https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_rm/).
  */
-export function orphanLine(stack: string): string {
-    if (stack === monitoringStackName) {
+export function orphanLine(stack: string, stackFileNote = ""): string {
+    const monitoring = stack === monitoringStackName;
+    const afterwards =
+        `The destroy leaves the empty stack and its history on the backend, and the rollout reports the ${monitoring ? "stack" : "cell"} ` +
+        `no more; to remove the stack too, run pulumi ${monitoring ? `-C ${monitoringProgramDir} ` : ""}stack rm --stack ${stack} --yes after it`;
+    if (monitoring) {
         return (
             `orphaned: ${stack}, the organization view, is no longer in ${manifestFile} (no monitoring:); the rollout ` +
             "never destroys it. Once every cell is green without its link (the rollout takes them away: the cells' " +
-            `config no longer has monitoringSinkArn), destroy it with: npm run driver -- destroy --stack ${stack} --monitoring`
+            `config no longer has monitoringSinkArn), destroy it with: npm run driver -- destroy --stack ${stack} --monitoring` +
+            `${stackFileNote}. ${afterwards}`
         );
     }
     return (
         `orphaned: ${stack} is no longer in ${manifestFile}; the rollout never destroys a cell. ` +
-        `Destroy it with: npm run driver -- destroy --stack ${stack} --yes-i-understand`
+        `Destroy it with: npm run driver -- destroy --stack ${stack} --yes-i-understand${stackFileNote}. ${afterwards}`
     );
 }
 
@@ -848,20 +857,6 @@ function resultOf(cell: Cell, state: CellResult["state"], exitCode: number, reas
         exitCode,
         ...(reason !== undefined ? { reason } : {}),
     };
-}
-
-function gitCommit(projectDir: string): string {
-    try {
-        const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: projectDir, encoding: "utf8" }).trim();
-        const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
-            cwd: projectDir,
-            encoding: "utf8",
-        }).trim();
-        // Uncommitted edits make a different program: never "current" against the clean commit.
-        return dirty ? `${head}+dirty` : head;
-    } catch {
-        return "unknown";
-    }
 }
 
 /**

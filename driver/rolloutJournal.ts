@@ -1,6 +1,7 @@
 // The rollout's append-only journal, .rollout/journal.jsonl: one JSON line per cell transition,
 // with the program commit and the cell's config hash, so that `rollout --resume` knows which
 // cells are current and a kill at any point loses at most the line being written.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Cell } from "./fleet";
@@ -10,9 +11,20 @@ import type { Cell } from "./fleet";
  * through DHMC. red: failed. locked: another update held the stack's lock past the back-off.
  * interrupted: Ctrl-C ended it. held: its ring waited for the previous ring to be green.
  * skipped: current since the last run (--resume). drifted / current: what --drift found.
+ * destroyed: `driver destroy` destroyed the stack (an orphan, once the operator ran its command).
  */
 export type CellState =
-    "started" | "green" | "verified" | "red" | "locked" | "interrupted" | "held" | "skipped" | "drifted" | "current";
+    | "started"
+    | "green"
+    | "verified"
+    | "red"
+    | "locked"
+    | "interrupted"
+    | "held"
+    | "skipped"
+    | "drifted"
+    | "current"
+    | "destroyed";
 
 export interface JournalEntry {
     readonly time: string;
@@ -85,6 +97,32 @@ export function lastDeployment(entries: readonly JournalEntry[]): Map<string, Jo
     return last;
 }
 
+/**
+ * After a successful `driver destroy`: a `destroyed` line for a stack the journal knows, copying its
+ * account, Region and config hash from its last line, so the rollout no longer reports it orphaned.
+ * Returns whether it wrote one; a stack the rollout never ran is none of the journal's business.
+ */
+export function recordDestroyed(file: string, stack: string, commit: () => string): boolean {
+    const known = readJournal(file)
+        .filter(e => e.stack === stack)
+        .pop();
+    if (known === undefined) {
+        return false;
+    }
+    const time = new Date().toISOString();
+    appendJournal(file, {
+        time,
+        run: time,
+        stack,
+        account: known.account,
+        region: known.region,
+        state: "destroyed",
+        commit: commit(),
+        configHash: known.configHash,
+    });
+    return true;
+}
+
 /** Whether a cell is current: its last deployment succeeded (verified, when proof is asked for) with this commit and config. */
 export function isCurrent(cell: Cell, last: JournalEntry | undefined, commit: string, verify: boolean): boolean {
     const done = verify ? last?.state === "verified" : last?.state === "green" || last?.state === "verified";
@@ -104,6 +142,9 @@ export function changeSinceLastRun(cell: Cell, last: JournalEntry | undefined, c
     if (last === undefined) {
         return "new";
     }
+    if (last.state === "destroyed") {
+        return "new (destroyed since its last run)";
+    }
     if (!["green", "verified"].includes(last.state)) {
         return `unfinished (${last.state})`;
     }
@@ -112,4 +153,19 @@ export function changeSinceLastRun(cell: Cell, last: JournalEntry | undefined, c
         ...(last.commit !== commit ? ["program"] : []),
     ];
     return changed.length > 0 ? `${changed.join(" and ")} changed` : "unchanged";
+}
+
+/** The program's commit for the journal: git's HEAD, marked +dirty with uncommitted edits. */
+export function programCommit(projectDir: string): string {
+    try {
+        const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: projectDir, encoding: "utf8" }).trim();
+        const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+            cwd: projectDir,
+            encoding: "utf8",
+        }).trim();
+        // Uncommitted edits make a different program: never "current" against the clean commit.
+        return dirty ? `${head}+dirty` : head;
+    } catch {
+        return "unknown";
+    }
 }

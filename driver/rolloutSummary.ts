@@ -10,7 +10,7 @@ export interface CellResult {
     readonly accountId: string;
     readonly region: string;
     readonly ring: string;
-    readonly state: Exclude<CellState, "started">;
+    readonly state: Exclude<CellState, "started" | "destroyed">;
     readonly changes?: Readonly<Record<string, number>>;
     /** One line: why the cell is red, held or locked, or what drifted. */
     readonly reason?: string;

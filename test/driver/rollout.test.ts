@@ -433,6 +433,25 @@ describe("rollout over accounts × Regions", function () {
         assert.deepStrictEqual(yaml.load(fs.readFileSync(orphanFile, "utf8")), yaml.load(deployed));
         const command = /Destroy it with: npm run driver -- (.+?) \(its stack file/.exec(out)![1];
         assert.strictEqual(command, "destroy --stack fleet-charlie-us-east-1 --yes-i-understand");
+        // The driver's destroy leaves the empty stack on the backend; the line says how to remove it after.
+        assert.match(
+            out,
+            /The destroy leaves the empty stack and its history on the backend, and the rollout reports the cell no more; to remove the stack too, run pulumi stack rm --stack fleet-charlie-us-east-1 --yes after it/,
+        );
+
+        // A failed destroy journals nothing: the cell stays orphaned.
+        const linesBefore = journal().length;
+        assert.strictEqual(
+            await drive(command.split(" "), {
+                destroy: [{ code: 255, stderr: "error: deleting VPC endpoint: DependencyViolation\n" }],
+            }),
+            ExitCode.failure,
+        );
+        assert.doesNotMatch(out, /recorded .* as destroyed/);
+        assert.strictEqual(journal().length, linesBefore);
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.match(out, /^orphaned: fleet-charlie-us-east-1 is no longer in fleet.yaml/m);
+
         assert.strictEqual(await drive(command.split(" ")), ExitCode.success, err);
         assert.deepStrictEqual(
             fake
@@ -441,6 +460,39 @@ describe("rollout over accounts × Regions", function () {
                 .map(args => args[args.indexOf("--stack") + 1]),
             ["fleet-charlie-us-east-1"],
         );
+        assert.match(out, /recorded fleet-charlie-us-east-1 as destroyed in the rollout journal/);
+        const destroyed = journal().pop()!;
+        assert.deepStrictEqual(
+            [destroyed.stack, destroyed.state, destroyed.account, destroyed.region, destroyed.commit],
+            ["fleet-charlie-us-east-1", "destroyed", "333333333333", "us-east-1", "c0ffee"],
+        );
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.doesNotMatch(out, /orphaned/, "a destroyed orphan is reported no more");
+        assert.deepStrictEqual(upStacks(), []);
+
+        // Back in the manifest, the destroyed cell is a new cell again: planned and deployed.
+        writeManifest({
+            ...manifest,
+            accounts: manifest.accounts.map(a =>
+                a.name === "bravo" ? { ...a, config: { logRetentionDays: 365 } } : a,
+            ),
+        });
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.match(
+            out,
+            /fleet-charlie-us-east-1\s+prod\s+region \(adopts the role\)\s+new \(destroyed since its last run\)\s+run/,
+        );
+        assert.deepStrictEqual(upStacks(), ["fleet-charlie-us-east-1"]);
+        assert.strictEqual(journal().pop()!.state, "green");
+        assert.doesNotMatch(out, /orphaned/);
+    });
+
+    it("journals no destroy of a stack the rollout never ran", async () => {
+        fs.writeFileSync(path.join(projectDir, "Pulumi.hand-made.yaml"), "config: {}\n");
+        assert.strictEqual(await drive(["destroy", "--stack", "hand-made"]), ExitCode.success, err);
+        assert.ok(fake.calls().some(args => args[0] === "destroy"));
+        assert.deepStrictEqual(journal(), []);
+        assert.doesNotMatch(out, /rollout journal/);
     });
 
     it("stops before any change when the preflight finds a conflict the manifest does not take over", async () => {
@@ -827,6 +879,10 @@ describe("rollout over accounts × Regions", function () {
         // The printed command runs the driver in monitoring/, where the stack's file is.
         const command = /destroy it with: npm run driver -- (.+?) \(its stack file/.exec(line)![1];
         assert.strictEqual(command, "destroy --stack fleet-monitoring --monitoring");
+        assert.match(
+            line,
+            /to remove the stack too, run pulumi -C monitoring stack rm --stack fleet-monitoring --yes after it$/,
+        );
         assert.strictEqual(await drive(command.split(" ")), ExitCode.success, err);
         assert.deepStrictEqual(
             fake
@@ -835,6 +891,9 @@ describe("rollout over accounts × Regions", function () {
                 .map(args => args[args.indexOf("--stack") + 1]),
             ["fleet-monitoring"],
         );
+        assert.strictEqual(journal().pop()!.state, "destroyed");
+        assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
+        assert.doesNotMatch(out, /orphaned/, "destroyed, the organization view is reported no more");
         // Without --monitoring the driver looks in the baseline's project, where fleet-monitoring has no file.
         assert.strictEqual(await drive(["destroy", "--stack", "fleet-monitoring"]), ExitCode.configurationError);
         assert.match(err, /no stack file Pulumi.fleet-monitoring.yaml/);
