@@ -26,7 +26,6 @@ import {
     doctor,
     DoctorClients,
     doctorExitCode,
-    DoctorSettings,
     doctorSettings,
     Finding,
     logsManagementWrites,
@@ -34,7 +33,15 @@ import {
 } from "../../driver/doctor";
 import { main } from "../../driver/driver";
 import { ExitCode } from "../../cli/exitCodes";
-import { awsError, clientsFor, orgTrailArn, readyAnswers, roleName, scripted } from "../support/doctorClients";
+import {
+    awsError,
+    clientsFor,
+    readySettings,
+    orgTrailArn,
+    readyAnswers,
+    roleName,
+    scripted,
+} from "../support/doctorClients";
 import { projectRoot } from "../support/program";
 
 const roleArn = `arn:aws:iam::123456789012:role/service-role/${roleName}`;
@@ -44,17 +51,7 @@ const accessDenied = (action: string) =>
         `User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ${action}`,
     );
 
-const settings: DoctorSettings = {
-    stack: "dev",
-    region: "eu-west-1",
-    createConfigRecorder: false,
-    dhmcRole: "create",
-    dhmcRoleName: roleName,
-    sessionPreferences: true,
-    sessionPreferencesAdopt: false,
-    tamperWatch: true,
-    adoptQuickSetup: false,
-};
+const settings = readySettings;
 
 const finding = (findings: Finding[], item: string) => {
     const found = findings.find(f => f.item === item);

@@ -16,7 +16,7 @@ import {
 import * as assert from "assert";
 import { deadLetterAttributes } from "../../aws/identifiers";
 import { ExitCode } from "../../cli/exitCodes";
-import { doctor, DoctorClients, DoctorSettings, Sender } from "../../driver/doctor";
+import { doctor, DoctorClients, Sender } from "../../driver/doctor";
 import { main } from "../../driver/driver";
 import {
     canaryTag,
@@ -33,7 +33,7 @@ import {
 import { redrive } from "../../driver/redrive";
 import { listSubscriptionsWithAws, verifyCanary } from "../../driver/verify";
 import { associationSample } from "../../harness/fixtures";
-import { clientsFor, roleName, scripted } from "../support/doctorClients";
+import { clientsFor, readySettings, roleName, scripted } from "../support/doctorClients";
 import { committedStack, projectRoot } from "../support/program";
 
 type Fauxqs = import("fauxqs", { with: { "resolution-mode": "import" } }).FauxqsServer;
@@ -58,17 +58,7 @@ async function doctorSends(): Promise<Set<string>> {
             recording(prefix, clients[prefix], sent),
         ]),
     ) as unknown as DoctorClients;
-    const settings: DoctorSettings = {
-        stack: "dev",
-        region: "eu-west-1",
-        createConfigRecorder: false,
-        dhmcRole: "create",
-        dhmcRoleName: roleName,
-        sessionPreferences: true,
-        sessionPreferencesAdopt: false,
-        tamperWatch: true,
-        adoptQuickSetup: false,
-    };
+    const settings = readySettings;
     const findings = await doctor(settings, recorded);
     assert.deepStrictEqual(
         findings.filter(f => f.status === "error"),

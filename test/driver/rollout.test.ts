@@ -33,6 +33,13 @@ const manifest = {
     ],
 };
 
+/** The stacks the stand-in CLI was asked to destroy, in order. */
+const destroyedStacks = (fake: FakePulumi) =>
+    fake
+        .calls()
+        .filter(args => args[0] === "destroy")
+        .map(args => args[args.indexOf("--stack") + 1]);
+
 const ready: Finding[] = [
     { item: "DHMC role", status: "ready", message: "absent; this stack creates it" },
     { item: "DHMC setting", status: "ready", message: "unset" },
@@ -453,13 +460,7 @@ describe("rollout over accounts × Regions", function () {
         assert.match(out, /^orphaned: fleet-charlie-us-east-1 is no longer in fleet.yaml/m);
 
         assert.strictEqual(await drive(command.split(" ")), ExitCode.success, err);
-        assert.deepStrictEqual(
-            fake
-                .calls()
-                .filter(args => args[0] === "destroy")
-                .map(args => args[args.indexOf("--stack") + 1]),
-            ["fleet-charlie-us-east-1"],
-        );
+        assert.deepStrictEqual(destroyedStacks(fake), ["fleet-charlie-us-east-1"]);
         assert.match(out, /recorded fleet-charlie-us-east-1 as destroyed in the rollout journal/);
         const destroyed = journal().pop()!;
         assert.deepStrictEqual(
@@ -884,13 +885,7 @@ describe("rollout over accounts × Regions", function () {
             /to remove the stack too, run pulumi -C monitoring stack rm --stack fleet-monitoring --yes after it$/,
         );
         assert.strictEqual(await drive(command.split(" ")), ExitCode.success, err);
-        assert.deepStrictEqual(
-            fake
-                .calls()
-                .filter(args => args[0] === "destroy")
-                .map(args => args[args.indexOf("--stack") + 1]),
-            ["fleet-monitoring"],
-        );
+        assert.deepStrictEqual(destroyedStacks(fake), ["fleet-monitoring"]);
         assert.strictEqual(journal().pop()!.state, "destroyed");
         assert.strictEqual(await run(["--resume"]), ExitCode.success, err);
         assert.doesNotMatch(out, /orphaned/, "destroyed, the organization view is reported no more");

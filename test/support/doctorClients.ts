@@ -1,9 +1,22 @@
 // SDK clients for the doctor that answer from a script: a Region where a first deploy with the
 // default config goes through, which a test changes per service. The answers' shapes and their AWS
 // sources are cited in test/driver/doctor.test.ts.
-import type { DoctorClients, Sender } from "../../driver/doctor";
+import type { DoctorClients, DoctorSettings, Sender } from "../../driver/doctor";
 
 export const roleName = "AWSSystemsManagerDefaultEC2InstanceManagementRole";
+
+/** A dev stack that creates the DHMC role and owns the session document, with the tamper watch on. */
+export const readySettings: DoctorSettings = {
+    stack: "dev",
+    region: "eu-west-1",
+    createConfigRecorder: false,
+    dhmcRole: "create",
+    dhmcRoleName: roleName,
+    sessionPreferences: true,
+    sessionPreferencesAdopt: false,
+    tamperWatch: true,
+    adoptQuickSetup: false,
+};
 
 /** A client answering per SDK command name; an Error is thrown. Records what was sent. */
 export function scripted(answers: Record<string, unknown>): Sender & { sent: string[] } {
