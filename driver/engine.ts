@@ -21,6 +21,11 @@ export interface EngineDeps {
     readonly commit?: () => string;
 }
 
+/** The file backend of --local runs. */
+export function localBackendUrl(projectDir: string): string {
+    return `file://${path.join(projectDir, ".pulumi-state")}`;
+}
+
 /**
  * Backend and secrets settings for the Pulumi CLI; throws a UsageError naming what is missing.
  * Without PULUMI_BACKEND_URL or --local the CLI uses the backend it is logged in to.
@@ -30,7 +35,7 @@ export function workspaceEnvironment(
     projectDir: string,
     local: boolean,
 ): Record<string, string> {
-    const backend = local ? `file://${path.join(projectDir, ".pulumi-state")}` : env.PULUMI_BACKEND_URL;
+    const backend = local ? localBackendUrl(projectDir) : env.PULUMI_BACKEND_URL;
     // With no encryptionsalt in the stack file (a checkout whose file never had one; a rollout cell's
     // generated, uncommitted file) the CLI makes a new passphrase salt every run and re-encrypts the
     // state with it. Set, it keeps the secrets provider the state records and writes that salt into

@@ -17,7 +17,7 @@ import { ConfigError } from "../config";
 import { readProjectFile } from "../harness/engineConfig";
 import type { DoctorClients, Finding } from "./doctor";
 import type { VerifyResult } from "./verify";
-import { classifyFailure, EngineDeps, workspaceEnvironment } from "./engine";
+import { classifyFailure, EngineDeps, localBackendUrl, workspaceEnvironment } from "./engine";
 import {
     Cell,
     exceedsRoleChaining,
@@ -363,7 +363,9 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
     const knownStacks = new Set([...allCells.map(c => c.stack), ...(manifest.monitoring ? [monitoringStackName] : [])]);
     const orphans = [...last].filter(([stack, entry]) => !knownStacks.has(stack) && entry.state !== "destroyed");
     for (const [stack] of orphans) {
-        deps.out(`${orphanLine(stack, orphanStackFile(stack, lastSettings(entries, stack)))}\n`);
+        deps.out(
+            `${orphanLine(stack, orphanStackFile(stack, lastSettings(entries, stack)), args.local ? localBackendUrl(deps.projectDir) : undefined)}\n`,
+        );
     }
     if (exceedsRoleChaining(manifest)) {
         deps.out(
@@ -827,22 +829,25 @@ export async function rollout(argv: readonly string[], deps: RolloutDeps): Promi
  * backend (the SDK's destroy without `remove`); `pulumi stack rm` without --force removes only an
  * empty stack (https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_rm/).
  */
-export function orphanLine(stack: string, stackFileNote = ""): string {
+export function orphanLine(stack: string, stackFileNote = "", localBackend?: string): string {
     const monitoring = stack === monitoringStackName;
+    // A --local rollout's state is in a file backend: the commands must name it as the rollout did.
+    const local = localBackend ? " --local" : "";
+    const backend = localBackend ? `PULUMI_BACKEND_URL=${localBackend} ` : "";
     const afterwards =
         `The destroy leaves the empty stack and its history on the backend, and the rollout reports the ${monitoring ? "stack" : "cell"} ` +
-        `no more; to remove the stack too, run pulumi ${monitoring ? `-C ${monitoringProgramDir} ` : ""}stack rm --stack ${stack} --yes after it`;
+        `no more; to remove the stack too, run ${backend}pulumi ${monitoring ? `-C ${monitoringProgramDir} ` : ""}stack rm --stack ${stack} --yes after it`;
     if (monitoring) {
         return (
             `orphaned: ${stack}, the organization view, is no longer in ${manifestFile} (no monitoring:); the rollout ` +
             "never destroys it. Once every cell is green without its link (the rollout takes them away: the cells' " +
-            `config no longer has monitoringSinkArn), destroy it with: npm run driver -- destroy --stack ${stack} --monitoring` +
+            `config no longer has monitoringSinkArn), destroy it with: npm run driver -- destroy --stack ${stack} --monitoring${local}` +
             `${stackFileNote}. ${afterwards}`
         );
     }
     return (
         `orphaned: ${stack} is no longer in ${manifestFile}; the rollout never destroys a cell. ` +
-        `Destroy it with: npm run driver -- destroy --stack ${stack} --yes-i-understand${stackFileNote}. ${afterwards}`
+        `Destroy it with: npm run driver -- destroy --stack ${stack} --yes-i-understand${local}${stackFileNote}. ${afterwards}`
     );
 }
 

@@ -14,7 +14,7 @@ import type { Finding } from "../../driver/doctor";
 import { DriverDeps, main } from "../../driver/driver";
 import type { Cell } from "../../driver/fleet";
 import { JournalEntry, readJournal } from "../../driver/rolloutJournal";
-import { policyInstallNeeded } from "../../driver/rollout";
+import { orphanLine, policyInstallNeeded } from "../../driver/rollout";
 import { FakePulumi, FakeScript } from "../../harness/fakePulumi";
 import { clientsFor } from "../support/doctorClients";
 import { projectRoot } from "../support/program";
@@ -942,5 +942,25 @@ describe("the policy pack's install before the fan-out", () => {
         assert.strictEqual(policyInstallNeeded(dir), false);
         fs.rmSync(path.join(dir, "package.json"));
         assert.strictEqual(policyInstallNeeded(dir), false, "no pack");
+    });
+});
+
+describe("an orphan's commands", () => {
+    it("name the file backend of a --local rollout, and no backend otherwise", () => {
+        const backend = "file:///work/project/.pulumi-state";
+        const local = orphanLine("fleet-charlie-us-east-1", "", backend);
+        assert.match(local, /npm run driver -- destroy --stack fleet-charlie-us-east-1 --yes-i-understand --local\./);
+        assert.match(
+            local,
+            /run PULUMI_BACKEND_URL=file:\/\/\/work\/project\/\.pulumi-state pulumi stack rm --stack fleet-charlie-us-east-1 --yes/,
+        );
+        const monitoring = orphanLine("fleet-monitoring", "", backend);
+        assert.match(monitoring, /destroy --stack fleet-monitoring --monitoring --local\./);
+        assert.match(
+            monitoring,
+            /PULUMI_BACKEND_URL=file:\/\/\/work\/project\/\.pulumi-state pulumi -C monitoring stack rm/,
+        );
+        const remote = orphanLine("fleet-charlie-us-east-1");
+        assert.doesNotMatch(remote, /--local|PULUMI_BACKEND_URL/);
     });
 });
