@@ -10,8 +10,8 @@ import * as os from "os";
 import { performance } from "perf_hooks";
 import * as v8 from "v8";
 import * as vm from "vm";
-import { runSweep, SweepReport, SweepSettings } from "../components/healthWatch/lambda/healthSweep";
-import { benchmarkFleet, instanceId, SimulatedFleet, sweepOperations } from "../harness/simulatedFleet";
+import { runSweep, SweepReport } from "../components/healthWatch/lambda/healthSweep";
+import { benchmarkFleet, instanceId, SimulatedFleet, sweepOperations, sweepSettings } from "../harness/simulatedFleet";
 import { renderTable } from "../cli/table";
 
 const fleetSizes = [1_000, 10_000, 50_000];
@@ -24,17 +24,11 @@ const mib = 1024 * 1024;
 
 const operations: readonly string[] = sweepOperations;
 
-const settings: SweepSettings = {
-    region: "eu-west-1",
+const settings = sweepSettings({
     tableName: "bench",
     topicArn: "arn:aws:sns:eu-west-1:123456789012:bench",
-    graceMs: 15 * 60_000,
-    debounce: 2,
-    excludeTagKey: "ssm-fleet-baseline:unwatched",
-    diagnose: false,
-    maxDiagnoses: 5,
     eventBusName: "bench",
-};
+});
 
 /** A full collection before each measured sweep, so the heap figures are this fleet's, not the last one's leftovers. */
 const collectGarbage: () => void = (() => {

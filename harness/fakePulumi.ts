@@ -30,6 +30,23 @@ export interface FakeResult {
  */
 export type FakeScript = Record<string, FakeResult[]>;
 
+/** `pulumi stack history --json` with one succeeded update, carrying these changes when given. */
+export function stackHistory(resourceChanges?: Record<string, number>): string {
+    return JSON.stringify([
+        {
+            kind: "update",
+            startTime: "2026-11-22T10:00:00.000Z",
+            endTime: "2026-11-22T10:01:00.000Z",
+            message: "",
+            environment: {},
+            config: {},
+            result: "succeeded",
+            version: 1,
+            ...(resourceChanges ? { resourceChanges } : {}),
+        },
+    ]);
+}
+
 const program = String.raw`#!/usr/bin/env node
 const fs = require("fs");
 const path = require("path");
@@ -51,7 +68,7 @@ const played = fs.existsSync(counters) ? Number(fs.readFileSync(counters, "utf8"
 const defaults = {
   "stack output": [{ stdout: "{}" }],
   "stack ls": [{ stdout: "[]" }],
-  "stack history": [{ stdout: JSON.stringify([{ kind: "update", startTime: "2026-11-22T10:00:00.000Z", endTime: "2026-11-22T10:01:00.000Z", message: "", environment: {}, config: {}, result: "succeeded", version: 1 }]) }],
+  "stack history": [{ stdout: ${JSON.stringify(stackHistory())} }],
 };
 const lockFile = path.join(root, "locks", encodeURIComponent(stack) + ".json");
 if (command === "cancel") { fs.rmSync(lockFile, { force: true }); process.exit(0); }
@@ -178,19 +195,7 @@ export class TimedPulumi {
 
     constructor(readonly opMs: number) {
         fs.mkdirSync(path.join(this.root, "bin"));
-        const history = JSON.stringify([
-            {
-                kind: "update",
-                startTime: "2026-11-22T10:00:00.000Z",
-                endTime: "2026-11-22T10:01:00.000Z",
-                message: "",
-                environment: {},
-                config: {},
-                result: "succeeded",
-                version: 1,
-                resourceChanges: { update: 1, same: 39 },
-            },
-        ]);
+        const history = stackHistory({ update: 1, same: 39 });
         const script = `#!/bin/sh
 root="\${0%/*}/.."
 stack=""

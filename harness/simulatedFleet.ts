@@ -3,7 +3,7 @@
 // DynamoDB Scan pages of at most 1 MB, PutEvents 10 entries), evaluates the sweep's conditional
 // PutItem and DeleteItem as DynamoDB would, rejects requests AWS would reject, counts calls per operation, and can add latency and
 // throttle chosen calls.
-import type { HealthSweepAws } from "../components/healthWatch/lambda/healthSweep";
+import type { HealthSweepAws, SweepSettings } from "../components/healthWatch/lambda/healthSweep";
 import type { ManagedNodeInfo } from "../components/healthWatch/lambda/nodeHealth";
 import type { ResourceComplianceSummary } from "../components/healthWatch/lambda/patchCompliance";
 import type { NodeCauseAws } from "../components/healthWatch/lambda/nodeCauses";
@@ -303,6 +303,25 @@ export class SimulatedFleet implements HealthSweepAws, NodeCauseAws, Subscriptio
 }
 
 /** The health benchmark's shares of unhealthy nodes: 5% connection lost, 1% never registered. */
+/**
+ * The sweep's settings against the simulated fleet (as the Lambda's environment gives them): the
+ * deployed defaults (15-minute grace, two bad sweeps, diagnosis off), with what a caller needs changed.
+ */
+export function sweepSettings(overrides: Partial<SweepSettings> = {}): SweepSettings {
+    return {
+        region: "eu-west-1",
+        tableName: "node-health",
+        topicArn: "arn:aws:sns:eu-west-1:123456789012:notify",
+        graceMs: 15 * 60_000,
+        debounce: 2,
+        excludeTagKey: "ssm-fleet-baseline:unwatched",
+        diagnose: false,
+        maxDiagnoses: 5,
+        eventBusName: "node-health-bus",
+        ...overrides,
+    };
+}
+
 export const benchmarkShares = { connectionLostPercent: 5, neverRegisteredPercent: 1 } as const;
 
 /** Patches the benchmark's online nodes miss, by slots (of 100): 10 and 11 critical and high ones, and so on. */

@@ -3,11 +3,11 @@
 // seen before anything is deployed. The renderer is pure; an inline script in the page measures
 // each widget's box into the page, for the browser test and for a reader's own check.
 import { Widget } from "../components/dashboard/dashboardBody";
-import { runSweep, SweepSettings } from "../components/healthWatch/lambda/healthSweep";
+import { runSweep } from "../components/healthWatch/lambda/healthSweep";
 import { EmfLine } from "../components/healthWatch/lambda/healthMetrics";
 import { causePut } from "../components/healthWatch/lambda/nodeCauses";
 import { metricNamespace } from "../components/parts/lambda/nodeStatus";
-import { benchmarkFleet, benchmarkShares, instanceId } from "../harness/simulatedFleet";
+import { benchmarkFleet, benchmarkShares, instanceId, sweepSettings } from "../harness/simulatedFleet";
 
 /** What the preview draws with: one simulated sweep's metrics, EMF documents and log records. */
 export interface PreviewSample {
@@ -31,17 +31,12 @@ export interface PreviewBody {
 /** Pixels per grid column and per grid row: 24 columns make a 1200-pixel page. */
 export const previewCell = { width: 50, height: 36 } as const;
 
-const previewSettings: SweepSettings = {
-    region: "eu-west-1",
+const previewSettings = sweepSettings({
     tableName: "preview",
     topicArn: "arn:aws:sns:eu-west-1:123456789012:preview",
-    graceMs: 15 * 60_000,
-    debounce: 2,
-    excludeTagKey: "ssm-fleet-baseline:unwatched",
-    diagnose: false,
     maxDiagnoses: 0,
     eventBusName: "preview",
-};
+});
 
 /** Of each 100 of the benchmark's nodes, these online ones started lately and register between the sweeps. */
 const lateSlots = [98, 99];

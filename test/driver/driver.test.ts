@@ -8,7 +8,7 @@ import * as path from "path";
 import { DriverDeps, main } from "../../driver/driver";
 import { ExitCode } from "../../cli/exitCodes";
 import { VerifyResult } from "../../driver/verify";
-import { FakePulumi, FakeScript } from "../../harness/fakePulumi";
+import { FakePulumi, FakeScript, stackHistory } from "../../harness/fakePulumi";
 import { projectRoot } from "../support/program";
 
 const lockedError = {
@@ -180,7 +180,7 @@ describe("CI driver", function () {
             ["up", "--stack", "prod"],
             {
                 up: [{ changes: { update: 2, same: 10 } }],
-                "stack history": [{ stdout: history({ update: 2, same: 10 }) }],
+                "stack history": [{ stdout: stackHistory({ update: 2, same: 10 }) }],
             },
             { PULUMI_CONFIG_PASSPHRASE: "test", GITHUB_STEP_SUMMARY: summary },
         );
@@ -252,7 +252,7 @@ describe("CI driver", function () {
     it("retries a locked stack with bounded backoff, never cancelling the lock", async () => {
         const code = await run(["up", "--stack", "dev"], {
             up: [lockedError, lockedError, { changes: { same: 1 } }],
-            "stack history": [{ stdout: history({ same: 1 }) }],
+            "stack history": [{ stdout: stackHistory({ same: 1 }) }],
         });
         assert.strictEqual(code, ExitCode.success, err);
         assert.deepStrictEqual(sleeps, [10, 20]);
@@ -318,7 +318,7 @@ describe("CI driver", function () {
         const code = await run(["destroy", "--stack", "prod", "--yes-i-understand"], {
             "stack output": [outputs],
             destroy: [{ changes: { delete: 50 } }],
-            "stack history": [{ stdout: history({ delete: 50 }) }],
+            "stack history": [{ stdout: stackHistory({ delete: 50 }) }],
         });
         assert.strictEqual(code, ExitCode.success, err);
         assert.ok(commandCall("destroy"));
@@ -363,7 +363,7 @@ describe("CI driver", function () {
         const script: FakeScript = {
             up: [{ changes: { create: 1 } }],
             "stack output": [canaryOutputs],
-            "stack history": [{ stdout: history({ create: 1 }) }],
+            "stack history": [{ stdout: stackHistory({ create: 1 }) }],
             "config get": [{ stdout: JSON.stringify({ value: "eu-west-1", secret: false }) }],
         };
         const verifier =
@@ -437,20 +437,3 @@ describe("CI driver", function () {
         });
     });
 });
-
-/** `pulumi stack history --json` with one update carrying these changes. */
-function history(changes: Record<string, number>): string {
-    return JSON.stringify([
-        {
-            kind: "update",
-            startTime: "2026-11-22T10:00:00.000Z",
-            endTime: "2026-11-22T10:01:00.000Z",
-            message: "",
-            environment: {},
-            config: {},
-            result: "succeeded",
-            version: 1,
-            resourceChanges: changes,
-        },
-    ]);
-}

@@ -133,6 +133,16 @@ const runbookArgs = {
     deadLetterQueueArn: "arn:aws:sqs:eu-west-1:123456789012:dead-letters",
 };
 
+/** The baseline's own DHMC component, creating the role. */
+const baselineDhmc = () =>
+    new DefaultHostManagement("dhmc", {
+        region: "eu-west-1",
+        role: "create",
+        roleName: dhmcRoleName,
+        accountId: "123456789012",
+        regionalSettingsProtection: "retain",
+    });
+
 /** A rule of another team's stack. */
 const foreignRule = (name: string, pattern: pulumi.Input<string>) =>
     new aws.cloudwatch.EventRule(name, { eventPattern: pattern });
@@ -399,13 +409,7 @@ const cases: Record<string, Case[]> = {
         {
             title: "leaves the baseline's own resources alone: its DHMC setting under DefaultHostManagement, its rules under its components",
             build: () => {
-                new DefaultHostManagement("dhmc", {
-                    region: "eu-west-1",
-                    role: "create",
-                    roleName: dhmcRoleName,
-                    accountId: "123456789012",
-                    regionalSettingsProtection: "retain",
-                });
+                baselineDhmc();
                 const watch = new BaselineComponent("ManagedNodeHealthWatch", "health");
                 new aws.cloudwatch.EventRule(
                     "health-diagnose",
@@ -508,14 +512,7 @@ const cases: Record<string, Case[]> = {
     "dhmc-service-setting": [
         {
             title: "passes the baseline's own DHMC component",
-            build: () =>
-                new DefaultHostManagement("dhmc", {
-                    region: "eu-west-1",
-                    role: "create",
-                    roleName: dhmcRoleName,
-                    accountId: "123456789012",
-                    regionalSettingsProtection: "retain",
-                }),
+            build: () => baselineDhmc(),
             expected: [],
         },
         {

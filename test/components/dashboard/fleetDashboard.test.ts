@@ -8,7 +8,7 @@ import { runSweep } from "../../../components/healthWatch/lambda/healthSweep";
 import { recordCause } from "../../../components/healthWatch/lambda/nodeCauses";
 import { notifyEvent } from "../../../components/notifications/lambda/notification";
 import { cloudTrailEvent, tamperRecords } from "../../../harness/fixtures";
-import { SimulatedFleet } from "../../../harness/simulatedFleet";
+import { SimulatedFleet, sweepSettings } from "../../../harness/simulatedFleet";
 import { assertGrid } from "../../support/dashboardGrid";
 import { committedStack, Synthesized } from "../../support/program";
 
@@ -58,17 +58,14 @@ async function sweepEmissions() {
         detail: { "instance-id": "i-0000000000000000a", state: "running" },
     });
     const lines: string[] = [];
-    const settings = {
-        region: "eu-west-1",
+    const settings = sweepSettings({
         tableName: "t",
         topicArn: "arn:aws:sns:eu-west-1:123456789012:t",
         graceMs: 0,
         debounce: 1,
         excludeTagKey: "x",
-        diagnose: false,
         maxDiagnoses: 0,
-        eventBusName: "node-health-bus",
-    };
+    });
     await runSweep(
         fleet,
         settings,

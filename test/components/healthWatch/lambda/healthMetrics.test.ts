@@ -16,20 +16,16 @@ import {
 import { runSweep } from "../../../../components/healthWatch/lambda/healthSweep";
 import { countByStatus } from "../../../../components/healthWatch/lambda/nodeHealth";
 import { metricNamespace } from "../../../../components/parts/lambda/nodeStatus";
-import { SimulatedFleet } from "../../../../harness/simulatedFleet";
+import { SimulatedFleet, sweepSettings } from "../../../../harness/simulatedFleet";
 
 const now = Date.parse("2026-12-01T12:00:00Z");
-const settings = {
-    region: "eu-west-1",
+const settings = sweepSettings({
     tableName: "t",
     topicArn: "arn:aws:sns:eu-west-1:123456789012:t",
-    graceMs: 15 * 60_000,
     debounce: 1,
     excludeTagKey: "x",
-    diagnose: false,
     maxDiagnoses: 0,
-    eventBusName: "node-health-bus",
-};
+});
 
 /** Checks one document as the specification states it; returns it parsed. */
 function assertEmf(line: string): Record<string, any> {

@@ -8,21 +8,11 @@ import {
     SweepSettings,
 } from "../../../../components/healthWatch/lambda/healthSweep";
 import { recordCause } from "../../../../components/healthWatch/lambda/nodeCauses";
-import { benchmarkFleet, SimulatedFleet, sweepOperations } from "../../../../harness/simulatedFleet";
+import { benchmarkFleet, SimulatedFleet, sweepOperations, sweepSettings } from "../../../../harness/simulatedFleet";
 
 const now = Date.parse("2026-11-22T12:00:00Z");
 const dayAgo = new Date(now - 86_400_000);
-const settings: SweepSettings = {
-    region: "eu-west-1",
-    tableName: "node-health",
-    topicArn: "arn:aws:sns:eu-west-1:123456789012:notify",
-    graceMs: 15 * 60_000,
-    debounce: 2,
-    excludeTagKey: "ssm-fleet-baseline:unwatched",
-    diagnose: false,
-    maxDiagnoses: 5,
-    eventBusName: "node-health-bus",
-};
+const settings = sweepSettings();
 const noSleep = async () => undefined;
 const sweep = (fleet: SimulatedFleet, at = now, overrides: Partial<SweepSettings> = {}) =>
     runSweep(fleet, { ...settings, ...overrides }, at, noSleep);

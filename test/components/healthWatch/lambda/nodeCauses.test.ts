@@ -22,7 +22,7 @@ import {
     loadFixture,
     tamperRecords,
 } from "../../../../harness/fixtures";
-import { SimulatedFleet } from "../../../../harness/simulatedFleet";
+import { SimulatedFleet, sweepSettings } from "../../../../harness/simulatedFleet";
 import { matchesPattern } from "../../../support/eventPattern";
 
 const now = Date.parse("2026-12-01T12:00:00Z");
@@ -77,17 +77,15 @@ const failed = (file: string) =>
         record.errorMessage = "User is not authorized to perform this operation";
     });
 
-const settings = {
+const settings = sweepSettings({
     region: "us-east-2",
     tableName: "state",
     topicArn: "arn:aws:sns:us-east-2:123456789012:t",
     graceMs: 0,
     debounce: 1,
     excludeTagKey: "x",
-    diagnose: false,
     maxDiagnoses: 0,
-    eventBusName: "node-health-bus",
-};
+});
 
 describe("node causes, the dashboard's why", () => {
     it("the health watch's rule matches AWS's samples of each cause, and not another document's or runbook's", () => {
